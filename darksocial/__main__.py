@@ -1,0 +1,5 @@
+"""Allow ``python -m darksocial``."""
+
+from darksocial.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,84 @@
+"""The ``darksocial`` command line.
+
+Each sub-command is a thin wrapper over a package function. Errors raised on purpose
+(:class:`darksocial.errors.DarkSocialError`) are printed as one line on stderr and the
+command exits with status 2; nothing else is caught.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from darksocial import __version__, config
+from darksocial.errors import DarkSocialError
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from darksocial import sample
+
+    written = sample.write_sample(args.output, seed=args.seed)
+    print(f"wrote {len(written)} files to {args.output}")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from darksocial import reporting
+
+    return reporting.main(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser of the ``darksocial`` command.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser, with one sub-parser per sub-command.
+    """
+    parser = argparse.ArgumentParser(
+        prog="darksocial",
+        description="Measure dark social: campaign lifts in branded search, direct traffic "
+        "and self-reported attribution.",
+    )
+    parser.add_argument("--version", action="version", version=f"darksocial {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("sample", help="regenerate the TrackMyTools sample data")
+    p.add_argument("--output", type=Path, default=config.SAMPLE_DIR, help="folder to write")
+    p.add_argument("--seed", type=int, default=config.SEED, help="random seed")
+    p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser("report", help="run the report notebooks and write HTML reports")
+    from darksocial.reporting import add_arguments
+
+    add_arguments(p)
+    p.set_defaults(func=_cmd_report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``darksocial`` command.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; ``sys.argv[1:]`` by default.
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 2 on bad input.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "func", None) is None:
+        parser.print_help()
+        return 0
+    try:
+        return args.func(args)
+    except DarkSocialError as exc:
+        print(f"darksocial {args.command}: error: {exc}", file=sys.stderr)
+        return 2
