@@ -1,0 +1,668 @@
+"""Run parameterized notebooks through papermill and publish them as HTML reports.
+
+Each run goes to ``reports/<notebook>/<run-id>/`` and holds the executed notebook, an
+HTML export without code, ``status.json`` (what ran, with which parameters, how it
+ended) and, when the notebook publishes one, ``summary.json`` with its headline numbers.
+``reports/index.html`` lists every run; ``reports/<notebook>/latest[-<key>].html``
+points to the latest *successful* run, so a failing run never replaces a good report.
+
+A notebook publishes its headline numbers with :func:`publish_summary`; the runner reads
+them back from the executed notebook, so notebooks never write files themselves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from darksocial import config
+from darksocial.errors import ParameterError, ReportError
+
+__all__ = [
+    "Job",
+    "RunRecord",
+    "export_html",
+    "notebook_parameters",
+    "publish_summary",
+    "run_jobs",
+    "run_notebook",
+    "validate_parameters",
+    "write_index",
+]
+
+#: MIME type under which a notebook publishes its machine-readable headline numbers.
+SUMMARY_MIMETYPE = "application/vnd.darksocial.summary+json"
+#: Cell tags removed from the rendered HTML (papermill tags its injected cell).
+REMOVED_CELL_TAGS = ("injected-parameters", "parameters", "remove-cell")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook to run with its parameters.
+
+    Parameters
+    ----------
+    notebook : str
+        Notebook stem inside ``notebooks/`` (``"campaign-impact"``) or a path to a notebook.
+    parameters : dict
+        Values for the notebook's ``parameters`` cell.
+    key : str, optional
+        What distinguishes this run from other runs of the same notebook (a campaign id);
+        the stable link ``latest-<key>.html`` follows it.
+    """
+
+    notebook: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+    key: str | None = None
+
+    @property
+    def path(self) -> Path:
+        """Path of the template notebook."""
+        candidate = Path(self.notebook)
+        if candidate.suffix == ".ipynb":
+            return candidate
+        return config.NOTEBOOKS_DIR / f"{self.notebook}.ipynb"
+
+    @property
+    def name(self) -> str:
+        """Notebook stem, used as the folder name under ``reports/``."""
+        return self.path.stem
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """What one notebook run produced.
+
+    Attributes
+    ----------
+    notebook, key, run_id : str
+        Which notebook, for what, and the run's folder name.
+    status : {"ok", "failed"}
+        How the run ended.
+    directory, html, executed : str
+        Paths of the run folder, the HTML report and the executed notebook.
+    parameters : dict
+        Parameters the notebook ran with.
+    seconds : float
+        Wall time from kernel start to HTML written.
+    error : str or None
+        One line saying which step failed and why, for failed runs.
+    summary : dict or None
+        Headline numbers the notebook published with :func:`publish_summary`.
+    """
+
+    notebook: str
+    key: str | None
+    run_id: str
+    status: str
+    directory: str
+    html: str
+    executed: str
+    parameters: dict[str, Any]
+    started: str
+    seconds: float
+    error: str | None = None
+    summary: dict[str, Any] | None = None
+
+
+def notebook_parameters(notebook: str | os.PathLike) -> dict[str, dict[str, Any]]:
+    """Describe the parameters a notebook template accepts.
+
+    Parameters
+    ----------
+    notebook : str or path-like
+        Path to the template.
+
+    Returns
+    -------
+    dict
+        Parameter name to ``{"type": ..., "default": ..., "help": ...}`` as papermill reads
+        them from the cell tagged ``parameters``.
+
+    Raises
+    ------
+    ReportError
+        If the notebook does not exist or has no ``parameters`` cell.
+    """
+    import nbformat
+    from papermill.translators import papermill_translators
+
+    path = Path(notebook)
+    if not path.exists():
+        available = ", ".join(sorted(p.stem for p in config.NOTEBOOKS_DIR.glob("*.ipynb")))
+        raise ReportError(f"notebook {path} not found; available notebooks: {available}")
+    nb = nbformat.read(str(path), as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not cells:
+        raise ReportError(f"{path.name} has no cell tagged 'parameters'; tag one in Jupyter")
+    # Templates are stripped of kernel metadata, so name the Python translator explicitly
+    # (papermill.inspect_notebook would need the kernelspec).
+    translator = papermill_translators.find_translator("python3", "python")
+    return {
+        p.name: {"type": p.inferred_type_name, "default": p.default, "help": p.help}
+        for p in translator.inspect(cells[0])
+    }
+
+
+def validate_parameters(notebook: str | os.PathLike, parameters: Mapping[str, Any]) -> None:
+    """Reject parameter names the notebook does not declare.
+
+    Papermill only warns about unknown names and runs anyway; a scheduled job with a typo
+    would then silently use the default. We stop before running instead.
+
+    Parameters
+    ----------
+    notebook : str or path-like
+        Path to the template.
+    parameters : mapping
+        Parameter values to check.
+
+    Raises
+    ------
+    ParameterError
+        Naming the unknown parameters and listing the accepted ones.
+    """
+    declared = notebook_parameters(notebook)
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:
+        raise ParameterError(
+            f"{Path(notebook).name} has no parameter {', '.join(map(repr, unknown))}; "
+            f"it accepts: {', '.join(sorted(declared))}"
+        )
+
+
+def publish_summary(summary: Mapping[str, Any]) -> None:
+    """Publish a notebook's headline numbers for ``summary.json``.
+
+    Call it once, in a cell of the report notebook. Nothing is shown in the HTML report;
+    the runner reads the numbers back from the executed notebook and writes them to
+    ``summary.json`` beside the HTML, for dashboards and scheduled jobs.
+
+    Parameters
+    ----------
+    summary : mapping
+        JSON-serializable headline numbers (for example, per metric: estimate, lower,
+        upper, p-value and model).
+    """
+    from IPython.display import display
+
+    payload = json.loads(json.dumps(summary, default=_json_default))
+    display({SUMMARY_MIMETYPE: payload}, raw=True)
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"cannot serialize {type(value).__name__} in a report summary")
+
+
+def _extract_summary(nb: Any) -> dict[str, Any] | None:
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if SUMMARY_MIMETYPE in data:
+                return dict(data[SUMMARY_MIMETYPE])
+    return None
+
+
+def _failure_line(nb: Any) -> str:
+    """Say which step failed and why, from the executed notebook."""
+    heading = None
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            match = re.search(r"^#+\s*(.+)$", cell.source, flags=re.M)
+            if match:
+                heading = match.group(1).strip()
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                where = f"section '{heading}'" if heading else f"cell {index}"
+                return f"{where} failed: {output.get('ename')}: {output.get('evalue')}"
+    return "the notebook failed before any cell reported an error"
+
+
+def export_html(
+    executed: str | os.PathLike, target: str | os.PathLike, *, show_code: bool = False
+) -> Path:
+    """Export an executed notebook to a stand-alone HTML page.
+
+    Parameters
+    ----------
+    executed : str or path-like
+        The executed notebook.
+    target : str or path-like
+        The HTML file to write.
+    show_code : bool, default False
+        Keep code cells. Reports hide code; failure pages show it so the failing step is
+        visible.
+
+    Returns
+    -------
+    pathlib.Path
+        The written HTML file.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = nbformat.read(str(executed), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        # Machine-readable summaries go to summary.json, not to the page; warnings printed
+        # to stderr are for the analyst, not for the reader (failure pages keep them).
+        cell["outputs"] = [
+            o
+            for o in cell.get("outputs", [])
+            if SUMMARY_MIMETYPE not in o.get("data", {})
+            and (show_code or not (o.get("output_type") == "stream" and o.get("name") == "stderr"))
+        ]
+    exporter = HTMLExporter(template_name="lab")
+    exporter.exclude_input = not show_code
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    remover = TagRemovePreprocessor(
+        remove_cell_tags=set(REMOVED_CELL_TAGS) if not show_code else {"injected-parameters"},
+        remove_all_outputs_tags={"remove-output"},
+        remove_input_tags={"remove-input"},
+    )
+    exporter.register_preprocessor(remover, enabled=True)
+    title = nb.metadata.get("title") or Path(executed).stem.replace("-", " ").capitalize()
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    target = Path(target)
+    _atomic_write(target, body)
+    return target
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def _new_run_id(job: Job, reports_dir: Path) -> str:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    base = f"{stamp}-{_slug(job.key)}" if job.key else stamp
+    run_id, n = base, 1
+    while (reports_dir / job.name / run_id).exists():
+        n += 1
+        run_id = f"{base}-{n}"
+    return run_id
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", str(text)).strip("-") or "run"
+
+
+def run_notebook(
+    job: Job,
+    *,
+    reports_dir: str | os.PathLike = config.REPORTS_DIR,
+    kernel_name: str = config.KERNEL_NAME,
+    progress: bool = False,
+) -> RunRecord:
+    """Execute one notebook with papermill and export it to HTML.
+
+    Parameters
+    ----------
+    job : Job
+        The notebook and its parameters. Unknown parameter names are rejected first.
+    reports_dir : str or path-like, optional
+        Root folder of the reports; ``config.REPORTS_DIR`` by default.
+    kernel_name : str, optional
+        Jupyter kernel to run the notebook with; the project's kernel by default.
+    progress : bool, default False
+        Show papermill's cell progress bar.
+
+    Returns
+    -------
+    RunRecord
+        The run's outcome. A failed run keeps its executed notebook and an HTML page that
+        says which step failed; the stable ``latest`` link keeps pointing to the last
+        successful run.
+
+    Raises
+    ------
+    ParameterError
+        If a parameter name is unknown.
+    """
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    validate_parameters(job.path, job.parameters)
+    reports_dir = Path(reports_dir)
+    run_id = _new_run_id(job, reports_dir)
+    run_dir = reports_dir / job.name / run_id
+    run_dir.mkdir(parents=True)
+    executed = run_dir / f"{job.name}.ipynb"
+    html_path = run_dir / f"{job.name}.html"
+    started = time.strftime("%Y-%m-%dT%H:%M:%S")
+    t0 = time.perf_counter()
+    error = None
+    try:
+        papermill.execute_notebook(
+            str(job.path),
+            str(executed),
+            parameters=dict(job.parameters),
+            kernel_name=kernel_name,
+            language="python",
+            cwd=str(config.PROJ_ROOT),
+            progress_bar=progress,
+            log_output=False,
+        )
+    except PapermillExecutionError:
+        error = _failure_line(nbformat.read(str(executed), as_version=4))
+    except Exception as exc:  # kernel missing or dead: still leave a record of the run
+        error = f"the notebook could not run: {type(exc).__name__}: {exc}"
+        if "No such kernel" in str(exc):
+            error += " (register it with `make install`)"
+    summary = None
+    if executed.exists():
+        nb = nbformat.read(str(executed), as_version=4)
+        summary = _extract_summary(nb) if error is None else None
+        export_html(executed, html_path, show_code=error is not None)
+        if error is not None:
+            _prepend_failure_banner(html_path, job, error)
+    else:
+        _atomic_write(html_path, _failure_page(job, error or "no output"))
+    record = RunRecord(
+        notebook=job.name,
+        key=job.key,
+        run_id=run_id,
+        status="ok" if error is None else "failed",
+        directory=str(run_dir),
+        html=str(html_path),
+        executed=str(executed),
+        parameters=dict(job.parameters),
+        started=started,
+        seconds=round(time.perf_counter() - t0, 2),
+        error=error,
+        summary=summary,
+    )
+    if summary is not None:
+        _atomic_write(run_dir / "summary.json", json.dumps(summary, indent=2, sort_keys=True))
+    _atomic_write(run_dir / "status.json", json.dumps(asdict(record), indent=2, sort_keys=True))
+    if record.status == "ok":
+        _write_latest_link(reports_dir, record)
+    return record
+
+
+def _failure_page(job: Job, error: str) -> str:
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Report failed</title></head>"
+        f"<body><h1>{html.escape(job.name)}: report failed</h1>"
+        f"<p>{html.escape(error)}</p></body></html>"
+    )
+
+
+def _prepend_failure_banner(html_path: Path, job: Job, error: str) -> None:
+    banner = (
+        "<div style='background:#fde8e8;border:2px solid #c0392b;padding:1em;margin:1em;"
+        "font-family:sans-serif'><strong>This report failed.</strong> "
+        f"{html.escape(error)}<br>The last good report is still published.</div>"
+    )
+    text = html_path.read_text(encoding="utf-8")
+    text = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, text, count=1)
+    _atomic_write(html_path, text)
+
+
+def _latest_name(record: RunRecord) -> str:
+    return f"latest-{_slug(record.key)}.html" if record.key else "latest.html"
+
+
+def _write_latest_link(reports_dir: Path, record: RunRecord) -> None:
+    target = f"{record.run_id}/{Path(record.html).name}"
+    page = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<meta http-equiv='refresh' content='0; url={html.escape(target)}'>"
+        f"<title>{html.escape(record.notebook)}</title></head>"
+        f"<body><a href='{html.escape(target)}'>Latest report</a></body></html>"
+    )
+    _atomic_write(reports_dir / record.notebook / _latest_name(record), page)
+
+
+def _load_records(reports_dir: Path) -> list[RunRecord]:
+    records = []
+    for status in sorted(reports_dir.glob("*/*/status.json")):
+        try:
+            records.append(RunRecord(**json.loads(status.read_text())))
+        except (TypeError, ValueError):
+            continue  # a run folder from an older layout: skip rather than fail the index
+    return records
+
+
+def _headline(summary: Mapping[str, Any] | None) -> str:
+    if not summary:
+        return ""
+    metrics = summary.get("metrics")
+    if not isinstance(metrics, Mapping):
+        return html.escape(str(summary.get("headline", "")))
+    parts = []
+    for metric, values in metrics.items():
+        if not isinstance(values, Mapping) or values.get("relative") is None:
+            continue
+        rel = values["relative"]
+        lo, hi = values.get("relative_lower"), values.get("relative_upper")
+        text = f"{metric.replace('_', ' ')}: {rel:+.1%}"
+        if lo is not None and hi is not None:
+            text += f" ({lo:+.1%} to {hi:+.1%})"
+        parts.append(html.escape(text))
+    return "<br>".join(parts)
+
+
+def write_index(reports_dir: str | os.PathLike = config.REPORTS_DIR) -> Path:
+    """Write ``reports/index.html`` listing every run, newest first.
+
+    Parameters
+    ----------
+    reports_dir : str or path-like, optional
+        Root folder of the reports.
+
+    Returns
+    -------
+    pathlib.Path
+        The index file.
+    """
+    reports_dir = Path(reports_dir)
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    records = sorted(_load_records(reports_dir), key=lambda r: r.run_id, reverse=True)
+    rows = []
+    for r in records:
+        rel_html = Path(r.notebook, r.run_id, Path(r.html).name)
+        latest = Path(r.notebook, _latest_name(r))
+        status = "ok" if r.status == "ok" else f"failed: {r.error}"
+        rows.append(
+            "<tr>"
+            f"<td>{html.escape(r.notebook)}</td><td>{html.escape(r.key or '')}</td>"
+            f"<td><a href='{html.escape(str(rel_html))}'>{html.escape(r.run_id)}</a></td>"
+            f"<td>{html.escape(status)}</td><td>{_headline(r.summary)}</td>"
+            f"<td><a href='{html.escape(str(latest))}'>latest good</a></td></tr>"
+        )
+    page = f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>darksocial reports</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
+table {{ border-collapse: collapse; }}
+td, th {{ border-bottom: 1px solid #ddd; padding: .4em .8em; text-align: left;
+          vertical-align: top; }}
+th {{ background: #f4f4f4; }}
+</style></head>
+<body><h1>darksocial reports</h1>
+<p>{len(records)} runs, newest first. "latest good" always opens the most recent successful run.</p>
+<table><tr><th>Report</th><th>For</th><th>Run</th><th>Status</th><th>Headline</th>
+<th>Stable link</th></tr>
+{chr(10).join(rows)}
+</table></body></html>
+"""
+    index = reports_dir / "index.html"
+    _atomic_write(index, page)
+    return index
+
+
+def _run_job(args: tuple[Job, str, str, bool]) -> RunRecord:
+    job, reports_dir, kernel_name, progress = args
+    return run_notebook(job, reports_dir=reports_dir, kernel_name=kernel_name, progress=progress)
+
+
+def run_jobs(
+    jobs: Sequence[Job],
+    *,
+    reports_dir: str | os.PathLike = config.REPORTS_DIR,
+    kernel_name: str = config.KERNEL_NAME,
+    workers: int | None = None,
+    log=print,
+) -> list[RunRecord]:
+    """Run several notebooks, in parallel over the machine's cores, and refresh the index.
+
+    Parameters
+    ----------
+    jobs : sequence of Job
+        What to run. Every job's parameters are validated before any notebook starts.
+    reports_dir : str or path-like, optional
+        Root folder of the reports.
+    kernel_name : str, optional
+        Jupyter kernel to run the notebooks with.
+    workers : int, optional
+        Parallel runs; the number of cores by default.
+    log : callable, optional
+        Receives one progress line per finished run.
+
+    Returns
+    -------
+    list of RunRecord
+        In the order of ``jobs``.
+    """
+    for job in jobs:
+        validate_parameters(job.path, job.parameters)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    args = [(job, str(reports_dir), kernel_name, False) for job in jobs]
+    records: list[RunRecord] = []
+    if workers == 1:
+        iterator: Iterable[RunRecord] = map(_run_job, args)
+        for n, record in enumerate(iterator, 1):
+            log(_progress_line(n, len(jobs), record))
+            records.append(record)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for n, record in enumerate(pool.map(_run_job, args), 1):
+                log(_progress_line(n, len(jobs), record))
+                records.append(record)
+    write_index(reports_dir)
+    return records
+
+
+def _progress_line(n: int, total: int, record: RunRecord) -> str:
+    what = f"{record.notebook}" + (f" [{record.key}]" if record.key else "")
+    if record.status == "ok":
+        return f"[{n}/{total}] {what}: ok in {record.seconds:.1f} s -> {record.html}"
+    return f"[{n}/{total}] {what}: FAILED ({record.error}) -> {record.html}"
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``darksocial report`` options to a parser.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The sub-command's parser.
+    """
+    parser.add_argument(
+        "--notebook",
+        action="append",
+        metavar="NAME",
+        help="notebook to run (stem in notebooks/ or a path); repeatable; default: the main job",
+    )
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="set a notebook parameter (VALUE is read as YAML: 0.1, true, 2025-03-01, text)",
+    )
+    parser.add_argument(
+        "--params-file", type=Path, help="YAML file of notebook parameters (command line wins)"
+    )
+    parser.add_argument("--reports-dir", type=Path, default=config.REPORTS_DIR)
+    parser.add_argument("--workers", type=int, default=None, help="parallel runs (default: cores)")
+
+
+def _parse_parameters(args: argparse.Namespace) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    if args.params_file is not None:
+        if not args.params_file.exists():
+            raise ParameterError(f"parameters file {args.params_file} not found")
+        try:
+            loaded = yaml.safe_load(args.params_file.read_text()) or {}
+        except yaml.YAMLError as exc:
+            line = getattr(getattr(exc, "problem_mark", None), "line", None)
+            where = f" line {line + 1}" if line is not None else ""
+            raise ParameterError(f"{args.params_file}{where} is not valid YAML") from None
+        if not isinstance(loaded, dict):
+            raise ParameterError(f"{args.params_file} must hold a mapping of name: value")
+        params.update(loaded)
+    for name, value in args.parameter:
+        params[name] = yaml.safe_load(value)
+    # YAML reads 2025-03-01 as a date; notebooks take dates as ISO strings.
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in params.items()}
+
+
+def default_jobs(parameters: Mapping[str, Any] | None = None) -> list[Job]:
+    """The main job: what ``make report`` runs on the sample data.
+
+    Parameters
+    ----------
+    parameters : mapping, optional
+        Extra parameters given to every notebook that declares them.
+
+    Returns
+    -------
+    list of Job
+    """
+    return [Job("sample-overview", dict(parameters or {}))]
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run ``darksocial report``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed options from :func:`add_arguments`.
+
+    Returns
+    -------
+    int
+        0 when every run succeeded, 1 when any failed.
+    """
+    params = _parse_parameters(args)
+    jobs = [Job(name, params) for name in args.notebook] if args.notebook else default_jobs(params)
+    print(f"running {len(jobs)} report(s) into {args.reports_dir} ...", flush=True)
+    records = run_jobs(jobs, reports_dir=args.reports_dir, workers=args.workers)
+    index = write_index(args.reports_dir)
+    failed = [r for r in records if r.status != "ok"]
+    print(f"reports index: {index}")
+    for r in records:
+        print(f"  {r.status:6s} {r.html}")
+    if failed:
+        print(f"{len(failed)} of {len(records)} report(s) failed", file=sys.stderr)
+        return 1
+    return 0

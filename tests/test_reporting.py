@@ -1,0 +1,99 @@
+"""The report runner: parameters checked first, HTML without code, failures kept apart."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+from darksocial import reporting
+from darksocial.errors import ParameterError
+
+
+def _template(path, body):
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell(
+        "threshold: float = 1.5  # how high is high\nname: str = 'x'"
+    )
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Toy report"),
+        params,
+        nbformat.v4.new_markdown_cell("## Numbers"),
+        nbformat.v4.new_code_cell(body),
+    ]
+    nbformat.write(nb, path)
+    return path
+
+
+GOOD = """
+import warnings
+from darksocial.reporting import publish_summary
+warnings.warn("analyst-only warning")
+print(f"THE-ANSWER-{threshold * 2}")
+publish_summary({"metrics": {"branded_clicks": {"relative": 0.12, "relative_lower": 0.05,
+                 "relative_upper": 0.2}}, "name": name})
+"""
+
+
+@pytest.mark.notebook
+def test_run_writes_html_without_code_and_summary(tmp_path):
+    nb = _template(tmp_path / "toy.ipynb", GOOD)
+    record = reporting.run_notebook(
+        reporting.Job(str(nb), {"threshold": 21, "name": "<b>Podcast</b>"}, key="c1"),
+        reports_dir=tmp_path / "reports",
+    )
+    assert record.status == "ok", record.error
+    page = (tmp_path / "reports" / "toy" / record.run_id / "toy.html").read_text()
+    assert "THE-ANSWER-42" in page
+    assert "publish_summary" not in page  # no code
+    assert "analyst-only warning" not in page  # no stderr
+    summary = json.loads(
+        (tmp_path / "reports" / "toy" / record.run_id / "summary.json").read_text()
+    )
+    assert summary["metrics"]["branded_clicks"]["relative"] == 0.12
+    assert summary["name"] == "<b>Podcast</b>"
+    latest = (tmp_path / "reports" / "toy" / "latest-c1.html").read_text()
+    assert record.run_id in latest
+    index = reporting.write_index(tmp_path / "reports").read_text()
+    assert "+12.0% (+5.0% to +20.0%)" in index
+
+
+@pytest.mark.notebook
+def test_failed_run_keeps_record_and_last_good_link(tmp_path):
+    reports = tmp_path / "reports"
+    good = _template(tmp_path / "toy.ipynb", "x = threshold")
+    first = reporting.run_notebook(reporting.Job(str(good)), reports_dir=reports)
+    _template(tmp_path / "toy.ipynb", "raise ValueError('launch date is after the data')")
+    second = reporting.run_notebook(reporting.Job(str(good)), reports_dir=reports)
+    assert second.status == "failed"
+    assert second.error == "section 'Numbers' failed: ValueError: launch date is after the data"
+    assert "This report failed" in (reports / "toy" / second.run_id / "toy.html").read_text()
+    assert (reports / "toy" / second.run_id / "toy.ipynb").exists()
+    assert first.run_id in (reports / "toy" / "latest.html").read_text()
+    status = json.loads((reports / "toy" / second.run_id / "status.json").read_text())
+    assert status["status"] == "failed"
+
+
+def test_unknown_parameter_is_rejected_before_running(tmp_path):
+    nb = _template(tmp_path / "toy.ipynb", "x = 1")
+    with pytest.raises(ParameterError, match=r"no parameter 'treshold'.*accepts: name, threshold"):
+        reporting.run_notebook(reporting.Job(str(nb), {"treshold": 2}), reports_dir=tmp_path)
+    assert not (tmp_path / "toy").exists()
+
+
+def test_parameters_from_file_and_command_line(tmp_path):
+    import argparse
+
+    f = tmp_path / "p.yml"
+    f.write_text("launch: 2025-03-03\nalpha: 0.1\n")
+    args = argparse.Namespace(params_file=f, parameter=[["alpha", "0.2"], ["name", "pod"]])
+    assert reporting._parse_parameters(args) == {
+        "launch": "2025-03-03",
+        "alpha": 0.2,
+        "name": "pod",
+    }
+    f.write_text("a: [1,\n")
+    with pytest.raises(ParameterError, match="not valid YAML"):
+        reporting._parse_parameters(args)
