@@ -1,0 +1,242 @@
+"""Cleaning: regular date grids, gap reports, outlier and tracking-outage flags.
+
+Every function returns new objects (inputs are never modified) and nothing is ever
+zero-filled: a day absent from an export becomes a row of NaN with ``missing=True``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from darksocial.errors import DataValidationError, ParameterError
+
+__all__ = ["find_gaps", "flag_outages", "flag_outliers", "regularize"]
+
+Duplicates = Literal["sum", "mean", "first", "last", "error"]
+_DUPLICATE_RULES = ("sum", "mean", "first", "last", "error")
+
+
+def regularize(
+    data: pd.DataFrame | pd.Series,
+    freq: str = "D",
+    *,
+    duplicates: Duplicates = "sum",
+    start: str | pd.Timestamp | None = None,
+    end: str | pd.Timestamp | None = None,
+    flag: str = "missing",
+) -> pd.DataFrame:
+    """Put a dated table on a complete, regular grid with explicit missing rows.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or pandas.Series
+        Values indexed by dates (a DatetimeIndex, or a ``date`` column).
+    freq : str, default "D"
+        Grid frequency: ``"D"``, ``"W-SUN"`` (weeks starting Sunday, as Google Trends),
+        ``"W-MON"``..., ``"MS"`` (month starts).
+    duplicates : {"sum", "mean", "first", "last", "error"}, default "sum"
+        What to do with several rows on one date: add them (right for counts split by
+        an extra dimension), average, keep the first or last, or raise.
+    start, end : str or pandas.Timestamp, optional
+        Extend the grid to these dates (e.g. the report's Start/End date), so missing days
+        at the edges are flagged too. Default: the first and last dates of ``data``.
+    flag : str, default "missing"
+        Name of the boolean column marking grid dates absent from ``data``. An existing
+        column of that name is kept (OR-ed with the new flags).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame indexed by a DatetimeIndex named ``date`` with ``freq`` set, one row
+        per grid date, NaN (never 0) on absent dates.
+
+    Raises
+    ------
+    DataValidationError
+        If dates do not fall on the grid (e.g. Mondays on a ``W-SUN`` grid), or if
+        ``duplicates="error"`` and a date repeats.
+    ParameterError
+        If ``duplicates`` is not one of the rules above.
+
+    Examples
+    --------
+    >>> s = pd.Series([1.0, 3.0], index=pd.to_datetime(["2024-01-01", "2024-01-03"]))
+    >>> regularize(s.rename("sessions"))["missing"].tolist()
+    [False, True, False]
+    """
+    if duplicates not in _DUPLICATE_RULES:
+        raise ParameterError(
+            f"duplicates={duplicates!r} is not a rule; use one of {', '.join(_DUPLICATE_RULES)}"
+        )
+    df = data.to_frame() if isinstance(data, pd.Series) else data.copy()
+    if not isinstance(df.index, pd.DatetimeIndex):
+        if "date" not in df.columns:
+            raise DataValidationError(
+                "regularize needs a DatetimeIndex or a 'date' column; set one with "
+                "df.set_index(pd.to_datetime(df['your_date_column']))"
+            )
+        df = df.set_index(pd.DatetimeIndex(pd.to_datetime(df.pop("date"))))
+    df.index = df.index.normalize()
+    prior = df.pop(flag).astype(bool) if flag in df.columns else None
+    if df.index.has_duplicates:
+        if duplicates == "error":
+            dup = df.index[df.index.duplicated()][0]
+            raise DataValidationError(
+                f"date {dup:%Y-%m-%d} appears more than once; choose duplicates='sum', "
+                "'mean', 'first' or 'last'"
+            )
+        numeric = df.select_dtypes("number").columns
+        other = df.columns.difference(numeric, sort=False)
+        grouped = df.groupby(level=0, sort=True)
+        parts = []
+        if len(numeric):
+            if duplicates == "sum":
+                parts.append(grouped[list(numeric)].sum(min_count=1))
+            else:
+                parts.append(getattr(grouped[list(numeric)], duplicates)())
+        if len(other):
+            rule = "last" if duplicates == "last" else "first"
+            parts.append(getattr(grouped[list(other)], rule)())
+        df = pd.concat(parts, axis=1)[list(numeric) + list(other)] if parts else grouped.first()
+        if prior is not None:
+            prior = prior.groupby(level=0).all()
+    df = df.sort_index()
+    lo = pd.Timestamp(start) if start is not None else (df.index.min() if len(df) else None)
+    hi = pd.Timestamp(end) if end is not None else (df.index.max() if len(df) else None)
+    if lo is None or hi is None:
+        raise DataValidationError("no dated rows to regularize; the export is empty")
+    offset = pd.tseries.frequencies.to_offset(freq)
+    grid = pd.date_range(offset.rollback(lo), hi, freq=freq, name="date")
+    off_grid = df.index.difference(grid)
+    if len(off_grid):
+        raise DataValidationError(
+            f"date {off_grid[0]:%Y-%m-%d} is not on the {freq} grid; pass the frequency of "
+            "the data (e.g. freq='W-SUN' for weeks starting Sunday)"
+        )
+    out = df.reindex(grid)
+    missing = ~grid.isin(df.index)
+    if prior is not None:
+        missing |= prior.reindex(grid, fill_value=False).to_numpy(dtype=bool)
+    out[flag] = missing
+    out.index.freq = offset
+    out.attrs = dict(getattr(data, "attrs", {}))
+    return out
+
+
+def find_gaps(
+    data: pd.DataFrame | pd.Series, *, flag: str = "missing", column: str | None = None
+) -> pd.DataFrame:
+    """List runs of missing periods as a tidy table.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or pandas.Series
+        A regularized frame (with a ``flag`` column), a boolean Series (True = gap), or a
+        numeric Series/column whose NaN values are gaps.
+    flag : str, default "missing"
+        Name of the boolean flag column when ``data`` is a frame.
+    column : str, optional
+        Use NaN in this column as the gap marker instead of ``flag``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per run with columns ``start``, ``end`` (inclusive) and ``periods``;
+        empty when there is no gap.
+    """
+    if isinstance(data, pd.DataFrame):
+        mask = data[column].isna() if column is not None else data[flag].astype(bool)
+    elif data.dtype == bool:
+        mask = data
+    else:
+        mask = data.isna()
+    mask = mask.to_numpy(dtype=bool)
+    index = data.index
+    runs = []
+    i = 0
+    while i < len(mask):
+        if mask[i]:
+            j = i
+            while j + 1 < len(mask) and mask[j + 1]:
+                j += 1
+            runs.append((index[i], index[j], j - i + 1))
+            i = j + 1
+        else:
+            i += 1
+    return pd.DataFrame(runs, columns=["start", "end", "periods"])
+
+
+def _dow_adjusted_residuals(y: pd.Series, window: int) -> pd.Series:
+    level = y.rolling(window, center=True, min_periods=max(3, window // 3)).median()
+    resid = y - level
+    if isinstance(y.index, pd.DatetimeIndex) and getattr(y.index.freq, "name", None) == "D":
+        resid = resid - resid.groupby(y.index.dayofweek).transform("median")
+    return resid
+
+
+def flag_outliers(series: pd.Series, *, window: int = 29, threshold: float = 5.0) -> pd.Series:
+    """Flag outliers with a robust z-score; nothing is removed.
+
+    The series is compared with its centred rolling median, the day-of-week median of
+    the residuals is subtracted on daily data, and points whose residual exceeds
+    ``threshold`` robust standard deviations (1.4826 × MAD) are flagged.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Numeric values on a regular grid (NaN allowed, never flagged).
+    window : int, default 29
+        Length of the rolling median, in periods.
+    threshold : float, default 5.0
+        Robust z beyond which a point is flagged.
+
+    Returns
+    -------
+    pandas.Series
+        Boolean, same index, named ``<name>_outlier``.
+    """
+    y = series.astype(float)
+    resid = _dow_adjusted_residuals(y, window)
+    mad = 1.4826 * (resid - resid.median()).abs().median()
+    if not np.isfinite(mad) or mad == 0:
+        mad = resid.abs().mean() or 1.0
+    z = (resid - resid.median()) / mad
+    return (z.abs() > threshold).fillna(False).rename(f"{series.name}_outlier")
+
+
+def flag_outages(
+    series: pd.Series,
+    *,
+    missing: pd.Series | None = None,
+    ratio: float = 0.2,
+    window: int = 28,
+) -> pd.Series:
+    """Flag likely tracking outages: missing periods and near-zero drops in a busy series.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Counts on a regular grid, e.g. daily sessions.
+    missing : pandas.Series of bool, optional
+        Periods absent from the export (a ``missing`` column); they are outages too.
+    ratio : float, default 0.2
+        A value below ``ratio`` × the trailing ``window``-period median is an outage.
+    window : int, default 28
+        Length of the trailing median that defines "otherwise large".
+
+    Returns
+    -------
+    pandas.Series
+        Boolean, same index, named ``outage``. Combine with :func:`find_gaps` to list runs.
+    """
+    y = series.astype(float)
+    baseline = y.rolling(window, min_periods=max(3, window // 4)).median().shift(1)
+    baseline = baseline.ffill()
+    low = (y < ratio * baseline) & (baseline > 0)
+    out = low | y.isna()
+    if missing is not None:
+        out |= missing.reindex(y.index, fill_value=False).astype(bool)
+    return out.fillna(False).astype(bool).rename("outage")

@@ -1,0 +1,1 @@
+"""Loaders for real marketing exports (placeholder, completed below)."""

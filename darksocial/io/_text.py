@@ -1,0 +1,331 @@
+"""Reading helpers shared by the loaders: encodings, delimiters, sections, numbers, dates.
+
+Every helper raises :class:`darksocial.errors.DataFormatError` with a one-line message
+that names the file (and line or column) and says what was expected.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from darksocial.errors import DataFormatError
+
+#: Bytes that cp1252 leaves undefined: a file holding them is not a Windows-1252 text.
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+#: Date formats tried in order when a loader does not force one.
+DATE_FORMATS = ("%Y%m%d", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%m/%d/%Y", "%Y/%m/%d")
+
+
+def fail(path: str | Path, message: str) -> DataFormatError:
+    """Build a :class:`DataFormatError` whose message starts with the file name."""
+    return DataFormatError(f"{Path(path).name}: {message}")
+
+
+def read_text(path: str | Path) -> tuple[str, str]:
+    """Read a text export whatever its encoding.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file to read; it is opened read-only.
+
+    Returns
+    -------
+    text : str
+        The decoded text, without byte-order mark, newlines normalised to ``\\n``.
+    encoding : str
+        The encoding detected: ``utf-8``, ``utf-8-sig``, ``utf-16`` or ``cp1252``.
+
+    Raises
+    ------
+    DataFormatError
+        If the file is missing, binary (a spreadsheet, zip or Parquet file), or in no
+        encoding the exports use.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise fail(path, f"file not found at {path}; check the path")
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise fail(path, "the file is empty; export the report again with a non-empty date range")
+    if raw[:4] == b"PK\x03\x04":
+        raise fail(
+            path, "this is a zip or spreadsheet file, not a CSV; unzip it or save it as CSV"
+        )
+    if raw[:4] == b"PAR1":
+        raise fail(path, "this is a Parquet file, not a CSV export")
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text, encoding = _decode(path, raw, "utf-16"), "utf-16"
+    elif raw[:3] == b"\xef\xbb\xbf":
+        text, encoding = _decode(path, raw[3:], "utf-8"), "utf-8-sig"
+    elif _looks_utf16(raw):
+        codec = "utf-16-le" if raw[1:2] == b"\x00" else "utf-16-be"
+        text, encoding = _decode(path, raw, codec), "utf-16"
+    elif b"\x00" in raw:
+        raise fail(path, "binary content found; expected a text (CSV/TSV/JSON) export")
+    else:
+        try:
+            text, encoding = raw.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            if _CP1252_UNDEFINED & set(raw):
+                raise fail(
+                    path, "unknown text encoding; re-export the file as UTF-8 or UTF-16"
+                ) from None
+            text, encoding = raw.decode("cp1252"), "cp1252"
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return text, encoding
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    head = raw[:200]
+    return len(head) >= 4 and (
+        head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4
+    )
+
+
+def _decode(path: Path, raw: bytes, codec: str) -> str:
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError:
+        raise fail(path, f"cannot be decoded as {codec}; re-export it as UTF-8") from None
+
+
+def sniff_delimiter(lines: Sequence[str]) -> str:
+    """Return the most likely field delimiter (tab, comma or semicolon) of some lines."""
+    sample = [ln for ln in lines[:50] if ln.strip() and not ln.startswith("#")]
+    best, best_score = ",", -1
+    for delim in ("\t", ",", ";"):
+        counts = [ln.count(delim) for ln in sample]
+        score = sorted(counts)[len(counts) // 2] if counts else 0
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+@dataclass
+class Section:
+    """One table of a text export: its comment preamble, header and rows."""
+
+    meta: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    line: int = 0  # 1-based line number of the header
+
+    def frame(self) -> pd.DataFrame:
+        """Return the section as a DataFrame of strings, trailing empty columns dropped."""
+        header = list(self.header)
+        while header and header[-1] == "":
+            header.pop()
+        width = len(header)
+        rows = [(r + [""] * width)[:width] for r in self.rows]
+        return pd.DataFrame(rows, columns=header, dtype=object)
+
+    def meta_value(self, key: str) -> str | None:
+        """Return the value of a ``# Key: value`` preamble line, or None."""
+        for line in self.meta:
+            m = re.match(rf"#\s*{re.escape(key)}\s*:\s*(.*?)[,\s]*$", line, re.IGNORECASE)
+            if m:
+                return m.group(1)
+        return None
+
+
+def split_sections(text: str, delimiter: str | None = None) -> list[Section]:
+    """Split a text export into tables separated by blank lines and ``#`` comment blocks.
+
+    Parameters
+    ----------
+    text : str
+        The decoded file.
+    delimiter : str, optional
+        Field delimiter; sniffed when omitted.
+
+    Returns
+    -------
+    list of Section
+        The tables in file order. Excel re-saves (trailing commas, ``,,,`` blank rows)
+        are accepted.
+    """
+    lines = text.split("\n")
+    delimiter = delimiter or sniff_delimiter(lines)
+    sections: list[Section] = []
+    current: Section | None = None
+    meta: list[str] = []
+    pending_break = False
+    for number, line in enumerate(lines, start=1):
+        blank = not line.strip(delimiter + ' \t"')
+        if line.startswith("#"):
+            if current is not None:
+                sections.append(current)
+                current = None
+            meta.append(line)
+            continue
+        if blank:
+            pending_break = True
+            continue
+        fields = next(csv.reader([line], delimiter=delimiter))
+        fields = [f.strip() for f in fields]
+        # A blank line ends a table only when a new header follows: Excel re-saves leave
+        # ",,,," rows inside tables, UA files start a new table after one blank line.
+        if current is not None and pending_break and _looks_like_header(fields):
+            sections.append(current)
+            current = None
+        pending_break = False
+        if current is None:
+            current = Section(meta=meta, header=fields, line=number)
+            meta = []
+        else:
+            current.rows.append(fields)
+    if current is not None:
+        sections.append(current)
+    return sections
+
+
+def _looks_like_header(fields: Sequence[str]) -> bool:
+    values = [f for f in fields if f]
+    return bool(values) and not any(re.fullmatch(r"[-+$€£]?[\d.,:/ %-]+", f) for f in values)
+
+
+def read_table(text: str, *, delimiter: str | None = None, skip: int = 0) -> pd.DataFrame:
+    """Read a plain delimited table of strings (no sections), skipping ``skip`` lines."""
+    lines = text.split("\n")[skip:]
+    delimiter = delimiter or sniff_delimiter(lines)
+    return pd.read_csv(
+        io.StringIO("\n".join(lines)),
+        sep=delimiter,
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=True,
+    )
+
+
+def snake(name: str) -> str:
+    """Return ``name`` in snake_case ASCII (``"Organic Search"`` -> ``"organic_search"``)."""
+    name = strip_accents(str(name)).lower()
+    name = re.sub(r"[^a-z0-9]+", "_", name).strip("_")
+    return name or "unnamed"
+
+
+def strip_accents(text: str) -> str:
+    """Remove accents: ``"Événements"`` -> ``"Evenements"``."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def header_key(name: str) -> str:
+    """Normalise a header for synonym lookup (case, accents, punctuation, spacing)."""
+    return re.sub(r"[^a-z0-9]+", " ", strip_accents(str(name)).lower()).strip()
+
+
+def map_columns(
+    columns: Iterable[str],
+    synonyms: Mapping[str, Sequence[str]],
+    *,
+    path: str | Path,
+    required: Sequence[str] = (),
+) -> dict[str, str]:
+    """Map raw headers to canonical names through a synonym table.
+
+    Parameters
+    ----------
+    columns : iterable of str
+        Raw headers as they appear in the file.
+    synonyms : mapping of str to sequence of str
+        Canonical name -> accepted header spellings (any case, accents, punctuation).
+    path : str or pathlib.Path
+        The file, named in error messages.
+    required : sequence of str
+        Canonical names that must be found.
+
+    Returns
+    -------
+    dict
+        Raw header -> canonical name, for the headers that matched.
+
+    Raises
+    ------
+    DataFormatError
+        If a required column is missing; the message lists the headers found.
+    """
+    lookup = {header_key(s): canon for canon, names in synonyms.items() for s in (canon, *names)}
+    mapping: dict[str, str] = {}
+    for col in columns:
+        canon = lookup.get(header_key(col))
+        if canon is not None and canon not in mapping.values():
+            mapping[col] = canon
+    missing = [c for c in required if c not in mapping.values()]
+    if missing:
+        want = " or ".join(f"'{s}'" for s in synonyms[missing[0]][:2]) or f"'{missing[0]}'"
+        found = ", ".join(f"'{c}'" for c in columns)
+        raise fail(path, f"missing column {want}; found {found}")
+    return mapping
+
+
+def to_number(values: pd.Series, *, path: str | Path, column: str) -> pd.Series:
+    """Parse export numbers: ``"3,215"``, ``"6.47%"``, ``"$12.50"``, ``"--"``, empty -> NaN.
+
+    Percentages are returned as fractions. Raises :class:`DataFormatError` naming the first
+    value that is not a number.
+    """
+    s = values.astype("string").str.strip()
+    pct = s.str.endswith("%").fillna(False)
+    cleaned = (
+        s.str.replace(r"[%\s\u00a0$€£¥]", "", regex=True)
+        .str.replace(r"(?<=\d),(?=\d{3}(\D|$))", "", regex=True)
+        .replace({"": pd.NA, "--": pd.NA, "-": pd.NA, "—": pd.NA, "n/a": pd.NA, "N/A": pd.NA})
+    )
+    out = pd.to_numeric(cleaned, errors="coerce")
+    bad = out.isna() & cleaned.notna()
+    if bad.any():
+        first = bad.to_numpy().nonzero()[0][0]
+        raise fail(
+            path, f"column '{column}' row {first + 1}: '{values.iloc[first]}' is not a number"
+        )
+    out = out.astype(float)
+    out[pct.to_numpy()] = out[pct.to_numpy()] / 100.0
+    return out
+
+
+def to_dates(
+    values: pd.Series,
+    *,
+    path: str | Path,
+    column: str,
+    formats: Sequence[str] = DATE_FORMATS,
+) -> pd.DatetimeIndex:
+    """Parse a column of dates trying each format in turn; all values must share one format.
+
+    Raises :class:`DataFormatError` naming the column and the first value that no format
+    parses.
+    """
+    s = values.astype(str).str.strip()
+    best: pd.Series | None = None
+    for fmt in formats:
+        parsed = pd.to_datetime(s, format=fmt, errors="coerce")
+        if parsed.notna().all():
+            return pd.DatetimeIndex(parsed)
+        if best is None or parsed.notna().sum() > best.notna().sum():
+            best = parsed
+    assert best is not None
+    first = int(np.flatnonzero(best.isna().to_numpy())[0]) if len(s) else 0
+    value = s.iloc[first] if len(s) else ""
+    raise fail(
+        path,
+        f"column '{column}' row {first + 1}: cannot read date '{value}'; expected YYYYMMDD, "
+        "YYYY-MM-DD or DD-MM-YYYY",
+    )
+
+
+def provenance(
+    df: pd.DataFrame, *, source: str, variant: str, path: str | Path, **extra: object
+) -> pd.DataFrame:
+    """Attach provenance (source, variant, file, raw headers...) to ``df.attrs`` and return it."""
+    df.attrs.update({"source": source, "variant": variant, "path": str(path), **extra})
+    return df
