@@ -1,0 +1,23 @@
+"""Interrupted time-series engine: campaign effects with honest intervals.
+
+>>> from darksocial.its import fit, Intervention
+>>> res = fit(y, [Intervention("tv", "2025-03-03", shape="ramp")])  # doctest: +SKIP
+>>> res.effects, res.p_value, res.report()                          # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from darksocial.its.design import Intervention
+from darksocial.its.diagnostics import Diagnostics
+from darksocial.its.fitting import fit
+from darksocial.its.models import newey_west_lags
+from darksocial.its.results import ImpactResult, ImpactSummary
+
+__all__ = [
+    "Diagnostics",
+    "ImpactResult",
+    "ImpactSummary",
+    "Intervention",
+    "fit",
+    "newey_west_lags",
+]

@@ -1,0 +1,209 @@
+"""Pre-period fit quality, residual tests and plain warnings for an ITS fit."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.diagnostic import acorr_ljungbox
+
+from darksocial.constants import (
+    BREAK_T_THRESHOLD,
+    CONTROL_JUMP_T_THRESHOLD,
+    HALF_LIFE_GRID,
+    SHORT_PRE_PERIODS,
+)
+from darksocial.its.models import newey_west_lags
+
+__all__ = ["Diagnostics", "compute_diagnostics"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Diagnostics:
+    """Checks of an ITS fit, with plain-language warnings.
+
+    Attributes
+    ----------
+    mape : float
+        Mean absolute percentage error of the fitted values in the pre-period (in %).
+    r_squared : float
+        Squared correlation-based R² of fitted vs observed in the pre-period.
+    ljung_box_p : float
+        Ljung-Box p-value of the residuals (small: residuals are autocorrelated).
+    normality_p : float
+        Jarque-Bera p-value of the residuals (small: residuals are not normal).
+    n_pre : int
+        Non-missing periods before the first campaign.
+    n_missing : int
+        Missing values of ``y`` (left out of fitting and effect sums).
+    maxlags : int or None
+        Newey-West lags used for HAC standard errors, if any.
+    max_break_t : float
+        Largest HAC |t| of a level shift scanned across the pre-period.
+    warnings : tuple of str
+        Plain-language warnings (empty when nothing looks wrong).
+    """
+
+    mape: float
+    r_squared: float
+    ljung_box_p: float
+    normality_p: float
+    n_pre: int
+    n_missing: int
+    maxlags: int | None
+    max_break_t: float
+    warnings: tuple[str, ...]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The numeric checks as a one-column DataFrame (``value``) indexed by check."""
+        data = {k: v for k, v in dataclasses.asdict(self).items() if k != "warnings"}
+        return pd.DataFrame({"value": pd.Series(data, dtype=float)})
+
+    def __str__(self) -> str:
+        lines = [
+            f"Pre-period fit: MAPE {self.mape:.1f}%, R² {self.r_squared:.3f} "
+            f"({self.n_pre} periods, {self.n_missing} missing values of y)",
+            f"Residuals: Ljung-Box p = {self.ljung_box_p:.3g}, "
+            f"Jarque-Bera p = {self.normality_p:.3g}",
+        ]
+        lines += [f"Warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def _step_t(target: np.ndarray, X: np.ndarray, positions, maxlags: int) -> np.ndarray:
+    """HAC t-statistics of a level shift at each position, added one at a time to ``X``.
+
+    Uses Frisch-Waugh: residualise the step dummy and the target on ``X`` once, then each
+    shift's coefficient and Newey-West variance follow in closed form (vectorised).
+    """
+    n = len(target)
+    D = (np.arange(n)[:, None] >= np.asarray(positions)[None, :]).astype(float)
+    Q, _ = np.linalg.qr(X)
+    e = target - Q @ (Q.T @ target)
+    Dt = D - Q @ (Q.T @ D)
+    dd = np.sum(Dt * Dt, axis=0)
+    b = (Dt * e[:, None]).sum(axis=0) / dd
+    u = e[:, None] - Dt * b[None, :]
+    g = Dt * u
+    s = np.sum(g * g, axis=0)
+    for lag in range(1, maxlags + 1):
+        w = 1 - lag / (maxlags + 1)
+        s += 2 * w * np.sum(g[lag:] * g[:-lag], axis=0)
+    se = np.sqrt(np.maximum(s, 1e-300)) / dd
+    return b / se
+
+
+def compute_diagnostics(
+    *, y, z, fitted, pos0, backend, base, controls, model, method, estimated, freq
+) -> Diagnostics:
+    """Compute :class:`Diagnostics` for a fitted model (internal to ``fit``)."""
+    del freq
+    warn: list[str] = []
+    yv = y.to_numpy(dtype=float)
+    pre_obs = yv[:pos0]
+    pre_fit = np.asarray(fitted[:pos0], dtype=float)
+    ok = ~np.isnan(pre_obs) & ~np.isnan(pre_fit)
+    nz = ok & (pre_obs != 0)
+    mape = (
+        float(np.mean(np.abs((pre_obs[nz] - pre_fit[nz]) / pre_obs[nz])) * 100)
+        if nz.any()
+        else np.nan
+    )
+    if ok.sum() > 2 and np.std(pre_obs[ok]) > 0:
+        r2 = float(
+            1
+            - np.sum((pre_obs[ok] - pre_fit[ok]) ** 2)
+            / np.sum((pre_obs[ok] - pre_obs[ok].mean()) ** 2)
+        )
+    else:
+        r2 = np.nan
+    resid = np.asarray(backend.resid, dtype=float)
+    resid = resid[~np.isnan(resid)]
+    lags = max(1, min(10, len(resid) // 5))
+    lb_p = (
+        float(acorr_ljungbox(resid, lags=[lags])["lb_pvalue"].iloc[0])
+        if len(resid) > 10
+        else np.nan
+    )
+    jb_p = float(stats.jarque_bera(resid).pvalue) if len(resid) > 10 else np.nan
+    n_pre = int(np.sum(~np.isnan(yv[:pos0])))
+    n_missing = int(np.isnan(yv).sum())
+
+    if n_pre < SHORT_PRE_PERIODS:
+        warn.append(
+            f"The pre-period is short ({n_pre} periods): the baseline, and so every effect, "
+            "rests on little history."
+        )
+    if n_missing:
+        miss_post = int(np.isnan(yv[pos0:]).sum())
+        warn.append(
+            f"{n_missing} values of y are missing ({miss_post} after the first campaign); "
+            "they are left out of the fit and of the effect sums, not filled with zeros."
+        )
+    if lb_p < 0.01 and model in ("segmented", "poisson", "negbin"):
+        warn.append(
+            "Residuals are autocorrelated (Ljung-Box p < 0.01): the HAC standard errors "
+            "allow for it; model='arima' models it explicitly."
+        )
+
+    # a level shift already inside the pre-period makes the baseline untrustworthy
+    max_t = np.nan
+    zpre = z[:pos0]
+    okz = ~np.isnan(zpre)
+    Bpre = base.to_numpy()[:pos0][okz]
+    if okz.sum() >= 20 and Bpre.shape[1] < okz.sum() - 10:
+        Bpre = Bpre[:, np.std(Bpre, axis=0) > 0]
+        tpre = np.arange(pos0, dtype=float)[okz]
+        Bpre = np.column_stack([np.ones(len(Bpre)), tpre, Bpre])
+        m = int(okz.sum())
+        cands = np.unique(np.linspace(int(0.15 * m), int(0.85 * m), 25).astype(int))
+        target = np.log(zpre[okz] + 0.5) if model in ("poisson", "negbin") else zpre[okz]
+        try:
+            tstats = _step_t(target, Bpre, cands, newey_west_lags(m))
+            i = int(np.argmax(np.abs(tstats)))
+            max_t = float(abs(tstats[i]))
+            if max_t > BREAK_T_THRESHOLD:
+                when = y.index[:pos0][okz][cands[i]].date()
+                warn.append(
+                    f"The pre-period may already contain a break (a level shift around {when}, "
+                    f"|t| = {max_t:.1f}): start the data after it or add it as a campaign."
+                )
+        except np.linalg.LinAlgError:
+            pass
+
+    if controls is not None:
+        plain = base.drop(columns=list(controls.columns)).to_numpy()
+        plain = np.column_stack([np.ones(len(plain)), plain[:, np.std(plain, axis=0) > 0]])
+        for col in controls.columns:
+            c = controls[col].to_numpy(dtype=float)
+            t = _step_t(c, plain, [pos0], newey_west_lags(len(c)))[0]
+            pre_mean = np.mean(c[:pos0])
+            jump = np.mean(c[pos0:]) / pre_mean - 1 if pre_mean else np.nan
+            if abs(t) > CONTROL_JUMP_T_THRESHOLD:
+                warn.append(
+                    f"Control {col!r} itself jumps at the first campaign start "
+                    f"({jump:+.0%} on average, |t| = {abs(t):.1f}); if the campaign moved it, "
+                    "it hides part of the effect: consider dropping it."
+                )
+    for name, text in estimated.items():
+        warn.append(f"Campaign {name!r}: {text}; its uncertainty is not in the intervals.")
+        if "half-life" in text and text.startswith(f"half-life of {HALF_LIFE_GRID[-1]:g}"):
+            warn.append(f"Campaign {name!r}: the half-life hit the top of the grid; try 'level'.")
+    if getattr(backend, "cov_ok", True) is False:
+        warn.append(
+            "The parameter covariance could not be estimated; intervals ignore parameter "
+            "uncertainty."
+        )
+    return Diagnostics(
+        mape=mape,
+        r_squared=r2,
+        ljung_box_p=lb_p,
+        normality_p=jb_p,
+        n_pre=n_pre,
+        n_missing=n_missing,
+        maxlags=backend.maxlags,
+        max_break_t=max_t,
+        warnings=tuple(warn),
+    )

@@ -1,0 +1,338 @@
+"""Model backends of the ITS engine: segmented OLS, regression with ARIMA errors,
+unobserved components, and Poisson / negative binomial GLMs.
+
+Each backend is fitted on the modelling scale (``y``, ``log(y)`` or, for GLMs, counts
+with a log link) and exposes the same small surface to :mod:`darksocial.its.fitting`:
+the parameter table, the coefficient covariance, in-sample fitted values on the original
+scale, and :meth:`simulate` for counterfactual paths that include parameter uncertainty
+and (autocorrelated) observation noise.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+
+from darksocial.constants import STRUCTURAL_PARAM_DRAWS
+from darksocial.errors import DataValidationError
+
+__all__ = ["newey_west_lags", "make_backend"]
+
+
+def newey_west_lags(n: int) -> int:
+    """Newey-West (1994) lag rule ``floor(4 * (n / 100) ** (2 / 9))``.
+
+    Parameters
+    ----------
+    n : int
+        Number of observations used in the fit.
+
+    Returns
+    -------
+    int
+        The number of lags of the Bartlett kernel (at least 1).
+    """
+    return max(1, int(math.floor(4 * (n / 100.0) ** (2.0 / 9.0))))
+
+
+def _ar1(resid: np.ndarray) -> tuple[float, float, float]:
+    """Lag-1 autocorrelation, innovation sd and last residual from consecutive pairs."""
+    r = np.asarray(resid, dtype=float)
+    ok = ~np.isnan(r)
+    centred = np.where(ok, r - np.nanmean(r), np.nan)
+    a, b = centred[1:], centred[:-1]
+    pair = ~np.isnan(a) & ~np.isnan(b)
+    var = np.nanvar(centred)
+    if pair.sum() < 3 or var <= 0:
+        phi = 0.0
+    else:
+        phi = float(np.sum(a[pair] * b[pair]) / np.sum(centred[ok] ** 2))
+    phi = float(np.clip(phi, -0.98, 0.98))
+    last_pos = np.flatnonzero(ok)[-1]
+    gap = len(r) - 1 - last_pos
+    last = float(centred[last_pos]) * phi**gap
+    return phi, math.sqrt(max(var, 0.0) * (1 - phi**2)), last
+
+
+def _ar1_paths(phi, sd_innov, last, h, size, rng) -> np.ndarray:
+    """AR(1) noise paths of length ``h`` continuing from ``last`` (``size`` x ``h``)."""
+    shocks = rng.standard_normal((size, h)) * sd_innov
+    out = np.empty((size, h))
+    prev = np.full(size, last)
+    for j in range(h):
+        prev = phi * prev + shocks[:, j]
+        out[:, j] = prev
+    return out
+
+
+def _mvn(mean: np.ndarray, cov: np.ndarray, size: int, rng) -> np.ndarray:
+    cov = np.asarray(cov, dtype=float)
+    if not np.all(np.isfinite(cov)):
+        return np.repeat(mean[None, :], size, axis=0)
+    cov = (cov + cov.T) / 2
+    vals, vecs = np.linalg.eigh(cov)
+    root = vecs * np.sqrt(np.clip(vals, 0, None))
+    return mean[None, :] + rng.standard_normal((size, len(mean))) @ root.T
+
+
+class _Backend:
+    """Shared surface of every backend (see the module docstring)."""
+
+    link = "identity"
+    uses_t = False
+
+    def __init__(self, *, log: bool, alpha: float, maxlags: int | None, options: dict):
+        self.log = log
+        self.alpha = alpha
+        self.maxlags_option = maxlags
+        self.options = options
+        self.maxlags = None
+
+    # -- fitted quantities ---------------------------------------------------------------
+    def params_frame(self) -> pd.DataFrame:
+        res = self.res
+        ci = np.asarray(res.conf_int(alpha=self.alpha))
+        frame = pd.DataFrame(
+            {
+                "estimate": np.asarray(res.params, dtype=float),
+                "std_err": np.asarray(res.bse, dtype=float),
+                "lower": ci[:, 0],
+                "upper": ci[:, 1],
+                "p_value": np.asarray(res.pvalues, dtype=float),
+            },
+            index=self.param_names,
+        )
+        frame.index.name = "term"
+        return frame
+
+    def coef(self, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Estimates and covariance of the named coefficients."""
+        idx = [self.param_names.index(n) for n in names]
+        params = np.asarray(self.res.params, dtype=float)
+        cov = np.asarray(self.cov, dtype=float)
+        return params[idx], cov[np.ix_(idx, idx)]
+
+    def wald_p(self, names: list[str]) -> float:
+        """p-value of the Wald test that all named coefficients are zero."""
+        b, v = self.coef(names)
+        try:
+            stat = float(b @ np.linalg.solve(v, b))
+        except np.linalg.LinAlgError:
+            return float("nan")
+        k = len(names)
+        if self.uses_t and self.df_resid:
+            return float(stats.f.sf(stat / k, k, self.df_resid))
+        return float(stats.chi2.sf(stat, k))
+
+    def to_original(self, z: np.ndarray) -> np.ndarray:
+        return np.exp(z) if self.log else z
+
+
+class SegmentedBackend(_Backend):
+    """OLS with Newey-West HAC standard errors (``model="segmented"``)."""
+
+    def fit(self, z: np.ndarray, X: pd.DataFrame, exposure=None):
+        mask = ~np.isnan(z)
+        Xm = X.to_numpy()[mask]
+        self.param_names = list(X.columns)
+        n = int(mask.sum())
+        self.maxlags = int(self.maxlags_option) if self.maxlags_option else newey_west_lags(n)
+        self.uses_t = bool(self.options.get("use_t", True))
+        self.model = sm.OLS(z[mask], Xm)
+        self.res = self.model.fit(
+            cov_type="HAC",
+            cov_kwds={"maxlags": self.maxlags, "use_correction": self.options["small_sample"]},
+            use_t=self.uses_t,
+        )
+        self.df_resid = float(self.res.df_resid)
+        self.cov = np.asarray(self.res.cov_params())
+        self.beta = np.asarray(self.res.params)
+        lp = X.to_numpy() @ self.beta
+        self.resid = np.where(mask, z - lp, np.nan)
+        self.ar1 = _ar1(self.resid)
+        smear = float(np.nanmean(np.exp(self.resid))) if self.log else 1.0
+        self.fitted = np.exp(lp) * smear if self.log else lp
+        self.lp = lp
+        self.resid_sd = float(np.nanstd(self.resid, ddof=X.shape[1]))
+        return self
+
+    def simulate(self, X_f: pd.DataFrame, exposure_f, size: int, rng):
+        betas = _mvn(self.beta, self.cov, size, rng)
+        lp = betas @ X_f.to_numpy().T
+        phi, sd, last = self.ar1
+        z = lp + _ar1_paths(phi, sd, last, X_f.shape[0], size, rng)
+        draws = self.to_original(z)
+        point = X_f.to_numpy() @ self.beta if not self.log else draws.mean(axis=0)
+        return point, draws
+
+
+class GLMBackend(_Backend):
+    """Poisson or negative binomial (NB2) regression with HAC standard errors."""
+
+    link = "log"
+
+    def __init__(self, family: str, **kw):
+        super().__init__(**kw)
+        self.family = family
+
+    def fit(self, z: np.ndarray, X: pd.DataFrame, exposure=None):
+        mask = ~np.isnan(z)
+        self.param_names = list(X.columns)
+        n = int(mask.sum())
+        self.maxlags = int(self.maxlags_option) if self.maxlags_option else newey_west_lags(n)
+        self.uses_t = False
+        self.df_resid = None
+        Xm = X.to_numpy()[mask]
+        offset = np.zeros(len(z)) if exposure is None else np.log(exposure)
+        cov_kwds = {"maxlags": self.maxlags, "use_correction": self.options["small_sample"]}
+        if self.family == "poisson":
+            self.model = sm.GLM(z[mask], Xm, family=sm.families.Poisson(), offset=offset[mask])
+            self.res = self.model.fit(cov_type="HAC", cov_kwds=cov_kwds)
+            self.beta = np.asarray(self.res.params)
+        else:
+            self.model = sm.NegativeBinomial(z[mask], Xm, offset=offset[mask])
+            # Poisson estimates are consistent for the mean: a safe start for NB2
+            start_p = sm.GLM(z[mask], Xm, family=sm.families.Poisson(), offset=offset[mask])
+            start = np.append(np.asarray(start_p.fit().params), 0.1)
+            self.res = self.model.fit(
+                start_params=start,
+                method="bfgs",
+                maxiter=500,
+                disp=False,
+                cov_type="HAC",
+                cov_kwds=cov_kwds,
+            )
+            self.param_names = self.param_names + ["alpha"]
+            self.beta = np.asarray(self.res.params)[:-1]
+        self.cov = np.asarray(self.res.cov_params())
+        self.lp = X.to_numpy() @ self.beta + offset
+        mu = np.exp(self.lp)
+        self.fitted = mu
+        r = np.where(mask, np.log((z + 0.5) / (mu + 0.5)), np.nan)
+        self.resid = np.where(mask, (z - mu) / np.sqrt(mu), np.nan)
+        phi, _, last = _ar1(r)
+        v_total = float(np.nanvar(r))
+        # latent log-scale variance beyond what Poisson sampling explains
+        v_latent = max(v_total - float(np.nanmean(1.0 / (mu[mask] + 0.5))), 0.0)
+        shrink = v_latent / v_total if v_total > 0 else 0.0
+        self.latent = (phi, math.sqrt(v_latent * (1 - phi**2)), last * shrink, v_latent)
+        self.resid_sd = float(np.nanstd(z - mu))
+        return self
+
+    def simulate(self, X_f: pd.DataFrame, exposure_f, size: int, rng):
+        k = len(self.beta)
+        betas = _mvn(self.beta, self.cov[:k, :k], size, rng)
+        offset = np.zeros(X_f.shape[0]) if exposure_f is None else np.log(exposure_f)
+        mu = np.exp(betas @ X_f.to_numpy().T + offset)
+        phi, sd, last, v = self.latent
+        u = _ar1_paths(phi, sd, last, X_f.shape[0], size, rng)
+        draws = rng.poisson(mu * np.exp(u - v / 2)).astype(float)
+        return mu.mean(axis=0), draws
+
+
+class StateSpaceBackend(_Backend):
+    """Regression with SARIMA errors or an unobserved-components model, by Kalman MLE."""
+
+    def __init__(self, kind: str, **kw):
+        super().__init__(**kw)
+        self.kind = kind
+
+    def fit(self, z: np.ndarray, X: pd.DataFrame, exposure=None):
+        self.df_resid = None
+        exog = X if X.shape[1] else None
+        if self.kind == "arima":
+            self.model = sm.tsa.SARIMAX(
+                z,
+                exog=None if exog is None else exog.to_numpy(),
+                order=self.options["order"],
+                seasonal_order=self.options["seasonal_order"],
+                trend="n",
+            )
+        else:
+            self.model = sm.tsa.UnobservedComponents(
+                z,
+                level=self.options["level"],
+                exog=None if exog is None else exog.to_numpy(),
+            )
+        with warnings.catch_warnings():
+            # optimiser chatter; convergence is checked through the covariance below
+            warnings.simplefilter("ignore")
+            self.res = self.model.fit(disp=False, maxiter=200)
+        names = list(self.model.param_names)
+        k = X.shape[1]
+        if k:
+            # SARIMAX (trend="n") puts the k exog coefficients first, UC names them beta.*
+            if self.kind == "arima":
+                exog_idx = list(range(k))
+            else:
+                exog_idx = [i for i, nm in enumerate(names) if nm.startswith("beta.")]
+            for i, col in zip(exog_idx, X.columns, strict=True):
+                names[i] = col
+        self.param_names = names
+        self.exog_names = list(X.columns)
+        self.cov = np.asarray(self.res.cov_params())
+        self.cov_ok = bool(np.all(np.isfinite(self.cov)) and np.all(np.diag(self.cov) >= 0))
+        burn = int(getattr(self.res, "loglikelihood_burn", 0))
+        fitted = np.asarray(self.res.fittedvalues, dtype=float).copy()
+        fitted[:burn] = np.nan
+        resid = np.asarray(self.res.resid, dtype=float).copy()
+        resid[:burn] = np.nan
+        resid[np.isnan(z)] = np.nan
+        self.resid = resid
+        self.resid_sd = float(np.nanstd(resid))
+        self.lp = fitted
+        self.fitted = np.exp(fitted + self.resid_sd**2 / 2) if self.log else fitted
+        return self
+
+    def _valid(self, theta: np.ndarray, mle: np.ndarray) -> np.ndarray:
+        theta = theta.copy()
+        names = self.model.param_names
+        for i, nm in enumerate(names):
+            if nm.startswith("sigma2"):
+                theta[i] = abs(theta[i])
+        for prefix in ("ar.L", "ar.S.L", "ma.L", "ma.S.L"):
+            idx = [i for i, nm in enumerate(names) if nm.startswith(prefix)]
+            if not idx:
+                continue
+            coefs = theta[idx] if prefix.startswith("ar") else -theta[idx]
+            roots = np.roots(np.r_[1.0, -coefs][::-1]) if len(coefs) else np.array([])
+            if len(roots) and np.any(np.abs(roots) <= 1.0001):
+                theta[idx] = mle[idx]
+        return theta
+
+    def simulate(self, X_f: pd.DataFrame, exposure_f, size: int, rng):
+        h = X_f.shape[0]
+        exog_f = X_f.to_numpy() if X_f.shape[1] else None
+        mle = np.asarray(self.res.params, dtype=float)
+        n_par = min(STRUCTURAL_PARAM_DRAWS, size)
+        reps = int(math.ceil(size / n_par))
+        thetas = _mvn(mle, self.cov if self.cov_ok else np.zeros_like(self.cov), n_par, rng)
+        paths = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for theta in thetas:
+                res_s = self.model.filter(self._valid(theta, mle))
+                sim = res_s.simulate(h, anchor="end", repetitions=reps, exog=exog_f, rng=rng)
+                paths.append(np.asarray(sim).reshape(h, reps).T)
+            fc = self.res.get_forecast(h, exog=exog_f).predicted_mean
+        z = np.vstack(paths)[:size]
+        draws = self.to_original(z)
+        point = np.asarray(fc, dtype=float) if not self.log else draws.mean(axis=0)
+        return point, draws
+
+
+def make_backend(model: str, *, log: bool, alpha: float, maxlags, options: dict) -> _Backend:
+    """Instantiate the backend for ``model``."""
+    kw = {"log": log, "alpha": alpha, "maxlags": maxlags, "options": options}
+    if model == "segmented":
+        return SegmentedBackend(**kw)
+    if model in ("poisson", "negbin"):
+        return GLMBackend(model, **kw)
+    if model in ("arima", "structural"):
+        return StateSpaceBackend(model, **kw)
+    raise DataValidationError(f"unknown model {model!r}")  # pragma: no cover
