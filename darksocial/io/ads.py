@@ -1,0 +1,223 @@
+"""Paid-social exports: Meta Ads Manager CSV and LinkedIn Campaign Manager reports."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from darksocial.cleaning import regularize
+from darksocial.io._text import (
+    fail,
+    map_columns,
+    provenance,
+    read_table,
+    read_text,
+    snake,
+    to_dates,
+    to_number,
+)
+
+__all__ = ["load_linkedin_ads", "load_meta_ads"]
+
+META: dict[str, tuple[str, ...]] = {
+    "campaign": ("Campaign name", "Nom de la campagne", "Ad set name", "Ad name"),
+    "date": ("Day", "Jour", "Date"),
+    "reporting_starts": ("Reporting starts", "Début des rapports"),
+    "reporting_ends": ("Reporting ends", "Fin des rapports"),
+    "impressions": ("Impressions",),
+    "reach": ("Reach", "Couverture"),
+    "spend": ("Amount spent", "Montant dépensé"),
+    "link_clicks": ("Link clicks", "Clics sur un lien"),
+    "clicks": ("Clicks (all)", "Clics (tous)"),
+    "results": ("Results", "Résultats"),
+}
+LINKEDIN: dict[str, tuple[str, ...]] = {
+    "date": (
+        "Start Date (in UTC)",
+        "Start Date",
+        "Date de début (UTC)",
+        "Data de início (em UTC)",
+    ),
+    "campaign": ("Campaign Name", "Nom de la campagne", "Nome da campanha"),
+    "campaign_group": ("Campaign Group Name",),
+    "impressions": ("Impressions", "Impressões"),
+    "clicks": ("Clicks", "Clics", "Cliques"),
+    "spend": ("Total Spent", "Total dépensé", "Total gasto"),
+    "currency": ("Currency", "Devise", "Moeda"),
+    "reach": ("Reach",),
+    "leads": ("Leads",),
+    "total_engagements": ("Total Engagements",),
+}
+_METRICS = (
+    "impressions",
+    "spend",
+    "reach",
+    "link_clicks",
+    "clicks",
+    "results",
+    "leads",
+    "total_engagements",
+)
+
+
+def _daily(
+    path: Path,
+    long: pd.DataFrame,
+    source: str,
+    variant: str,
+    start: object = None,
+    end: object = None,
+    **attrs: object,
+) -> pd.DataFrame:
+    metrics = [c for c in _METRICS if c in long.columns]
+    wide = long.groupby("date")[metrics].sum(min_count=1)
+    wide["campaigns"] = long.groupby("date")["campaign"].nunique()
+    out = regularize(wide, "D", start=start, end=end)
+    return provenance(out, source=source, variant=variant, path=path, long=long, **attrs)
+
+
+def load_meta_ads(path: str | Path) -> pd.DataFrame:
+    """Load a Meta Ads Manager CSV export broken down by day.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        ``<Account>-Campaigns-<start><end>.csv`` with a ``Day`` column (Breakdown ->
+        By time -> Day) or with ``Reporting starts`` equal to ``Reporting ends`` on each
+        row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Daily totals over campaigns (``impressions``, ``spend``, ``reach``,
+        ``link_clicks``... as exported, ``campaigns`` = number of campaigns with a row)
+        and ``missing``. Days without any row are NaN with ``missing=True``: for ads
+        this usually means no delivery, so ``fillna(0)`` is often right, but it is your
+        call. ``attrs["long"]`` holds the per-campaign daily rows; ``attrs["currency"]``
+        the currency read from the ``Amount spent (EUR)`` header; ``attrs["totals"]``
+        the unlabelled account-totals row Meta puts first.
+
+    Raises
+    ------
+    DataFormatError
+        On ``No data available.`` exports, a missing campaign/date/metric column or a
+        report not broken down by day.
+    """
+    path = Path(path)
+    text, encoding = read_text(path)
+    if (
+        text.strip().strip('"').strip() == "No data available."
+        or "No data available." in text[:200]
+    ):
+        raise fail(
+            path, "Meta reports 'No data available.'; widen the date range or check the ad account"
+        )
+    raw = read_table(text, delimiter=",")
+    headers = list(raw.columns)
+    stripped = {c: re.sub(r"\s*\([A-Z]{3}\)\s*$", "", c) for c in headers}
+    currency = next(
+        (m.group(1) for c in headers if (m := re.search(r"^Amount spent \(([A-Z]{3})\)", c))), None
+    )
+    mapping = map_columns(stripped.values(), META, path=path, required=("campaign", "impressions"))
+    inverse = {raw_name: mapping[s] for raw_name, s in stripped.items() if s in mapping}
+    df = raw.rename(columns=inverse)[list(inverse.values())]
+    if "date" not in df.columns:
+        if (
+            "reporting_starts" in df.columns
+            and (df["reporting_starts"] == df["reporting_ends"]).iloc[1:].all()
+        ):
+            df["date"] = df["reporting_starts"]
+        else:
+            raise fail(
+                path, "not broken down by day; in Ads Manager choose Breakdown > By time > Day"
+            )
+    totals = None
+    first = df.iloc[0] if len(df) else None
+    if first is not None and str(first["campaign"]).strip() == "":
+        totals = first.to_dict()
+        df = df.iloc[1:]
+    if df.empty:
+        raise fail(path, "no campaign rows; export the report with at least one day of delivery")
+    df = df.reset_index(drop=True)
+    df["date"] = to_dates(df["date"], path=path, column="Day")
+    for col in (c for c in _METRICS if c in df.columns):
+        df[col] = to_number(df[col], path=path, column=col)
+    long = df[["date", "campaign", *[c for c in _METRICS if c in df.columns]]]
+    return _daily(
+        path,
+        long,
+        "meta_ads",
+        "ads_manager_csv",
+        encoding=encoding,
+        raw_headers=headers,
+        currency=currency,
+        totals=totals,
+        start=_bound(totals, "reporting_starts"),
+        end=_bound(totals, "reporting_ends"),
+    )
+
+
+def _bound(totals: dict | None, key: str) -> pd.Timestamp | None:
+    value = (totals or {}).get(key)
+    parsed = pd.to_datetime(value, errors="coerce") if value else pd.NaT
+    return None if pd.isna(parsed) else parsed
+
+
+def load_linkedin_ads(path: str | Path) -> pd.DataFrame:
+    """Load a LinkedIn Campaign Manager "Campaign performance" export.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The downloaded CSV: usually UTF-16, tab-separated, with a few preamble lines
+        before the ``Start Date (in UTC)`` header.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Daily totals over campaigns (``impressions``, ``clicks``, ``spend``...,
+        ``campaigns``) and ``missing``; ``attrs["long"]`` holds per-campaign rows and
+        ``attrs["currency"]`` the currency.
+    """
+    path = Path(path)
+    text, encoding = read_text(path)
+    lines = text.split("\n")
+    start = next(
+        (i for i, ln in enumerate(lines) if re.match(r'^"?(Start Date|Date de d|Data de in)', ln)),
+        None,
+    )
+    if start is None:
+        raise fail(
+            path,
+            "no 'Start Date (in UTC)' header line; expected a LinkedIn Campaign Manager export",
+        )
+    raw = read_table(text, skip=start)
+    mapping = map_columns(
+        raw.columns, LINKEDIN, path=path, required=("date", "campaign", "impressions")
+    )
+    df = raw.rename(columns=mapping)[list(mapping.values())]
+    df = df[df["date"].str.strip().ne("") & df["date"].str.strip().ne("-")]
+    if df.empty:
+        raise fail(path, "no campaign rows under the header; widen the date range")
+    df = df.reset_index(drop=True)
+    df["date"] = to_dates(
+        df["date"],
+        path=path,
+        column="Start Date (in UTC)",
+        formats=("%m/%d/%Y", "%Y-%m-%d", "%d/%m/%Y"),
+    )
+    for col in (c for c in _METRICS if c in df.columns):
+        df[col] = to_number(df[col], path=path, column=col)
+    currency = df["currency"].iloc[0] if "currency" in df.columns else None
+    long = df[["date", "campaign", *[c for c in _METRICS if c in df.columns]]]
+    return _daily(
+        path,
+        long,
+        "linkedin_ads",
+        "campaign_manager_" + ("utf16" if encoding == "utf-16" else snake(encoding)),
+        encoding=encoding,
+        raw_headers=list(raw.columns),
+        currency=currency,
+    )

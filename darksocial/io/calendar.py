@@ -1,0 +1,96 @@
+"""The campaign calendar (YAML or CSV), validated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from darksocial.errors import DataValidationError
+from darksocial.io._text import fail, provenance, read_table, read_text
+
+__all__ = ["load_campaigns"]
+
+COLUMNS = ("name", "channel", "content_type", "launch", "end", "spend", "notes", "evaluation_end")
+
+
+def load_campaigns(path: str | Path) -> pd.DataFrame:
+    """Load and validate a campaign calendar.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        YAML with a top-level ``campaigns:`` list of mappings, or CSV with one row per
+        campaign; fields ``id`` and ``launch`` required, optional ``name``, ``channel``,
+        ``content_type``, ``end``, ``spend``, ``notes``, ``evaluation_end``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``id``, sorted by launch, with the columns above; dates as
+        Timestamps (NaT when absent), ``spend`` as float.
+
+    Raises
+    ------
+    DataFormatError
+        If the file is not a calendar or a date cannot be read.
+    DataValidationError
+        If ids repeat or a campaign ends before it launches.
+    """
+    path = Path(path)
+    text, _ = read_text(path)
+    if path.suffix.lower() in (".yml", ".yaml"):
+        try:
+            payload = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1}: " if mark is not None else ""
+            raise fail(path, f"{where}invalid YAML") from None
+        items = payload.get("campaigns") if isinstance(payload, dict) else payload
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise fail(path, "expected a top-level 'campaigns:' list of mappings")
+        df = pd.DataFrame(items)
+        variant = "yaml"
+    else:
+        df = read_table(text).replace({"": None})
+        df.columns = [c.strip().lower() for c in df.columns]
+        variant = "csv"
+    if df.empty:
+        raise fail(path, "no campaigns listed")
+    for col in ("id", "launch"):
+        if col not in df.columns or df[col].isna().any():
+            raise fail(path, f"every campaign needs '{col}'; add it to each entry")
+    df["id"] = df["id"].astype(str)
+    dup = df["id"][df["id"].duplicated()]
+    if len(dup):
+        raise DataValidationError(
+            f"{path.name}: campaign id '{dup.iloc[0]}' is used twice; ids must be unique"
+        )
+    for col in ("launch", "end", "evaluation_end"):
+        if col not in df.columns:
+            df[col] = pd.NaT
+            continue
+        values = df[col]
+        parsed = pd.to_datetime(values.astype("string"), errors="coerce", format="mixed")
+        bad = parsed.isna() & values.notna()
+        if bad.any():
+            i = int(bad.to_numpy().nonzero()[0][0])
+            raise fail(
+                path,
+                f"campaign '{df['id'].iloc[i]}': cannot read {col} date '{values.iloc[i]}'; use YYYY-MM-DD",
+            )
+        df[col] = parsed.dt.normalize()
+    late = df["end"].notna() & (df["end"] < df["launch"])
+    if late.any():
+        i = int(late.to_numpy().nonzero()[0][0])
+        raise DataValidationError(
+            f"{path.name}: campaign '{df['id'].iloc[i]}' ends {df['end'].iloc[i]:%Y-%m-%d} before it "
+            f"launches {df['launch'].iloc[i]:%Y-%m-%d}; fix the dates"
+        )
+    for col in COLUMNS:
+        if col not in df.columns:
+            df[col] = None
+    df["spend"] = pd.to_numeric(df["spend"], errors="coerce").astype(float)
+    out = df.set_index("id")[list(COLUMNS)].sort_values("launch", kind="stable")
+    return provenance(out, source="campaigns", variant=variant, path=path)

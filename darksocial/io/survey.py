@@ -1,0 +1,128 @@
+"""Self-reported attribution answers ("How did you hear about us?"): loading only.
+
+Classifying answers into channels is :mod:`darksocial.attribution`'s job.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from darksocial.io._text import fail, map_columns, provenance, read_table, read_text
+
+__all__ = ["load_survey"]
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "answer": (
+        "How did you hear about us?",
+        "how_did_you_hear_about_us",
+        "How did you hear about us",
+        "Where did you hear about us?",
+        "Comment avez-vous entendu parler de nous ?",
+        "Comment nous avez-vous connus ?",
+    ),
+    "submitted_at": (
+        "Create Date",
+        "createdate",
+        "Submitted At",
+        "Submitted at",
+        "Submission Date",
+        "Timestamp",
+        "Created",
+        "Date de création",
+        "Date",
+    ),
+    "software_source": ("Original Source", "hs_analytics_source", "Source d'origine"),
+    "software_source_detail": (
+        "Original Source Drill-Down 1",
+        "hs_analytics_source_data_1",
+        "Source d'origine - Détail 1",
+    ),
+    "record_id": ("Record ID", "hs_object_id", "Response ID", "id", "ID"),
+}
+
+
+def load_survey(
+    path: str | Path,
+    *,
+    answer_column: str | None = None,
+    date_column: str | None = None,
+    sheet: str | int = 0,
+) -> pd.DataFrame:
+    """Load "How did you hear about us?" answers from a form tool or CRM export.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        CSV (any encoding/delimiter the exports use) or XLSX file.
+    answer_column, date_column : str, optional
+        Headers of the answer and submission-date columns, when they are not among the
+        usual names (HubSpot labels and internal names, Typeform, Google Forms...).
+    sheet : str or int, default 0
+        Worksheet of an XLSX file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per answer, sorted by time: ``submitted_at`` (Timestamp), ``answer``
+        (raw text kept verbatim; blank answers are empty strings), and when present
+        ``software_source``, ``software_source_detail``, ``record_id``.
+    """
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            raw = pd.read_excel(path, sheet_name=sheet, dtype=str).fillna("")
+        except Exception as exc:  # openpyxl raises many types on corrupt files
+            raise fail(
+                path,
+                f"cannot read the spreadsheet ({type(exc).__name__}); save it again as .xlsx or CSV",
+            ) from None
+        variant, encoding = "xlsx", None
+    else:
+        text, encoding = read_text(path)
+        raw = read_table(text)
+        variant = "csv"
+    synonyms = dict(SYNONYMS)
+    if answer_column is not None:
+        synonyms["answer"] = (answer_column,)
+    if date_column is not None:
+        synonyms["submitted_at"] = (date_column,)
+    mapping = map_columns(raw.columns, synonyms, path=path, required=("answer", "submitted_at"))
+    df = raw.rename(columns=mapping)[list(mapping.values())].copy()
+    if df.empty:
+        raise fail(path, "no answers; the export is empty")
+    when = df["submitted_at"].astype(str).str.strip()
+    parsed = pd.to_datetime(when, errors="coerce", format="ISO8601")
+    if parsed.isna().any():
+        for fmt in (
+            "%d/%m/%Y %H:%M",
+            "%m/%d/%Y %H:%M:%S",
+            "%d/%m/%Y",
+            "%m/%d/%Y",
+            "%d.%m.%Y %H:%M",
+        ):
+            alt = pd.to_datetime(when, errors="coerce", format=fmt)
+            if alt.notna().all():
+                parsed = alt
+                break
+    if parsed.isna().any():
+        row = int(parsed.isna().to_numpy().nonzero()[0][0])
+        raise fail(
+            path,
+            f"column '{date_column or 'Create Date'}' row {row + 1}: cannot read date '{when.iloc[row]}'",
+        )
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_convert("Europe/Paris").dt.tz_localize(None)
+    df["submitted_at"] = parsed
+    df["answer"] = df["answer"].fillna("").astype(str)
+    order = ["submitted_at", "answer", "software_source", "software_source_detail", "record_id"]
+    df = df[[c for c in order if c in df.columns]].sort_values("submitted_at", kind="stable")
+    return provenance(
+        df.reset_index(drop=True),
+        source="survey",
+        variant=variant,
+        path=path,
+        encoding=encoding,
+        raw_headers=list(raw.columns),
+    )

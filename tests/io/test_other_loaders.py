@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from darksocial.errors import DataFormatError, DataValidationError
+from darksocial.io.ads import load_linkedin_ads, load_meta_ads
+from darksocial.io.calendar import load_campaigns
+from darksocial.io.survey import load_survey
+from darksocial.io.trends import LESS_THAN_ONE, load_trends
+
+
+def test_trends_weekly_terms_geo_and_less_than_one(data_dir):
+    df = load_trends(data_dir / "trends" / "multiTimeline.csv")
+    assert df.index.freqstr == "W-SUN" and list(df.columns) == [
+        "trackmytools",
+        "tool_tracking",
+        "missing",
+    ]
+    assert df["trackmytools"].tolist() == [LESS_THAN_ONE, 12, 35, 28]
+    assert df["tool_tracking"].max() == 100
+    assert df.attrs["geo"] == "France" and df.attrs["terms"] == ["trackmytools", "tool tracking"]
+    monthly = load_trends(data_dir / "trends" / "multiTimeline_monthly_excel.csv")
+    assert monthly.index.freqstr == "MS" and monthly.attrs["geo"] == "Worldwide"
+    assert monthly["trackmytools"].tolist() == [3, 0.5, 100]
+
+
+def test_trends_bad_inputs(tmp_path):
+    p = tmp_path / "multiTimeline.csv"
+    p.write_text("Category: All categories\n\nWeek,x: (France)\n2024-01-07,lots\n")
+    with pytest.raises(DataFormatError, match=r"row 1: 'lots' is not a number"):
+        load_trends(p)
+    p.write_text("Category: All categories\n\nfoo,bar\n1,2\n")
+    with pytest.raises(DataFormatError, match="no Day, Week or Month header"):
+        load_trends(p)
+
+
+def test_meta_totals_row_currency_and_daily_sums(data_dir):
+    df = load_meta_ads(data_dir / "ads" / "TrackMyTools-Campaigns-1-Jan-20243-Jan-2024.csv")
+    assert df.attrs["currency"] == "EUR" and df.attrs["totals"]["impressions"] == "9000"
+    assert df.loc["2024-01-01", "impressions"] == 6500 and df.loc[
+        "2024-01-01", "spend"
+    ] == pytest.approx(210.5)
+    assert df.loc["2024-01-01", "campaigns"] == 2
+    assert df.loc["2024-01-02", "missing"] and np.isnan(df.loc["2024-01-02", "spend"])
+    # the unlabelled totals row is not counted: daily sums equal the exported totals
+    assert df["impressions"].sum() == 9000 and df["spend"].sum() == pytest.approx(300.5)
+    long = df.attrs["long"]
+    assert set(long["campaign"]) == {"Launch – video", "Retargeting"}
+
+
+def test_meta_empty_export_and_not_daily(data_dir, tmp_path):
+    with pytest.raises(DataFormatError, match=r"Empty-Campaigns.*No data available"):
+        load_meta_ads(data_dir / "ads" / "Empty-Campaigns-1-Jan-20241-Feb-2024.csv")
+    p = tmp_path / "m.csv"
+    p.write_text(
+        '"Campaign name",Impressions,"Amount spent (USD)","Reporting starts","Reporting ends"\n'
+        "A,10,1,2024-01-01,2024-01-31\nB,5,1,2024-01-01,2024-01-31\n"
+    )
+    with pytest.raises(DataFormatError, match="not broken down by day"):
+        load_meta_ads(p)
+    p.write_text('"Ad name",Reach\nA,10\n')
+    with pytest.raises(DataFormatError, match="missing column 'Impressions'"):
+        load_meta_ads(p)
+
+
+def test_linkedin_utf16_tab_separated_with_preamble(tmp_path):
+    text = (
+        "Campaign Performance Report (in UTC)\n"
+        "Report Start: 1/1/2024, 12:00 AM\nReport End: 1/3/2024, 11:59 PM\n"
+        "Date Generated: 1/4/2024, 9:00 AM\nAccount Name: TrackMyTools\n"
+        "Start Date (in UTC)\tAccount Name\tCampaign Name\tCurrency\tTotal Spent\tImpressions\tClicks\n"
+        "1/1/2024\tTrackMyTools\tThought leadership\tEUR\t50.5\t1,200\t30\n"
+        "1/1/2024\tTrackMyTools\tDemo ads\tEUR\t20\t800\t10\n"
+        "1/3/2024\tTrackMyTools\tDemo ads\tEUR\t25\t900\t12\n"
+    )
+    p = tmp_path / "campaign_performance_report.csv"
+    p.write_bytes(text.encode("utf-16"))
+    df = load_linkedin_ads(p)
+    assert df.attrs["variant"] == "campaign_manager_utf16" and df.attrs["currency"] == "EUR"
+    assert df.loc["2024-01-01", "impressions"] == 2000 and df.loc["2024-01-01", "spend"] == 70.5
+    assert df["missing"].tolist() == [False, True, False]
+    p.write_bytes("Campaign Performance Report\nfoo\tbar\n".encode("utf-16"))
+    with pytest.raises(DataFormatError, match="no 'Start Date \\(in UTC\\)' header"):
+        load_linkedin_ads(p)
+
+
+def test_survey_csv_raw_text_kept_and_sorted(data_dir):
+    df = load_survey(data_dir / "survey" / "how_did_you_hear.csv")
+    assert list(df.columns) == [
+        "submitted_at",
+        "answer",
+        "software_source",
+        "software_source_detail",
+        "record_id",
+    ]
+    assert df["submitted_at"].is_monotonic_increasing and df["record_id"].tolist() == [
+        "102",
+        "103",
+        "104",
+        "101",
+    ]
+    assert df.loc[df["record_id"] == "101", "answer"].item() == (
+        "A colleague shared your post on LinkedIn, then I googled you"
+    )
+    assert df.loc[df["record_id"] == "104", "answer"].item() == "podcast 🎧 (The Tool Show)"
+    assert df.loc[df["record_id"] == "103", "answer"].item() == ""
+
+
+def test_survey_xlsx_with_configured_columns(tmp_path):
+    p = tmp_path / "typeform.xlsx"
+    pd.DataFrame(
+        {
+            "Submitted": ["2024-02-01 10:00:00", "2024-01-31 09:00:00"],
+            "Where from?": ["Slack group", "ChatGPT"],
+        }
+    ).to_excel(p, index=False)
+    df = load_survey(p, answer_column="Where from?", date_column="Submitted")
+    assert df["answer"].tolist() == ["ChatGPT", "Slack group"]
+    assert df.attrs["variant"] == "xlsx"
+    with pytest.raises(DataFormatError, match="missing column"):
+        load_survey(p)
+    bad = tmp_path / "s.csv"
+    bad.write_text("Create Date,How did you hear about us?\nyesterday,Google\n")
+    with pytest.raises(DataFormatError, match="row 1: cannot read date 'yesterday'"):
+        load_survey(bad)
+
+
+def test_calendar_yaml_and_csv(data_dir):
+    cal = load_campaigns(data_dir / "calendar" / "campaigns.yml")
+    assert list(cal.index) == ["linkedin-video", "podcast-jan"]  # sorted by launch
+    assert cal.loc["podcast-jan", "launch"] == pd.Timestamp("2024-01-15")
+    assert (
+        pd.isna(cal.loc["linkedin-video", "end"]) and cal.loc["linkedin-video", "spend"] == 2500.5
+    )
+    assert cal.loc["linkedin-video", "evaluation_end"] == pd.Timestamp("2024-03-01")
+    csv = load_campaigns(data_dir / "calendar" / "campaigns.csv")
+    assert csv.loc["a", "end"] == pd.Timestamp("2024-01-10") and np.isnan(csv.loc["b", "spend"])
+
+
+def test_calendar_validation(tmp_path):
+    p = tmp_path / "c.yml"
+    p.write_text("campaigns:\n  - {id: a, launch: 2024-01-10, end: 2024-01-01}\n")
+    with pytest.raises(
+        DataValidationError, match="'a' ends 2024-01-01 before it launches 2024-01-10"
+    ):
+        load_campaigns(p)
+    p.write_text("campaigns:\n  - {id: a, launch: 2024-01-10}\n  - {id: a, launch: 2024-02-10}\n")
+    with pytest.raises(DataValidationError, match="id 'a' is used twice"):
+        load_campaigns(p)
+    p.write_text("campaigns:\n  - {id: a, launch: next monday}\n")
+    with pytest.raises(DataFormatError, match="cannot read launch date 'next monday'"):
+        load_campaigns(p)
+    p.write_text("campaigns: [a, b\n")
+    with pytest.raises(DataFormatError, match="invalid YAML"):
+        load_campaigns(p)
