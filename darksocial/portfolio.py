@@ -605,10 +605,14 @@ def forest_plot(
     if ax is None:
         ax = plt.gca()
     camp = data[data["kind"] == "campaign"]
+    est = camp["estimate"].to_numpy(dtype=float)
     ax.errorbar(
-        camp["estimate"],
-        camp["y"],
-        xerr=[camp["estimate"] - camp["lower"], camp["upper"] - camp["estimate"]],
+        est,
+        camp["y"].to_numpy(dtype=float),
+        xerr=[
+            est - camp["lower"].to_numpy(dtype=float),
+            camp["upper"].to_numpy(dtype=float) - est,
+        ],
         fmt="o",
         color=color,
         capsize=3,
