@@ -22,7 +22,8 @@ Answers and patterns are compared after Unicode normalisation: lower case, accen
 stripped (``"Collègue"`` equals ``"collegue"``), punctuation turned into spaces. A pattern
 matches whole words, optionally followed by a plural ``s`` or ``x``; a trailing ``*``
 matches any ending. Patterns of at least ``fuzzy_min_length`` letters (5 by default) also
-match with one typo (Levenshtein distance 1, through :mod:`rapidfuzz`), except those listed
+match with one typo (one insertion, deletion, substitution or swap of adjacent letters:
+optimal string alignment distance 1, through :mod:`rapidfuzz`), except those listed
 under ``exact``; explicit ``misspellings`` catch the rest. ``weak`` patterns (such as "heard
 you on" or "video") count only when no ordinary pattern matched. When several buckets
 match, the first bucket in ``precedence`` wins: named channels before word of mouth, and
@@ -43,7 +44,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import yaml
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from statsmodels.stats.proportion import (
     confint_proportions_2indep,
     proportion_confint,
@@ -420,7 +421,7 @@ def _match_one(norm: str, rules: AttributionRules) -> list[tuple[str, str, bool]
             gram = " ".join(tokens[i : i + n])
             if (
                 len(gram.replace(" ", "")) >= rules.fuzzy_min_length
-                and Levenshtein.distance(gram, pat.text, score_cutoff=1) <= 1
+                and OSA.distance(gram, pat.text, score_cutoff=1) <= 1
             ):
                 hits.append((pat.bucket, f"~{pat.text}", pat.weak))
                 break
@@ -443,10 +444,19 @@ def _decide(hits: list[tuple[str, str, bool]], rules: AttributionRules) -> str:
     return OTHER
 
 
+def _without_pii(value: Any) -> Any:
+    # Contact details are not an answer: "jo@ex.com" alone is blank, and digits of a
+    # phone number must not fuzzy-match anything.
+    if not isinstance(value, str):
+        return value
+    return mask_pii(value).replace("[email]", " ").replace("[phone]", " ")
+
+
 def _classify_values(values: Sequence[Any], rules: AttributionRules) -> tuple[list, list]:
     cache: dict[str, tuple[str, list]] = {}
     buckets, matches = [], []
     for value in values:
+        value = _without_pii(value)
         if _is_blank(value, rules):
             buckets.append(BLANK)
             matches.append([])
@@ -494,8 +504,8 @@ def classify_answers(
     -------
     pandas.Series
         Bucket names (str) on the same index, named ``"bucket"``: one of the rule buckets,
-        ``"blank"`` for empty answers, whitespace, NaN and placeholders ("-", "n/a"), or
-        ``"other"`` when no rule matches. See the module docstring for the matching rules
+        ``"blank"`` for empty answers, whitespace, NaN, placeholders ("-", "n/a") and
+        answers that hold only contact details, or ``"other"`` when no rule matches. See the module docstring for the matching rules
         and the precedence when several buckets match.
 
     Raises

@@ -53,6 +53,13 @@ KNOWN_EN = {
     "asked Perplexity": "ai_assistant",
     "our agency": "partner",
     "used it at my previous company": "existing_customer",
+    "Facebook ad": "social_media",
+    "saw an ad on instagram": "social_media",
+    "our Facebook group": "community",
+    "liknedin": "linkedin",  # adjacent letters swapped
+    "webianire": "event",
+    "your email": "newsletter_blog",
+    "internet": "search",
     "blah": OTHER,
     "black friday": OTHER,
     "I submitted the form": OTHER,
@@ -78,6 +85,10 @@ KNOWN_FR = {
     "notre agence": "partner",
     "une vidéo sur LinkedIn": "linkedin",
     "demandé à l'IA": "ai_assistant",
+    "vu une pub sur fb": "social_media",
+    "réseaux sociaux": "social_media",
+    "un mail": "newsletter_blog",
+    "djéà client": "existing_customer",
     "au hasard": OTHER,
 }
 
@@ -94,12 +105,24 @@ def test_classify_french(answer, bucket):
 
 def test_classify_keeps_index_and_marks_blanks():
     answers = pd.Series(
-        ["", "   ", None, np.nan, "-", "N/A", "n/a", "podcast"], index=list("abcdefgh")
+        [
+            "",
+            "   ",
+            None,
+            np.nan,
+            "-",
+            "N/A",
+            "n/a",
+            "jo@example.com",
+            "rappelez-moi au 06 12 34 56 78",
+            "podcast",
+        ],
+        index=list("abcdefghij"),
     )
     out = classify_answers(answers)
     assert out.index.equals(answers.index)
     assert out.name == "bucket"
-    assert out.tolist() == [BLANK] * 7 + ["podcast"]
+    assert out.tolist() == [BLANK] * 9 + ["podcast"]
     assert answers.iloc[0] == ""  # input untouched
 
 
