@@ -13,6 +13,7 @@ branded long tails, so branded counts from query-level data are a **lower bound*
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,13 +22,16 @@ import pandas as pd
 from rapidfuzz.distance import Levenshtein
 
 from darksocial.errors import ParameterError
-from darksocial.io._text import strip_accents
 
 __all__ = ["BrandClassifier", "BrandShare", "brand_share"]
 
 
+def _strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def _norm(text: str) -> tuple[str, ...]:
-    return tuple(re.sub(r"[^a-z0-9]+", " ", strip_accents(str(text)).lower()).split())
+    return tuple(re.sub(r"[^a-z0-9]+", " ", _strip_accents(str(text)).lower()).split())
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,13 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_inspect(args: argparse.Namespace) -> int:
+    from darksocial.io import inspect
+
+    print(inspect(args.path, brand=args.brand or None))
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from darksocial import reporting
 
@@ -50,6 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", type=Path, default=config.SAMPLE_DIR, help="folder to write")
     p.add_argument("--seed", type=int, default=config.SEED, help="random seed")
     p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser("inspect", help="recognise an export, load it and summarise it")
+    p.add_argument("path", type=Path, help="export file, Search Console zip/folder, events folder")
+    p.add_argument(
+        "--brand", action="append", metavar="TERM", help="brand term (repeatable; Search Console)"
+    )
+    p.set_defaults(func=_cmd_inspect)
 
     p = sub.add_parser("report", help="run the report notebooks and write HTML reports")
     from darksocial.reporting import add_arguments

@@ -1,0 +1,207 @@
+"""Recognise which export a path is, load it, and summarise it on one screen."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from darksocial.cleaning import find_gaps
+from darksocial.io import ads, calendar, ga4, ga4_bigquery, search_console, survey, trends
+from darksocial.io._text import fail, header_key, read_text, split_sections
+
+__all__ = ["Detection", "detect", "inspect", "load"]
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What a path was recognised as.
+
+    Attributes
+    ----------
+    source : str
+        ``ga4``, ``ga4_landing``, ``ga4_bigquery``, ``search_console``, ``google_trends``,
+        ``meta_ads``, ``linkedin_ads``, ``survey`` or ``campaigns``.
+    loader : callable
+        The function that loads it (takes the path first).
+    """
+
+    source: str
+    loader: Callable[..., pd.DataFrame]
+
+
+def _keys(header: list[str], synonyms: dict) -> set[str]:
+    lookup = {header_key(s): k for k, names in synonyms.items() for s in (k, *names)}
+    return {lookup[header_key(h)] for h in header if header_key(h) in lookup}
+
+
+def detect(path: str | Path) -> Detection:
+    """Recognise the export at ``path`` from its content (and name for folders/zips).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A file, a Search Console zip or folder, or a folder of GA4 ``events_*`` files.
+
+    Returns
+    -------
+    Detection
+        The source and its loader.
+
+    Raises
+    ------
+    DataFormatError
+        If the path is missing or matches no supported export.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise fail(path, f"file not found at {path}; check the path")
+    if path.is_dir():
+        names = {p.name.lower() for p in path.iterdir()}
+        if names & {"chart.csv", "dates.csv", "queries.csv"}:
+            return Detection("search_console", search_console.load_search_console)
+        if any(n.startswith("events_") for n in names):
+            return Detection("ga4_bigquery", ga4_bigquery.load_ga4_events)
+        raise fail(path, "folder is neither a Search Console export nor GA4 events_* files")
+    suffix = path.suffix.lower()
+    if suffix == ".zip" or (suffix not in (".xlsx", ".xlsm") and zipfile.is_zipfile(path)):
+        return Detection("search_console", search_console.load_search_console)
+    if suffix == ".parquet":
+        return Detection("ga4_bigquery", ga4_bigquery.load_ga4_events)
+    if suffix in (".yml", ".yaml"):
+        return Detection("campaigns", calendar.load_campaigns)
+    if suffix in (".xlsx", ".xlsm"):
+        return Detection("survey", survey.load_survey)
+    text, _ = read_text(path)
+    head = text[:4000]
+    if head.lstrip().startswith(("{", "[")):
+        if "dimensionHeaders" in head:
+            return Detection("ga4", ga4.read_ga4)
+        if '"event_name"' in head or '"event_params"' in head:
+            return Detection("ga4_bigquery", ga4_bigquery.load_ga4_events)
+        if '"keys"' in head:
+            return Detection("search_console", search_console.load_search_console)
+        raise fail(path, "JSON is neither a GA4 runReport, GA4 events nor Search Console rows")
+    if "No data available." in head[:200]:
+        return Detection("meta_ads", ads.load_meta_ads)
+    if re.search(r"^\"?(Start Date \(in UTC\)|Campaign Performance Report)", head, re.MULTILINE):
+        return Detection("linkedin_ads", ads.load_linkedin_ads)
+    if re.search(r"^(Day|Week|Month),[^\n]*: \(", head, re.MULTILINE) or head.startswith(
+        "Category:"
+    ):
+        return Detection("google_trends", trends.load_trends)
+    sections = split_sections(head)
+    header = sections[0].header if sections else []
+    low = {header_key(h) for h in header}
+    if "data date" in low or {"date", "query"} <= low:
+        return Detection("search_console", search_console.load_search_console)
+    if "reporting starts" in low or any(h.startswith("amount spent") for h in low):
+        return Detection("meta_ads", ads.load_meta_ads)
+    gkeys = set()
+    for s in sections:
+        gkeys |= _keys(s.header, ga4.SYNONYMS)
+    if {"date", "channel"} <= gkeys:
+        return Detection("ga4", ga4.load_ga4_channels)
+    if {"date", "landing_page"} <= gkeys:
+        return Detection("ga4_landing", ga4.load_direct_landing)
+    if {"answer", "submitted_at"} <= _keys(header, survey.SYNONYMS):
+        return Detection("survey", survey.load_survey)
+    if {"id", "launch"} <= low:
+        return Detection("campaigns", calendar.load_campaigns)
+    if gkeys - {"date", "channel", "landing_page", "nth_day"}:
+        return Detection("ga4", ga4.read_ga4)
+    raise fail(
+        path,
+        "not a recognised export; expected GA4, Search Console, Google Trends, Meta or "
+        "LinkedIn ads, survey answers or a campaign calendar",
+    )
+
+
+def load(path: str | Path, **options: object) -> pd.DataFrame:
+    """Detect the export at ``path`` and load it with its loader.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        Any supported export.
+    **options
+        Passed to the loader (e.g. ``brand=`` for Search Console).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The loader's tidy frame.
+    """
+    return detect(path).loader(path, **options)
+
+
+def _date_span(df: pd.DataFrame) -> tuple[pd.Series | pd.Index | None, str]:
+    if isinstance(df.index, pd.DatetimeIndex):
+        return df.index, df.index.freqstr or "irregular"
+    for col in ("date", "submitted_at", "launch"):
+        if col in df.columns:
+            return pd.DatetimeIndex(df[col].dropna()), "events" if col != "date" else "irregular"
+    return None, "none"
+
+
+def inspect(path: str | Path, *, brand: list[str] | None = None) -> str:
+    """Load an export and return a one-screen plain-text summary.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        Any supported export.
+    brand : list of str, optional
+        Brand terms for Search Console files (guessed from the site URL by default).
+
+    Returns
+    -------
+    str
+        Source and variant, date range, frequency, gaps, columns and, where it applies,
+        the branded and anonymized shares.
+    """
+    found = detect(path)
+    options = {"brand": brand} if brand and found.source == "search_console" else {}
+    df = found.loader(path, **options)
+    attrs = df.attrs
+    dates, freq = _date_span(df)
+    lines = [
+        f"file       {path}",
+        f"source     {attrs.get('source', found.source)} ({attrs.get('variant', '?')}), "
+        f"loaded with {found.loader.__module__.rsplit('.', 1)[-1]}.{found.loader.__name__}",
+        f"rows       {len(df):,}",
+    ]
+    if dates is not None and len(dates):
+        lines.append(
+            f"dates      {dates.min():%Y-%m-%d} .. {dates.max():%Y-%m-%d}   frequency {freq}"
+        )
+    if "missing" in df.columns:
+        gaps = find_gaps(df)
+        if gaps.empty:
+            lines.append("gaps       none")
+        else:
+            runs = ", ".join(
+                f"{r.start:%Y-%m-%d}..{r.end:%Y-%m-%d} ({r.periods})"
+                for r in gaps.head(4).itertuples()
+            )
+            more = f" +{len(gaps) - 4} more" if len(gaps) > 4 else ""
+            lines.append(
+                f"gaps       {len(gaps)} run(s), {int(gaps['periods'].sum())} period(s) missing: {runs}{more}"
+            )
+    cols = [c for c in df.columns if c != "missing"]
+    lines.append(f"columns    {', '.join(map(str, cols[:14]))}{' ...' if len(cols) > 14 else ''}")
+    for key in ("geo", "currency", "time_zone", "language"):
+        if attrs.get(key):
+            lines.append(f"{key:<10} {attrs[key]}")
+    share = attrs.get("brand_share")
+    if share is not None:
+        lines.append(f"brand      terms {', '.join(attrs.get('brand_terms') or ())}")
+        lines.append(f"           {share.report()}")
+    elif "anonymized_click_share" in df.columns and df["anonymized_click_share"].notna().any():
+        total = df["anonymized_clicks"].sum() / df["clicks"].sum()
+        lines.append(f"anonymized {total:.1%} of clicks come from anonymized queries")
+    return "\n".join(lines)
