@@ -190,25 +190,23 @@ class GLMBackend(_Backend):
         Xm = X.to_numpy()[mask]
         offset = np.zeros(len(z)) if exposure is None else np.log(exposure)
         cov_kwds = {"maxlags": self.maxlags, "use_correction": self.options["small_sample"]}
+        pois = sm.GLM(z[mask], Xm, family=sm.families.Poisson(), offset=offset[mask])
         if self.family == "poisson":
-            self.model = sm.GLM(z[mask], Xm, family=sm.families.Poisson(), offset=offset[mask])
-            self.res = self.model.fit(cov_type="HAC", cov_kwds=cov_kwds)
-            self.beta = np.asarray(self.res.params)
+            self.nb_alpha = 0.0
+            self.model = pois
         else:
-            self.model = sm.NegativeBinomial(z[mask], Xm, offset=offset[mask])
-            # Poisson estimates are consistent for the mean: a safe start for NB2
-            start_p = sm.GLM(z[mask], Xm, family=sm.families.Poisson(), offset=offset[mask])
-            start = np.append(np.asarray(start_p.fit().params), 0.1)
-            self.res = self.model.fit(
-                start_params=start,
-                method="bfgs",
-                maxiter=500,
-                disp=False,
-                cov_type="HAC",
-                cov_kwds=cov_kwds,
+            # NB2 dispersion by moments from the Poisson fit (var = mu + alpha mu^2), then
+            # a GLM with that alpha: stable where full NB maximum likelihood is not
+            mu0 = pois.fit().fittedvalues
+            self.nb_alpha = max(float(np.mean(((z[mask] - mu0) ** 2 - z[mask]) / mu0**2)), 1e-8)
+            self.model = sm.GLM(
+                z[mask],
+                Xm,
+                family=sm.families.NegativeBinomial(alpha=self.nb_alpha),
+                offset=offset[mask],
             )
-            self.param_names = self.param_names + ["alpha"]
-            self.beta = np.asarray(self.res.params)[:-1]
+        self.res = self.model.fit(cov_type="HAC", cov_kwds=cov_kwds)
+        self.beta = np.asarray(self.res.params)
         self.cov = np.asarray(self.res.cov_params())
         self.lp = X.to_numpy() @ self.beta + offset
         mu = np.exp(self.lp)
