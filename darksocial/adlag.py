@@ -79,7 +79,8 @@ def _align(
 ) -> tuple[pd.Series, pd.Series, pd.DataFrame | None, pd.DatetimeIndex]:
     ads = _daily(ads, "ads")
     search = _daily(search, "search")
-    # Ad exports omit days without delivery: inside the ads' own span a missing day is 0.
+    # Ad exports omit days without delivery (loaders mark them NaN): inside the ads' own span
+    # a missing day is 0.
     ads = ads.reindex(pd.date_range(ads.index.min(), ads.index.max(), freq="D")).fillna(0.0)
     start = max(ads.index.min(), search.index.min())
     end = min(ads.index.max(), search.index.max())
@@ -439,7 +440,7 @@ def fit_ad_lag(
     ----------
     ads : pandas.Series
         Daily ad impressions or spend (Meta, LinkedIn), indexed by date. Days missing
-        inside its span are read as 0 (no delivery).
+        inside its span, or NaN, are read as 0 (no delivery).
     search : pandas.Series
         Daily branded search (Search Console clicks or impressions, Trends), indexed by
         date; must have no missing day where it overlaps ``ads``.

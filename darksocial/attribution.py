@@ -53,7 +53,12 @@ from statsmodels.stats.proportion import (
 from statsmodels.stats.rates import confint_poisson_2indep, test_poisson_2indep
 
 from darksocial.config import ALPHA
-from darksocial.errors import DataFormatError, DataValidationError, ParameterError
+from darksocial.errors import (
+    DataFormatError,
+    DataValidationError,
+    InterventionDateError,
+    ParameterError,
+)
 
 __all__ = [
     "BLANK",
@@ -1089,8 +1094,6 @@ def mentions_around(
     ParameterError
         If neither ``bucket`` nor ``keywords`` is given, or a window length is not positive.
     """
-    from darksocial.errors import InterventionDateError
-
     alpha = _check_alpha(alpha)
     if bucket is None and not keywords:
         raise ParameterError("give bucket= (e.g. 'podcast') or keywords= (e.g. ['show name'])")
