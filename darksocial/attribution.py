@@ -48,9 +48,10 @@ from rapidfuzz.distance import OSA
 from statsmodels.stats.proportion import (
     confint_proportions_2indep,
     proportion_confint,
-    test_proportions_2indep,
 )
-from statsmodels.stats.rates import confint_poisson_2indep, test_poisson_2indep
+from statsmodels.stats.proportion import test_proportions_2indep as _two_proportion_test
+from statsmodels.stats.rates import confint_poisson_2indep
+from statsmodels.stats.rates import test_poisson_2indep as _poisson_rate_test
 
 from darksocial.config import ALPHA
 from darksocial.errors import (
@@ -1170,9 +1171,7 @@ def mentions_around(
     d_lo, d_hi = confint_proportions_2indep(
         a["k"], a["n"], b["k"], b["n"], method="newcomb", compare="diff", alpha=alpha
     )
-    d_test = test_proportions_2indep(
-        a["k"], a["n"], b["k"], b["n"], method="score", compare="diff"
-    )
+    d_test = _two_proportion_test(a["k"], a["n"], b["k"], b["n"], method="score", compare="diff")
     # The Poisson comparison is undefined when there are no mentions at all.
     if a["k"] + b["k"] > 0:
         rr = (a["k"] / a["days"]) / (b["k"] / b["days"]) if b["k"] > 0 else np.inf
@@ -1180,7 +1179,7 @@ def mentions_around(
             a["k"], a["days"], b["k"], b["days"], method="score", compare="ratio", alpha=alpha
         )
         rr_p = float(
-            test_poisson_2indep(a["k"], a["days"], b["k"], b["days"], method="score").pvalue
+            _poisson_rate_test(a["k"], a["days"], b["k"], b["days"], method="score").pvalue
         )
     else:
         rr, rr_lo, rr_hi, rr_p = np.nan, np.nan, np.nan, np.nan
