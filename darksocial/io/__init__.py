@@ -30,6 +30,7 @@ from darksocial.io.trends import load_trends
 
 __all__ = [
     "SAMPLE_BRAND",
+    "SAMPLE_FILES",
     "PathRules",
     "Sources",
     "bigquery_sql",

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from darksocial.cleaning import regularize
+from darksocial.errors import ParameterError
 from darksocial.io._text import (
     fail,
     map_columns,
@@ -78,7 +79,7 @@ def _daily(
     return provenance(out, source=source, variant=variant, path=path, long=long, **attrs)
 
 
-def load_meta_ads(path: str | Path) -> pd.DataFrame:
+def load_meta_ads(path: str | Path, *, no_delivery: str = "missing") -> pd.DataFrame:
     """Load a Meta Ads Manager CSV export broken down by day.
 
     Parameters
@@ -145,7 +146,9 @@ def load_meta_ads(path: str | Path) -> pd.DataFrame:
     for col in (c for c in _METRICS if c in df.columns):
         df[col] = to_number(df[col], path=path, column=col)
     long = df[["date", "campaign", *[c for c in _METRICS if c in df.columns]]]
-    return _daily(
+    if no_delivery not in ("missing", "zero"):
+        raise ParameterError(f"no_delivery={no_delivery!r}; use 'missing' or 'zero'")
+    out = _daily(
         path,
         long,
         "meta_ads",
@@ -157,6 +160,10 @@ def load_meta_ads(path: str | Path) -> pd.DataFrame:
         start=_bound(totals, "reporting_starts"),
         end=_bound(totals, "reporting_ends"),
     )
+    if no_delivery == "zero":
+        out = out.fillna(0.0).assign(missing=False)
+        out.attrs["no_delivery"] = "zero"
+    return out
 
 
 def _bound(totals: dict | None, key: str) -> pd.Timestamp | None:

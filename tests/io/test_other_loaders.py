@@ -46,6 +46,10 @@ def test_meta_totals_row_currency_and_daily_sums(data_dir):
     assert df.loc["2024-01-02", "missing"] and np.isnan(df.loc["2024-01-02", "spend"])
     # the unlabelled totals row is not counted: daily sums equal the exported totals
     assert df["impressions"].sum() == 9000 and df["spend"].sum() == pytest.approx(300.5)
+    zero = load_meta_ads(
+        data_dir / "ads" / "TrackMyTools-Campaigns-1-Jan-20243-Jan-2024.csv", no_delivery="zero"
+    )
+    assert zero.loc["2024-01-02", "spend"] == 0 and not zero["missing"].any()
     long = df.attrs["long"]
     assert set(long["campaign"]) == {"Launch – video", "Retargeting"}
 

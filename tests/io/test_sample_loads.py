@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from darksocial import config
-from darksocial.io import SAMPLE_FILES, detect, load_sample
+from darksocial.io import SAMPLE_FILES, load, load_sample
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +30,11 @@ def test_every_sample_file_is_recognised(sample_root):
     files = [p for p in sample_root.rglob("*") if p.is_file() and p.suffix in (".csv", ".yml")]
     files = [p for p in files if "ui_export" not in p.parts]
     for path in files:
-        detect(path)  # raises on an unrecognised file
-    assert detect(sample_root / "search_console" / "ui_export").source == "search_console"
+        df = load(path)  # raises on an unrecognised or malformed file
+        assert len(df) > 0 and df.attrs["path"] == str(path)
+    ui = load(sample_root / "search_console" / "ui_export")
+    assert ui.attrs["source"] == "search_console" and ui["clicks"].notna().sum() > 30
+    assert ui.attrs["brand_share"].branded_clicks > 0
 
 
 def test_sample_sources_ranges_and_grids(sources):
