@@ -1,0 +1,101 @@
+"""Result tables, the report text and the figure agree with each other."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import START, simulate
+
+from darksocial.its import Intervention, fit
+from darksocial.its.reporting import is_significant
+
+
+def test_effects_layout_and_tidy_frame(series):
+    res = fit(series, [Intervention("spring", START)])
+    assert list(res.effects.index) == ["average", "cumulative", "relative"]
+    assert list(res.effects.columns) == ["estimate", "lower", "upper"]
+    assert list(res.params.columns) == ["estimate", "std_err", "lower", "upper", "p_value"]
+    assert {"const", "trend", "spring:level"} <= set(res.params.index)
+    tidy = res.effects_frame()
+    row = tidy[(tidy.intervention == "all") & (tidy.metric == "average")].iloc[0]
+    assert row["estimate"] == res.effects.loc["average", "estimate"]
+    assert row["p_value"] == res.p_value
+    cols = [
+        "observed",
+        "fitted",
+        "counterfactual",
+        "counterfactual_lower",
+        "counterfactual_upper",
+        "effect",
+        "effect_lower",
+        "effect_upper",
+        "cumulative_effect",
+        "cumulative_effect_lower",
+        "cumulative_effect_upper",
+    ]
+    assert list(res.pointwise.columns) == cols
+    pw = res.pointwise
+    post = pw.loc[START:]
+    # observed - counterfactual is the effect, and its mean is the average effect
+    np.testing.assert_allclose(post["observed"] - post["counterfactual"], post["effect"])
+    assert post["effect"].mean() == pytest.approx(res.effects.loc["average", "estimate"])
+
+
+def test_evaluation_window(series):
+    end = START + pd.Timedelta(days=55)
+    res = fit(series, START, evaluation_end=end)
+    assert res.window == (START, end)
+    pw = res.pointwise.loc[START:end]
+    assert res.effects.loc["cumulative", "estimate"] == pytest.approx(pw["effect"].sum())
+    res2 = fit(series, Intervention("x", START, evaluation_end=end))
+    pd.testing.assert_frame_equal(res.effects, res2.effects)
+
+
+@pytest.mark.parametrize("effect", [20.0, 0.0, -20.0])
+@pytest.mark.parametrize("method", ["intervention", "counterfactual"])
+def test_report_never_contradicts_numbers(effect, method):
+    y = simulate(13, effect=effect)
+    res = fit(y, START, method=method, n_simulations=300)
+    text = res.report(outcome="branded clicks")
+    sig = is_significant(res.effects)
+    assert ("unlikely to be noise" in text) == sig
+    assert ("cannot tell this apart from noise" in text) == (not sig)
+    cum = res.effects.loc["cumulative", "estimate"]
+    assert f"{cum:,.0f}" in text
+    assert f"p = {res.p_value:.3g}" in text
+    if effect > 0:
+        assert sig and "added" in text
+    if effect < 0:
+        assert sig and "removed" in text and "decrease" in text
+    s = res.summary()
+    assert "<table" in s._repr_html_() and "Effects" in s._repr_html_()
+    assert "spring" not in str(s) and "average" in str(s)
+
+
+def test_plot_draws_plot_data(series):
+    res = fit(
+        series,
+        [
+            Intervention("a", START, end=START + pd.Timedelta(days=30)),
+            Intervention("b", "2025-09-01"),
+        ],
+        n_simulations=200,
+    )
+    fig = res.plot()
+    axes = fig.axes
+    assert len(axes) == 3
+    data = res.plot_data()
+    assert set(data["panel"]) == {"original", "pointwise", "cumulative"}
+    obs = data[(data.panel == "original") & (data.line == "observed")]
+    line = axes[0].get_lines()[0]
+    np.testing.assert_allclose(np.asarray(line.get_ydata(), float), obs["value"].to_numpy())
+    cum = data[data.panel == "cumulative"]
+    np.testing.assert_allclose(
+        np.asarray(axes[2].get_lines()[0].get_ydata(), float), cum["value"].to_numpy()
+    )
+    # each campaign window is shaded on each panel
+    for ax in axes:
+        spans = [p for p in ax.patches if p.__class__.__name__ in ("Rectangle", "Polygon")]
+        assert len(spans) >= 2
+    assert axes[0].get_legend() is not None
