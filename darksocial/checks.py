@@ -1,0 +1,1072 @@
+"""Checks that a measured campaign lift is not noise or an artefact of one modelling choice.
+
+Three checks on one campaign, all re-running :func:`darksocial.its.fit` with the same
+specification:
+
+* :func:`placebo_in_time` refits at fake launch dates in the pre-period (no campaign
+  there) and ranks the real effect among the placebo "effects": a calibrated p-value
+  that does not rely on the model's own intervals.
+* :func:`placebo_in_space` runs the same analysis on series that should not move
+  (non-branded search, a control channel) and says plainly whether they moved too.
+* :func:`triangulate` estimates the same campaign with every applicable model, method
+  and pre-period length in one table, so a reader sees whether the conclusion depends on
+  a choice.
+
+:func:`calibration_warning` reads the committed calibration study
+(``benchmarks/results/calibration.csv``) and returns a warning sentence for a
+``(model, method)`` pair that missed its coverage or false-positive targets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from darksocial.config import ALPHA, PROJ_ROOT, SEED
+from darksocial.errors import (
+    DarkSocialError,
+    DataValidationError,
+    InterventionDateError,
+    ParameterError,
+)
+
+__all__ = [
+    "PlaceboInSpace",
+    "PlaceboInTime",
+    "Triangulation",
+    "calibration_warning",
+    "placebo_in_space",
+    "placebo_in_time",
+    "triangulate",
+]
+
+#: Where :func:`calibration_warning` reads the calibration study's table.
+CALIBRATION_TABLE = PROJ_ROOT / "benchmarks" / "results" / "calibration.csv"
+
+#: Placebo fits by default: enough for a p-value resolution of 1/31 at ~10 ms a fit.
+N_PLACEBOS = 30
+
+#: Simulated paths per fit inside the checks (fewer than a headline fit: tail-area p
+#: values of 1/201 resolution are enough to rank placebos, and it is 5x faster).
+CHECK_SIMULATIONS = 200
+
+_MODELS = ("segmented", "arima", "structural", "poisson", "negbin")
+_METHODS = ("intervention", "counterfactual")
+# Design columns of the engine that are not user controls (see darksocial.its.design).
+_BASE_TERMS = re.compile(r"^(const|trend|holiday|dow\[|month\[|season\d|yearly_|fourier)")
+
+
+# -- shared helpers (also used by darksocial.planning) -------------------------------------
+def _engine():
+    """The ITS engine's public ``fit`` and ``Intervention``."""
+    from darksocial.its import Intervention, fit
+
+    return fit, Intervention
+
+
+def _check_series(y, what: str = "y") -> pd.Series:
+    """A numeric Series on a sorted, unique DatetimeIndex, or a one-line error."""
+    if isinstance(y, pd.DataFrame) and y.shape[1] == 1:
+        y = y.iloc[:, 0]
+    if not isinstance(y, pd.Series):
+        raise DataValidationError(
+            f"{what} must be a pandas Series with a DatetimeIndex, not {type(y).__name__}; "
+            "select one column, e.g. df['branded_clicks']."
+        )
+    if not isinstance(y.index, pd.DatetimeIndex):
+        raise DataValidationError(
+            f"{what} has a {type(y.index).__name__}, not a DatetimeIndex; use "
+            "df.set_index(pd.to_datetime(df['date']))."
+        )
+    if not y.index.is_monotonic_increasing or y.index.has_duplicates:
+        raise DataValidationError(
+            f"{what} has unsorted or duplicated dates; use y.groupby(level=0).sum().sort_index()."
+        )
+    if not pd.api.types.is_numeric_dtype(y):
+        raise DataValidationError(
+            f"{what} is not numeric (dtype {y.dtype}); convert it with pd.to_numeric."
+        )
+    return y.astype(float)
+
+
+def _check_choice(value, allowed, name: str) -> None:
+    if value not in allowed:
+        raise ParameterError(f"{name}={value!r} is unknown; use one of {', '.join(allowed)}.")
+
+
+def _check_alpha(alpha: float) -> None:
+    if not 0 < alpha < 1:
+        raise ParameterError(f"alpha={alpha} must lie between 0 and 1, e.g. 0.05.")
+
+
+def _launch_position(index: pd.DatetimeIndex, launch, *, name: str = "y") -> int:
+    """Position of the first period on or after ``launch`` (may be ``len(index)``)."""
+    try:
+        ts = pd.Timestamp(launch)
+    except (TypeError, ValueError):
+        raise ParameterError(f"launch={launch!r} is not a date; use 'YYYY-MM-DD'.") from None
+    if ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    return int(index.searchsorted(ts, side="left"))
+
+
+def _check_duration(duration) -> int:
+    if duration is None:
+        return None
+    if isinstance(duration, bool) or not float(duration).is_integer() or int(duration) < 1:
+        raise ParameterError(
+            f"duration={duration!r} must be a whole number of periods >= 1, e.g. 28 days."
+        )
+    return int(duration)
+
+
+def _is_counts(y: pd.Series) -> bool:
+    v = y.dropna().to_numpy()
+    return bool(len(v) and np.all(v >= 0) and np.all(np.equal(np.round(v), v)))
+
+
+def _effect_row(res) -> dict:
+    """Relative and average effect with intervals and p of one fit, as a flat dict."""
+    e = res.effects
+    return {
+        "estimate": float(e.loc["relative", "estimate"]),
+        "lower": float(e.loc["relative", "lower"]),
+        "upper": float(e.loc["relative", "upper"]),
+        "average": float(e.loc["average", "estimate"]),
+        "average_lower": float(e.loc["average", "lower"]),
+        "average_upper": float(e.loc["average", "upper"]),
+        "cumulative_lower": float(e.loc["cumulative", "lower"]),
+        "cumulative_upper": float(e.loc["cumulative", "upper"]),
+        "p_value": float(res.p_value),
+    }
+
+
+def _pct(x: float, digits: int = 1) -> str:
+    return f"{x * 100:+.{digits}f}%"
+
+
+@dataclasses.dataclass(frozen=True)
+class _Spec:
+    """What is re-run by every check: the series, the campaign and the model options."""
+
+    y: pd.Series
+    pos0: int
+    length: int
+    controls: pd.DataFrame | None
+    model: str
+    method: str
+    shape: str
+    alpha: float
+    seed: int
+    fit_kwargs: dict
+
+    def fit(self, y: pd.Series, start: int, length: int, *, name: str = "campaign", **extra):
+        """Fit the spec on ``y`` with a campaign at position ``start`` for ``length``."""
+        fit, Intervention = _engine()
+        idx = y.index
+        iv = Intervention(
+            name,
+            idx[start],
+            shape=self.shape,
+            evaluation_end=idx[min(start + length, len(idx)) - 1],
+            **self.fit_kwargs.get("_intervention", {}),
+        )
+        kw = {k: v for k, v in self.fit_kwargs.items() if k != "_intervention"}
+        kw.update(extra)
+        kw.setdefault("n_simulations", CHECK_SIMULATIONS)
+        ctrl = None if self.controls is None else self.controls.loc[idx]
+        return fit(
+            y,
+            iv,
+            controls=ctrl,
+            model=self.model,
+            method=self.method,
+            alpha=self.alpha,
+            seed=self.seed,
+            **kw,
+        )
+
+
+def _controls_from_design(res) -> pd.DataFrame | None:
+    cols = [c for c in res.design.columns if ":" not in c and not _BASE_TERMS.match(c)]
+    return res.design[cols] if cols else None
+
+
+def _make_spec(
+    y,
+    launch,
+    *,
+    duration,
+    controls,
+    model,
+    method,
+    shape,
+    alpha,
+    seed,
+    fit_kwargs,
+) -> tuple[_Spec, object]:
+    """Build the spec from a series + launch, or from a fitted ImpactResult."""
+    from darksocial.its import ImpactResult
+
+    if isinstance(y, ImpactResult):
+        res = y
+        if len(res.interventions) != 1:
+            raise ParameterError(
+                f"The result has {len(res.interventions)} campaigns; the checks handle one "
+                "at a time: fit each campaign separately and check it."
+            )
+        iv = res.interventions[0]
+        series = res.y.astype(float)
+        pos0 = int(series.index.searchsorted(iv.start))
+        lo, hi = res.window
+        length = int(series.index.get_loc(hi)) - pos0 + 1
+        if controls is None:
+            controls = _controls_from_design(res)
+        fk = dict(fit_kwargs)
+        if res.transform is not None:
+            fk.setdefault("transform", res.transform)
+        extra = {}
+        if iv.ramp_periods is not None:
+            extra["ramp_periods"] = iv.ramp_periods
+        if iv.half_life is not None and iv.shape == "pulse":
+            extra["half_life"] = iv.half_life
+        if extra:
+            fk["_intervention"] = extra
+        spec = _Spec(
+            series,
+            pos0,
+            length,
+            None if controls is None else controls,
+            res.model,
+            res.method,
+            iv.shape,
+            res.alpha,
+            res.seed,
+            fk,
+        )
+        return spec, res
+    _check_choice(model, _MODELS, "model")
+    if method is None:
+        method = "counterfactual" if model == "structural" else "intervention"
+    _check_choice(method, _METHODS, "method")
+    _check_alpha(alpha)
+    series = _check_series(y)
+    pos0 = _launch_position(series.index, launch)
+    if pos0 <= 0 or pos0 >= len(series):
+        raise InterventionDateError(
+            f"launch {pd.Timestamp(launch).date()} must fall after the first date "
+            f"({series.index[0].date()}) and on or before the last ({series.index[-1].date()})."
+        )
+    duration = _check_duration(duration)
+    length = len(series) - pos0 if duration is None else min(duration, len(series) - pos0)
+    if controls is not None:
+        if isinstance(controls, pd.Series):
+            controls = controls.to_frame()
+        missing = series.index.difference(controls.index)
+        if len(missing):
+            raise DataValidationError(
+                f"controls lack {len(missing)} dates of y (first {missing[0].date()}); "
+                "give controls on every date of y."
+            )
+    return (
+        _Spec(series, pos0, length, controls, model, method, shape, alpha, seed, fit_kwargs),
+        None,
+    )
+
+
+# -- placebo in time -------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class PlaceboInTime:
+    """Placebo launches in the pre-period and the real effect's rank among them.
+
+    Attributes
+    ----------
+    placebos : pandas.DataFrame
+        One row per placebo launch: ``launch, window_end, n_pre, estimate, lower, upper``
+        (relative effect), ``average``, ``p_value`` (the model's own p) and
+        ``significant`` (the model's own verdict at ``alpha``).
+    real : pandas.Series
+        The real campaign's ``estimate, lower, upper, average, p_value``.
+    p_value : float
+        Calibrated p-value ``(1 + #{|placebo| >= |real|}) / (1 + n)``.
+    false_positive_rate : float
+        Share of placebo launches the model itself called significant at ``alpha``: an
+        estimate of its false-positive rate on this very series (nominal: ``alpha``).
+    n_failed : int
+        Placebo fits that failed (skipped).
+    model, method : str
+        The specification re-run.
+    alpha : float
+        Significance level.
+    """
+
+    placebos: pd.DataFrame
+    real: pd.Series
+    p_value: float
+    false_positive_rate: float
+    n_failed: int
+    model: str
+    method: str
+    alpha: float
+
+    def frame(self) -> pd.DataFrame:
+        """All placebo fits and the real one in one tidy table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :attr:`placebos` plus ``kind`` (``"placebo"`` or ``"real"``).
+        """
+        real = self.real.to_frame().T.assign(kind="real")
+        return pd.concat(
+            [self.placebos.assign(kind="placebo"), real], ignore_index=True
+        ).convert_dtypes(convert_string=False, convert_integer=False, convert_boolean=False)
+
+    def summary(self) -> str:
+        """A short text summary: counts, the calibrated p and the model's own p.
+
+        Returns
+        -------
+        str
+            Three lines of plain text.
+        """
+        n = len(self.placebos)
+        return "\n".join(
+            [
+                f"Placebo in time: {n} fake launches ({self.n_failed} failed), "
+                f"model={self.model}, method={self.method}",
+                f"real effect {_pct(self.real['estimate'])}, model p = "
+                f"{self.real['p_value']:.3g}, calibrated p = {self.p_value:.3g}",
+                f"placebos called significant at {self.alpha:g}: "
+                f"{self.false_positive_rate:.0%} (nominal {self.alpha:.0%})",
+            ]
+        )
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def report(self) -> str:
+        """A plain-language paragraph for a marketing lead.
+
+        Returns
+        -------
+        str
+            Where the real effect ranks among the placebo effects, what that means, and
+            a warning when the model's own intervals look too narrow on this series.
+        """
+        n = len(self.placebos)
+        if n == 0:
+            return "No placebo launch could be fitted, so the effect could not be checked."
+        est = self.placebos["estimate"]
+        real = float(self.real["estimate"])
+        beaten = int(np.sum(np.abs(est) < abs(real)))
+        lo, hi = np.quantile(est, [0.05, 0.95])
+        text = (
+            f"At {n} fake launch dates before the campaign, where nothing happened, the same "
+            f"analysis found 'effects' mostly between {_pct(lo)} and {_pct(hi)}. The real "
+            f"effect, {_pct(real)}, is larger (in size) than {beaten} of them: calibrated "
+            f"p = {self.p_value:.2f}. "
+        )
+        if self.p_value < self.alpha:
+            text += "A lift this large is rarely produced by noise alone on this series."
+        else:
+            text += (
+                "Lifts this large happen without any campaign on this series, so this one "
+                "could be noise."
+            )
+        # binomial upper tolerance on the model's own placebo rejections
+        tol = self.alpha + 2 * np.sqrt(self.alpha * (1 - self.alpha) / n)
+        if self.false_positive_rate > tol:
+            text += (
+                f" Warning: the model called {self.false_positive_rate:.0%} of the fake "
+                f"launches significant (nominal {self.alpha:.0%}); its own intervals are too "
+                "narrow here, trust the calibrated p."
+            )
+        return text
+
+    def plot_data(self) -> pd.DataFrame:
+        """The data drawn by :meth:`plot`: :meth:`frame` columns ``kind, launch, estimate``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per placebo plus the real one.
+        """
+        return self.frame()[["kind", "launch", "estimate"]]
+
+    def plot(self, *, ax=None):
+        """Histogram of placebo effects with the real effect marked.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on (default: the current Axes).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
+        from darksocial.trust_plots import plot_placebo_in_time
+
+        return plot_placebo_in_time(self, ax=ax)
+
+
+def placebo_in_time(
+    y,
+    launch=None,
+    *,
+    duration: int | None = None,
+    controls: pd.DataFrame | None = None,
+    model: str = "segmented",
+    method: str | None = None,
+    shape: str = "level",
+    n_placebos: int = N_PLACEBOS,
+    min_pre: int | None = None,
+    alpha: float = ALPHA,
+    seed: int = SEED,
+    **fit_kwargs,
+) -> PlaceboInTime:
+    """Refit at fake launch dates in the pre-period and rank the real effect among them.
+
+    Parameters
+    ----------
+    y : pandas.Series or darksocial.its.ImpactResult
+        The outcome with a regular DatetimeIndex, or a fitted single-campaign result
+        (then ``launch``, ``duration``, ``model``, ``method``, ``shape``, ``alpha``,
+        ``seed``, ``transform`` and the controls are taken from it).
+    launch : str or pandas.Timestamp
+        First day of the real campaign (not needed with a result).
+    duration : int, optional
+        Length in periods of the evaluation window; default: to the end of the data.
+    controls : pandas.DataFrame, optional
+        Control series indexed like ``y``.
+    model : {"segmented", "arima", "structural", "poisson", "negbin"}, default "segmented"
+        Model of :func:`darksocial.its.fit`.
+    method : {"intervention", "counterfactual"}, optional
+        Method of :func:`darksocial.its.fit` (its default when omitted).
+    shape : {"level", "ramp", "pulse", "slope", "level+slope"}, default "level"
+        Shape of the campaign (and of every placebo).
+    n_placebos : int, default 30
+        Number of fake launches, spread evenly over the admissible dates.
+    min_pre : int, optional
+        Fewest periods before a fake launch; default ``max(56, 2 * duration)`` capped so
+        that at least a few placebos fit.
+    alpha : float, default 0.05
+        Significance level.
+    seed : int, default ``darksocial.config.SEED``
+        Seed of every fit.
+    **fit_kwargs
+        Passed to :func:`darksocial.its.fit` (``seasonality``, ``holidays``,
+        ``transform``, ``n_simulations`` ...).
+
+    Returns
+    -------
+    PlaceboInTime
+        ``.frame()``, ``.p_value``, ``.report()``, ``.plot(ax=None)``.
+
+    Raises
+    ------
+    InterventionDateError
+        If the pre-period is too short to hold one window of the real length after
+        ``min_pre`` periods (the message says how much history is needed).
+    ParameterError
+        If an option is invalid.
+
+    Notes
+    -----
+    Each placebo uses only data before the real launch: its series is cut after its own
+    window (or after as many periods as the real analysis has after its launch, whichever
+    is longer, but never past the real launch), so the real campaign never leaks in. The
+    statistic is the relative effect; the calibrated p-value is two-sided,
+    ``(1 + #{|placebo| >= |real|}) / (1 + n)`` (Abadie et al. 2010's placebo rank).
+    Its resolution is ``1 / (n + 1)``: with 30 placebos it cannot go below 0.032.
+
+    Examples
+    --------
+    >>> from darksocial.sample import simulate_series
+    >>> y, controls, truth = simulate_series(730, effect=0.15, seed=1)
+    >>> check = placebo_in_time(y, truth["launch"], duration=56)
+    >>> check.p_value  # doctest: +SKIP
+    0.032
+    """
+    spec, res = _make_spec(
+        y,
+        launch,
+        duration=duration,
+        controls=controls,
+        model=model,
+        method=method,
+        shape=shape,
+        alpha=alpha,
+        seed=seed,
+        fit_kwargs=fit_kwargs,
+    )
+    if int(n_placebos) < 5:
+        raise ParameterError(f"n_placebos={n_placebos} is too few; use at least 5 (e.g. 30).")
+    L = spec.length
+    after = len(spec.y) - spec.pos0  # periods the real analysis has after its launch
+    if min_pre is None:
+        min_pre = max(56, 2 * L)
+        # shorten the default (never below one window) when history is scarce
+        min_pre = max(min(min_pre, spec.pos0 - L - 4), L, 8)
+    last_start = spec.pos0 - L
+    if last_start < min_pre:
+        raise InterventionDateError(
+            f"The pre-period before {spec.y.index[spec.pos0].date()} has {spec.pos0} periods; "
+            f"placebo launches need at least min_pre + duration = {min_pre} + {L} = "
+            f"{min_pre + L}: load more history or shorten duration."
+        )
+    starts = np.unique(np.linspace(min_pre, last_start, int(n_placebos)).round().astype(int))
+
+    if res is None:
+        res = spec.fit(spec.y, spec.pos0, L)
+    real = pd.Series({"launch": spec.y.index[spec.pos0], **_effect_row(res)})
+    real["window_end"] = spec.y.index[spec.pos0 + L - 1]
+    real["n_pre"] = spec.pos0
+
+    rows, failed = [], 0
+    for s in starts:
+        cut = min(s + max(L, after), spec.pos0)
+        ys = spec.y.iloc[:cut]
+        try:
+            r = spec.fit(ys, int(s), L, name="placebo")
+        except DarkSocialError:
+            failed += 1
+            continue
+        row = {"launch": ys.index[s], "window_end": ys.index[s + L - 1], "n_pre": int(s)}
+        row.update(_effect_row(r))
+        rows.append(row)
+    cols = ["launch", "window_end", "n_pre", *_effect_row(res).keys()]
+    placebos = pd.DataFrame(rows, columns=cols)
+    placebos["significant"] = placebos["p_value"] < spec.alpha
+    est = placebos["estimate"].to_numpy(dtype=float)
+    n = len(est)
+    p = (1 + int(np.sum(np.abs(est) >= abs(real["estimate"])))) / (1 + n)
+    fpr = float(placebos["significant"].mean()) if n else float("nan")
+    real = real[[c for c in cols if c in real.index]]
+    return PlaceboInTime(
+        placebos=placebos,
+        real=real,
+        p_value=float(p),
+        false_positive_rate=fpr,
+        n_failed=failed,
+        model=spec.model,
+        method=spec.method,
+        alpha=spec.alpha,
+    )
+
+
+# -- placebo in space ------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class PlaceboInSpace:
+    """The same analysis on series that should not move.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per series: ``series, estimate, lower, upper`` (relative effect),
+        ``average, average_lower, average_upper, p_value, moved, sentence``.
+    alpha : float
+        Significance level.
+    """
+
+    table: pd.DataFrame
+    alpha: float
+
+    def frame(self) -> pd.DataFrame:
+        """The per-series table (a copy of :attr:`table`).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        return self.table.copy()
+
+    @property
+    def any_moved(self) -> bool:
+        """Whether any series that should not move did move."""
+        return bool(self.table["moved"].any())
+
+    def report(self) -> str:
+        """One plain sentence per series and a conclusion.
+
+        Returns
+        -------
+        str
+            E.g. ``"non-branded search did not move (+1.2%, -3.0% to +5.0%)."`` and a
+            closing sentence.
+        """
+        t = self.table
+        lines = [s + "." for s in t["sentence"]]
+        ok = t.dropna(subset=["estimate"])
+        if ok.empty:
+            return " ".join(lines) or "No series could be checked."
+        if ok["moved"].any():
+            names = ", ".join(ok.loc[ok["moved"], "series"])
+            lines.append(
+                f"{names} moved too: the lift may not be the campaign (a site-wide change, "
+                "seasonality the model missed, or spill-over into the controls)."
+            )
+        else:
+            lines.append(
+                "None of the series that should not move did: this supports reading the "
+                "lift as the campaign's."
+            )
+        return " ".join(lines)
+
+    def plot_data(self) -> pd.DataFrame:
+        """The data drawn by :meth:`plot`: ``series, estimate, lower, upper, moved``.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        return self.table[["series", "estimate", "lower", "upper", "moved"]].copy()
+
+    def plot(self, *, ax=None):
+        """Relative effect and interval of each series, with zero marked.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on (default: the current Axes).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
+        from darksocial.trust_plots import plot_placebo_in_space
+
+        return plot_placebo_in_space(self, ax=ax)
+
+
+def placebo_in_space(
+    series,
+    launch,
+    *,
+    duration: int | None = None,
+    controls: pd.DataFrame | None = None,
+    model: str = "segmented",
+    method: str | None = None,
+    shape: str = "level",
+    alpha: float = ALPHA,
+    seed: int = SEED,
+    **fit_kwargs,
+) -> PlaceboInSpace:
+    """Run the campaign's analysis on series that should not move, and say if they did.
+
+    Parameters
+    ----------
+    series : pandas.DataFrame, pandas.Series or dict of pandas.Series
+        Series that the campaign should not affect (non-branded search, a control
+        channel), one per column or dict entry; the names are used in the sentences
+        (e.g. ``"non-branded search"``).
+    launch : str or pandas.Timestamp
+        First day of the campaign.
+    duration : int, optional
+        Length in periods of the evaluation window; default: to the end of the data.
+    controls : pandas.DataFrame, optional
+        Controls for every series (do not include a series among its own controls).
+    model, method, shape, alpha, seed, **fit_kwargs
+        As in :func:`placebo_in_time`.
+
+    Returns
+    -------
+    PlaceboInSpace
+        ``.frame()``, ``.report()``, ``.any_moved``, ``.plot(ax=None)``.
+
+    Raises
+    ------
+    DataValidationError
+        If ``series`` is empty or not made of dated numeric series.
+    ParameterError
+        If an option is invalid.
+
+    Notes
+    -----
+    A series "moved" when the interval of its cumulative effect excludes zero, the same
+    rule the engine's report uses for the real campaign. A series whose fit fails is kept
+    with a note instead of breaking the table.
+
+    Examples
+    --------
+    >>> check = placebo_in_space({"non-branded search": nonbrand}, "2025-03-03")  # doctest: +SKIP
+    >>> print(check.report())  # doctest: +SKIP
+    """
+    if isinstance(series, pd.Series):
+        series = {str(series.name or "series"): series}
+    elif isinstance(series, pd.DataFrame):
+        series = {str(c): series[c] for c in series.columns}
+    elif not isinstance(series, dict):
+        raise DataValidationError(
+            "series must be a DataFrame, a Series or a dict of Series (name -> series), not "
+            f"{type(series).__name__}."
+        )
+    if not series:
+        raise DataValidationError(
+            "series is empty; pass at least one series that should not move."
+        )
+    rows = []
+    for name, s in series.items():
+        spec, _ = _make_spec(
+            s,
+            launch,
+            duration=duration,
+            controls=controls,
+            model=model,
+            method=method,
+            shape=shape,
+            alpha=alpha,
+            seed=seed,
+            fit_kwargs=fit_kwargs,
+        )
+        try:
+            r = spec.fit(spec.y, spec.pos0, spec.length)
+        except DarkSocialError as exc:
+            rows.append(
+                {"series": name, "moved": False, "sentence": f"{name}: not fitted ({exc})"}
+            )
+            continue
+        row = {"series": name, **_effect_row(r)}
+        moved = row["cumulative_lower"] > 0 or row["cumulative_upper"] < 0
+        span = f"({_pct(row['estimate'])}, {_pct(row['lower'])} to {_pct(row['upper'])})"
+        row["moved"] = bool(moved)
+        row["sentence"] = f"{name} {'moved' if moved else 'did not move'} {span}"
+        rows.append(row)
+    cols = ["series", *_effect_row_keys(), "moved", "sentence"]
+    table = pd.DataFrame(rows).reindex(columns=cols)
+    table["moved"] = table["moved"].astype(bool)
+    return PlaceboInSpace(table=table, alpha=alpha)
+
+
+def _effect_row_keys() -> list[str]:
+    return [
+        "estimate",
+        "lower",
+        "upper",
+        "average",
+        "average_lower",
+        "average_upper",
+        "cumulative_lower",
+        "cumulative_upper",
+        "p_value",
+    ]
+
+
+# -- triangulation ---------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class Triangulation:
+    """The same campaign estimated by several models, methods and pre-period lengths.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per combination: ``model, method, pre_period, n_pre, estimate, lower,
+        upper`` (relative effect), ``average, average_lower, average_upper, p_value,
+        significant, seconds, note``. Failed or inapplicable combinations have NaN
+        numbers and a ``note``.
+    alpha : float
+        Significance level.
+    """
+
+    table: pd.DataFrame
+    alpha: float
+
+    def frame(self) -> pd.DataFrame:
+        """The table (a copy of :attr:`table`).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        return self.table.copy()
+
+    @property
+    def agreement(self) -> Literal["significant up", "significant down", "none", "mixed"]:
+        """Whether the fitted combinations agree.
+
+        ``"significant up"`` / ``"significant down"``: every fit is significant with the
+        same sign; ``"none"``: none is significant; ``"mixed"``: the verdict depends on
+        the choice.
+        """
+        ok = self.table.dropna(subset=["estimate"])
+        if ok.empty:
+            return "none"
+        sig = ok["significant"].astype(bool)
+        if sig.all() and (ok["estimate"] > 0).all():
+            return "significant up"
+        if sig.all() and (ok["estimate"] < 0).all():
+            return "significant down"
+        if not sig.any():
+            return "none"
+        return "mixed"
+
+    def report(self) -> str:
+        """A plain sentence on whether the conclusion depends on a modelling choice.
+
+        Returns
+        -------
+        str
+        """
+        ok = self.table.dropna(subset=["estimate"])
+        n_fail = len(self.table) - len(ok)
+        if ok.empty:
+            return "No model could be fitted; see the notes in the table."
+        lo, hi = ok["estimate"].min(), ok["estimate"].max()
+        head = f"Across {len(ok)} model, method and pre-period choices the lift ranges from " + (
+            f"{_pct(lo)} to {_pct(hi)}. "
+        )
+        verdict = {
+            "significant up": "All of them find a significant increase: the conclusion does "
+            "not depend on the modelling choice.",
+            "significant down": "All of them find a significant decrease: the conclusion does "
+            "not depend on the modelling choice.",
+            "none": "None finds a significant effect: the conclusion (no detectable lift) does "
+            "not depend on the modelling choice.",
+        }.get(self.agreement)
+        if verdict is None:
+            sig = ok["significant"].astype(bool)
+            k = int(sig.sum())
+            odd = ok[~sig] if k >= len(ok) / 2 else ok[sig]
+            names = "; ".join(
+                f"{m}/{me}/{p}" for m, me, p in odd[["model", "method", "pre_period"]].values[:4]
+            )
+            more = "..." if len(odd) > 4 else ""
+            side = "not significant" if k >= len(ok) / 2 else "significant"
+            verdict = (
+                f"{k} of {len(ok)} find a significant effect ({side}: {names}{more}): the "
+                "conclusion depends on the modelling choice; report it with caution."
+            )
+        tail = f" ({n_fail} combination(s) could not be fitted; see the notes.)" if n_fail else ""
+        return head + verdict + tail
+
+    def plot_data(self) -> pd.DataFrame:
+        """The data drawn by :meth:`plot`: ``label, estimate, lower, upper, significant``.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        ok = self.table.dropna(subset=["estimate"])
+        label = ok["model"] + " / " + ok["method"] + " / " + ok["pre_period"].astype(str)
+        return pd.DataFrame(
+            {
+                "label": label,
+                "estimate": ok["estimate"],
+                "lower": ok["lower"],
+                "upper": ok["upper"],
+                "significant": ok["significant"].astype(bool),
+            }
+        ).reset_index(drop=True)
+
+    def plot(self, *, ax=None):
+        """Forest plot of the relative effect of every fitted combination.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axes to draw on (default: the current Axes).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
+        from darksocial.trust_plots import plot_triangulation
+
+        return plot_triangulation(self, ax=ax)
+
+
+def triangulate(
+    y: pd.Series,
+    launch,
+    *,
+    duration: int | None = None,
+    controls: pd.DataFrame | None = None,
+    models=("segmented", "arima", "structural", "poisson", "negbin"),
+    methods=("intervention", "counterfactual"),
+    pre_periods=(None, 12, 9, 6),
+    shape: str = "level",
+    alpha: float = ALPHA,
+    seed: int = SEED,
+    **fit_kwargs,
+) -> Triangulation:
+    """Estimate one campaign with every applicable model, method and pre-period length.
+
+    Parameters
+    ----------
+    y : pandas.Series
+        The outcome with a regular DatetimeIndex.
+    launch : str or pandas.Timestamp
+        First day of the campaign.
+    duration : int, optional
+        Length in periods of the evaluation window; default: to the end of the data.
+    controls : pandas.DataFrame, optional
+        Control series indexed like ``y``.
+    models : sequence of str, default all five models
+        Models of :func:`darksocial.its.fit`; ``"poisson"`` and ``"negbin"`` are skipped
+        (with a note) when ``y`` is not counts.
+    methods : sequence of str, default ("intervention", "counterfactual")
+        Methods of :func:`darksocial.its.fit`.
+    pre_periods : sequence of int or None, default (None, 12, 9, 6)
+        Pre-period lengths in months before the launch (``None``: all the history).
+        A length at least as long as the history is skipped (it equals "all").
+    shape : str, default "level"
+        Shape of the campaign.
+    alpha : float, default 0.05
+        Significance level.
+    seed : int, default ``darksocial.config.SEED``
+        Seed of every fit.
+    **fit_kwargs
+        Passed to :func:`darksocial.its.fit`.
+
+    Returns
+    -------
+    Triangulation
+        ``.frame()``, ``.agreement``, ``.report()``, ``.plot(ax=None)``.
+
+    Raises
+    ------
+    ParameterError
+        If a model, method or pre-period length is invalid.
+
+    Notes
+    -----
+    A combination that fails (too short a pre-period for the model, a convergence
+    error) is kept as a row with a ``note`` instead of breaking the table. Run time on
+    two years of daily data: ~10 ms per segmented or Poisson fit, ~0.5 s per negative
+    binomial fit, a few seconds per structural fit; the default grid takes ~15-30 s,
+    dominated by ``"structural"``; pass ``models=("segmented", "poisson")`` for a quick
+    table.
+
+    Examples
+    --------
+    >>> tri = triangulate(y, "2025-03-03", duration=56, models=("segmented",))  # doctest: +SKIP
+    >>> tri.frame(); print(tri.report())  # doctest: +SKIP
+    """
+    for m in models:
+        _check_choice(m, _MODELS, "model")
+    for me in methods:
+        _check_choice(me, _METHODS, "method")
+    for pp in pre_periods:
+        if pp is not None and (
+            isinstance(pp, bool) or not isinstance(pp, int | np.integer) or pp < 1
+        ):
+            raise ParameterError(
+                f"pre_periods item {pp!r} must be a number of months >= 1 or None (all)."
+            )
+    base, _ = _make_spec(
+        y,
+        launch,
+        duration=duration,
+        controls=controls,
+        model="segmented",
+        method="intervention",
+        shape=shape,
+        alpha=alpha,
+        seed=seed,
+        fit_kwargs=fit_kwargs,
+    )
+    counts = _is_counts(base.y)
+    launch_ts = base.y.index[base.pos0]
+    rows = []
+    for pp in pre_periods:
+        if pp is None:
+            first, label = 0, "all"
+        else:
+            first = int(base.y.index.searchsorted(launch_ts - pd.DateOffset(months=int(pp))))
+            label = f"{int(pp)} months"
+            if first <= 0:
+                continue  # the history is not longer than this: same as "all"
+        ys = base.y.iloc[first:]
+        for m in models:
+            for me in methods:
+                row = {"model": m, "method": me, "pre_period": label, "n_pre": base.pos0 - first}
+                if m in ("poisson", "negbin") and not counts:
+                    row["note"] = "not applicable: y is not non-negative counts"
+                    rows.append(row)
+                    continue
+                spec = dataclasses.replace(base, model=m, method=me)
+                t0 = time.perf_counter()
+                try:
+                    r = spec.fit(ys, base.pos0 - first, base.length)
+                except Exception as exc:  # noqa: BLE001 - one failed fit must not break the table
+                    msg = str(exc).splitlines()[0] if str(exc) else ""
+                    row["note"] = f"failed: {type(exc).__name__}: {msg}"[:200]
+                    rows.append(row)
+                    continue
+                row.update(_effect_row(r))
+                row["seconds"] = time.perf_counter() - t0
+                row["note"] = ""
+                rows.append(row)
+    cols = [
+        "model",
+        "method",
+        "pre_period",
+        "n_pre",
+        *_effect_row_keys(),
+        "significant",
+        "seconds",
+        "note",
+    ]
+    table = pd.DataFrame(rows).reindex(columns=cols)
+    excl = (table["cumulative_lower"] > 0) | (table["cumulative_upper"] < 0)
+    table["significant"] = excl.where(table["estimate"].notna())
+    table["note"] = table["note"].fillna("")
+    return Triangulation(table=table, alpha=alpha)
+
+
+# -- calibration -----------------------------------------------------------------------------
+def calibration_warning(model: str, method: str, *, path: str | Path | None = None) -> str | None:
+    """A warning sentence when the calibration study found a model not to be trusted.
+
+    Parameters
+    ----------
+    model : str
+        Model of :func:`darksocial.its.fit`.
+    method : str
+        Method of :func:`darksocial.its.fit`.
+    path : str or pathlib.Path, optional
+        The calibration table (default ``benchmarks/results/calibration.csv``).
+
+    Returns
+    -------
+    str or None
+        A sentence naming the missed targets (coverage outside 92-98%, false-positive
+        rate above 6%), or ``None`` when the pair met them or was not studied.
+
+    Examples
+    --------
+    >>> calibration_warning("segmented", "intervention")  # doctest: +SKIP
+    """
+    p = Path(path) if path is not None else CALIBRATION_TABLE
+    if not p.exists():
+        return None
+    table = pd.read_csv(p)
+    if "scenario" in table.columns:
+        table = table[table["scenario"] == "overall"]
+    hit = table[(table["model"] == model) & (table["method"] == method)]
+    if hit.empty:
+        return None
+    r = hit.iloc[0]
+    problems = []
+    for col, what in (("coverage_average", "average"), ("coverage_cumulative", "cumulative")):
+        v = r.get(col)
+        if pd.notna(v) and not 0.92 <= v <= 0.98:
+            problems.append(f"its 95% intervals for the {what} effect covered the truth {v:.0%}")
+    fpr = r.get("false_positive_rate")
+    if pd.notna(fpr) and fpr > 0.06:
+        problems.append(f"it called {fpr:.0%} of no-effect series significant at 5%")
+    if not problems:
+        return None
+    return (
+        f"Calibration warning for model={model!r}, method={method!r}: in simulations close to "
+        f"the sample data {' and '.join(problems)} (targets: 92-98% coverage, at most 6% "
+        "false positives); treat its intervals and p-value with caution and check the "
+        "placebo-in-time p-value."
+    )
