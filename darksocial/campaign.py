@@ -1,0 +1,595 @@
+"""One campaign, every dark-social signal: the analysis behind the campaign report.
+
+This module is the glue between the loaders (:mod:`darksocial.io`) and the ITS engine
+(:mod:`darksocial.its`): it picks each metric's series and controls, puts *every*
+campaign of the calendar into the model (so an overlapping or earlier campaign is not
+mistaken for this one's effect), fits, and turns the numbers into the plain words a
+marketing lead reads first.
+
+Conventions
+-----------
+- A campaign's **evaluation window** runs from its launch (inclusive) to its
+  ``evaluation_end``, else its ``end``, else ``launch + 55`` days (8 weeks), both ends
+  inclusive, clipped to the data.
+- Each campaign enters the model as a ``"level"`` effect over its window (switched off
+  after it), so its coefficient is its *average* effect over that window whatever the
+  true shape (step, ramp, decaying pulse). A calendar column ``shape`` overrides this.
+- Effects are additive on the original scale (clicks or sessions per day); the relative
+  lift divides by the counterfactual over the same window.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from darksocial import config
+from darksocial.errors import DataValidationError, ParameterError
+
+__all__ = [
+    "DEFAULT_FIT",
+    "DEFAULT_METRICS",
+    "METRICS",
+    "CampaignAnalysis",
+    "MetricSpec",
+    "analyze_campaign",
+    "calendar_interventions",
+    "evaluation_window",
+    "metric_series",
+]
+
+#: Days in the default evaluation window when a campaign has no end date (8 weeks).
+DEFAULT_WINDOW_DAYS = 56
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """Where a metric's daily series and its controls come from.
+
+    Parameters
+    ----------
+    name : str
+        Metric name used in tables and ``summary.json``.
+    label : str
+        Plain-language name for reports.
+    unit : str
+        What one unit is (``"clicks"``, ``"sessions"``).
+    source : str
+        Attribute of :class:`darksocial.io.Sources` holding the series.
+    column : str
+        Column of that frame.
+    controls : tuple of (str, str)
+        ``(source, column)`` pairs used as control series: they share the market's ups and
+        downs but should not move with the campaign.
+    """
+
+    name: str
+    label: str
+    unit: str
+    source: str
+    column: str
+    controls: tuple[tuple[str, str], ...] = ()
+
+
+#: Metrics a campaign report can analyse. Non-branded search is the control everywhere: it
+#: follows demand and seasonality but a brand campaign should not move it (the placebo in
+#: space checks that it did not).
+METRICS: dict[str, MetricSpec] = {
+    m.name: m
+    for m in (
+        MetricSpec(
+            "branded_clicks",
+            "branded search clicks",
+            "clicks",
+            "search_console",
+            "branded_clicks",
+            (("search_console", "nonbranded_clicks"),),
+        ),
+        MetricSpec(
+            "branded_impressions",
+            "branded search impressions",
+            "impressions",
+            "search_console",
+            "branded_impressions",
+            (("search_console", "nonbranded_impressions"),),
+        ),
+        MetricSpec(
+            "direct_sessions",
+            "direct sessions",
+            "sessions",
+            "direct_landing",
+            "direct_sessions",
+            (("search_console", "nonbranded_clicks"),),
+        ),
+        MetricSpec(
+            "deep_direct_sessions",
+            "direct sessions on deep pages",
+            "sessions",
+            "direct_landing",
+            "deep_direct_sessions",
+            (("search_console", "nonbranded_clicks"),),
+        ),
+    )
+}
+
+#: What a campaign report analyses by default.
+DEFAULT_METRICS = ("branded_clicks", "direct_sessions", "deep_direct_sessions")
+
+#: Model options of the campaign report. The log transform makes seasonality and lifts
+#: multiplicative (a podcast lifts weekdays more than weekends); 12 yearly harmonics follow
+#: sharp dips (Christmas, August) that 3 harmonics smear over neighbouring weeks, which
+#: otherwise shows up as a spurious "effect" of a campaign in late autumn; French public
+#: holidays because the sample company is French (set ``holidays`` for yours).
+DEFAULT_FIT: dict[str, Any] = {
+    "model": "segmented",
+    "method": "intervention",
+    "transform": "log",
+    "seasonality": ["dayofweek", (365.25, 12)],
+    "holidays": "FR",
+}
+
+
+def evaluation_window(
+    campaigns: pd.DataFrame, campaign_id: str, *, data_end: pd.Timestamp | None = None
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Return the first and last day over which a campaign is evaluated.
+
+    Parameters
+    ----------
+    campaigns : pandas.DataFrame
+        Calendar indexed by campaign id, with ``launch`` and optional ``end`` and
+        ``evaluation_end`` columns (as :func:`darksocial.io.load_campaigns` returns it).
+    campaign_id : str
+        Which campaign.
+    data_end : pandas.Timestamp, optional
+        Last date of the data; the window is clipped to it.
+
+    Returns
+    -------
+    tuple of pandas.Timestamp
+        Launch day and last day, both inclusive.
+
+    Raises
+    ------
+    ParameterError
+        If the campaign id is not in the calendar.
+    """
+    row = _campaign_row(campaigns, campaign_id)
+    start = pd.Timestamp(row["launch"])
+    end = None
+    for col in ("evaluation_end", "end"):
+        value = row.get(col)
+        if value is not None and not pd.isna(value):
+            end = pd.Timestamp(value)
+            break
+    if end is None:
+        end = start + pd.Timedelta(days=DEFAULT_WINDOW_DAYS - 1)
+    if data_end is not None:
+        end = min(end, pd.Timestamp(data_end))
+    return start, end
+
+
+def _campaign_row(campaigns: pd.DataFrame, campaign_id: str) -> pd.Series:
+    if campaign_id not in campaigns.index:
+        known = ", ".join(map(str, campaigns.index))
+        raise ParameterError(f"campaign {campaign_id!r} is not in the calendar; known: {known}")
+    return campaigns.loc[campaign_id]
+
+
+def calendar_interventions(
+    campaigns: pd.DataFrame, *, data_start: pd.Timestamp, data_end: pd.Timestamp
+) -> list:
+    """Turn the campaign calendar into ITS interventions.
+
+    Every campaign that launches inside the data becomes one
+    :class:`darksocial.its.Intervention` over its evaluation window (see
+    :func:`evaluation_window`), with shape ``"level"`` unless the calendar has a ``shape``
+    column. Campaigns launching outside the data are left out.
+
+    Parameters
+    ----------
+    campaigns : pandas.DataFrame
+        Calendar indexed by campaign id.
+    data_start, data_end : pandas.Timestamp
+        First and last date of the series to be analysed.
+
+    Returns
+    -------
+    list of darksocial.its.Intervention
+    """
+    from darksocial.its import Intervention
+
+    out = []
+    for cid, row in campaigns.sort_values("launch").iterrows():
+        start, end = evaluation_window(campaigns, cid, data_end=data_end)
+        if start <= pd.Timestamp(data_start) or start > pd.Timestamp(data_end):
+            continue
+        shape = row.get("shape") if "shape" in campaigns.columns else None
+        shape = shape if isinstance(shape, str) and shape else "level"
+        out.append(Intervention(str(cid), start, end=end, shape=shape, evaluation_end=end))
+    return out
+
+
+def metric_series(sources, metric: str) -> tuple[pd.Series, pd.DataFrame | None]:
+    """Return a metric's daily series and its control series.
+
+    Parameters
+    ----------
+    sources : darksocial.io.Sources
+        Loaded data (:func:`darksocial.io.load_sample`).
+    metric : str
+        A key of :data:`METRICS`.
+
+    Returns
+    -------
+    y : pandas.Series
+        The metric, NaN where the export has no data.
+    controls : pandas.DataFrame or None
+        Control series on the same dates.
+
+    Raises
+    ------
+    ParameterError
+        If the metric is unknown or the data lack it.
+    """
+    if metric not in METRICS:
+        raise ParameterError(f"unknown metric {metric!r}; choose from {', '.join(METRICS)}")
+    spec = METRICS[metric]
+    y = _column(sources, spec.source, spec.column, metric)
+    if not spec.controls:
+        return y, None
+    controls = pd.concat(
+        {col: _column(sources, src, col, metric) for src, col in spec.controls}, axis=1
+    ).reindex(y.index)
+    return y, controls
+
+
+def _column(sources, source: str, column: str, metric: str) -> pd.Series:
+    frame = getattr(sources, source, None)
+    if frame is None or column not in getattr(frame, "columns", ()):
+        raise ParameterError(
+            f"metric {metric!r} needs column {column!r} of {source}, which the data lack"
+        )
+    y = frame[column].astype(float).rename(column)
+    if "missing" in frame.columns:
+        y = y.where(~frame["missing"].astype(bool))
+    return y
+
+
+@dataclass
+class CampaignAnalysis:
+    """The effects of one campaign on each dark-social metric.
+
+    Attributes
+    ----------
+    campaign_id : str
+    campaign : pandas.Series
+        The campaign's calendar row.
+    window : tuple of pandas.Timestamp
+        First and last day of the evaluation window.
+    results : dict of str to darksocial.its.ImpactResult
+        One fitted model per metric (every calendar campaign in it).
+    options : dict
+        The model options used.
+    alpha : float
+        One minus the interval level.
+    """
+
+    campaign_id: str
+    campaign: pd.Series
+    window: tuple[pd.Timestamp, pd.Timestamp]
+    results: dict[str, Any]
+    options: dict[str, Any]
+    alpha: float = config.ALPHA
+    anonymized_share: float | None = None
+    data_start: pd.Timestamp | None = None
+    overlapping: list[str] = field(default_factory=list)
+
+    def effects_frame(self) -> pd.DataFrame:
+        """Return one row per metric with the campaign's effect over its window.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by metric: ``label, unit, observed, counterfactual, average,
+            average_lower, average_upper, cumulative, cumulative_lower, cumulative_upper,
+            relative, relative_lower, relative_upper, p_value, significant, direction,
+            model, method``. ``significant`` is True when the relative interval excludes
+            zero; ``direction`` is ``"up"``, ``"down"`` or ``"no clear change"``.
+        """
+        rows = []
+        for metric, res in self.results.items():
+            eff = res.effects_by_intervention.loc[self.campaign_id]
+            p = float(res.p_value_by_intervention[self.campaign_id])
+            lo, hi = eff.loc["relative", "lower"], eff.loc["relative", "upper"]
+            significant = bool(lo > 0 or hi < 0)
+            direction = ("up" if lo > 0 else "down") if significant else "no clear change"
+            window = res.y.loc[self.window[0] : self.window[1]]
+            observed = float(window.mean())
+            rows.append(
+                {
+                    "metric": metric,
+                    "label": METRICS[metric].label,
+                    "unit": METRICS[metric].unit,
+                    "observed": observed,
+                    "counterfactual": observed - float(eff.loc["average", "estimate"]),
+                    **{
+                        f"{k}{suffix}": float(eff.loc[k, col])
+                        for k in ("average", "cumulative", "relative")
+                        for suffix, col in (
+                            ("", "estimate"),
+                            ("_lower", "lower"),
+                            ("_upper", "upper"),
+                        )
+                    },
+                    "p_value": p,
+                    "significant": significant,
+                    "direction": direction,
+                    "model": res.model,
+                    "method": res.method,
+                }
+            )
+        return pd.DataFrame(rows).set_index("metric")
+
+    def bottom_line(self) -> str:
+        """Say, in plain words, what the campaign did to each metric (Markdown).
+
+        Returns
+        -------
+        str
+            One headline sentence, then one bullet per metric with the lift per day, the
+            relative lift with its interval, the total and how sure we are. The wording
+            follows the intervals: "rose" only when the interval is above zero.
+        """
+        eff = self.effects_frame()
+        name = self.campaign.get("name", self.campaign_id)
+        start, end = self.window
+        weeks = (end - start).days // 7 + 1
+        up = [r.label for r in eff.itertuples() if r.direction == "up"]
+        down = [r.label for r in eff.itertuples() if r.direction == "down"]
+        if up and not down:
+            head = f"{name} lifted {_join(up)}."
+        elif down and not up:
+            head = f"{name} was followed by a fall in {_join(down)}."
+        elif up and down:
+            head = f"{name} lifted {_join(up)}, but {_join(down)} fell."
+        else:
+            head = f"We cannot tell whether {name} moved {_join(list(eff['label']))}."
+        level = int(round((1 - self.alpha) * 100))
+        lines = [
+            f"**{head}** Measured over {_plural(weeks, 'week')} from {_date(start)} to "
+            f"{_date(end)}, against what the model expects without any campaign."
+        ]
+        for r in eff.itertuples():
+            interval = f"{level}% interval {_pct(r.relative_lower)} to {_pct(r.relative_upper)}"
+            if r.direction == "no clear change":
+                verdict = "no clear change"
+                sure = f"we cannot tell it apart from noise ({_p(r.p_value)})"
+            else:
+                verdict = "rose" if r.direction == "up" else "fell"
+                sure = f"unlikely to be noise ({_p(r.p_value)})"
+            lines.append(
+                f"- **{r.label.capitalize()}: {verdict}.** {_num(r.average, signed=True)} "
+                f"{r.unit} a day ({_pct(r.relative)}, {interval}), about "
+                f"{_num(r.cumulative, signed=True)} in total; {sure}."
+            )
+        return "\n".join(lines)
+
+    def caveats(self) -> list[str]:
+        """List what a reader should keep in mind, in plain words.
+
+        Returns
+        -------
+        list of str
+            Anonymized queries, overlapping campaigns, short pre-period, model warnings.
+        """
+        notes = []
+        if self.anonymized_share is not None and self.anonymized_share > 0.05:
+            notes.append(
+                f"Search Console hides rare queries: {self.anonymized_share:.0%} of clicks in "
+                "the window come from anonymized queries, some of them branded. Branded counts "
+                "are a lower bound, so the true lift in branded search may be larger."
+            )
+        if self.overlapping:
+            notes.append(
+                "Other campaigns ran during this window ("
+                + ", ".join(self.overlapping)
+                + "). The model estimates each campaign's share jointly, which widens the "
+                "intervals; the split between overlapping campaigns is the least certain part."
+            )
+        if self.data_start is not None:
+            pre_days = (self.window[0] - self.data_start).days
+            if pre_days < 365:
+                notes.append(
+                    f"Only {pre_days} days of history before launch: with less than a year the "
+                    "model cannot learn yearly seasonality, so seasonal swings may be "
+                    "mistaken for campaign effects."
+                )
+        for metric, res in self.results.items():
+            for warning in getattr(res.diagnostics, "warnings", []) or []:
+                notes.append(f"{METRICS[metric].label.capitalize()}: {warning}")
+        return notes
+
+    def summary(self) -> dict[str, Any]:
+        """Headline numbers for ``summary.json`` (via :func:`darksocial.reporting.publish_summary`).
+
+        Returns
+        -------
+        dict
+            ``campaign``, ``window``, and per metric the estimate (average per day),
+            interval, cumulative, relative lift with interval, p-value, model and method.
+        """
+        eff = self.effects_frame()
+        metrics = {}
+        for metric, r in eff.iterrows():
+            metrics[metric] = {
+                "estimate": r["average"],
+                "lower": r["average_lower"],
+                "upper": r["average_upper"],
+                "cumulative": r["cumulative"],
+                "cumulative_lower": r["cumulative_lower"],
+                "cumulative_upper": r["cumulative_upper"],
+                "relative": r["relative"],
+                "relative_lower": r["relative_lower"],
+                "relative_upper": r["relative_upper"],
+                "p_value": r["p_value"],
+                "significant": bool(r["significant"]),
+                "model": r["model"],
+                "method": r["method"],
+            }
+        return {
+            "campaign": self.campaign_id,
+            "name": str(self.campaign.get("name", self.campaign_id)),
+            "window": [self.window[0].date().isoformat(), self.window[1].date().isoformat()],
+            "alpha": self.alpha,
+            "metrics": metrics,
+        }
+
+
+def analyze_campaign(
+    sources,
+    campaign_id: str,
+    *,
+    metrics=DEFAULT_METRICS,
+    alpha: float = config.ALPHA,
+    seed: int = config.SEED,
+    **fit_options: Any,
+) -> CampaignAnalysis:
+    """Estimate one campaign's effect on each dark-social metric.
+
+    Parameters
+    ----------
+    sources : darksocial.io.Sources
+        Loaded data, e.g. ``darksocial.io.load_sample()``.
+    campaign_id : str
+        Campaign id from the calendar.
+    metrics : sequence of str, optional
+        Keys of :data:`METRICS`; :data:`DEFAULT_METRICS` by default.
+    alpha : float, default 0.05
+        One minus the interval level.
+    seed : int, optional
+        Seed of every simulation; the same inputs and seed give the same numbers.
+    **fit_options
+        Passed to :func:`darksocial.its.fit`, overriding :data:`DEFAULT_FIT`
+        (``model="arima"``, ``transform=None``, ...).
+
+    Returns
+    -------
+    CampaignAnalysis
+
+    Raises
+    ------
+    ParameterError
+        Unknown campaign or metric, or a metric the data lack.
+    InterventionDateError
+        The campaign launches outside the data or with too short a pre-period.
+    """
+    from darksocial import its
+
+    campaigns = sources.campaigns
+    row = _campaign_row(campaigns, campaign_id)
+    metrics = list(metrics)
+    if not metrics:
+        raise ParameterError("metrics is empty; name at least one of " + ", ".join(METRICS))
+    options = {**DEFAULT_FIT, **fit_options}
+    results = {}
+    window = None
+    first = None
+    for metric in metrics:
+        y, controls = metric_series(sources, metric)
+        observed = y.dropna()
+        if observed.empty:
+            raise DataValidationError(f"{metric} has no data at all; check the export")
+        data_start, data_end = observed.index[0], observed.index[-1]
+        start, end = evaluation_window(campaigns, campaign_id, data_end=data_end)
+        if not data_start < start <= data_end:
+            raise _outside(campaign_id, start, data_start, data_end)
+        ivs = calendar_interventions(campaigns, data_start=data_start, data_end=data_end)
+        y = y.loc[data_start:data_end]
+        if controls is not None:
+            controls = controls.loc[data_start:data_end]
+        results[metric] = its.fit(y, ivs, controls=controls, alpha=alpha, seed=seed, **options)
+        window, first = (start, end), data_start
+    overlapping = [
+        str(cid)
+        for cid in campaigns.index
+        if cid != campaign_id and _overlaps(campaigns, cid, window, data_end=window[1])
+    ]
+    return CampaignAnalysis(
+        campaign_id=campaign_id,
+        campaign=row,
+        window=window,
+        results=results,
+        options=options,
+        alpha=alpha,
+        anonymized_share=_anonymized_share(sources, window),
+        data_start=first,
+        overlapping=overlapping,
+    )
+
+
+def _outside(cid, start, data_start, data_end) -> Exception:
+    from darksocial.errors import InterventionDateError
+
+    return InterventionDateError(
+        f"campaign {cid!r} launches on {start.date()}, outside the data "
+        f"({data_start.date()} to {data_end.date()}); export a range that covers the launch "
+        "and at least a year before it"
+    )
+
+
+def _overlaps(campaigns, cid, window, *, data_end) -> bool:
+    start, end = evaluation_window(campaigns, cid, data_end=None)
+    return start <= window[1] and end >= window[0]
+
+
+def _anonymized_share(sources, window) -> float | None:
+    sc = getattr(sources, "search_console", None)
+    if sc is None or "anonymized_clicks" not in sc.columns or "clicks" not in sc.columns:
+        return None
+    w = sc.loc[window[0] : window[1]]
+    total = w["clicks"].sum()
+    return float(w["anonymized_clicks"].sum() / total) if total > 0 else None
+
+
+# --- formatting ---------------------------------------------------------------------------
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _date(ts: pd.Timestamp) -> str:
+    return f"{ts.day} {ts.strftime('%b %Y')}"
+
+
+def _num(x: float, *, signed: bool = False) -> str:
+    if x is None or not np.isfinite(x):
+        return "n/a"
+    digits = 0 if abs(x) >= 10 else 1
+    text = f"{abs(x):,.{digits}f}"
+    sign = ("+" if x > 0 else "−" if x < 0 else "") if signed else ("−" if x < 0 else "")
+    return sign + text
+
+
+def _pct(x: float) -> str:
+    if x is None or not np.isfinite(x):
+        return "n/a"
+    text = f"{abs(x) * 100:.0f}%" if abs(x) >= 0.095 else f"{abs(x) * 100:.1f}%"
+    return ("+" if x > 0 else "−" if x < 0 else "") + text
+
+
+def _p(p: float) -> str:
+    if p is None or not math.isfinite(p):
+        return "n/a"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
