@@ -310,18 +310,52 @@ class StateSpaceBackend(_Backend):
         n_par = min(STRUCTURAL_PARAM_DRAWS, size)
         reps = int(math.ceil(size / n_par))
         thetas = _mvn(mle, self.cov if self.cov_ok else np.zeros_like(self.cov), n_par, rng)
+        beta_idx = [self.param_names.index(c) for c in self.exog_names]
+        Xf = X_f.to_numpy()
         paths = []
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for theta in thetas:
-                res_s = self.model.filter(self._valid(theta, mle))
-                sim = res_s.simulate(h, anchor="end", repetitions=reps, exog=exog_f, rng=rng)
-                paths.append(np.asarray(sim).reshape(h, reps).T)
+                theta = self._valid(theta, mle)
+                fr = self.model.filter(theta).filter_results
+                d = Xf @ theta[beta_idx] if beta_idx else np.zeros(h)
+                paths.append(_simulate_forward(fr, d, reps, rng))
             fc = self.res.get_forecast(h, exog=exog_f).predicted_mean
         z = np.vstack(paths)[:size]
         draws = self.to_original(z)
         point = np.asarray(fc, dtype=float) if not self.log else draws.mean(axis=0)
         return point, draws
+
+
+def _root(cov: np.ndarray) -> np.ndarray:
+    vals, vecs = np.linalg.eigh((cov + cov.T) / 2)
+    return vecs * np.sqrt(np.clip(vals, 0, None))
+
+
+def _simulate_forward(fr, d: np.ndarray, reps: int, rng) -> np.ndarray:
+    """Simulate ``reps`` paths after the sample from a filtered state-space model.
+
+    Draws the state from its predicted distribution one step after the last observation,
+    then iterates the (time-invariant) transition with state and observation noise, adding
+    the regression part ``d``. Equivalent to statsmodels ``simulate(anchor="end")`` but
+    vectorised over repetitions, which SARIMAX's per-repetition model update is not.
+    """
+    h = len(d)
+    a = fr.predicted_state[:, -1]
+    P = fr.predicted_state_cov[:, :, -1]
+    Z = fr.design[0, :, -1]
+    H = float(fr.obs_cov[0, 0, -1])
+    T = fr.transition[:, :, -1]
+    R = fr.selection[:, :, -1]
+    Q = fr.state_cov[:, :, -1]
+    state = a[None, :] + rng.standard_normal((reps, len(a))) @ _root(P).T
+    shock_map = (R @ _root(Q)).T
+    out = np.empty((reps, h))
+    sd_obs = np.sqrt(max(H, 0.0))
+    for j in range(h):
+        out[:, j] = state @ Z + d[j] + sd_obs * rng.standard_normal(reps)
+        state = state @ T.T + rng.standard_normal((reps, Q.shape[0])) @ shock_map
+    return out
 
 
 def make_backend(model: str, *, log: bool, alpha: float, maxlags, options: dict) -> _Backend:
