@@ -31,6 +31,26 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from darksocial import planning
+
+    y = planning.load_series(args.metric, data=args.data, csv=args.csv, column=args.column)
+    print(
+        planning.plan_text(
+            y,
+            args.launch,
+            duration=args.duration,
+            lift=args.lift,
+            model=args.model,
+            alpha=args.alpha,
+            power=args.power,
+            n_sim=args.n_sim,
+            seed=args.seed,
+        )
+    )
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from darksocial import reporting
 
@@ -64,6 +84,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--brand", action="append", metavar="TERM", help="brand term (repeatable; Search Console)"
     )
     p.set_defaults(func=_cmd_inspect)
+
+    p = sub.add_parser("plan", help="minimum detectable lift and duration needed before launch")
+    p.add_argument("--metric", default="branded_clicks", help="series to plan on")
+    p.add_argument("--launch", required=True, help="planned launch date, YYYY-MM-DD")
+    p.add_argument("--duration", type=int, default=28, help="planned length in periods")
+    p.add_argument("--lift", type=float, help="target lift (0.1 = +10%%): duration needed")
+    p.add_argument("--data", type=Path, default=config.SAMPLE_DIR, help="sample-like folder")
+    p.add_argument("--csv", type=Path, help="CSV with a date column instead of --data")
+    p.add_argument("--column", help="column of --csv to use (default: --metric)")
+    p.add_argument("--model", default="segmented", help="ITS model (default segmented)")
+    p.add_argument("--alpha", type=float, default=config.ALPHA, help="significance level")
+    p.add_argument("--power", type=float, default=0.8, help="target power")
+    p.add_argument("--n-sim", type=int, default=40, help="pseudo-launches per grid point")
+    p.add_argument("--seed", type=int, default=config.SEED, help="random seed")
+    p.set_defaults(func=_cmd_plan)
 
     p = sub.add_parser("report", help="run the report notebooks and write HTML reports")
     from darksocial.reporting import add_arguments

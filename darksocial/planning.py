@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -32,9 +33,22 @@ from darksocial.checks import (
 )
 from darksocial.config import ALPHA, SEED
 from darksocial.constants import MIN_YEARS_FOR_YEARLY_SEASONALITY
-from darksocial.errors import DarkSocialError, InterventionDateError, ParameterError
+from darksocial.errors import (
+    DarkSocialError,
+    DataFormatError,
+    DataValidationError,
+    InterventionDateError,
+    ParameterError,
+)
 
-__all__ = ["PowerAnalysis", "duration_needed", "minimum_detectable_lift", "power_curve"]
+__all__ = [
+    "PowerAnalysis",
+    "duration_needed",
+    "load_series",
+    "minimum_detectable_lift",
+    "plan_text",
+    "power_curve",
+]
 
 #: Pseudo-launches per grid point by default: a Monte-Carlo standard error of about
 #: 6 points of power at 80%, in a few seconds for the segmented model.
@@ -829,3 +843,113 @@ def duration_needed(
         seed=seed,
         **fit_kwargs,
     )
+
+
+def load_series(
+    metric: str,
+    *,
+    data: str | Path | None = None,
+    csv: str | Path | None = None,
+    column: str | None = None,
+) -> pd.Series:
+    """Load one daily series for planning: a column of a CSV, or a metric of the sample.
+
+    Parameters
+    ----------
+    metric : str
+        Column to find in the loaded sample (e.g. ``"branded_clicks"``, ``"direct"``,
+        ``"direct_sessions"``), or in the CSV when ``column`` is not given.
+    data : str or pathlib.Path, optional
+        Folder laid out like ``data/sample`` (default ``config.SAMPLE_DIR``); ignored when
+        ``csv`` is given.
+    csv : str or pathlib.Path, optional
+        A CSV file with a ``date`` column (or dates in the first column).
+    column : str, optional
+        Column of ``csv`` to use (default ``metric``).
+
+    Returns
+    -------
+    pandas.Series
+        The series on a DatetimeIndex, named ``metric``.
+
+    Raises
+    ------
+    DataFormatError
+        If the file cannot be read or has no dates.
+    DataValidationError
+        If the metric or column is not found (the message lists the ones that are).
+    """
+    if csv is not None:
+        path = Path(csv)
+        try:
+            df = pd.read_csv(path)
+        except (OSError, ValueError) as exc:
+            raise DataFormatError(
+                f"{path}: cannot read it as CSV ({exc}); give a CSV file."
+            ) from None
+        date_col = "date" if "date" in df.columns else df.columns[0]
+        try:
+            df.index = pd.DatetimeIndex(pd.to_datetime(df.pop(date_col)), name="date")
+        except (TypeError, ValueError):
+            raise DataFormatError(
+                f"{path}: column {date_col!r} is not dates; put dates in a 'date' column."
+            ) from None
+        col = column or metric
+        if col not in df.columns:
+            raise DataValidationError(
+                f"{path} has no column {col!r}; use --column with one of {', '.join(df.columns)}."
+            )
+        return pd.to_numeric(df[col], errors="coerce").rename(col).sort_index()
+    from dataclasses import fields
+
+    from darksocial.config import SAMPLE_DIR
+    from darksocial.io import load_sample
+
+    sources = load_sample(Path(data) if data is not None else SAMPLE_DIR)
+    found = []
+    for f in fields(sources):
+        df = getattr(sources, f.name)
+        if not isinstance(df.index, pd.DatetimeIndex):
+            continue
+        if metric in df.columns:
+            return df[metric].astype(float).rename(metric)
+        found += [c for c in df.columns if c != "missing"]
+    raise DataValidationError(
+        f"metric {metric!r} is not in the data; use one of {', '.join(sorted(set(found)))}."
+    )
+
+
+def plan_text(
+    y: pd.Series,
+    launch,
+    *,
+    duration: int,
+    lift: float | None = None,
+    **options,
+) -> str:
+    """The text printed by ``darksocial plan``: the MDE table, and duration needed if asked.
+
+    Parameters
+    ----------
+    y : pandas.Series
+        History of the metric.
+    launch : str or pandas.Timestamp
+        Planned launch date.
+    duration : int
+        Planned campaign length in periods.
+    lift : float, optional
+        Target lift; adds the duration-needed table.
+    **options
+        Passed to :func:`minimum_detectable_lift` and :func:`duration_needed`.
+
+    Returns
+    -------
+    str
+        Tables and plain-language answers.
+    """
+    mde = minimum_detectable_lift(y, launch, duration=duration, **options)
+    parts = [mde.summary(), "", mde.report()]
+    if lift is not None:
+        dur = duration_needed(y, launch, lift=lift, **options)
+        parts += ["", dur.summary(), "", dur.report()]
+    return "\n".join(parts)
