@@ -1,0 +1,178 @@
+"""Tests of darksocial.checks: placebo in time and space, triangulation, calibration warning."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from darksocial import checks
+from darksocial.errors import DataValidationError, InterventionDateError, ParameterError
+from darksocial.its import Intervention, fit
+from darksocial.sample import simulate_series
+
+
+def _series(effect, seed, **kw):
+    kw.setdefault("yearly", False)
+    return simulate_series(730, effect=effect, seed=seed, **kw)
+
+
+def test_placebo_in_time_ranks_a_large_effect_first():
+    y, c, truth = _series(0.3, seed=11)
+    res = checks.placebo_in_time(y, truth["launch"], duration=56, controls=c, n_placebos=20)
+    n = len(res.placebos)
+    assert n == 20 and res.n_failed == 0
+    # +30% is far outside what noise produces: the smallest possible calibrated p
+    assert res.p_value == pytest.approx(1 / (n + 1))
+    assert res.real["estimate"] == pytest.approx(truth["relative"], abs=0.08)
+    # placebo windows never touch the real campaign
+    assert (res.placebos["window_end"] < truth["launch"]).all()
+    assert "rarely produced by noise" in res.report()
+
+
+def test_placebo_in_time_p_value_formula_and_null_series():
+    y, c, truth = _series(0.0, seed=12)
+    res = checks.placebo_in_time(y, truth["launch"], duration=56, controls=c, n_placebos=20)
+    est = res.placebos["estimate"].to_numpy()
+    real = res.real["estimate"]
+    expected = (1 + np.sum(np.abs(est) >= abs(real))) / (1 + len(est))
+    assert res.p_value == pytest.approx(expected)
+    # no campaign: the real "effect" is an ordinary draw among the placebos
+    assert res.p_value > 0.1
+    assert "could be noise" in res.report()
+
+
+def test_placebo_estimate_matches_a_direct_engine_fit():
+    y, c, truth = _series(0.1, seed=13)
+    res = checks.placebo_in_time(y, truth["launch"], duration=28, controls=c, n_placebos=6)
+    row = res.placebos.iloc[2]
+    pos0 = y.index.get_loc(truth["launch"])
+    s = y.index.get_loc(row["launch"])
+    cut = min(s + len(y) - pos0, pos0)
+    direct = fit(
+        y.iloc[:cut],
+        Intervention("placebo", row["launch"], evaluation_end=row["window_end"]),
+        controls=c.iloc[:cut],
+        n_simulations=checks.CHECK_SIMULATIONS,
+    )
+    assert row["estimate"] == pytest.approx(direct.effects.loc["relative", "estimate"])
+    assert row["p_value"] == pytest.approx(direct.p_value)
+
+
+def test_placebo_in_time_from_a_fitted_result_reuses_its_spec():
+    y, c, truth = _series(0.15, seed=14)
+    iv = Intervention("c", truth["launch"], evaluation_end=truth["window_end"])
+    res = fit(y, iv, controls=c, n_simulations=checks.CHECK_SIMULATIONS)
+    a = checks.placebo_in_time(res, n_placebos=8)
+    b = checks.placebo_in_time(y, truth["launch"], duration=56, controls=c, n_placebos=8)
+    pd.testing.assert_series_equal(a.placebos["estimate"], b.placebos["estimate"])
+    assert a.p_value == b.p_value
+
+
+def test_placebo_in_time_bad_input():
+    y, _, _ = _series(0.0, seed=15)
+    with pytest.raises(InterventionDateError, match="load more history"):
+        checks.placebo_in_time(y, y.index[60], duration=56)
+    with pytest.raises(ParameterError, match="at least 5"):
+        checks.placebo_in_time(y, y.index[-56], n_placebos=2)
+    with pytest.raises(InterventionDateError, match="after the first date"):
+        checks.placebo_in_time(y, "2020-01-01")
+    with pytest.raises(DataValidationError, match="DatetimeIndex"):
+        checks.placebo_in_time(y.reset_index(drop=True), 500)
+    with pytest.raises(ParameterError, match="model"):
+        checks.placebo_in_time(y, y.index[-56], model="prophet")
+
+
+def test_placebo_in_time_plot_marks_the_real_effect():
+    y, c, truth = _series(0.2, seed=16)
+    res = checks.placebo_in_time(y, truth["launch"], duration=56, n_placebos=10)
+    ax = res.plot()
+    xs = [line.get_xdata()[0] for line in ax.lines]
+    assert res.real["estimate"] in xs and 0 in xs
+    heights = sum(p.get_height() for p in ax.patches)
+    assert heights == len(res.placebos)
+
+
+def test_placebo_in_space_says_which_series_moved():
+    y, c, truth = _series(0.0, seed=17)
+    moved = y.copy()
+    post = moved.index >= truth["launch"]
+    moved[post] = moved[post] * 1.3
+    res = checks.placebo_in_space(
+        {"non-branded search": y, "paid search": moved}, truth["launch"], duration=56
+    )
+    t = res.frame().set_index("series")
+    assert not t.loc["non-branded search", "moved"]
+    assert t.loc["paid search", "moved"]
+    assert t.loc["paid search", "estimate"] == pytest.approx(0.3, abs=0.08)
+    text = res.report()
+    assert text.startswith("non-branded search did not move (")
+    assert "paid search moved too: the lift may not be the campaign" in text
+    ax = res.plot()
+    assert len(ax.collections) >= 2
+    with pytest.raises(DataValidationError, match="empty"):
+        checks.placebo_in_space({}, truth["launch"])
+
+
+def test_triangulate_table_agrees_on_a_clear_effect_and_notes_failures(monkeypatch):
+    y, c, truth = _series(0.25, seed=18)
+    tri = checks.triangulate(
+        y,
+        truth["launch"],
+        duration=56,
+        controls=c,
+        models=("segmented", "poisson"),
+        pre_periods=(None, 6),
+    )
+    t = tri.frame()
+    assert len(t) == 2 * 2 * 2
+    assert set(t["pre_period"]) == {"all", "6 months"}
+    np.testing.assert_allclose(t["estimate"], truth["relative"], atol=0.1)
+    assert tri.agreement == "significant up"
+    assert "does not depend" in tri.report()
+    assert len(tri.plot().collections) >= 1
+
+    # a failing fit becomes a noted row, never an exception
+    real_fit = checks._engine()[0]
+
+    def flaky(y, iv, **kw):
+        if kw["model"] == "poisson":
+            raise RuntimeError("did not converge")
+        return real_fit(y, iv, **kw)
+
+    monkeypatch.setattr(checks, "_engine", lambda: (flaky, Intervention))
+    t2 = checks.triangulate(
+        y, truth["launch"], duration=56, models=("segmented", "poisson"), pre_periods=(None,)
+    ).frame()
+    failed = t2[t2["model"] == "poisson"]
+    assert failed["estimate"].isna().all()
+    assert failed["note"].str.contains("did not converge").all()
+
+
+def test_triangulate_skips_count_models_on_non_counts():
+    y, _, truth = _series(0.1, seed=19, counts=False)
+    t = checks.triangulate(
+        y, truth["launch"], duration=56, models=("segmented", "poisson"), pre_periods=(None,)
+    ).frame()
+    assert t.loc[t["model"] == "poisson", "note"].str.contains("not applicable").all()
+    with pytest.raises(ParameterError, match="months"):
+        checks.triangulate(y, truth["launch"], pre_periods=(0,))
+
+
+def test_calibration_warning_reads_the_table(tmp_path):
+    path = tmp_path / "calibration.csv"
+    pd.DataFrame(
+        {
+            "model": ["segmented", "arima"],
+            "method": ["intervention", "intervention"],
+            "scenario": ["overall", "overall"],
+            "coverage_average": [0.95, 0.80],
+            "coverage_cumulative": [0.95, 0.81],
+            "false_positive_rate": [0.05, 0.12],
+        }
+    ).to_csv(path, index=False)
+    assert checks.calibration_warning("segmented", "intervention", path=path) is None
+    msg = checks.calibration_warning("arima", "intervention", path=path)
+    assert "80%" in msg and "12%" in msg
+    assert checks.calibration_warning("structural", "counterfactual", path=path) is None
+    assert checks.calibration_warning("arima", "intervention", path=tmp_path / "no.csv") is None
