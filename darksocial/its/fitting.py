@@ -406,9 +406,21 @@ def _profile_shapes(ivs, z, base, model, index):
             half_life=iv.half_life or (7.0 if iv.needs_half_life else None),
         )
 
-    def sse(trial):
-        cols = [campaign_columns(v, index).to_numpy()[mask] for v in trial.values()]
-        Xm = np.column_stack([B, *cols])
+    # Frisch-Waugh: partial the base regressors out once, then each trial is a small
+    # regression of the target on the (partialled) campaign columns
+    Q, _ = np.linalg.qr(B)
+
+    def partial(v):
+        cols = campaign_columns(v, index).to_numpy()[mask]
+        return cols - Q @ (Q.T @ cols)
+
+    t = t - Q @ (Q.T @ t)
+    cols = {name: partial(v) for name, v in current.items()}
+
+    def sse(name, candidate):
+        trial = dict(cols)
+        trial[name] = partial(candidate)
+        Xm = np.column_stack(list(trial.values()))
         beta, *_ = np.linalg.lstsq(Xm, t, rcond=None)
         r = t - Xm @ beta
         return float(r @ r)
@@ -420,21 +432,21 @@ def _profile_shapes(ivs, z, base, model, index):
             best = None
             if iv.shape == "ramp" and iv.ramp_periods is None:
                 for r in range(1, max(2, min(RAMP_GRID_MAX, n_post)) + 1):
-                    trial = dict(current)
-                    trial[iv.name] = dataclasses.replace(current[iv.name], ramp_periods=r)
-                    val = sse(trial)
+                    cand = dataclasses.replace(current[iv.name], ramp_periods=r)
+                    val = sse(iv.name, cand)
                     if best is None or val < best[0]:
-                        best = (val, trial[iv.name])
+                        best = (val, cand)
                 current[iv.name] = best[1]
+                cols[iv.name] = partial(best[1])
                 estimated[iv.name] = f"ramp of {best[1].ramp_periods} periods (estimated)"
             if iv.needs_half_life and iv.half_life is None:
                 best = None
                 for hl in HALF_LIFE_GRID:
-                    trial = dict(current)
-                    trial[iv.name] = dataclasses.replace(current[iv.name], half_life=hl)
-                    val = sse(trial)
+                    cand = dataclasses.replace(current[iv.name], half_life=hl)
+                    val = sse(iv.name, cand)
                     if best is None or val < best[0]:
-                        best = (val, trial[iv.name])
+                        best = (val, cand)
                 current[iv.name] = best[1]
+                cols[iv.name] = partial(best[1])
                 estimated[iv.name] = f"half-life of {best[1].half_life:g} periods (estimated)"
     return [current[iv.name] for iv in ivs], estimated
