@@ -947,6 +947,8 @@ def plan_text(
     str
         Tables and plain-language answers.
     """
+    if lift is not None:
+        lift = _check_lift(lift)  # fail before the long simulation, not after it
     mde = minimum_detectable_lift(y, launch, duration=duration, **options)
     parts = [mde.summary(), "", mde.report()]
     if lift is not None:
