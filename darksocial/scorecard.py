@@ -696,13 +696,9 @@ def scorecard(
         rows += _mention_rows(mentions, cal, lab["mentions"])
     if ads is not None:
         rows += _ads_rows(ads, lab["ads_share"])
-    signals = its_signals + [
-        s for s in ("mentions", "ads_share") if s in {r["signal"] for r in rows}
-    ]
-    if mentions is not None and "mentions" not in signals:
-        signals.append("mentions")
-    if ads is not None and "ads_share" not in signals:
-        signals.append("ads_share")
+    signals = (
+        its_signals + ["mentions"] * (mentions is not None) + ["ads_share"] * (ads is not None)
+    )
     data = pd.DataFrame(rows)
     base_cols = ["campaign", "signal", "label", "scale", "estimate", "lower", "upper", "p_value"]
     if data.empty:
@@ -736,6 +732,11 @@ def scorecard(
         ids = seen
         names = {c: c for c in ids}
     labels_used = {s: lab.get(s, s.replace("_", " ")) for s in signals}
+    taken = list(labels_used.values())
+    # two metrics with one reader-facing name (branded_clicks, branded_search) keep apart
+    labels_used = {s: f"{v} ({s})" if taken.count(v) > 1 else v for s, v in labels_used.items()}
+    if len(data):
+        data["label"] = data["signal"].map(labels_used)
     return Scorecard(
         data.reset_index(drop=True),
         campaigns=ids,
