@@ -46,6 +46,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             power=args.power,
             n_sim=args.n_sim,
             seed=args.seed,
+            exclude=y.attrs.get("campaigns"),
         )
     )
     return 0

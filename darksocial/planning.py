@@ -96,6 +96,7 @@ class _Plan:
     power: float
     min_pre: int | None
     seed: int
+    excluded: np.ndarray
     counts: bool
     ramp_periods: int
     half_life: float
@@ -105,7 +106,15 @@ class _Plan:
         """Evenly spread pseudo-launch positions leaving ``min_pre`` before, ``d`` after."""
         lo = self.min_pre_for(d)
         hi = len(self.hist) - d
-        return np.unique(np.linspace(lo, hi, int(n_sim)).round().astype(int))
+        cand = np.arange(lo, hi + 1)
+        if self.excluded.any():
+            # a pseudo-campaign must not overlap a real one (its window would hold a lift)
+            csum = np.concatenate([[0], np.cumsum(self.excluded)])
+            cand = cand[(csum[cand + d] - csum[cand]) == 0]
+        if not len(cand):
+            return cand
+        pick = np.linspace(0, len(cand) - 1, int(n_sim)).round().astype(int)
+        return np.unique(cand[pick])
 
     def min_pre_for(self, d: int) -> int:
         if self.min_pre is not None:
@@ -373,6 +382,7 @@ def _make_plan(
     n_sim,
     fit_kwargs,
     need: int,
+    exclude=None,
 ) -> _Plan:
     _check_choice(model, _MODELS, "model")
     if method is None:
@@ -411,6 +421,7 @@ def _make_plan(
         )
     return _Plan(
         hist=hist,
+        excluded=_excluded(hist.index, exclude),
         controls=controls,
         launch=launch_ts,
         model=model,
@@ -425,6 +436,38 @@ def _make_plan(
         half_life=float(fit_kwargs.pop("half_life", PLAN_HALF_LIFE)),
         fit_kwargs=fit_kwargs,
     )
+
+
+def _excluded(index: pd.DatetimeIndex, exclude) -> np.ndarray:
+    """Boolean mask of history periods inside excluded windows (past campaigns)."""
+    mask = np.zeros(len(index), dtype=bool)
+    if exclude is None:
+        return mask
+    if isinstance(exclude, pd.DataFrame):
+        if "launch" not in exclude.columns:
+            raise ParameterError(
+                "exclude must have 'launch' and 'end' (or 'evaluation_end') columns, like "
+                "the campaign calendar, or be a list of (start, end) pairs."
+            )
+        ends = exclude["evaluation_end"] if "evaluation_end" in exclude else exclude.get("end")
+        if ends is None:
+            ends = pd.Series(pd.NaT, index=exclude.index)
+        ends = ends.fillna(exclude.get("end", pd.Series(pd.NaT, index=exclude.index)))
+        pairs = list(zip(exclude["launch"], ends, strict=True))
+    else:
+        pairs = list(exclude)
+    for pair in pairs:
+        try:
+            start, end = (pd.Timestamp(v) for v in pair)
+        except (TypeError, ValueError):
+            raise ParameterError(
+                f"exclude item {pair!r} is not a (start, end) pair of dates like "
+                "('2025-03-03', '2025-04-27')."
+            ) from None
+        if pd.isna(end):
+            end = start + pd.Timedelta(days=55)  # no end given: assume an 8-week window
+        mask |= (index >= start) & (index <= end)
+    return mask
 
 
 def _safe_detect(plan: _Plan, s: int, d: int, lift: float) -> bool | None:
@@ -545,6 +588,7 @@ def power_curve(
     power: float = 0.8,
     n_sim: int = N_SIM,
     min_pre: int | None = None,
+    exclude=None,
     seed: int = SEED,
     **fit_kwargs,
 ) -> PowerAnalysis:
@@ -637,6 +681,7 @@ def power_curve(
             n_sim=n_sim,
             fit_kwargs=dict(fit_kwargs),
             need=d,
+            exclude=exclude,
         )
         a_mde = plan.analytic_mde(d)
         if lifts is None:
@@ -679,6 +724,7 @@ def power_curve(
         n_sim=n_sim,
         fit_kwargs=dict(fit_kwargs),
         need=durations[0],
+        exclude=exclude,
     )
     table = _duration_curve(plan, lift, durations, n_sim)
     answer = _interpolate(table["duration"].to_numpy(float), table["power"].to_numpy(), power)
@@ -717,6 +763,7 @@ def minimum_detectable_lift(
     n_sim: int = N_SIM,
     lifts=None,
     min_pre: int | None = None,
+    exclude=None,
     seed: int = SEED,
     **fit_kwargs,
 ) -> PowerAnalysis:
@@ -731,8 +778,10 @@ def minimum_detectable_lift(
         Planned first day of the campaign.
     duration : int
         Planned campaign length in periods (>= 1).
-    alpha, power, shape, model, method, controls, n_sim, lifts, min_pre, seed, **fit_kwargs
+    alpha, power, shape, model, method, controls, n_sim, lifts, min_pre, exclude, seed
         As in :func:`power_curve`.
+    **fit_kwargs
+        Passed to :func:`darksocial.its.fit`.
 
     Returns
     -------
@@ -770,6 +819,7 @@ def minimum_detectable_lift(
         power=power,
         n_sim=n_sim,
         min_pre=min_pre,
+        exclude=exclude,
         seed=seed,
         **fit_kwargs,
     )
@@ -789,6 +839,7 @@ def duration_needed(
     controls: pd.DataFrame | None = None,
     n_sim: int = N_SIM,
     min_pre: int | None = None,
+    exclude=None,
     seed: int = SEED,
     **fit_kwargs,
 ) -> PowerAnalysis:
@@ -806,8 +857,10 @@ def duration_needed(
     durations : sequence of int, optional
         Durations tried (periods); default 7, 14, 21, 28, 42, 56, 84, 112 as far as the
         history allows.
-    alpha, power, shape, model, method, controls, n_sim, min_pre, seed, **fit_kwargs
+    alpha, power, shape, model, method, controls, n_sim, min_pre, exclude, seed
         As in :func:`power_curve`.
+    **fit_kwargs
+        Passed to :func:`darksocial.its.fit`.
 
     Returns
     -------
@@ -840,6 +893,7 @@ def duration_needed(
         power=power,
         n_sim=n_sim,
         min_pre=min_pre,
+        exclude=exclude,
         seed=seed,
         **fit_kwargs,
     )
@@ -870,7 +924,8 @@ def load_series(
     Returns
     -------
     pandas.Series
-        The series on a DatetimeIndex, named ``metric``.
+        The series on a DatetimeIndex, named ``metric``; loaded from the sample, its
+        ``attrs["campaigns"]`` holds the campaign calendar (pass it as ``exclude=``).
 
     Raises
     ------
@@ -912,7 +967,10 @@ def load_series(
         if not isinstance(df.index, pd.DatetimeIndex):
             continue
         if metric in df.columns:
-            return df[metric].astype(float).rename(metric)
+            out = df[metric].astype(float).rename(metric)
+            # past campaigns, so that planning can keep pseudo-campaigns away from them
+            out.attrs["campaigns"] = sources.campaigns
+            return out
         found += [c for c in df.columns if c != "missing"]
     raise DataValidationError(
         f"metric {metric!r} is not in the data; use one of {', '.join(sorted(set(found)))}."

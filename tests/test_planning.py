@@ -105,3 +105,34 @@ def test_plan_cli_prints_tables_and_fails_in_one_line(history, tmp_path, capsys)
         cli.main(["plan", "--csv", str(path), "--column", "nope", "--launch", "2026-01-01"]) == 2
     )
     assert "use --column with one of" in capsys.readouterr().err
+
+
+def test_exclude_keeps_pseudo_campaigns_away_from_past_campaigns(history):
+    launch = _launch(history)
+    past = ("2025-09-01", "2025-10-31")
+    lifted = history.copy()
+    inside = (lifted.index >= past[0]) & (lifted.index <= past[1])
+    lifted[inside] *= 1.5  # a big past campaign inside the history
+    plan = planning._make_plan(
+        lifted,
+        launch,
+        controls=None,
+        model="segmented",
+        method="intervention",
+        shape="level",
+        alpha=0.05,
+        power=0.8,
+        min_pre=None,
+        seed=1,
+        n_sim=20,
+        fit_kwargs={},
+        need=28,
+        exclude=[past],
+    )
+    starts = plan.starts(28, 20)
+    assert len(starts) >= 10
+    for s in starts:
+        window = lifted.index[s : s + 28]
+        assert not ((window >= past[0]) & (window <= past[1])).any()
+    with pytest.raises(ParameterError, match="pair of dates"):
+        planning._excluded(history.index, [("soon",)])
