@@ -106,6 +106,7 @@ def test_verdicts_match_intervals_on_random_tables(rng):
     )
     card = scorecard(est)
     v = card.verdicts()
+    table = card.table()
     for _, r in est.iterrows():
         word = v.at[r["campaign"], r["metric"]]
         lo, hi = r["relative_lower"], r["relative_upper"]
@@ -128,10 +129,9 @@ def test_verdicts_match_intervals_on_random_tables(rng):
             ):
                 verb = {"up": "rose", "down": "fell", "no change": "did not move"}[row[key]]
                 assert f"{label} {verb}" in sentence
-        for text in card.table().loc[c, ["branded search", "deep-page direct"]]:
+        for text in table.loc[c, ["branded search", "deep-page direct"]]:
             assert text in sentence
     # a positive interval is never printed as a decrease, and vice versa
-    table = card.table()
     for c in table.index:
         for key, label in (
             ("branded_search", "branded search"),
