@@ -193,6 +193,38 @@ class _Spec:
         )
 
 
+def _excluded(index: pd.DatetimeIndex, exclude) -> np.ndarray:
+    """Boolean mask of history periods inside excluded windows (past campaigns)."""
+    mask = np.zeros(len(index), dtype=bool)
+    if exclude is None:
+        return mask
+    if isinstance(exclude, pd.DataFrame):
+        if "launch" not in exclude.columns:
+            raise ParameterError(
+                "exclude must have 'launch' and 'end' (or 'evaluation_end') columns, like "
+                "the campaign calendar, or be a list of (start, end) pairs."
+            )
+        ends = exclude["evaluation_end"] if "evaluation_end" in exclude else exclude.get("end")
+        if ends is None:
+            ends = pd.Series(pd.NaT, index=exclude.index)
+        ends = ends.fillna(exclude.get("end", pd.Series(pd.NaT, index=exclude.index)))
+        pairs = list(zip(exclude["launch"], ends, strict=True))
+    else:
+        pairs = list(exclude)
+    for pair in pairs:
+        try:
+            start, end = (pd.Timestamp(v) for v in pair)
+        except (TypeError, ValueError):
+            raise ParameterError(
+                f"exclude item {pair!r} is not a (start, end) pair of dates like "
+                "('2025-03-03', '2025-04-27')."
+            ) from None
+        if pd.isna(end):
+            end = start + pd.Timedelta(days=55)  # no end given: assume an 8-week window
+        mask |= (index >= start) & (index <= end)
+    return mask
+
+
 def _controls_from_design(res) -> pd.DataFrame | None:
     cols = [c for c in res.design.columns if ":" not in c and not _BASE_TERMS.match(c)]
     return res.design[cols] if cols else None
@@ -428,6 +460,7 @@ def placebo_in_time(
     shape: str = "level",
     n_placebos: int = N_PLACEBOS,
     min_pre: int | None = None,
+    exclude=None,
     alpha: float = ALPHA,
     seed: int = SEED,
     **fit_kwargs,
@@ -457,6 +490,11 @@ def placebo_in_time(
     min_pre : int, optional
         Fewest periods before a fake launch; default ``max(56, 2 * duration)`` capped so
         that at least a few placebos fit.
+    exclude : pandas.DataFrame or sequence of (start, end) pairs, optional
+        Earlier campaigns: no placebo window overlaps them (their real lift would pass
+        for noise). The campaign calendar (``launch`` and ``end`` or ``evaluation_end``
+        columns, e.g. ``load_sample().campaigns``) or ``[("2025-03-03", "2025-04-27")]``;
+        a missing end means an 8-week window.
     alpha : float, default 0.05
         Significance level.
     seed : int, default ``darksocial.config.SEED``
@@ -522,7 +560,18 @@ def placebo_in_time(
             f"placebo launches need at least min_pre + duration = {min_pre} + {L} = "
             f"{min_pre + L}: load more history or shorten duration."
         )
-    starts = np.unique(np.linspace(min_pre, last_start, int(n_placebos)).round().astype(int))
+    cand = np.arange(min_pre, last_start + 1)
+    mask = _excluded(spec.y.index, exclude)
+    if mask.any():
+        csum = np.concatenate([[0], np.cumsum(mask)])
+        cand = cand[(csum[cand + L] - csum[cand]) == 0]
+        if not len(cand):
+            raise InterventionDateError(
+                f"Every {L}-period window before {spec.y.index[spec.pos0].date()} overlaps an "
+                "excluded campaign; exclude fewer campaigns or shorten duration."
+            )
+    pick = np.linspace(0, len(cand) - 1, int(n_placebos)).round().astype(int)
+    starts = np.unique(cand[pick])
 
     if res is None:
         res = spec.fit(spec.y, spec.pos0, L)

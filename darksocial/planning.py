@@ -27,6 +27,7 @@ from darksocial.checks import (
     _check_duration,
     _check_series,
     _engine,
+    _excluded,
     _is_counts,
     _launch_position,
     _pct,
@@ -436,38 +437,6 @@ def _make_plan(
         half_life=float(fit_kwargs.pop("half_life", PLAN_HALF_LIFE)),
         fit_kwargs=fit_kwargs,
     )
-
-
-def _excluded(index: pd.DatetimeIndex, exclude) -> np.ndarray:
-    """Boolean mask of history periods inside excluded windows (past campaigns)."""
-    mask = np.zeros(len(index), dtype=bool)
-    if exclude is None:
-        return mask
-    if isinstance(exclude, pd.DataFrame):
-        if "launch" not in exclude.columns:
-            raise ParameterError(
-                "exclude must have 'launch' and 'end' (or 'evaluation_end') columns, like "
-                "the campaign calendar, or be a list of (start, end) pairs."
-            )
-        ends = exclude["evaluation_end"] if "evaluation_end" in exclude else exclude.get("end")
-        if ends is None:
-            ends = pd.Series(pd.NaT, index=exclude.index)
-        ends = ends.fillna(exclude.get("end", pd.Series(pd.NaT, index=exclude.index)))
-        pairs = list(zip(exclude["launch"], ends, strict=True))
-    else:
-        pairs = list(exclude)
-    for pair in pairs:
-        try:
-            start, end = (pd.Timestamp(v) for v in pair)
-        except (TypeError, ValueError):
-            raise ParameterError(
-                f"exclude item {pair!r} is not a (start, end) pair of dates like "
-                "('2025-03-03', '2025-04-27')."
-            ) from None
-        if pd.isna(end):
-            end = start + pd.Timedelta(days=55)  # no end given: assume an 8-week window
-        mask |= (index >= start) & (index <= end)
-    return mask
 
 
 def _safe_detect(plan: _Plan, s: int, d: int, lift: float) -> bool | None:

@@ -176,3 +176,17 @@ def test_calibration_warning_reads_the_table(tmp_path):
     assert "80%" in msg and "12%" in msg
     assert checks.calibration_warning("structural", "counterfactual", path=path) is None
     assert checks.calibration_warning("arima", "intervention", path=tmp_path / "no.csv") is None
+
+
+def test_placebo_in_time_exclude_avoids_earlier_campaigns():
+    y, c, truth = _series(0.0, seed=20)
+    past = [("2024-09-01", "2024-10-15")]
+    res = checks.placebo_in_time(y, truth["launch"], duration=28, n_placebos=15, exclude=past)
+    start, end = (pd.Timestamp(d) for d in past[0])
+    overlaps = (res.placebos["launch"] <= end) & (res.placebos["window_end"] >= start)
+    assert not overlaps.any()
+    assert len(res.placebos) == 15
+    with pytest.raises(InterventionDateError, match="overlaps an excluded campaign"):
+        checks.placebo_in_time(
+            y, truth["launch"], duration=28, exclude=[(y.index[0], truth["launch"])]
+        )
