@@ -356,9 +356,8 @@ class PlaceboInTime:
             The columns of :attr:`placebos` plus ``kind`` (``"placebo"`` or ``"real"``).
         """
         real = self.real.to_frame().T.assign(kind="real")
-        return pd.concat(
-            [self.placebos.assign(kind="placebo"), real], ignore_index=True
-        ).convert_dtypes(convert_string=False, convert_integer=False, convert_boolean=False)
+        out = pd.concat([self.placebos.assign(kind="placebo"), real], ignore_index=True)
+        return out.infer_objects()
 
     def summary(self) -> str:
         """A short text summary: counts, the calibrated p and the model's own p.
@@ -599,6 +598,7 @@ def placebo_in_time(
     p = (1 + int(np.sum(np.abs(est) >= abs(real["estimate"])))) / (1 + n)
     fpr = float(placebos["significant"].mean()) if n else float("nan")
     real = real[[c for c in cols if c in real.index]]
+    real["significant"] = bool(real["p_value"] < spec.alpha)
     return PlaceboInTime(
         placebos=placebos,
         real=real,
