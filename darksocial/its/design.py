@@ -18,7 +18,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from darksocial.constants import FOURIER_YEARLY_HARMONICS, MIN_YEARS_FOR_YEARLY_SEASONALITY
+from darksocial.constants import (
+    FOURIER_YEARLY_HARMONICS,
+    MIN_YEARS_FOR_YEARLY_SEASONALITY,
+    YEAR_END,
+)
 from darksocial.errors import ParameterError
 
 __all__ = ["Intervention", "Shape", "campaign_columns", "seasonal_columns", "holiday_columns"]
@@ -239,12 +243,12 @@ def seasonal_columns(
         Dates of the series.
     seasonality : None, "auto", int, or list
         ``None``: no seasonal terms. ``"auto"``: day-of-week dummies for daily data plus
-        yearly Fourier terms (3 harmonics) when the fitted data span at least 1.5 years;
+        yearly Fourier terms (3 harmonics) and, for daily data, a year-end holiday dummy (21 Dec to 3 Jan) when the fitted data span at least 1.5 years;
         yearly Fourier terms for weekly data under the same condition; month dummies for
         monthly data with at least three years; quarter dummies for quarterly data with at
         least three years; nothing for yearly data. An integer ``p``: dummies for the
         position modulo ``p`` when ``p <= 24``, else Fourier terms with 3 harmonics. A list
-        may mix ``"dayofweek"``, ``"month"``, ``"yearly"``, integers and ``(period,
+        may mix ``"dayofweek"``, ``"month"``, ``"yearly"``, ``"yearend"``, integers and ``(period,
         harmonics)`` tuples.
     freq : {"D", "W", "M", "Q", "Y"}
         Frequency family of ``index``.
@@ -265,6 +269,9 @@ def seasonal_columns(
             items.append("dayofweek")
         if freq in ("D", "W") and fit_span_years >= MIN_YEARS_FOR_YEARLY_SEASONALITY:
             items.append("yearly")
+            if freq == "D":
+                # 1.5 years of consecutive days always contain a whole year-end period
+                items.append("yearend")
         if freq == "M" and fit_span_years >= 3:
             items.append("month")
         if freq == "Q" and fit_span_years >= 3:
@@ -289,6 +296,14 @@ def seasonal_columns(
             # Fourier terms on calendar time so leap years and gaps do not shift the phase
             days = (index - pd.Timestamp("2000-01-01")).days.to_numpy(dtype=float)
             cols.update(_fourier(days, 365.25, FOURIER_YEARLY_HARMONICS, "yearly"))
+        elif item == "yearend":
+            if freq != "D":
+                raise ParameterError(
+                    "seasonality='yearend' needs daily data; use seasonality='auto' or None."
+                )
+            (m0, d0), (m1, d1) = YEAR_END
+            md = index.month * 100 + index.day
+            cols["yearend"] = ((md >= m0 * 100 + d0) | (md <= m1 * 100 + d1)).astype(float)
         elif isinstance(item, tuple) and len(item) == 2:
             period, harmonics = float(item[0]), int(item[1])
             cols.update(_fourier(t, period, harmonics, f"fourier{item[0]:g}"))

@@ -152,7 +152,14 @@ def compute_diagnostics(
     max_t = np.nan
     zpre = z[:pos0]
     okz = ~np.isnan(zpre)
-    Bpre = base.to_numpy()[:pos0][okz]
+    # Only the smooth yearly harmonics: within a pre-period shorter than two years, the
+    # higher ones can draw a step and would hide exactly the break we look for.
+    smooth = [
+        c
+        for c in base.columns
+        if not (str(c).startswith("yearly_") and int(str(c)[len("yearly_") + 3 :]) > 3)
+    ]
+    Bpre = base[smooth].to_numpy()[:pos0][okz]
     if okz.sum() >= 20 and Bpre.shape[1] < okz.sum() - 10:
         Bpre = Bpre[:, np.std(Bpre, axis=0) > 0]
         tpre = np.arange(pos0, dtype=float)[okz]

@@ -101,7 +101,7 @@ def fit(
         level already follows drifts; ``trend=True`` there means a local linear trend.
     seasonality : None, "auto", int, or list, default "auto"
         See :func:`darksocial.its.design.seasonal_columns`. ``"auto"``: day-of-week dummies
-        for daily data, plus yearly Fourier terms (3 harmonics) when the data the model is
+        for daily data, plus yearly Fourier terms (3 harmonics) and a year-end dummy (21 Dec to 3 Jan) when the data the model is
         fitted on span at least 1.5 years; month dummies for monthly data spanning three
         years; nothing for yearly data.
     holidays : None, str, or list of dates, optional

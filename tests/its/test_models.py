@@ -116,10 +116,12 @@ def test_control_jumping_at_launch_is_flagged():
 
 
 def test_break_in_pre_period_is_flagged():
+    # Without yearly terms: with them, a step inside a pre-period shorter than two years is
+    # confounded with the seasonal shape and cannot be told apart (see BREAK_T_THRESHOLD).
     y = simulate(43) + 25 * (simulate(43).index >= "2024-09-01")
-    res = fit(y, START)
+    res = fit(y, START, seasonality=["dayofweek"])
     assert any("break" in w for w in res.diagnostics.warnings)
-    clean = fit(simulate(43), START)
+    clean = fit(simulate(43), START, seasonality=["dayofweek"])
     assert not any("break" in w for w in clean.diagnostics.warnings)
 
 
