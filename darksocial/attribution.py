@@ -60,6 +60,7 @@ from darksocial.errors import (
     InterventionDateError,
     ParameterError,
 )
+from darksocial.formatting import p_value as format_p
 
 __all__ = [
     "BLANK",
@@ -1032,7 +1033,7 @@ class MentionsResult:
             f"{self.diff_lower * 100:+.1f} to {self.diff_upper * 100:+.1f}); mentions per day "
             f"were {self.rate_ratio:.2f} times the earlier rate ({level} interval "
             f"{self.rr_lower:.2f} to {self.rr_upper:.2f}). {verdict} "
-            f"(p = {self.diff_pvalue:.3f}). Self-reported answers suffer from recall bias, so "
+            f"({format_p(self.diff_pvalue)}). Self-reported answers suffer from recall bias, so "
             "read this next to the search and traffic signals."
         )
 
@@ -1132,9 +1133,9 @@ def mentions_around(
         )
         mention = mention | norm.map(lambda s: any(r.search(s) for r in regexes))
     mention = mention & answered
-    label_parts = [f"bucket {', '.join(wanted)}"] if wanted else []
+    label_parts = [" or ".join(w.replace("_", " ") for w in wanted)] if wanted else []
     if keywords:
-        label_parts.append(f"keywords {', '.join(map(str, keywords))}")
+        label_parts.append(" or ".join(f"“{k}”" for k in keywords))
     label = " or ".join(label_parts)
 
     day = dates.dt.normalize()

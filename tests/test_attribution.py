@@ -294,7 +294,7 @@ def test_mentions_around_detects_simulated_jump(rng):
     assert res.diff_lower < 0.20 < res.diff_upper
     assert res.rr_lower < 3.0 < res.rr_upper
     assert res.diff_pvalue < 1e-6
-    assert "mentioned bucket podcast" in res.report()
+    assert "mentioned podcast over 28 days" in res.report()
     by_keyword = mentions_around("2025-03-01", frame, keywords=["acme"])
     assert by_keyword.table["k"].tolist() == t["k"].tolist()
 

@@ -1,0 +1,159 @@
+"""Numbers as a marketing lead reads them: thousands separators, percentages, intervals.
+
+Every figure that reaches a report goes through these helpers, so the same number is
+written the same way in the bottom line, the tables and ``index.html``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping
+
+import pandas as pd
+
+__all__ = ["escape", "interval", "number", "p_value", "percent", "styled_table"]
+
+#: Proper minus sign, so negative numbers do not read as hyphens.
+MINUS = "\u2212"
+
+
+def _finite(x) -> bool:
+    try:
+        return x is not None and math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def number(x, *, signed: bool = False, digits: int | None = None) -> str:
+    """Format a count or a per-day amount: ``1,234``, ``+35``, ``−7.8``.
+
+    Parameters
+    ----------
+    x : float
+        The value; NaN or None gives ``"n/a"``.
+    signed : bool, default False
+        Write ``+`` before positive values (effects).
+    digits : int, optional
+        Decimals; by default none from 10 upwards, one below.
+
+    Returns
+    -------
+    str
+    """
+    if not _finite(x):
+        return "n/a"
+    x = float(x)
+    if digits is None:
+        digits = 0 if abs(x) >= 10 else 1
+    text = f"{abs(x):,.{digits}f}"
+    if float(text.replace(",", "")) == 0:
+        return text
+    sign = "+" if x > 0 and signed else MINUS if x < 0 else ""
+    return sign + text
+
+
+def percent(x, *, signed: bool = True) -> str:
+    """Format a relative lift: ``+16%``, ``+5.9%``, ``−0.4%``.
+
+    Parameters
+    ----------
+    x : float
+        A fraction (0.16 for 16%).
+    signed : bool, default True
+        Write ``+`` before positive values.
+
+    Returns
+    -------
+    str
+    """
+    if not _finite(x):
+        return "n/a"
+    pct = float(x) * 100
+    text = f"{abs(pct):.0f}%" if abs(pct) >= 9.5 else f"{abs(pct):.1f}%"
+    if text in ("0.0%", "0%"):
+        return "0%"
+    sign = "+" if pct > 0 and signed else MINUS if pct < 0 else ""
+    return sign + text
+
+
+def interval(lower, upper, *, kind: str = "percent") -> str:
+    """Format an interval: ``+8.4% to +25%``.
+
+    Parameters
+    ----------
+    lower, upper : float
+        Bounds.
+    kind : {"percent", "number"}, default "percent"
+        How to write each bound.
+
+    Returns
+    -------
+    str
+    """
+    fmt = percent if kind == "percent" else (lambda v: number(v, signed=True))
+    return f"{fmt(lower)} to {fmt(upper)}"
+
+
+def p_value(p) -> str:
+    """Format a p-value with its ``p`` so it reads in a sentence: ``p = 0.03``, ``p < 0.001``.
+
+    Parameters
+    ----------
+    p : float
+
+    Returns
+    -------
+    str
+    """
+    if not _finite(p):
+        return "p n/a"
+    p = float(p)
+    if p < 0.001:
+        return "p < 0.001"
+    return f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
+
+
+def escape(text) -> str:
+    """HTML-escape a string that came from data (campaign names, survey answers).
+
+    Parameters
+    ----------
+    text : object
+
+    Returns
+    -------
+    str
+    """
+    return html.escape(str(text), quote=True)
+
+
+def styled_table(
+    frame: pd.DataFrame, formats: Mapping[str, object] | None = None, *, caption=None
+):
+    """Return a Styler that renders a table for a report: formatted, escaped, no index noise.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table.
+    formats : mapping, optional
+        Column to a formatter (callable or format string).
+    caption : str, optional
+        Caption shown above the table (escaped).
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    styler = frame.style.format(formats or {}, na_rep="n/a", escape="html")
+    styler = styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
+    if caption:
+        styler = styler.set_caption(escape(caption))
+    return styler.set_table_styles(
+        [
+            {"selector": "th, td", "props": "padding: 4px 10px; text-align: right;"},
+            {"selector": "th.row_heading", "props": "text-align: left;"},
+            {"selector": "caption", "props": "caption-side: top; font-weight: bold;"},
+        ]
+    )
