@@ -26,6 +26,7 @@ report: install ## run the report notebooks on data/sample and write HTML to rep
 	$(BIN)/darksocial report
 
 test: install ## run the whole test suite (unit, statistical, notebooks)
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks/
 	$(BIN)/python -m pytest
 
 test-fast: install ## run the tests not marked slow

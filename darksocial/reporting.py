@@ -36,6 +36,7 @@ __all__ = [
     "export_html",
     "notebook_parameters",
     "publish_summary",
+    "plan_jobs",
     "run_jobs",
     "run_notebook",
     "validate_parameters",
@@ -584,10 +585,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         The sub-command's parser.
     """
     parser.add_argument(
+        "--campaign",
+        action="append",
+        metavar="ID",
+        help="campaign report for this calendar id (repeatable); default: every campaign",
+    )
+    parser.add_argument(
         "--notebook",
         action="append",
         metavar="NAME",
-        help="notebook to run (stem in notebooks/ or a path); repeatable; default: the main job",
+        help="run only this notebook (stem in notebooks/ or a path); repeatable",
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder laid out like data/sample (default: the bundled sample)",
     )
     parser.add_argument(
         "-p",
@@ -596,7 +610,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar=("NAME", "VALUE"),
-        help="set a notebook parameter (VALUE is read as YAML: 0.1, true, 2025-03-01, text)",
+        help="set a notebook parameter (VALUE is read as YAML: 0.1, true, [a, b], text)",
     )
     parser.add_argument(
         "--params-file", type=Path, help="YAML file of notebook parameters (command line wins)"
@@ -625,19 +639,96 @@ def _parse_parameters(args: argparse.Namespace) -> dict[str, Any]:
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in params.items()}
 
 
-def default_jobs(parameters: Mapping[str, Any] | None = None) -> list[Job]:
-    """The main job: what ``make report`` runs on the sample data.
+#: The campaign report notebook, run once per campaign.
+CAMPAIGN_NOTEBOOK = "campaign-impact"
+#: Notebooks of the main job besides the campaign reports, in the order they run.
+MAIN_NOTEBOOKS = ("dark-social-overview", "explore-sources")
+
+
+def _for_notebook(notebook: str, parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """Keep the shared parameters that this notebook declares."""
+    declared = notebook_parameters(Job(notebook).path)
+    return {k: v for k, v in parameters.items() if k in declared}
+
+
+def _calendar_ids(data_dir: str | os.PathLike | None) -> list[str]:
+    from darksocial.io import load_campaigns
+
+    folder = Path(data_dir) if data_dir else config.SAMPLE_DIR
+    return [str(i) for i in load_campaigns(folder / "campaigns.yml").index]
+
+
+def plan_jobs(
+    *,
+    campaigns: Sequence[str] | None = None,
+    notebooks: Sequence[str] | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    data_dir: str | os.PathLike | None = None,
+) -> list[Job]:
+    """Decide what ``darksocial report`` runs.
 
     Parameters
     ----------
+    campaigns : sequence of str, optional
+        Campaign ids for the campaign report; every calendar campaign by default.
+    notebooks : sequence of str, optional
+        Notebooks to run; by default the campaign report for each campaign, then the
+        overview and exploration notebooks. With ``campaigns`` and no ``notebooks``, only the
+        campaign reports run.
     parameters : mapping, optional
-        Extra parameters given to every notebook that declares them.
+        Parameters for every notebook; each notebook gets the ones it declares, except that a
+        parameter no notebook declares is an error.
+    data_dir : str or path-like, optional
+        Data folder (``data_dir`` parameter of the notebooks); the bundled sample by default.
 
     Returns
     -------
     list of Job
+
+    Raises
+    ------
+    ParameterError
+        An unknown campaign id, or a parameter no selected notebook declares.
     """
-    return [Job("sample-overview", dict(parameters or {}))]
+    params = dict(parameters or {})
+    if data_dir:
+        params["data_dir"] = str(data_dir)
+    known = _calendar_ids(params.get("data_dir"))
+    if "campaign_id" in params:
+        campaigns = [*(campaigns or []), str(params.pop("campaign_id"))]
+    if campaigns:
+        unknown = [c for c in campaigns if c not in known]
+        if unknown:
+            raise ParameterError(
+                f"campaign {', '.join(map(repr, unknown))} is not in the calendar; "
+                f"known: {', '.join(known)}"
+            )
+    if notebooks:
+        selected = list(notebooks)
+    elif campaigns:
+        selected = [CAMPAIGN_NOTEBOOK]
+    else:
+        selected = [CAMPAIGN_NOTEBOOK] + [
+            n for n in MAIN_NOTEBOOKS if (config.NOTEBOOKS_DIR / f"{n}.ipynb").exists()
+        ]
+    declared: set[str] = set()
+    for name in selected:
+        declared |= set(notebook_parameters(Job(name).path))
+    unused = sorted(set(params) - declared)
+    if unused:
+        raise ParameterError(
+            f"no selected notebook has parameter {', '.join(map(repr, unused))}; "
+            f"they accept: {', '.join(sorted(declared))}"
+        )
+    jobs = []
+    for name in selected:
+        own = _for_notebook(name, params)
+        if "campaign_id" in notebook_parameters(Job(name).path):
+            for cid in campaigns or known:
+                jobs.append(Job(name, {**own, "campaign_id": cid}, key=cid))
+        else:
+            jobs.append(Job(name, own))
+    return jobs
 
 
 def main(args: argparse.Namespace) -> int:
@@ -653,15 +744,17 @@ def main(args: argparse.Namespace) -> int:
     int
         0 when every run succeeded, 1 when any failed.
     """
-    params = _parse_parameters(args)
-    jobs = [Job(name, params) for name in args.notebook] if args.notebook else default_jobs(params)
+    jobs = plan_jobs(
+        campaigns=args.campaign,
+        notebooks=args.notebook,
+        parameters=_parse_parameters(args),
+        data_dir=args.data,
+    )
     print(f"running {len(jobs)} report(s) into {args.reports_dir} ...", flush=True)
     records = run_jobs(jobs, reports_dir=args.reports_dir, workers=args.workers)
     index = write_index(args.reports_dir)
     failed = [r for r in records if r.status != "ok"]
     print(f"reports index: {index}")
-    for r in records:
-        print(f"  {r.status:6s} {r.html}")
     if failed:
         print(f"{len(failed)} of {len(records)} report(s) failed", file=sys.stderr)
         return 1

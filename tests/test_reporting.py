@@ -97,3 +97,33 @@ def test_parameters_from_file_and_command_line(tmp_path):
     f.write_text("a: [1,\n")
     with pytest.raises(ParameterError, match="not valid YAML"):
         reporting._parse_parameters(args)
+
+
+def test_plan_jobs_runs_every_campaign_and_checks_ids():
+    from darksocial import config
+    from darksocial.io import load_campaigns
+
+    ids = list(load_campaigns(config.SAMPLE_DIR / "campaigns.yml").index)
+    jobs = reporting.plan_jobs(notebooks=["campaign-impact"])
+    assert [j.parameters["campaign_id"] for j in jobs] == ids
+    assert [j.key for j in jobs] == ids
+    jobs = reporting.plan_jobs(campaigns=["podcast-s1"], parameters={"alpha": 0.1})
+    assert [(j.name, j.parameters) for j in jobs] == [
+        ("campaign-impact", {"alpha": 0.1, "campaign_id": "podcast-s1"})
+    ]
+    with pytest.raises(ParameterError, match="campaign 'podcast-s9' is not in the calendar"):
+        reporting.plan_jobs(campaigns=["podcast-s9"])
+    with pytest.raises(ParameterError, match="campaign 'nope' is not in the calendar"):
+        reporting.plan_jobs(parameters={"campaign_id": "nope"})
+    with pytest.raises(ParameterError, match="no selected notebook has parameter 'alhpa'"):
+        reporting.plan_jobs(campaigns=["podcast-s1"], parameters={"alhpa": 0.1})
+
+
+def test_cli_report_bad_campaign_exits_2_with_one_line(capsys, tmp_path):
+    from darksocial import cli
+
+    code = cli.main(["report", "--campaign", "nope", "--reports-dir", str(tmp_path)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and "campaign 'nope' is not in the calendar" in err[0]
+    assert not any(tmp_path.iterdir())
