@@ -126,14 +126,10 @@ CONTENT_BUCKETS = {
     "paid_social": "social_media",
 }
 
-#: Model and method pairs of the report's triangulation table. Structural models and the
-#: ARIMA counterfactual take tens of seconds with daily seasonality regressors, too slow for
-#: every scheduled report; the calibration benchmark covers them.
-TRIANGULATION = (
-    ("segmented", ("intervention", "counterfactual")),
-    ("negbin", ("intervention", "counterfactual")),
-    ("arima", ("intervention",)),
-)
+#: Models of the report's triangulation table (intervention method). The structural model
+#: takes tens of seconds with daily seasonality regressors, too slow for every scheduled
+#: report; the calibration benchmark covers it.
+TRIANGULATION_MODELS = ("segmented", "arima", "negbin")
 
 #: What a campaign report analyses by default.
 DEFAULT_METRICS = ("branded_clicks", "direct_sessions", "deep_direct_sessions")
@@ -449,72 +445,115 @@ class CampaignAnalysis:
         return notes
 
     # -- checks ------------------------------------------------------------------------------
-    def isolated_series(self, metric: str) -> tuple[pd.Series, pd.DataFrame | None]:
-        """Return a metric with every *other* campaign's window blanked out.
-
-        The placebo and triangulation checks fit one campaign at a time; leaving other
-        campaigns' days in would make their lifts look like placebo "effects" or bias the
-        pre-period. Their days are set to missing (the models skip missing values), except
-        where they overlap this campaign's own window. The series ends with the window.
-
-        Parameters
-        ----------
-        metric : str
-            A key of :data:`METRICS`.
-
-        Returns
-        -------
-        y : pandas.Series
-        controls : pandas.DataFrame or None
-        """
-        y, controls = metric_series(self.sources, metric)
-        start, end = self.window
-        own = (y.index >= start) & (y.index <= end)
-        for cid in self.sources.campaigns.index:
-            if cid == self.campaign_id:
-                continue
-            a, b = evaluation_window(self.sources.campaigns, cid)
-            y = y.where(~((y.index >= a) & (y.index <= b) & ~own))
-        first = y.first_valid_index()
-        y = y.loc[first:end]
-        return y, (None if controls is None else controls.loc[first:end])
-
     @property
     def duration(self) -> int:
         """Length of the evaluation window in days."""
         return (self.window[1] - self.window[0]).days + 1
 
-    def _check_options(self) -> dict[str, Any]:
-        return {k: v for k, v in self.options.items() if k not in ("method",)}
+    def _joint_fit(self, metric: str, *, start=None, extra=(), **overrides):
+        """Fit the report's joint model (every calendar campaign) with optional changes."""
+        from darksocial import its
+
+        y, controls = metric_series(self.sources, metric)
+        observed = y.dropna()
+        first = max(observed.index[0], pd.Timestamp(start)) if start else observed.index[0]
+        y = y.loc[first : observed.index[-1]]
+        controls = None if controls is None else controls.loc[y.index]
+        ivs = calendar_interventions(
+            self.sources.campaigns, data_start=y.index[0], data_end=y.index[-1]
+        )
+        options = {**self.options, **overrides}
+        if options.get("model") in ("poisson", "negbin"):
+            options["transform"] = None  # the log link already makes effects multiplicative
+        return its.fit(
+            y, [*ivs, *extra], controls=controls, alpha=self.alpha, seed=self.seed, **options
+        )
+
+    def _effect_row(self, res, name: str) -> dict[str, Any]:
+        eff = res.effects_by_intervention.loc[name]
+        lo, hi = float(eff.loc["relative", "lower"]), float(eff.loc["relative", "upper"])
+        return {
+            "estimate": float(eff.loc["relative", "estimate"]),
+            "lower": lo,
+            "upper": hi,
+            "average": float(eff.loc["average", "estimate"]),
+            "average_lower": float(eff.loc["average", "lower"]),
+            "average_upper": float(eff.loc["average", "upper"]),
+            "p_value": float(res.p_value_by_intervention[name]),
+            "significant": bool(lo > 0 or hi < 0),
+        }
 
     def placebo_in_time(self, metric: str = "branded_clicks", *, n_placebos: int = 30):
-        """Refit at fake launch dates before the campaign (see :func:`darksocial.checks.placebo_in_time`).
+        """Add fake campaigns at dates before launch when no campaign ran, one at a time.
+
+        Each placebo is a campaign of the same length as this one, placed where no calendar
+        campaign was running (nor in the two weeks after one ended), at least 90 days into
+        the data; it is fitted in the same joint model as the real campaigns, so the check
+        re-runs exactly the analysis behind the headline. The real effect's rank among the
+        placebo effects gives a calibrated p-value.
 
         Parameters
         ----------
         metric : str, default "branded_clicks"
         n_placebos : int, default 30
+            Fake launch dates, spread evenly over the free periods.
 
         Returns
         -------
         darksocial.checks.PlaceboInTime
         """
-        from darksocial import checks
+        import numpy as np
 
-        y, controls = self.isolated_series(metric)
-        return checks.placebo_in_time(
-            y,
-            self.window[0],
-            duration=self.duration,
-            controls=controls,
-            n_placebos=n_placebos,
+        from darksocial import checks
+        from darksocial.errors import DarkSocialError
+        from darksocial.its import Intervention
+
+        real = self._effect_row(self.results[metric], self.campaign_id)
+        y = self.results[metric].y
+        busy = pd.Series(False, index=y.index)
+        for cid in self.sources.campaigns.index:
+            a, b = evaluation_window(self.sources.campaigns, cid)
+            busy |= (y.index >= a) & (y.index <= b + pd.Timedelta(days=14))
+        length = self.duration
+        candidates = []
+        first_ok = y.first_valid_index() + pd.Timedelta(days=90)
+        for day in y.index[y.index < self.window[0]]:
+            end = day + pd.Timedelta(days=length - 1)
+            if day >= first_ok and end < self.window[0] and not busy.loc[day:end].any():
+                candidates.append(day)
+        if len(candidates) > n_placebos:
+            picks = np.linspace(0, len(candidates) - 1, n_placebos).round().astype(int)
+            candidates = [candidates[i] for i in picks]
+        rows, failed = [], 0
+        for day in candidates:
+            end = day + pd.Timedelta(days=length - 1)
+            fake = Intervention("placebo", day, end=end, evaluation_end=end)
+            try:
+                res = self._joint_fit(metric, extra=[fake])
+            except DarkSocialError:
+                failed += 1
+                continue
+            rows.append({"launch": day, "window_end": end, **self._effect_row(res, "placebo")})
+        placebos = pd.DataFrame(rows)
+        n = len(placebos)
+        if n:
+            p = (1 + int((placebos["estimate"].abs() >= abs(real["estimate"])).sum())) / (1 + n)
+            fpr = float(placebos["significant"].mean())
+        else:
+            p, fpr = float("nan"), float("nan")
+        return checks.PlaceboInTime(
+            placebos=placebos,
+            real=pd.Series({"launch": self.window[0], "window_end": self.window[1], **real}),
+            p_value=float(p),
+            false_positive_rate=fpr,
+            n_failed=failed,
+            model=str(self.options.get("model")),
+            method=str(self.options.get("method")),
             alpha=self.alpha,
-            seed=self.seed,
-            **self._check_options(),
         )
 
     def placebo_in_space(self, series: dict[str, pd.Series] | None = None):
-        """Run the same analysis on series the campaign should not move.
+        """Run the same joint analysis on series the campaign should not move.
 
         Parameters
         ----------
@@ -525,7 +564,7 @@ class CampaignAnalysis:
         -------
         darksocial.checks.PlaceboInSpace
         """
-        from darksocial import checks
+        from darksocial import checks, its
 
         if series is None:
             sc = self.sources.search_console
@@ -533,74 +572,78 @@ class CampaignAnalysis:
                 "non-branded search clicks": sc["nonbranded_clicks"],
                 "non-branded search impressions": sc["nonbranded_impressions"],
             }
-        start, end = self.window
-        isolated = {}
+        rows = []
         for name, s in series.items():
-            s = s.astype(float)
-            own = (s.index >= start) & (s.index <= end)
-            for cid in self.sources.campaigns.index:
-                if cid != self.campaign_id:
-                    a, b = evaluation_window(self.sources.campaigns, cid)
-                    s = s.where(~((s.index >= a) & (s.index <= b) & ~own))
-            isolated[name] = s.loc[:end]
-        return checks.placebo_in_space(
-            isolated,
-            start,
-            duration=self.duration,
-            alpha=self.alpha,
-            seed=self.seed,
-            **self._check_options(),
-        )
+            s = s.astype(float).loc[s.first_valid_index() : s.last_valid_index()]
+            ivs = calendar_interventions(
+                self.sources.campaigns, data_start=s.index[0], data_end=s.index[-1]
+            )
+            res = its.fit(s, ivs, alpha=self.alpha, seed=self.seed, **self.options)
+            row = self._effect_row(res, self.campaign_id)
+            moved = bool(row["significant"])
+            verdict = "moved too" if moved else "did not move"
+            rows.append(
+                {
+                    "series": name,
+                    **row,
+                    "moved": moved,
+                    "sentence": (
+                        f"{name[:1].upper() + name[1:]} {verdict} ({percent(row['estimate'])}, "
+                        f"{interval(row['lower'], row['upper'])})"
+                    ),
+                }
+            )
+        return checks.PlaceboInSpace(table=pd.DataFrame(rows), alpha=self.alpha)
 
-    def triangulate(
-        self,
-        metric: str = "branded_clicks",
-        *,
-        combos=None,
-        pre_periods=(None, 12),
-    ):
-        """Estimate the campaign with several models, methods and pre-period lengths.
+    def triangulate(self, metric: str = "branded_clicks", *, models=None):
+        """Estimate the campaign with other models, both methods and a shorter history.
+
+        Every row fits the joint model (all calendar campaigns) so it answers the same
+        question as the headline: the headline model with the counterfactual method (fit
+        before the first campaign, forecast after), the other models, and the headline model
+        on only the last 12 months before launch.
 
         Parameters
         ----------
         metric : str, default "branded_clicks"
-        combos : sequence of (str, tuple of str), optional
-            ``(model, methods)`` pairs; :data:`TRIANGULATION` by default. The count models
-            run without the log transform (their log link already makes effects
-            multiplicative).
-        pre_periods : sequence
-            Pre-period lengths in months (``None`` = all history).
+        models : sequence of str, optional
+            Models to compare; :data:`TRIANGULATION_MODELS` by default.
 
         Returns
         -------
         darksocial.checks.Triangulation
         """
-        from darksocial import checks
+        import time
 
-        y, controls = self.isolated_series(metric)
-        base = self._check_options()
-        base.pop("model", None)
-        parts = []
-        for model, methods in combos or TRIANGULATION:
-            options = dict(base)
-            if model in ("poisson", "negbin"):
-                options.pop("transform", None)
-            parts.append(
-                checks.triangulate(
-                    y,
-                    self.window[0],
-                    models=(model,),
-                    methods=tuple(methods),
-                    duration=self.duration,
-                    controls=controls,
-                    pre_periods=pre_periods,
-                    alpha=self.alpha,
-                    seed=self.seed,
-                    **options,
-                )
-            )
-        table = pd.concat([part.table for part in parts], ignore_index=True)
-        return checks.Triangulation(table=table, alpha=self.alpha)
+        from darksocial import checks
+        from darksocial.errors import DarkSocialError
+
+        headline = str(self.options.get("model"))
+        combos = [(m, "intervention", None) for m in models or TRIANGULATION_MODELS]
+        combos = [(headline, "intervention", None)] + [c for c in combos if c[0] != headline]
+        combos += [
+            (headline, "counterfactual", None),
+            ("negbin" if headline != "negbin" else "segmented", "counterfactual", None),
+            (headline, "intervention", 12),
+        ]
+        rows = []
+        for model, method, months in combos:
+            start = self.window[0] - pd.DateOffset(months=months) if months else None
+            t0 = time.perf_counter()
+            row = {
+                "model": model,
+                "method": method,
+                "pre_period": f"{months} months" if months else "all",
+            }
+            try:
+                res = self._joint_fit(metric, start=start, model=model, method=method)
+                row.update(self._effect_row(res, self.campaign_id), note="")
+                row["n_pre"] = int(res.y.loc[: self.window[0]].notna().sum()) - 1
+            except DarkSocialError as exc:
+                row.update(note=f"failed: {exc}")
+            row["seconds"] = time.perf_counter() - t0
+            rows.append(row)
+        return checks.Triangulation(table=pd.DataFrame(rows), alpha=self.alpha)
 
     def mentions(self, *, bucket: str | None = None, days: int | None = None):
         """Compare survey mentions of the campaign's channel before and after launch.

@@ -45,7 +45,7 @@ def number(x, *, signed: bool = False, digits: int | None = None) -> str:
         return "n/a"
     x = float(x)
     if digits is None:
-        digits = 0 if abs(x) >= 10 else 1
+        digits = 0 if abs(x) >= 10 or x.is_integer() else 1
     text = f"{abs(x):,.{digits}f}"
     if float(text.replace(",", "")) == 0:
         return text

@@ -82,3 +82,24 @@ def test_launch_outside_the_data(sources):
     moved = type(sources)(**{**sources.__dict__, "campaigns": cal})
     with pytest.raises(InterventionDateError, match="outside the data"):
         campaign.analyze_campaign(moved, "future", metrics=["branded_clicks"])
+
+
+@pytest.mark.slow
+def test_checks_rerun_the_headline_analysis(sources):
+    a = campaign.analyze_campaign(sources, "podcast-s1", metrics=["branded_clicks"])
+    headline = a.effects_frame().loc["branded_clicks"]
+    tri = a.triangulate().frame()
+    first = tri.iloc[0]
+    # the first row is the headline model itself: same numbers
+    assert (first.model, first.method, first.pre_period) == ("segmented", "intervention", "all")
+    assert first.estimate == pytest.approx(headline.relative)
+    assert first.lower == pytest.approx(headline.relative_lower)
+    placebo = a.placebo_in_time(n_placebos=12)
+    assert placebo.real["estimate"] == pytest.approx(headline.relative)
+    # placebo windows never touch a campaign and end before launch
+    assert (placebo.placebos["window_end"] < a.window[0]).all()
+    assert len(placebo.placebos) == 12
+    # a real +16% lift beats nearly all fake launches on this series
+    assert placebo.p_value <= 2 / 13
+    space = a.placebo_in_space()
+    assert not space.any_moved
