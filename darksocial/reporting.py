@@ -364,6 +364,8 @@ def run_notebook(
             cwd=str(config.PROJ_ROOT),
             progress_bar=progress,
             log_output=False,
+            # the kernel warns on stderr that it uses TCP on localhost: noise in cron logs
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except PapermillExecutionError:
         error = _failure_line(nbformat.read(str(executed), as_version=4))
