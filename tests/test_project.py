@@ -79,3 +79,9 @@ def test_ruff_is_clean():
         check=False,
     )
     assert proc.returncode == 0, proc.stdout[-2000:]
+
+
+def test_test_file_names_are_unique():
+    # pytest's default import mode cannot hold two test modules with the same basename
+    names = [p.name for p in (config.PROJ_ROOT / "tests").rglob("test_*.py")]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
