@@ -766,7 +766,10 @@ class OverviewReport:
             part = eff[eff["metric"] == metric]
             table = pd.DataFrame(
                 {
-                    "campaign": part["name"],
+                    "campaign": part["name"]
+                    + " ("
+                    + part["content_type"].str.replace("_", " ")
+                    + ")",
                     "metric": metric,
                     "content_type": part["content_type"].str.replace("_", " "),
                     "estimate": part["relative"],
@@ -810,20 +813,21 @@ class OverviewReport:
         pandas.io.formats.style.Styler
         """
         p = self.pooled()
-        table = pd.DataFrame(
-            {
-                "Content type": p["content_type"].str.replace("_", " "),
-                "Metric": p["metric"].map(lambda m: METRICS[m].label),
-                "Campaigns": p["k"].map(number),
-                "Relative lift": p["estimate"].map(percent),
-                f"{self.level}% interval": [
-                    interval(lo, hi) for lo, hi in zip(p["lower"], p["upper"], strict=True)
-                ],
-                "Spend": p["spend"].map(lambda v: f"€{number(v)}" if pd.notna(v) else "n/a"),
-                "Note": p["note"].fillna(""),
-            }
-        )
-        return styled_table(table.set_index(["Content type", "Metric"]))
+        out: dict[str, Any] = {}
+        first = p.drop_duplicates("content_type").set_index("content_type")
+        out["Campaigns"] = first["k"].map(number).to_numpy()
+        out["Spend"] = [f"€{number(v)}" if pd.notna(v) else "n/a" for v in first["spend"]]
+        for metric in self.metrics:
+            part = p[p["metric"] == metric].set_index("content_type").reindex(first.index)
+            out[f"{_SHORT.get(metric, METRICS[metric].label)}: lift ({self.level}% interval)"] = [
+                f"{percent(r.estimate)} ({interval(r.lower, r.upper)})" for r in part.itertuples()
+            ]
+        out["Note"] = [
+            "single campaign: not pooled" if k == 1 else note or "pooled"
+            for k, note in zip(first["k"], first["note"].fillna(""), strict=True)
+        ]
+        index = pd.Index(first.index.str.replace("_", " "), name="Content type")
+        return styled_table(pd.DataFrame(out, index=index))
 
     def content_type_html(self) -> str:
         """The content-type section: what could be pooled, in words, then the table.
@@ -962,10 +966,10 @@ class OverviewReport:
         for cid, a in self.analyses.items():
             ax1.axvline(a.window[0], color="0.6", linestyle=":", linewidth=1)
             ax1.annotate(
-                self._short_name(cid), (a.window[0], 1), xycoords=("data", "axes fraction"),
-                rotation=90, va="top", ha="right", fontsize=8, color="0.35",
+                self._short_name(cid), (a.window[0], 0.02), xycoords=("data", "axes fraction"),
+                rotation=90, va="bottom", ha="right", fontsize=8, color="0.35",
             )  # fmt: skip
-        ax1.legend(loc="lower left", frameon=False)
+        ax1.legend(loc="upper left", frameon=False)
         mix = bucket_mix(s["bucket"], s["submitted_at"], freq=self.freq)
         plot_bucket_mix(mix, ax=ax2)
         ax2.set_title(f"What people answered, per {period} (blank answers left out)")
@@ -1131,7 +1135,7 @@ class OverviewReport:
             parts.append(
                 f"Beyond {within} days the running total becomes uncertain ({level} interval "
                 f"{_num2(total['lower'])} to {_num2(total['upper'])} at {res.max_lag} days): "
-                f"{_join(others)} ran right after the flight, and the model cannot tell "
+                f"{_join(others)} ran during or right after the flight, and the model cannot tell "
                 "their late effects apart."
             )
         share = self.ads_share()

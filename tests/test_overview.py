@@ -1,0 +1,207 @@
+"""The overview report: every campaign from one fit per metric, checked against the sample truth."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from darksocial import campaign, config, overview, portfolio, reporting
+from darksocial.errors import ParameterError
+from darksocial.io import load_sample
+
+METRICS = ["branded_clicks", "deep_direct_sessions"]
+
+
+@pytest.fixture(scope="module")
+def sources():
+    return load_sample()
+
+
+@pytest.fixture(scope="module")
+def truth():
+    return json.loads((config.SAMPLE_DIR / "TRUTH.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def report(sources):
+    analyses = overview.analyze_campaigns(sources, metrics=METRICS)
+    return overview.OverviewReport(sources=sources, analyses=analyses)
+
+
+def test_one_fit_per_metric_gives_the_campaign_analysis_numbers(sources, report):
+    # reference: the per-campaign analysis fits the same models one campaign at a time
+    ref = campaign.analyze_campaign(sources, "webinar-series-may", metrics=METRICS)
+    got = report.analyses["webinar-series-may"]
+    pd.testing.assert_frame_equal(got.effects_frame(), ref.effects_frame())
+    assert got.window == ref.window
+    assert got.overlapping == ref.overlapping
+    assert list(report.analyses) == list(sources.campaigns.sort_values("launch").index)
+
+
+def test_campaign_table_against_truth(report, truth):
+    eff = report.effects().set_index(["campaign", "metric"])
+    for cid, t in truth["campaigns"].items():
+        true = t["metrics"]["branded_clicks"]["relative"]
+        row = eff.loc[(cid, "branded_clicks")]
+        assert row.relative_lower <= true <= row.relative_upper, (cid, row)
+    podcast = eff.loc[("podcast-s1", "branded_clicks")]
+    assert podcast.direction == "up"
+    assert eff.loc[("podcast-s1", "deep_direct_sessions")].direction == "up"
+    assert not eff.loc["newsletter-relaunch", "significant"].any()
+    # cost of one extra click: spend over the total extra clicks, range from the interval
+    assert podcast.cost_per_unit == pytest.approx(12000 / podcast.cumulative)
+    assert podcast.cost_lower == pytest.approx(12000 / podcast.cumulative_upper)
+    assert podcast.cost_upper == pytest.approx(12000 / podcast.cumulative_lower)
+    news = eff.loc[("newsletter-relaunch", "branded_clicks")]
+    assert np.isnan(news.cost_per_unit) or news.cumulative > 0
+    assert np.isinf(news.cost_upper)  # the interval reaches zero: no upper bound on cost
+    html = report.campaigns_table().to_html()
+    assert "no upper bound" in html and "€12,000" in html
+
+
+def test_bottom_line_follows_the_intervals(report):
+    text = report.bottom_line()
+    eff = report.effects()
+    up = eff[(eff["metric"] == "branded_clicks") & (eff["direction"] == "up")]
+    assert f"{len(up)} of 6 campaigns lifted it" in text
+    assert "The Tool Crib podcast" in text.split("Branded search clicks")[1].split("\n")[0]
+    # every content type has one campaign in the sample: say so
+    assert "single campaign" in text and "ranks campaigns, not content types" in text
+    still = [line for line in text.split("\n") if "We cannot tell whether" in line]
+    assert len(still) == 1 and "Newsletter relaunch" in still[0]
+    assert "Tool Crib" not in still[0]
+
+
+def test_content_types_single_campaigns_are_shown_not_pooled(report):
+    pooled = report.pooled()
+    eff = report.effects()
+    assert len(pooled) == eff["content_type"].nunique() * len(METRICS)
+    assert not pooled["pooled"].any() and (pooled["k"] == 1).all()
+    row = pooled[(pooled["content_type"] == "podcast") & (pooled["metric"] == "branded_clicks")]
+    ref = eff[(eff["campaign"] == "podcast-s1") & (eff["metric"] == "branded_clicks")]
+    assert row["estimate"].item() == ref["relative"].item()
+    assert "no pooling is possible" in report.content_type_html()
+
+
+def test_groups_of_two_are_pooled_with_random_effects():
+    est = pd.DataFrame(
+        {
+            "campaign": ["a", "b", "c"],
+            "name": ["A", "B", "C"],
+            "metric": "branded_clicks",
+            "content_type": ["podcast", "podcast", "event"],
+            "relative": [0.10, 0.20, 0.05],
+            "relative_lower": [0.02, 0.08, -0.03],
+            "relative_upper": [0.18, 0.32, 0.13],
+            "spend": [1.0, 2.0, 3.0],
+        }
+    )
+    out = overview.pool_content_types(est).set_index("content_type")
+    se = (est["relative_upper"] - est["relative_lower"])[:2] / (2 * 1.959963984540054)
+    ref = portfolio.random_effects(est["relative"][:2], se)
+    assert out.at["podcast", "pooled"] and out.at["podcast", "k"] == 2
+    assert out.at["podcast", "estimate"] == pytest.approx(ref["estimate"])
+    assert out.at["podcast", "lower"] == pytest.approx(ref["lower"])
+    assert out.at["podcast", "fragile"]
+    assert not out.at["event", "pooled"] and out.at["event", "estimate"] == 0.05
+    assert out.at["podcast", "spend"] == 3.0
+
+
+def test_ads_to_search_covers_the_true_response(report, truth):
+    t = truth["ads_to_search"]["meta-ads-spring"]
+    res = report.ad_lag()
+    within = overview.ADS_WITHIN
+    true_cum = t["branded_clicks_per_1000_ad_impressions"] * sum(t["kernel"][: within + 1])
+    cum = res.cumulative(within)
+    assert cum["lower"] <= true_cum <= cum["upper"]
+    cid, share = report.ads_share()
+    assert cid == "meta-ads-spring"
+    # truth: the flight's extra clicks within a week over the window's branded clicks
+    true_extra = truth["campaigns"][cid]["metrics"]["branded_clicks"]["cumulative"]
+    true_share = true_extra * sum(t["kernel"][: within + 1]) / share["window_clicks"]
+    assert share["lower"] <= true_share <= share["upper"]
+    assert "1,000 Meta impressions" in report.ads_html()
+
+
+def test_survey_section_masks_and_counts(report, sources):
+    gap = report.gap()
+    direct = sources.survey["software_source"].isin(["DIRECT_TRAFFIC", "ORGANIC_SEARCH"])
+    assert gap.n + gap.n_blank == int(direct.sum())
+    html = report.gap_html() + report.unclassified_html()
+    assert f"{gap.n:,}" in html
+    assert "@example.com" not in html
+    mix = overview.bucket_mix(report.survey()["bucket"], sources.survey["submitted_at"])
+    full = mix.dropna()
+    assert np.allclose(full.sum(axis=1), 1.0)
+    assert int(mix.attrs["n"].sum()) == int((report.survey()["bucket"] != "blank").sum())
+
+
+def test_bucket_mix_counts_by_hand():
+    buckets = pd.Series(["podcast", "search", "blank", "podcast", "rare", "search"])
+    dates = pd.Series(pd.to_datetime(["2025-01-03", "2025-01-20", "2025-01-21", "2025-03-02",
+                                      "2025-03-05", "2025-03-09"]))  # fmt: skip
+    mix = overview.bucket_mix(buckets, dates, top=2)
+    assert list(mix.columns) == ["podcast", "search", "other"]
+    assert mix.loc["2025-01-01"].tolist() == [0.5, 0.5, 0.0]
+    assert mix.loc["2025-02-01"].isna().all()  # a month without answers stays empty
+    assert mix.loc["2025-03-01"].tolist() == pytest.approx([1 / 3, 1 / 3, 1 / 3])
+    with pytest.raises(ParameterError, match="freq"):
+        overview.bucket_mix(buckets, dates, freq="D")
+
+
+def test_names_from_data_are_escaped(sources):
+    cal = sources.campaigns.copy()
+    cal.loc["podcast-s1", "name"] = "<script>alert(1)</script> pod"
+    evil = dataclasses.replace(sources, campaigns=cal)
+    analyses = overview.analyze_campaigns(evil, metrics=["branded_clicks"])
+    rep = overview.OverviewReport(sources=evil, analyses=analyses)
+    pages = [
+        rep.campaigns_table().to_html(),
+        rep.bottom_line(),
+        rep.agreement_html(),
+        rep.ads_html(),
+        rep.caveats_markdown(),
+    ]
+    for page in pages:
+        assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; pod" in pages[0]
+    assert "&lt;script&gt;" in pages[1]
+
+
+def test_summary_is_json_and_gives_the_index_a_headline(report):
+    summary = report.summary()
+    payload = json.loads(json.dumps(summary, default=reporting._json_default))
+    m = payload["campaigns"]["podcast-s1"]["metrics"]["branded_clicks"]
+    eff = report.analyses["podcast-s1"].effects_frame().loc["branded_clicks"]
+    assert m["relative_lower"] == pytest.approx(eff.relative_lower)
+    assert m["significant"] is True and m["model"] == "segmented"
+    assert set(m) >= {"estimate", "lower", "upper", "relative", "p_value"}
+    assert payload["ads_share"]["campaign"] == "meta-ads-spring"
+    assert 0 < payload["attribution_gap"]["share"] < 1
+    line = reporting._headline(payload)
+    assert line.startswith("3 of 6 campaigns lifted branded search clicks")
+
+
+def test_forest_figure_draws_the_lifts(report):
+    fig = report.forest_figure()
+    ax = fig.axes[0]
+    eff = report.effects()
+    part = eff[eff["metric"] == "branded_clicks"]
+    drawn = ax.containers[0].lines[0].get_xdata()
+    assert sorted(np.round(drawn, 10)) == sorted(np.round(part["relative"].to_numpy(), 10))
+    assert ax.get_title() == "Branded search clicks"
+
+
+def test_bad_parameters_say_how_to_fix():
+    with pytest.raises(ParameterError, match="freq"):
+        overview.overview_report(freq="D")
+    with pytest.raises(ParameterError, match="max_lag"):
+        overview.overview_report(max_lag=0)
+    with pytest.raises(ParameterError, match="choose from"):
+        overview.overview_report(metrics=["likes"])
+    with pytest.raises(ParameterError, match="alpha"):
+        overview.overview_report(alpha=0.7)
