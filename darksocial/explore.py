@@ -1,0 +1,689 @@
+"""Quick looks at every source: coverage, gaps, anomalies, seasonality and cross-checks.
+
+The functions behind ``notebooks/explore-sources.ipynb``, for data scientists meeting a new
+export. Each table function takes :class:`darksocial.io.Sources` (or a frame) and returns a
+tidy DataFrame; each plot function takes the data first, keyword-only options next and
+``ax=None`` last, draws on the given or current Axes and returns it.
+
+* :func:`gap_table`, :func:`anomaly_table`: missing periods per source, flagged outliers
+  and tracking outages (:mod:`darksocial.cleaning`);
+* :func:`main_series`, :func:`weekday_profile`, :func:`yearly_shape`: the daily series the
+  models use, their day-of-week pattern and their weekly shape over the year;
+* :func:`search_shares`: branded and anonymized shares of Search Console clicks;
+* :func:`trends_vs_search`: Google Trends against Search Console branded clicks, weekly and
+  on one scale;
+* :func:`direct_check`: BigQuery raw direct sessions against GA4's Direct, and the deep share.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from darksocial.errors import DataValidationError, ParameterError
+
+__all__ = [
+    "MAIN_SERIES",
+    "anomaly_table",
+    "direct_check",
+    "direct_sentence",
+    "display_table",
+    "gap_table",
+    "load_sources",
+    "main_series",
+    "plot_direct_check",
+    "plot_search_shares",
+    "plot_trends_vs_search",
+    "plot_weekday_profile",
+    "plot_yearly_shape",
+    "search_shares",
+    "summary",
+    "trends_vs_search",
+    "weekday_profile",
+    "yearly_shape",
+]
+
+#: The daily series the models use: name -> (source attribute, column, label).
+MAIN_SERIES: dict[str, tuple[str, str, str]] = {
+    "branded_clicks": ("search_console", "branded_clicks", "branded search clicks"),
+    "nonbranded_clicks": ("search_console", "nonbranded_clicks", "non-branded search clicks"),
+    "direct_sessions": ("direct_landing", "direct_sessions", "direct sessions"),
+    "deep_direct_sessions": (
+        "direct_landing",
+        "deep_direct_sessions",
+        "deep-page direct sessions",
+    ),
+}
+
+#: What a missing period means, per source (ads exports omit days without delivery).
+_GAP_MEANING = {
+    "meta_ads": "no ad delivery (Ads Manager omits days without impressions)",
+    "linkedin_ads": "no ad delivery (the export omits days without impressions)",
+}
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _frames(sources) -> dict[str, pd.DataFrame]:
+    from dataclasses import fields
+
+    try:
+        return {f.name: getattr(sources, f.name) for f in fields(sources)}
+    except TypeError:
+        raise DataValidationError(
+            "expected the Sources of darksocial.io.load_sample(...); load the data first"
+        ) from None
+
+
+def load_sources(data_dir: str | Path = ""):
+    """Load every source of a folder laid out like ``data/sample``.
+
+    Parameters
+    ----------
+    data_dir : str or path-like, optional
+        The folder; empty for the bundled sample.
+
+    Returns
+    -------
+    darksocial.io.Sources
+
+    Raises
+    ------
+    DataFormatError
+        If a file is missing or is not the export it should be.
+    """
+    from darksocial import config
+    from darksocial.io import load_sample
+
+    return load_sample(Path(data_dir) if data_dir else config.SAMPLE_DIR)
+
+
+def summary(sources) -> dict[str, Any]:
+    """Headline numbers of the exploration for ``summary.json``.
+
+    Parameters
+    ----------
+    sources : darksocial.io.Sources
+        Loaded data.
+
+    Returns
+    -------
+    dict
+        ``sources`` (count), ``gaps`` (missing runs outside ads exports, where a gap is
+        just a day without delivery), ``flagged_days`` (outliers and outages in the main
+        series) and ``headline`` (one line for the reports index).
+    """
+    gaps = gap_table(sources)
+    real = gaps[~gaps["source"].isin(list(_GAP_MEANING))]
+    flagged = anomaly_table(main_series(sources))
+    n_sources = len(_frames(sources))
+    n_days = int(flagged["date"].nunique())
+    headline = (
+        f"{n_sources} sources; {len(real)} gap(s) of {int(real['periods'].sum())} period(s) "
+        f"outside ad exports; {n_days} day(s) flagged in the main series"
+    )
+    return {
+        "sources": n_sources,
+        "gaps": int(len(real)),
+        "missing_periods": int(real["periods"].sum()),
+        "flagged_days": n_days,
+        "headline": headline,
+    }
+
+
+def gap_table(sources) -> pd.DataFrame:
+    """List every run of missing periods in every dated source.
+
+    Parameters
+    ----------
+    sources : darksocial.io.Sources
+        Loaded data.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per gap: ``source``, ``start``, ``end`` (inclusive), ``periods``,
+        ``freq`` and ``meaning`` (what a gap means for that source); sources without a ``missing`` column (survey, calendar) are skipped.
+        Empty (with these columns) when nothing is missing.
+    """
+    from darksocial.cleaning import find_gaps
+
+    parts = []
+    for name, df in _frames(sources).items():
+        if "missing" not in getattr(df, "columns", ()):
+            continue
+        gaps = find_gaps(df)
+        if len(gaps):
+            gaps.insert(0, "source", name)
+            gaps["freq"] = df.index.freqstr if isinstance(df.index, pd.DatetimeIndex) else None
+            gaps["meaning"] = _GAP_MEANING.get(name, "absent from the export (outage?)")
+            parts.append(gaps)
+    cols = ["source", "start", "end", "periods", "freq", "meaning"]
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(parts, ignore_index=True)[cols]
+
+
+def main_series(sources, *, names=None) -> pd.DataFrame:
+    """Return the daily series the models use, side by side.
+
+    Parameters
+    ----------
+    sources : darksocial.io.Sources
+        Loaded data.
+    names : sequence of str, optional
+        Keys of :data:`MAIN_SERIES`; all by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Daily DatetimeIndex, one float column per series, NaN where the export has no
+        data. ``attrs["labels"]`` maps each column to its plain-language label.
+
+    Raises
+    ------
+    ParameterError
+        If a name is not in :data:`MAIN_SERIES`.
+    """
+    names = list(names or MAIN_SERIES)
+    unknown = [n for n in names if n not in MAIN_SERIES]
+    if unknown:
+        raise ParameterError(f"unknown series {unknown}; choose from {', '.join(MAIN_SERIES)}")
+    cols = {}
+    for n in names:
+        source, column, _ = MAIN_SERIES[n]
+        df = getattr(sources, source)
+        y = df[column].astype(float)
+        if "missing" in df.columns:
+            y = y.where(~df["missing"].astype(bool))
+        cols[n] = y
+    out = pd.concat(cols, axis=1)
+    out.attrs["labels"] = {n: MAIN_SERIES[n][2] for n in names}
+    return out
+
+
+def anomaly_table(
+    data: pd.DataFrame, *, threshold: float = 5.0, window: int = 29, ratio: float = 0.2
+) -> pd.DataFrame:
+    """Flag outliers and tracking outages in each column of a daily frame.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Daily series, e.g. :func:`main_series`.
+    threshold : float, default 5.0
+        Robust z-score beyond which a day is an outlier
+        (:func:`darksocial.cleaning.flag_outliers`).
+    window : int, default 29
+        Rolling-median window of the outlier check, in days.
+    ratio : float, default 0.2
+        A day below ``ratio`` times the trailing median, or missing, is an outage
+        (:func:`darksocial.cleaning.flag_outages`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per flagged day and series: ``series``, ``date``, ``value`` (NaN for a
+        missing day) and ``kind`` (``"outage"`` or ``"outlier"``; an outage wins), sorted
+        by date.
+    """
+    from darksocial.cleaning import flag_outages, flag_outliers
+
+    rows = []
+    for col in data.columns:
+        y = data[col].astype(float)
+        outage = flag_outages(y, ratio=ratio)
+        outlier = flag_outliers(y, window=window, threshold=threshold) & ~outage
+        for kind, mask in (("outage", outage), ("outlier", outlier)):
+            for day in y.index[mask.to_numpy()]:
+                rows.append({"series": col, "date": day, "value": y.loc[day], "kind": kind})
+    out = pd.DataFrame(rows, columns=["series", "date", "value", "kind"])
+    return out.sort_values(["date", "series"], kind="stable").reset_index(drop=True)
+
+
+def weekday_profile(data: pd.DataFrame) -> pd.DataFrame:
+    """Mean of each series by day of week, relative to its overall mean.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Daily series (DatetimeIndex).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``Mon`` .. ``Sun`` (named ``weekday``), one column per series: mean on that
+        weekday divided by the mean over all days (1.0 = an average day). Missing days are
+        ignored.
+    """
+    _check_daily(data)
+    means = data.groupby(data.index.dayofweek).mean()
+    out = means / data.mean()
+    out.index = pd.Index([_WEEKDAYS[d] for d in out.index], name="weekday")
+    return out
+
+
+def yearly_shape(data: pd.DataFrame) -> pd.DataFrame:
+    """Weekly means of each series over time (the yearly shape without the weekday noise).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Daily series (DatetimeIndex).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by week start (Monday), the mean per day of each series over that week
+        (NaN days ignored; a week with no data is NaN).
+    """
+    _check_daily(data)
+    out = data.resample("W-SUN", label="left", closed="right").mean()
+    out.index = out.index + pd.Timedelta(days=1)
+    out.index.name = "week"
+    return out
+
+
+def search_shares(search_console: pd.DataFrame, *, freq: str = "W") -> pd.DataFrame:
+    """Branded and anonymized shares of Search Console clicks per period.
+
+    Parameters
+    ----------
+    search_console : pandas.DataFrame
+        ``sources.search_console`` (daily ``clicks``, ``branded_clicks``,
+        ``anonymized_clicks``).
+    freq : {"W", "MS"}, default "W"
+        Weeks starting on Monday or calendar months.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by period start: ``clicks``, ``branded_share`` (branded / all clicks: a
+        lower bound, anonymized brand queries are not counted) and ``anonymized_share``
+        (anonymized / all clicks).
+
+    Raises
+    ------
+    DataValidationError
+        If a needed column is missing.
+    ParameterError
+        If ``freq`` is not "W" or "MS".
+    """
+    need = ["clicks", "branded_clicks", "anonymized_clicks"]
+    missing = [c for c in need if c not in search_console.columns]
+    if missing:
+        raise DataValidationError(
+            f"search_console lacks {missing}; load it with darksocial.io.load_search_console"
+        )
+    sums = _resample_sum(search_console[need], freq)
+    clicks = sums["clicks"].where(sums["clicks"] > 0)
+    return pd.DataFrame(
+        {
+            "clicks": sums["clicks"],
+            "branded_share": sums["branded_clicks"] / clicks,
+            "anonymized_share": sums["anonymized_clicks"] / clicks,
+        }
+    )
+
+
+def trends_vs_search(
+    trends: pd.DataFrame, search_console: pd.DataFrame, *, term: str | None = None
+):
+    """Google Trends interest against Search Console branded clicks, weekly, on one scale.
+
+    Parameters
+    ----------
+    trends : pandas.DataFrame
+        ``sources.trends``: weekly (weeks starting Sunday) interest per term.
+    search_console : pandas.DataFrame
+        ``sources.search_console`` with daily ``branded_clicks``.
+    term : str, optional
+        Trends column of the brand; default the first term column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by Trends week start: ``trends`` (as exported, 0-100), ``branded_clicks``
+        (sum over the same Sunday-to-Saturday week; NaN for incomplete weeks), and both
+        scaled so their maximum over the common weeks is 100 (``trends_scaled``,
+        ``clicks_scaled``). ``attrs["correlation"]`` is their Pearson correlation.
+
+    Raises
+    ------
+    DataValidationError
+        If the term is not a Trends column or the two sources share no week.
+    """
+    terms = [c for c in trends.columns if c != "missing"]
+    term = term or (terms[0] if terms else None)
+    if term not in trends.columns:
+        raise DataValidationError(
+            f"Trends has no column {term!r} (columns: {terms}); pass term= naming the brand"
+        )
+    daily = search_console["branded_clicks"].astype(float)
+    # Trends weeks start on Sunday; count only complete weeks of clicks.
+    weekly = daily.resample("W-SAT", label="left", closed="right").agg(["sum", "count"])
+    weekly.index = weekly.index + pd.Timedelta(days=1)
+    clicks = weekly["sum"].where(weekly["count"] == 7)
+    out = pd.DataFrame({"trends": trends[term].astype(float)}).join(
+        clicks.rename("branded_clicks"), how="inner"
+    )
+    both = out.dropna()
+    if both.empty:
+        raise DataValidationError(
+            "Google Trends and Search Console share no complete week; export overlapping ranges"
+        )
+    out["trends_scaled"] = 100 * out["trends"] / both["trends"].max()
+    out["clicks_scaled"] = 100 * out["branded_clicks"] / both["branded_clicks"].max()
+    out.index.name = "week"
+    out.attrs["correlation"] = float(both["trends"].corr(both["branded_clicks"]))
+    out.attrs["term"] = term
+    return out
+
+
+def direct_check(ga4_events: pd.DataFrame) -> pd.DataFrame:
+    """Raw direct sessions (BigQuery) against GA4's Direct channel, and the deep share.
+
+    GA4's "Direct" uses last non-direct attribution: a returning visitor with no referrer
+    is credited to their earlier channel, so raw no-referrer sessions outnumber GA4 Direct.
+
+    Parameters
+    ----------
+    ga4_events : pandas.DataFrame
+        ``sources.ga4_events`` (:func:`darksocial.io.load_ga4_events`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Daily: ``raw_direct`` (no source, no click ID, no foreign referrer),
+        ``ga4_direct``, ``ratio`` (raw / GA4), ``deep_direct`` and ``deep_share`` (deep /
+        raw direct). ``attrs`` holds the totals ``raw_total``, ``ga4_total`` and
+        ``deep_share_total``.
+
+    Raises
+    ------
+    DataValidationError
+        If the columns of the BigQuery aggregation are missing.
+    """
+    need = ["raw_direct_sessions", "ga4_direct", "deep_direct_sessions"]
+    missing = [c for c in need if c not in ga4_events.columns]
+    if missing:
+        raise DataValidationError(
+            f"ga4_events lacks {missing}; load the BigQuery export with "
+            "darksocial.io.load_ga4_events (GA4 channels need session_traffic_source_last_click)"
+        )
+    raw = ga4_events["raw_direct_sessions"].astype(float)
+    ga4 = ga4_events["ga4_direct"].astype(float)
+    deep = ga4_events["deep_direct_sessions"].astype(float)
+    out = pd.DataFrame(
+        {
+            "raw_direct": raw,
+            "ga4_direct": ga4,
+            "ratio": raw / ga4.where(ga4 > 0),
+            "deep_direct": deep,
+            "deep_share": deep / raw.where(raw > 0),
+        }
+    )
+    raw_t, ga4_t, deep_t = float(raw.sum()), float(ga4.sum()), float(deep.sum())
+    out.attrs.update(
+        raw_total=raw_t,
+        ga4_total=ga4_t,
+        deep_share_total=deep_t / raw_t if raw_t > 0 else np.nan,
+    )
+    return out
+
+
+def display_table(frame: pd.DataFrame, *, caption: str | None = None, digits: int | None = None):
+    """Format a table of this module for a report: dates as "12 Aug 2024", numbers with separators.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table (index included); text is HTML-escaped.
+    caption : str, optional
+        Caption shown above the table.
+    digits : int, optional
+        Decimals of float columns; by default as :func:`darksocial.formatting.number`.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    from darksocial.formatting import number, styled_table
+
+    out = frame.copy()
+    if isinstance(out.index, pd.MultiIndex):
+        out.index = pd.MultiIndex.from_arrays(
+            [
+                _date_labels(level)
+                for level in (out.index.get_level_values(i) for i in range(out.index.nlevels))
+            ],
+            names=[None if n is None else str(n).replace("_", " ") for n in out.index.names],
+        )
+    else:
+        out.index = pd.Index(_date_labels(out.index), name=out.index.name)
+    for col in out.columns:
+        values = out[col]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            out[col] = values.dt.strftime("%d %b %Y").fillna("n/a")
+        elif pd.api.types.is_bool_dtype(values):
+            out[col] = values.map({True: "yes", False: "no"})
+        elif pd.api.types.is_numeric_dtype(values):
+            out[col] = values.map(lambda v: number(v, digits=digits))
+    out.columns = [str(c).replace("_", " ") for c in out.columns]
+    return styled_table(out, caption=caption)
+
+
+def direct_sentence(data: pd.DataFrame) -> str:
+    """Say what :func:`direct_check` found, in one Markdown sentence.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Output of :func:`direct_check`.
+
+    Returns
+    -------
+    str
+    """
+    from darksocial.formatting import number, percent
+
+    raw, ga4 = data.attrs["raw_total"], data.attrs["ga4_total"]
+    days = int(data["raw_direct"].notna().sum())
+    if ga4 > 0:
+        diff = raw / ga4 - 1
+        compare = (
+            f"{percent(abs(diff), signed=False)} {'more' if diff > 0 else 'fewer'} than"
+            if abs(diff) >= 0.005
+            else "as many as"
+        )
+    else:
+        compare = "while GA4 shows none in"
+    return (
+        f"Over {number(days)} days of BigQuery events, **{number(raw)}** sessions arrived with "
+        f"no source, click ID or referrer: {compare} the **{number(ga4)}** GA4 puts in its "
+        f"Direct channel. **{percent(data.attrs['deep_share_total'], signed=False)}** of these "
+        "raw direct sessions landed on a deep page."
+    )
+
+
+# --------------------------------------------------------------------------- plots
+def plot_weekday_profile(profile: pd.DataFrame, *, labels=None, ax: Any = None) -> Any:
+    """Draw each series' day-of-week profile as lines around 1.
+
+    Parameters
+    ----------
+    profile : pandas.DataFrame
+        Output of :func:`weekday_profile`.
+    labels : mapping of str to str, optional
+        Legend label per column; default the column names with "_" as spaces.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default the current Axes.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line per column (x = weekday position 0..6), a dashed line at 1.
+    """
+    import matplotlib.pyplot as plt
+
+    ax = ax if ax is not None else plt.gca()
+    labels = dict(labels or {})
+    x = np.arange(len(profile))
+    for col in profile.columns:
+        ax.plot(x, profile[col].to_numpy(), marker="o", label=labels.get(col, _words(col)))
+    ax.axhline(1, color="0.5", linestyle="--", linewidth=1)
+    ax.set_xticks(x, list(profile.index))
+    ax.set_xlabel("day of week")
+    ax.set_ylabel("mean relative to an average day")
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.legend(frameon=False)
+    return ax
+
+
+def plot_yearly_shape(weekly: pd.DataFrame, *, labels=None, campaigns=None, ax: Any = None) -> Any:
+    """Draw the weekly means of each series over time.
+
+    Parameters
+    ----------
+    weekly : pandas.DataFrame
+        Output of :func:`yearly_shape`.
+    labels : mapping of str to str, optional
+        Legend label per column.
+    campaigns : pandas.DataFrame, optional
+        Campaign calendar; each launch is marked with a dotted vertical line.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default the current Axes.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line per column; y axis with thousands separators.
+    """
+    import matplotlib.pyplot as plt
+
+    ax = ax if ax is not None else plt.gca()
+    labels = dict(labels or {})
+    for col in weekly.columns:
+        ax.plot(weekly.index, weekly[col].to_numpy(), label=labels.get(col, _words(col)))
+    if campaigns is not None and "launch" in campaigns.columns:
+        for launch in pd.to_datetime(campaigns["launch"]):
+            ax.axvline(launch, color="0.6", linestyle=":", linewidth=1)
+    ax.set_xlabel("week")
+    ax.set_ylabel("mean per day")
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.legend(frameon=False, loc="upper left")
+    return ax
+
+
+def plot_search_shares(shares: pd.DataFrame, *, ax: Any = None) -> Any:
+    """Draw the branded and anonymized shares of Search Console clicks.
+
+    Parameters
+    ----------
+    shares : pandas.DataFrame
+        Output of :func:`search_shares`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default the current Axes.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Two lines: ``branded_share`` and ``anonymized_share``.
+    """
+    import matplotlib.pyplot as plt
+
+    ax = ax if ax is not None else plt.gca()
+    ax.plot(shares.index, shares["branded_share"], label="branded (a lower bound)")
+    ax.plot(shares.index, shares["anonymized_share"], label="anonymized queries")
+    ax.set_ylim(0, max(0.5, float(np.nanmax(shares[["branded_share", "anonymized_share"]]))))
+    ax.set_ylabel("share of all search clicks")
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.legend(frameon=False)
+    return ax
+
+
+def plot_trends_vs_search(data: pd.DataFrame, *, ax: Any = None) -> Any:
+    """Draw Google Trends and Search Console branded clicks on the same 0-100 scale.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Output of :func:`trends_vs_search`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default the current Axes.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Two lines: ``trends_scaled`` and ``clicks_scaled``.
+    """
+    import matplotlib.pyplot as plt
+
+    ax = ax if ax is not None else plt.gca()
+    term = data.attrs.get("term", "brand")
+    ax.plot(data.index, data["trends_scaled"], label=f"Google Trends “{term}”")
+    ax.plot(data.index, data["clicks_scaled"], label="Search Console branded clicks")
+    ax.set_ylabel("weekly value, maximum = 100")
+    ax.set_xlabel("week")
+    ax.legend(frameon=False, loc="lower left")
+    return ax
+
+
+def plot_direct_check(data: pd.DataFrame, *, ax: Any = None) -> Any:
+    """Draw raw direct sessions against GA4 Direct, per day.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Output of :func:`direct_check`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default the current Axes.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Three lines: ``raw_direct``, ``ga4_direct`` and ``deep_direct``.
+    """
+    import matplotlib.pyplot as plt
+
+    ax = ax if ax is not None else plt.gca()
+    ax.plot(data.index, data["raw_direct"], label="raw direct (no source, no referrer)")
+    ax.plot(data.index, data["ga4_direct"], label="GA4 Direct channel")
+    ax.plot(data.index, data["deep_direct"], label="raw direct on deep pages")
+    ax.set_ylabel("sessions per day")
+    ax.set_xlabel("day")
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.legend(frameon=False)
+    return ax
+
+
+# --------------------------------------------------------------------------- helpers
+def _check_daily(data: pd.DataFrame) -> None:
+    if not isinstance(data.index, pd.DatetimeIndex):
+        raise DataValidationError(
+            "expected daily series indexed by date; use main_series(sources) or set a "
+            "DatetimeIndex"
+        )
+
+
+def _date_labels(values: pd.Index) -> pd.Index:
+    if isinstance(values, pd.DatetimeIndex):
+        return pd.Index(values.strftime("%d %b %Y"), name=values.name)
+    return values
+
+
+def _resample_sum(frame: pd.DataFrame, freq: str) -> pd.DataFrame:
+    if freq not in ("W", "MS"):
+        raise ParameterError(f"freq must be 'W' (weekly) or 'MS' (monthly), got {freq!r}")
+    if freq == "MS":
+        return frame.resample("MS").sum(min_count=1)
+    out = frame.resample("W-SUN", label="left", closed="right").sum(min_count=1)
+    out.index = out.index + pd.Timedelta(days=1)
+    return out
+
+
+def _words(name: str) -> str:
+    return str(name).replace("_", " ")

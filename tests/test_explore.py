@@ -1,0 +1,142 @@
+"""Quick looks at the sources, checked against the sample's known facts and simulated truth."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from darksocial import config, explore
+from darksocial.errors import DataValidationError, ParameterError
+from darksocial.io import load_sample
+
+
+@pytest.fixture(scope="module")
+def sources():
+    return load_sample()
+
+
+@pytest.fixture(scope="module")
+def truth():
+    return json.loads((config.SAMPLE_DIR / "TRUTH.json").read_text())
+
+
+def test_gaps_are_the_known_outage_and_ad_pauses(sources, truth):
+    gaps = explore.gap_table(sources)
+    ga4 = gaps[gaps["source"].isin(["ga4_channels", "direct_landing"])]
+    outage = pd.to_datetime(truth["ga4_outage"])
+    assert len(ga4) == 2
+    assert (ga4["start"] == outage.min()).all() and (ga4["end"] == outage.max()).all()
+    assert (ga4["periods"] == len(outage)).all()
+    meta = gaps[gaps["source"] == "meta_ads"]
+    assert meta["meaning"].str.contains("no ad delivery").all()
+    delivered = sources.meta_ads["impressions"].notna().sum()
+    assert meta["periods"].sum() + delivered == len(sources.meta_ads)
+    s = explore.summary(sources)
+    assert s["gaps"] == 2 and s["missing_periods"] == 2 * len(outage)
+
+
+def test_anomalies_find_the_outage_and_an_injected_spike(rng):
+    days = pd.date_range("2025-01-01", periods=200, freq="D")
+    y = pd.Series(100 + rng.normal(0, 3, len(days)), index=days)
+    y.iloc[50] = 400.0  # an injected spike
+    y.iloc[120:123] = np.nan  # an outage
+    table = explore.anomaly_table(y.to_frame("sessions"))
+    outliers = table[table["kind"] == "outlier"]["date"].tolist()
+    outages = table[table["kind"] == "outage"]["date"].tolist()
+    assert outliers == [days[50]]
+    assert outages == list(days[120:123])
+
+
+def test_sample_anomalies_include_the_ga4_outage(sources, truth):
+    table = explore.anomaly_table(explore.main_series(sources))
+    outage = table[(table["kind"] == "outage") & (table["series"] == "direct_sessions")]
+    assert outage["date"].tolist() == list(pd.to_datetime(truth["ga4_outage"]))
+    # Search Console is unaffected by the GA4 outage
+    assert not (table[table["series"] == "branded_clicks"]["kind"] == "outage").any()
+
+
+def test_weekday_profile_recovers_a_known_weekly_pattern(rng):
+    days = pd.date_range("2024-01-01", periods=7 * 80, freq="D")  # starts on a Monday
+    factors = np.array([1.2, 1.3, 1.2, 1.2, 1.1, 0.5, 0.5])
+    y = 100 * factors[days.dayofweek] * np.exp(rng.normal(0, 0.02, len(days)))
+    profile = explore.weekday_profile(pd.DataFrame({"y": y}, index=days))
+    assert list(profile.index) == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    np.testing.assert_allclose(profile["y"], factors / factors.mean(), rtol=0.01)
+
+
+def test_yearly_shape_is_the_monday_to_sunday_mean():
+    days = pd.date_range("2024-01-01", periods=21, freq="D")  # three Monday-Sunday weeks
+    frame = pd.DataFrame({"y": np.arange(21.0)}, index=days)
+    frame.iloc[8, 0] = np.nan
+    weekly = explore.yearly_shape(frame)
+    assert list(weekly.index) == list(pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-15"]))
+    assert weekly["y"].iloc[0] == 3.0
+    assert weekly["y"].iloc[1] == np.mean([7, 9, 10, 11, 12, 13])  # missing day ignored
+
+
+def test_search_shares_and_anonymized_share_match_truth(sources, truth):
+    shares = explore.search_shares(sources.search_console, freq="MS")
+    sc = sources.search_console
+    jan = sc.loc["2024-01"]
+    assert shares.loc["2024-01-01", "branded_share"] == pytest.approx(
+        jan["branded_clicks"].sum() / jan["clicks"].sum()
+    )
+    overall = (shares["anonymized_share"] * shares["clicks"]).sum() / shares["clicks"].sum()
+    assert overall == pytest.approx(truth["search_console"]["anonymized_click_share"], abs=0.005)
+    with pytest.raises(ParameterError, match="freq"):
+        explore.search_shares(sc, freq="D")
+    with pytest.raises(DataValidationError, match="load_search_console"):
+        explore.search_shares(sc.drop(columns="anonymized_clicks"))
+
+
+def test_trends_weeks_align_with_search_console(sources):
+    tvs = explore.trends_vs_search(sources.trends, sources.search_console)
+    week = pd.Timestamp("2024-03-03")  # a Sunday: Trends weeks run Sunday to Saturday
+    clicks = sources.search_console.loc["2024-03-03":"2024-03-09", "branded_clicks"].sum()
+    assert tvs.at[week, "branded_clicks"] == clicks
+    assert np.isnan(tvs["branded_clicks"].iloc[0])  # the first Trends week starts before SC
+    assert tvs["trends_scaled"].max() == pytest.approx(100)
+    assert tvs.attrs["correlation"] > 0.6  # both follow the same brand interest
+    with pytest.raises(DataValidationError, match="term="):
+        explore.trends_vs_search(sources.trends, sources.search_console, term="nope")
+
+
+def test_direct_check_totals_and_sentence(sources):
+    dc = explore.direct_check(sources.ga4_events)
+    ev = sources.ga4_events
+    assert dc.attrs["raw_total"] == ev["raw_direct_sessions"].sum()
+    assert dc.attrs["ga4_total"] == ev["ga4_direct"].sum()
+    share = ev["deep_direct_sessions"].sum() / ev["raw_direct_sessions"].sum()
+    assert dc.attrs["deep_share_total"] == pytest.approx(share)
+    text = explore.direct_sentence(dc)
+    assert f"**{dc.attrs['raw_total']:,.0f}**" in text
+
+
+def test_plots_draw_their_data(sources):
+    import matplotlib.pyplot as plt
+
+    main = explore.main_series(sources, names=["branded_clicks", "direct_sessions"])
+    profile = explore.weekday_profile(main)
+    ax = explore.plot_weekday_profile(profile, labels=main.attrs["labels"])
+    assert len(ax.lines) == 3  # two series and the reference line at 1
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), profile["branded_clicks"])
+    assert ax.get_legend().get_texts()[0].get_text() == "branded search clicks"
+    _, ax = plt.subplots()
+    tvs = explore.trends_vs_search(sources.trends, sources.search_console)
+    explore.plot_trends_vs_search(tvs, ax=ax)
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), tvs["clicks_scaled"])
+    with pytest.raises(ParameterError, match="choose from"):
+        explore.main_series(sources, names=["likes"])
+
+
+def test_display_table_formats_and_escapes():
+    frame = pd.DataFrame(
+        {"when": pd.to_datetime(["2024-08-12"]), "n": [12345.0], "name": ["<b>x</b>"]},
+        index=pd.Index(["a_source"], name="source"),
+    )
+    html = explore.display_table(frame).to_html()
+    assert "12 Aug 2024" in html and "12,345" in html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
