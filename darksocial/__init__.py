@@ -32,15 +32,15 @@ from darksocial.errors import (
 __version__ = "0.1.0"
 
 #: Submodules loaded lazily on attribute access.
-_SUBMODULES = {
+_SUBMODULES = (
     "adlag",
     "attribution",
     "brand",
     "campaign",
-    "campaign_report",
     "checks",
     "cleaning",
     "direct",
+    "explore",
     "formatting",
     "io",
     "its",
@@ -50,38 +50,57 @@ _SUBMODULES = {
     "reporting",
     "sample",
     "scorecard",
-}
+)
 #: Functions re-exported at the top level, by the module that defines them.
 _FUNCTIONS = {
     "load_sample": "io",
     "inspect": "io",
     "fit": "its",
     "analyze_campaign": "campaign",
+    "campaign_report": "campaign_report",
+    "overview_report": "overview",
 }
 
-__all__ = sorted(
-    {
-        "DarkSocialError",
-        "DataFormatError",
-        "DataValidationError",
-        "InterventionDateError",
-        "ParameterError",
-        "ReportError",
-        "__version__",
-        "config",
-        "errors",
-        *_SUBMODULES,
-        *_FUNCTIONS,
-    }
-)
+__all__ = [
+    "DarkSocialError",
+    "DataFormatError",
+    "DataValidationError",
+    "InterventionDateError",
+    "ParameterError",
+    "ReportError",
+    "__version__",
+    "adlag",
+    "analyze_campaign",
+    "attribution",
+    "brand",
+    "campaign",
+    "campaign_report",
+    "checks",
+    "cleaning",
+    "config",
+    "direct",
+    "errors",
+    "explore",
+    "fit",
+    "formatting",
+    "inspect",
+    "io",
+    "its",
+    "load_sample",
+    "overview",
+    "overview_report",
+    "planning",
+    "portfolio",
+    "reporting",
+    "sample",
+    "scorecard",
+]
 
 
 def __getattr__(name: str) -> Any:
-    if name == "campaign_report":
-        # the module and its main function share a name: the function is what users call
-        return importlib.import_module("darksocial.campaign_report").campaign_report
-    if name in _SUBMODULES:
-        return importlib.import_module(f"darksocial.{name}")
+    # campaign_report is both a module and its main function: the function is what users call
     if name in _FUNCTIONS:
         return getattr(importlib.import_module(f"darksocial.{_FUNCTIONS[name]}"), name)
+    if name in _SUBMODULES:
+        return importlib.import_module(f"darksocial.{name}")
     raise AttributeError(f"module 'darksocial' has no attribute {name!r}")

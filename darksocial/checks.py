@@ -59,7 +59,7 @@ CHECK_SIMULATIONS = 200
 _MODELS = ("segmented", "arima", "structural", "poisson", "negbin")
 _METHODS = ("intervention", "counterfactual")
 # Design columns of the engine that are not user controls (see darksocial.its.design).
-_BASE_TERMS = re.compile(r"^(const|trend|holiday|dow\[|month\[|season\d|yearly_|fourier)")
+_BASE_TERMS = re.compile(r"^(const|trend|holiday|yearend$|dow\[|month\[|season\d|yearly_|fourier)")
 
 
 # -- shared helpers (also used by darksocial.planning) -------------------------------------

@@ -85,3 +85,11 @@ def test_test_file_names_are_unique():
     # pytest's default import mode cannot hold two test modules with the same basename
     names = [p.name for p in (config.PROJ_ROOT / "tests").rglob("test_*.py")]
     assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+
+
+def test_top_level_namespace_resolves_every_public_name():
+    import darksocial
+
+    for name in darksocial.__all__:
+        assert getattr(darksocial, name) is not None, name
+    assert callable(darksocial.campaign_report) and callable(darksocial.load_sample)
