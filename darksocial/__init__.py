@@ -37,6 +37,7 @@ _SUBMODULES = (
     "attribution",
     "brand",
     "campaign",
+    "campaign_page",
     "checks",
     "cleaning",
     "direct",
@@ -57,7 +58,7 @@ _FUNCTIONS = {
     "inspect": "io",
     "fit": "its",
     "analyze_campaign": "campaign",
-    "campaign_report": "campaign_report",
+    "campaign_report": "campaign_page",
     "overview_report": "overview",
 }
 
@@ -74,6 +75,7 @@ __all__ = [
     "attribution",
     "brand",
     "campaign",
+    "campaign_page",
     "campaign_report",
     "checks",
     "cleaning",
@@ -98,7 +100,6 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # campaign_report is both a module and its main function: the function is what users call
     if name in _FUNCTIONS:
         return getattr(importlib.import_module(f"darksocial.{_FUNCTIONS[name]}"), name)
     if name in _SUBMODULES:
