@@ -236,6 +236,48 @@ def misses(table: pd.DataFrame) -> list[str]:
     return out
 
 
+def findings(table: pd.DataFrame) -> list[str]:
+    """Plain statements computed from the table (so a re-run keeps them true).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`summarise`.
+
+    Returns
+    -------
+    list of str
+    """
+    out = []
+    scen = table[table["scenario"] != "overall"]
+    ov = table[table["scenario"] == "overall"].copy()
+    pulse = scen[(scen["scenario"] == "pulse +30%") & (scen["method"] == "intervention")]
+    if len(pulse) and (pulse["coverage_average"] < TARGET_COVERAGE[0]).all():
+        out.append(
+            "With `method='intervention'` a pulse's half-life (and a ramp's length) is "
+            "estimated by profile least squares and then treated as known, so interval "
+            f"coverage for pulses collapses ({pulse['coverage_average'].min():.0%} to "
+            f"{pulse['coverage_average'].max():.0%}); use `method='counterfactual'` for pulses."
+        )
+    fpr = ov["false_positive_rate"].dropna()
+    if len(fpr) and fpr.median() > TARGET_FPR:
+        out.append(
+            f"The median false-positive rate across pairs is {fpr.median():.0%} at a nominal 5%: "
+            "on series like the sample the models' own p-values are too optimistic. The "
+            "placebo-in-time p-value (`darksocial.checks.placebo_in_time`) is calibrated by "
+            "construction; read it beside the model's."
+        )
+    ov["distance"] = (ov["coverage_average"] - 0.95).abs() + (
+        ov["false_positive_rate"] - 0.05
+    ).clip(lower=0)
+    best = ov.sort_values("distance").iloc[0]
+    out.append(
+        f"Best calibrated here: `{best['model']}` / `{best['method']}` (coverage "
+        f"{best['coverage_average']:.0%}, false positives {best['false_positive_rate']:.0%})."
+    )
+    return out
+
+
 def _fmt(v, pct=True):
     if pd.isna(v):
         return ""
@@ -286,6 +328,21 @@ def write_markdown(table: pd.DataFrame, path: Path, *, command: str, reps: dict,
             f"{_fmt(r['power_5'])} | {_fmt(r['power_10'])} | {r['seconds_per_fit']:.2f} | "
             f"{int(r['n'])} |"
         )
+    scen = table[table["scenario"] != "overall"]
+    order = [s[0] for s in SCENARIOS]
+    for col, title in (
+        ("coverage_average", "Coverage of the 95% interval of the average effect, by scenario"),
+        ("rejection_rate", "Share of fits finding a significant effect, by scenario"),
+    ):
+        piv = scen.pivot_table(
+            index=["model", "method"], columns="scenario", values=col, sort=False
+        )
+        piv = piv[[c for c in order if c in piv.columns]]
+        lines += ["", f"## {title}", "", "| model | method | " + " | ".join(piv.columns) + " |"]
+        lines.append("|---|---|" + "---|" * len(piv.columns))
+        for (m, me), r in piv.iterrows():
+            lines.append(f"| {m} | {me} | " + " | ".join(_fmt(v) for v in r.to_numpy()) + " |")
+    lines += ["", "## Findings", ""] + [f"- {f}" for f in findings(table)]
     bad = misses(table)
     lines += ["", "## Not to be trusted in this regime", ""]
     if bad:

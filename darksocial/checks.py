@@ -1071,7 +1071,9 @@ def triangulate(
 
 
 # -- calibration -----------------------------------------------------------------------------
-def calibration_warning(model: str, method: str, *, path: str | Path | None = None) -> str | None:
+def calibration_warning(
+    model: str, method: str, *, shape: str | None = None, path: str | Path | None = None
+) -> str | None:
     """A warning sentence when the calibration study found a model not to be trusted.
 
     Parameters
@@ -1080,6 +1082,9 @@ def calibration_warning(model: str, method: str, *, path: str | Path | None = No
         Model of :func:`darksocial.its.fit`.
     method : str
         Method of :func:`darksocial.its.fit`.
+    shape : {"level", "ramp", "pulse"}, optional
+        Campaign shape: judge coverage on the study's scenarios of that shape (e.g. the
+        intervention method covers pulses far worse than levels) instead of overall.
     path : str or pathlib.Path, optional
         The calibration table (default ``benchmarks/results/calibration.csv``).
 
@@ -1091,31 +1096,47 @@ def calibration_warning(model: str, method: str, *, path: str | Path | None = No
 
     Examples
     --------
-    >>> calibration_warning("segmented", "intervention")  # doctest: +SKIP
+    >>> calibration_warning("segmented", "intervention", shape="pulse")  # doctest: +SKIP
     """
     p = Path(path) if path is not None else CALIBRATION_TABLE
     if not p.exists():
         return None
-    table = pd.read_csv(p)
+    # keep_default_na: a scenario called "null" or "NA" must stay a string
+    table = pd.read_csv(p, keep_default_na=False, na_values=[""])
+    pair = table[(table["model"] == model) & (table["method"] == method)]
     if "scenario" in table.columns:
-        table = table[table["scenario"] == "overall"]
-    hit = table[(table["model"] == model) & (table["method"] == method)]
-    if hit.empty:
+        overall = pair[pair["scenario"] == "overall"]
+        scoped = (
+            pair[pair["scenario"].astype(str).str.startswith(str(shape))] if shape else overall
+        )
+        if scoped.empty:
+            scoped = overall
+    else:
+        overall = scoped = pair
+    if overall.empty:
         return None
-    r = hit.iloc[0]
     problems = []
-    for col, what in (("coverage_average", "average"), ("coverage_cumulative", "cumulative")):
-        v = r.get(col)
-        if pd.notna(v) and not 0.92 <= v <= 0.98:
-            problems.append(f"its 95% intervals for the {what} effect covered the truth {v:.0%}")
-    fpr = r.get("false_positive_rate")
+    where = f" of {shape} campaigns" if shape and scoped is not overall else ""
+    covs = {
+        what: scoped[col].mean()
+        for col, what in (("coverage_average", "average"), ("coverage_cumulative", "cumulative"))
+        if col in scoped
+    }
+    bad = {k: v for k, v in covs.items() if pd.notna(v) and not 0.92 <= v <= 0.98}
+    if bad:
+        vals = sorted({f"{v:.0%}" for v in bad.values()})
+        problems.append(
+            f"its 95% intervals for the {' and '.join(bad)} effect{where} covered the truth "
+            f"{' and '.join(vals)} of the time"
+        )
+    fpr = overall.iloc[0].get("false_positive_rate")
     if pd.notna(fpr) and fpr > 0.06:
         problems.append(f"it called {fpr:.0%} of no-effect series significant at 5%")
     if not problems:
         return None
     return (
         f"Calibration warning for model={model!r}, method={method!r}: in simulations close to "
-        f"the sample data {' and '.join(problems)} (targets: 92-98% coverage, at most 6% "
-        "false positives); treat its intervals and p-value with caution and check the "
+        f"the sample data {' and '.join(problems)} (targets: 92-98% coverage, at most "
+        "6% false positives); treat its intervals and p-value with caution and check the "
         "placebo-in-time p-value."
     )

@@ -190,3 +190,45 @@ def test_placebo_in_time_exclude_avoids_earlier_campaigns():
         checks.placebo_in_time(
             y, truth["launch"], duration=28, exclude=[(y.index[0], truth["launch"])]
         )
+
+
+def test_calibration_warning_by_shape_uses_that_shape_rows(tmp_path):
+    path = tmp_path / "calibration.csv"
+    rows = [
+        ("overall", 0.93, 0.05),
+        ("level +10%", 0.95, None),
+        ("pulse +30%", 0.40, None),
+    ]
+    pd.DataFrame(
+        {
+            "model": "segmented",
+            "method": "intervention",
+            "scenario": [r[0] for r in rows],
+            "coverage_average": [r[1] for r in rows],
+            "coverage_cumulative": [r[1] for r in rows],
+            "false_positive_rate": [r[2] for r in rows],
+        }
+    ).to_csv(path, index=False)
+    assert checks.calibration_warning("segmented", "intervention", path=path) is None
+    assert (
+        checks.calibration_warning("segmented", "intervention", shape="level", path=path) is None
+    )
+    msg = checks.calibration_warning("segmented", "intervention", shape="pulse", path=path)
+    assert "of pulse campaigns" in msg and "40%" in msg
+
+
+def test_committed_calibration_table_is_read():
+    # the committed study: the warning names the real numbers of the table
+    table = pd.read_csv(checks.CALIBRATION_TABLE, keep_default_na=False, na_values=[""])
+    row = table[
+        (table["model"] == "segmented")
+        & (table["method"] == "intervention")
+        & (table["scenario"] == "overall")
+    ].iloc[0]
+    msg = checks.calibration_warning("segmented", "intervention")
+    if 0.92 <= row["coverage_average"] <= 0.98 and row["false_positive_rate"] <= 0.06:
+        assert msg is None
+    else:
+        assert (
+            f"{row['false_positive_rate']:.0%}" in msg or f"{row['coverage_average']:.0%}" in msg
+        )
