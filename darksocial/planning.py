@@ -104,14 +104,23 @@ class _Plan:
     fit_kwargs: dict
 
     def starts(self, d: int, n_sim: int) -> np.ndarray:
-        """Evenly spread pseudo-launch positions leaving ``min_pre`` before, ``d`` after."""
-        lo = self.min_pre_for(d)
-        hi = len(self.hist) - d
-        cand = np.arange(lo, hi + 1)
-        if self.excluded.any():
-            # a pseudo-campaign must not overlap a real one (its window would hold a lift)
-            csum = np.concatenate([[0], np.cumsum(self.excluded)])
-            cand = cand[(csum[cand + d] - csum[cand]) == 0]
+        """Evenly spread pseudo-launch positions leaving ``min_pre`` before, ``d`` after.
+
+        Windows overlapping an excluded campaign are skipped; if the default ``min_pre``
+        then leaves fewer than 10 dates, the whole history (from 32 periods) is used.
+        """
+
+        def candidates(lo: int) -> np.ndarray:
+            cand = np.arange(lo, len(self.hist) - d + 1)
+            if self.excluded.any():
+                # a pseudo-campaign must not overlap a real one (its lift would count as noise)
+                csum = np.concatenate([[0], np.cumsum(self.excluded)])
+                cand = cand[(csum[cand + d] - csum[cand]) == 0]
+            return cand
+
+        cand = candidates(self.min_pre_for(d))
+        if len(cand) < 10 and self.min_pre is None:
+            cand = candidates(max(32, d))
         if not len(cand):
             return cand
         pick = np.linspace(0, len(cand) - 1, int(n_sim)).round().astype(int)
@@ -328,6 +337,7 @@ class PowerAnalysis:
                 if np.isfinite(self.analytic_answer)
                 else "not reached"
             )
+        text += self._size_warning()
         if np.isfinite(self.analytic_answer) and self.analytic_answer > 0:
             ratio = self.answer / self.analytic_answer
             text += (
@@ -341,6 +351,22 @@ class PowerAnalysis:
                 )
             )
         return text
+
+    def _size_warning(self) -> str:
+        """A warning when the analysis 'detects' lifts where none was injected."""
+        if self.varying != "lift" or not (self.table["lift"] == 0).any():
+            return ""
+        row = self.table[self.table["lift"] == 0].iloc[0]
+        n, size = int(row["n_sims"]), float(row["power"])
+        if n == 0 or size <= self.alpha + 2 * math.sqrt(self.alpha * (1 - self.alpha) / n):
+            return ""
+        return (
+            f" Warning: with no lift injected the analysis still 'detected' one in {size:.0%} "
+            f"of the stretches (nominal {self.alpha:.0%}): on this history it mistakes "
+            "seasonality or past campaigns for effects, so these detections flatter the "
+            "power and its p-values will be optimistic; exclude past campaigns (exclude=), "
+            "add holidays or use a placebo-in-time check after launch."
+        )
 
     def plot_data(self) -> pd.DataFrame:
         """The data drawn by :meth:`plot` (the power table).
@@ -484,6 +510,12 @@ def _lift_curve(plan: _Plan, d: int, lifts: np.ndarray, n_sim: int) -> pd.DataFr
             thresholds.append(hi)
     thr = np.asarray(thresholds)
     n = len(thr)
+    if n == 0:
+        raise InterventionDateError(
+            f"No {d}-period stretch of the history before {plan.launch.date()} could be used "
+            "(all overlap excluded campaigns or failed to fit); exclude fewer campaigns, "
+            "shorten the duration or load more history."
+        )
     rows = []
     for j, lift in enumerate(lifts):
         k = int(np.sum(thr <= j))
@@ -510,6 +542,8 @@ def _duration_curve(plan: _Plan, lift: float, durations, n_sim: int) -> pd.DataF
         got = [_safe_detect(plan, s, d, lift) for s in plan.starts(d, n_sim)]
         got = [g for g in got if g is not None]
         n, k = len(got), int(sum(got))
+        if n < 5:
+            continue  # too few clean stretches of history for this duration
         lo_ci, hi_ci = _wilson(k, n)
         rows.append(
             {
@@ -696,6 +730,12 @@ def power_curve(
         exclude=exclude,
     )
     table = _duration_curve(plan, lift, durations, n_sim)
+    if table.empty:
+        raise InterventionDateError(
+            f"No duration in {durations} leaves 5 usable stretches of history before "
+            f"{plan.launch.date()} (past campaigns excluded); try shorter durations, exclude "
+            "fewer campaigns or load more history."
+        )
     answer = _interpolate(table["duration"].to_numpy(float), table["power"].to_numpy(), power)
     # analytic: the shortest duration whose analytic power reaches the target
     a_grid = np.arange(1, max(durations) * 4 + 1)

@@ -136,3 +136,33 @@ def test_exclude_keeps_pseudo_campaigns_away_from_past_campaigns(history):
         assert not ((window >= past[0]) & (window <= past[1])).any()
     with pytest.raises(ParameterError, match="pair of dates"):
         planning._excluded(history.index, [("soon",)])
+
+
+def test_report_warns_when_the_analysis_detects_lifts_that_are_not_there():
+    table = pd.DataFrame(
+        {
+            "lift": [0.0, 0.1, 0.2],
+            "power": [0.3, 0.6, 0.9],
+            "power_lower": [0.2, 0.5, 0.8],
+            "power_upper": [0.4, 0.7, 0.95],
+            "detected": [12, 24, 36],
+            "n_sims": [40, 40, 40],
+            "analytic_power": [0.025, 0.5, 0.9],
+        }
+    )
+    kw = {
+        "varying": "lift",
+        "answer": 0.167,
+        "analytic_answer": 0.15,
+        "fixed": 28.0,
+        "launch": pd.Timestamp("2026-01-12"),
+        "model": "segmented",
+        "method": "intervention",
+        "shape": "level",
+        "alpha": 0.05,
+        "power": 0.8,
+        "n_history": 700,
+    }
+    assert "Warning: with no lift injected" in planning.PowerAnalysis(table=table, **kw).report()
+    ok = table.assign(power=[0.05, 0.6, 0.9])
+    assert "Warning" not in planning.PowerAnalysis(table=ok, **kw).report()
