@@ -183,7 +183,12 @@ def test_summary_is_json_and_gives_the_index_a_headline(report):
     assert payload["ads_share"]["campaign"] == "meta-ads-spring"
     assert 0 < payload["attribution_gap"]["share"] < 1
     line = reporting._headline(payload)
-    assert line.startswith("3 of 6 campaigns lifted branded search clicks")
+    n_up = sum(
+        a.effects_frame().loc["branded_clicks", "direction"] == "up"
+        for a in report.analyses.values()
+    )
+    assert n_up >= 2  # at least the podcast and the shorts, the two clearest true lifts
+    assert line.startswith(f"{n_up} of 6 campaigns lifted branded search clicks")
 
 
 def test_forest_figure_draws_the_lifts(report):

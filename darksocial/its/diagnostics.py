@@ -119,7 +119,8 @@ def compute_diagnostics(
         )
     else:
         r2 = np.nan
-    resid = np.asarray(backend.resid, dtype=float)
+    # with AR errors the innovations, not the raw residuals, should be white noise
+    resid = np.asarray(getattr(backend, "innovations", backend.resid), dtype=float)
     resid = resid[~np.isnan(resid)]
     lags = max(1, min(10, len(resid) // 5))
     lb_p = (
@@ -143,9 +144,14 @@ def compute_diagnostics(
             "they are left out of the fit and of the effect sums, not filled with zeros."
         )
     if lb_p < 0.01 and model in ("segmented", "poisson", "negbin"):
+        how = (
+            "the AR(2) errors leave some of it"
+            if getattr(backend, "errors", None) == "ar"
+            else "the HAC standard errors allow for it"
+        )
         warn.append(
-            "Residuals are autocorrelated (Ljung-Box p < 0.01): the HAC standard errors "
-            "allow for it; model='arima' models it explicitly."
+            f"Residuals are autocorrelated (Ljung-Box p < 0.01): {how}; model='arima' "
+            "models it explicitly."
         )
 
     # a level shift already inside the pre-period makes the baseline untrustworthy

@@ -56,6 +56,7 @@ def fit(
     alpha: float = ALPHA,
     seed: int = SEED,
     n_simulations: int = N_SIMULATIONS,
+    errors: Literal["ar", "hac"] = "ar",
     maxlags: int | None = None,
     use_t: bool = True,
     small_sample: bool = True,
@@ -80,8 +81,8 @@ def fit(
         Control series used as covariates, indexed like ``y``. Every date of ``y``,
         post-period included, needs a value.
     model : {"segmented", "arima", "structural", "poisson", "negbin"}, default "segmented"
-        ``"segmented"``: OLS on trend, seasonality, holidays and controls with Newey-West
-        HAC standard errors. ``"arima"``: the same regression with SARIMA errors
+        ``"segmented"``: linear regression on trend, seasonality, holidays and controls,
+        with AR(2) errors by GLS (or Newey-West HAC, see ``errors``). ``"arima"``: the same regression with SARIMA errors
         (``order``, ``seasonal_order``). ``"structural"``: unobserved components (a local
         level by default) with the regressors. ``"poisson"`` / ``"negbin"``: log-link
         GLMs for counts with HAC standard errors and optional ``exposure``.
@@ -120,8 +121,14 @@ def fit(
         Seed of every simulation: the same inputs and seed give identical numbers.
     n_simulations : int, default 1000
         Simulated paths or parameter draws behind intervals and tail-area p-values.
+    errors : {"ar", "hac"}, default "ar"
+        For ``"segmented"``: how autocorrelated errors are handled. ``"ar"``: feasible
+        GLS with AR(2) errors (iterated Cochrane-Orcutt), whose intervals the calibration
+        study found honest on daily series. ``"hac"``: OLS with Newey-West standard errors,
+        the textbook segmented ITS; its intervals run about 10% too narrow on such series,
+        because a campaign dummy's residuals sum to zero over its window.
     maxlags : int, optional
-        Newey-West lags for HAC standard errors; default ``floor(4 (n/100)^(2/9))``.
+        Newey-West lags for ``errors="hac"``; default ``floor(4 (n/100)^(2/9))``.
     use_t : bool, default True
         For ``"segmented"``: t and F inference (residual degrees of freedom) instead of
         normal and chi-squared.
@@ -268,7 +275,10 @@ def fit(
                 "end); load later data or use shape='level'."
             )
 
+    if errors not in ("ar", "hac"):
+        raise ParameterError(f"errors={errors!r} is unknown; use 'ar' or 'hac'.")
     options = {
+        "errors": errors,
         "use_t": use_t,
         "small_sample": small_sample,
         "order": tuple(order),

@@ -18,7 +18,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from darksocial.constants import STRUCTURAL_PARAM_DRAWS
+from darksocial.constants import AR_ERROR_ORDER, AR_MAX_ITER, STRUCTURAL_PARAM_DRAWS
 from darksocial.errors import DataValidationError
 
 __all__ = ["newey_west_lags", "make_backend"]
@@ -134,26 +134,49 @@ class _Backend:
 
 
 class SegmentedBackend(_Backend):
-    """OLS with Newey-West HAC standard errors (``model="segmented"``)."""
+    """Linear regression for ``model="segmented"``, with AR or HAC error handling.
+
+    ``errors="ar"`` (default): feasible GLS with AR(``AR_ERROR_ORDER``) errors, iterated
+    Cochrane-Orcutt (statsmodels ``GLSAR``). ``errors="hac"``: OLS with Newey-West HAC
+    standard errors. HAC is the textbook choice, but a campaign dummy's residuals sum to
+    zero over its own window, so the kernel estimate of their long-run variance is biased
+    down: on daily series with AR(1) noise its 95% intervals covered about 91% and its
+    false-positive rate was about 8%; AR(2) GLS brought both to nominal (see
+    ``benchmarks/calibration.py``).
+    """
 
     def fit(self, z: np.ndarray, X: pd.DataFrame, exposure=None):
         mask = ~np.isnan(z)
         Xm = X.to_numpy()[mask]
         self.param_names = list(X.columns)
         n = int(mask.sum())
-        self.maxlags = int(self.maxlags_option) if self.maxlags_option else newey_west_lags(n)
         self.uses_t = bool(self.options.get("use_t", True))
-        self.model = sm.OLS(z[mask], Xm)
-        self.res = self.model.fit(
-            cov_type="HAC",
-            cov_kwds={"maxlags": self.maxlags, "use_correction": self.options["small_sample"]},
-            use_t=self.uses_t,
-        )
+        self.errors = self.options.get("errors", "ar")
+        if self.errors == "ar":
+            # Missing days are skipped: the AR filter treats the rows as consecutive,
+            # a small error for a few outage days.
+            self.model = sm.GLSAR(z[mask], Xm, rho=AR_ERROR_ORDER)
+            self.res = self.model.iterative_fit(maxiter=AR_MAX_ITER)
+            self.rho = np.asarray(self.model.rho, dtype=float)
+            if not self.uses_t:
+                self.res = self.res.get_robustcov_results(cov_type="nonrobust", use_t=False)
+        else:
+            self.maxlags = int(self.maxlags_option) if self.maxlags_option else newey_west_lags(n)
+            self.model = sm.OLS(z[mask], Xm)
+            self.res = self.model.fit(
+                cov_type="HAC",
+                cov_kwds={"maxlags": self.maxlags, "use_correction": self.options["small_sample"]},
+                use_t=self.uses_t,
+            )
         self.df_resid = float(self.res.df_resid)
         self.cov = np.asarray(self.res.cov_params())
         self.beta = np.asarray(self.res.params)
         lp = X.to_numpy() @ self.beta
         self.resid = np.where(mask, z - lp, np.nan)
+        if self.errors == "ar":
+            # innovations: what the AR filter leaves (for diagnostics and simulation)
+            self.innovations = np.full(len(z), np.nan)
+            self.innovations[np.flatnonzero(mask)] = _ar_filter(self.resid[mask], self.rho)
         self.ar1 = _ar1(self.resid)
         smear = float(np.nanmean(np.exp(self.resid))) if self.log else 1.0
         self.fitted = np.exp(lp) * smear if self.log else lp
@@ -164,11 +187,41 @@ class SegmentedBackend(_Backend):
     def simulate(self, X_f: pd.DataFrame, exposure_f, size: int, rng):
         betas = _mvn(self.beta, self.cov, size, rng)
         lp = betas @ X_f.to_numpy().T
-        phi, sd, last = self.ar1
-        z = lp + _ar1_paths(phi, sd, last, X_f.shape[0], size, rng)
+        if self.errors == "ar":
+            sd = float(np.nanstd(self.innovations, ddof=len(self.rho)))
+            recent = self.resid[~np.isnan(self.resid)][-len(self.rho) :]
+            noise = _ar_paths(self.rho, sd, recent, X_f.shape[0], size, rng)
+        else:
+            phi, sd, last = self.ar1
+            noise = _ar1_paths(phi, sd, last, X_f.shape[0], size, rng)
+        z = lp + noise
         draws = self.to_original(z)
         point = X_f.to_numpy() @ self.beta if not self.log else draws.mean(axis=0)
         return point, draws
+
+
+def _ar_filter(r: np.ndarray, rho: np.ndarray) -> np.ndarray:
+    """Innovations ``e_t = r_t - sum_k rho_k r_{t-k}`` (NaN for the first ``p`` rows)."""
+    p = len(rho)
+    out = np.full(len(r), np.nan)
+    for t in range(p, len(r)):
+        out[t] = r[t] - float(np.dot(rho, r[t - p : t][::-1]))
+    return out
+
+
+def _ar_paths(rho, sd_innov, recent, h, size, rng) -> np.ndarray:
+    """AR(p) noise paths of length ``h`` continuing from the ``recent`` residuals."""
+    p = len(rho)
+    hist = np.tile(np.asarray(recent, dtype=float)[::-1][:p], (size, 1))  # newest first
+    if hist.shape[1] < p:
+        hist = np.pad(hist, ((0, 0), (0, p - hist.shape[1])))
+    out = np.empty((size, h))
+    shocks = rng.standard_normal((size, h)) * sd_innov
+    for j in range(h):
+        nxt = hist @ rho + shocks[:, j]
+        out[:, j] = nxt
+        hist = np.concatenate([nxt[:, None], hist[:, :-1]], axis=1)
+    return out
 
 
 class GLMBackend(_Backend):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import START, simulate
 
-from darksocial.its import fit
+from darksocial.its import Intervention, fit
 
 pytestmark = pytest.mark.slow
 
@@ -35,4 +36,45 @@ def test_null_series_rarely_significant(method):
             for s in range(60)
         ]
     )
-    assert np.mean(ps > 0.05) >= 51 / 60, np.mean(ps > 0.05)
+    # The counterfactual p is CausalImpact's one-sided tail area (the smaller tail), so
+    # under the null P(p <= alpha) is about 2 alpha: p > 0.05 in ~90% of seeds, whose 99%
+    # binomial band over 60 seeds starts at 48. The Wald p of the intervention method is
+    # two-sided: ~95%, band from 51. (Over 200 seeds: 87.5% for the counterfactual.)
+    floor = 48 if method == "counterfactual" else 51
+    assert np.mean(ps > 0.05) >= floor / 60, np.mean(ps > 0.05)
+
+
+def _null_t_stats(errors: str, n: int = 300) -> np.ndarray:
+    from darksocial.sample import simulate_series
+
+    out = []
+    for seed in range(n):
+        # campaign windows in every season: a random start over a year
+        start = pd.Timestamp("2023-01-01") + pd.Timedelta(days=seed * 365 // n)
+        y, c, truth = simulate_series(730, start=str(start.date()), effect=0.0, seed=5000 + seed)
+        res = fit(
+            y,
+            Intervention("c", truth["launch"], evaluation_end=truth["window_end"]),
+            controls=c,
+            transform="log",
+            holidays="FR",
+            errors=errors,
+            n_simulations=100,
+        )
+        est, se = res.params.loc["c:level", ["estimate", "std_err"]]
+        out.append(est / se)
+    return np.array(out)
+
+
+def test_default_errors_are_calibrated_on_sample_like_series():
+    # Poisson counts around a multiplicative weekday/yearly/holiday pattern with AR(1)
+    # log-noise (phi 0.5) and a control sharing 60% of it, as darksocial.sample generates.
+    # Under the null the campaign's t-statistic should have sd 1; over 300 series its
+    # standard error is about 0.04. Measured: AR(2) GLS 1.02 (5.3% of |t| > 1.96);
+    # Newey-West 1.13 (8%; intervals
+    # 10% too narrow: 91% coverage, 8% false positives), which this test rejects.
+    t_ar = _null_t_stats("ar")
+    assert abs(t_ar.std() - 1) < 0.08, t_ar.std()
+    assert np.mean(np.abs(t_ar) > 1.96) < 0.08
+    t_hac = _null_t_stats("hac")
+    assert t_hac.std() > t_ar.std()

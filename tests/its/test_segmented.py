@@ -24,7 +24,7 @@ def test_level_recovered_both_methods(series):
 
 
 def test_coefficients_and_hac_match_statsmodels(series):
-    res = fit(series, START, method="intervention")
+    res = fit(series, START, method="intervention", errors="hac")
     X = res.design
     L = newey_west_lags(len(series))
     assert int(np.floor(4 * (len(series) / 100) ** (2 / 9))) == L
@@ -38,11 +38,24 @@ def test_coefficients_and_hac_match_statsmodels(series):
     # the Wald p of a single term equals its t-test p
     assert_allclose(res.p_value, res.params.loc["intervention:level", "p_value"], rtol=1e-8)
     # maxlags is overridable
-    res2 = fit(series, START, maxlags=15, use_t=False, small_sample=False)
+    res2 = fit(series, START, errors="hac", maxlags=15, use_t=False, small_sample=False)
     ref2 = sm.OLS(series.to_numpy(), X.to_numpy()).fit(
         cov_type="HAC", cov_kwds={"maxlags": 15}, use_t=False
     )
     assert_allclose(res2.params["std_err"].to_numpy(), ref2.bse, rtol=1e-10)
+
+
+def test_ar_errors_match_statsmodels_glsar(series):
+    # the default errors="ar" is iterated Cochrane-Orcutt GLS with AR(2) errors
+    res = fit(series, START, method="intervention")
+    X = res.design
+    model = sm.GLSAR(series.to_numpy(), X.to_numpy(), rho=2)
+    ref = model.iterative_fit(maxiter=8)
+    assert_allclose(res.params["estimate"].to_numpy(), ref.params, rtol=1e-8)
+    assert_allclose(res.params["std_err"].to_numpy(), ref.bse, rtol=1e-8)
+    # the true process is AR(1) with phi 0.5: the first AR coefficient finds it
+    assert abs(model.rho[0] - 0.5) < 0.1 and abs(model.rho[1]) < 0.1
+    assert_allclose(res.p_value, res.params.loc["intervention:level", "p_value"], rtol=1e-8)
 
 
 def test_cumulative_interval_and_tail_p_follow_causalimpact_definitions(series):
