@@ -371,7 +371,8 @@ class CampaignReport:
         from darksocial import checks
 
         for metric, res in self.analysis.results.items():
-            warning = checks.calibration_warning(res.model, res.method)
+            # campaigns enter the model as a level over their window
+            warning = checks.calibration_warning(res.model, res.method, shape="level")
             if warning:
                 notes.append(f"{METRICS[metric].label.capitalize()}: {warning}")
         seen, out = set(), []
