@@ -40,6 +40,7 @@ def make_series(seed: int = 0) -> tuple[pd.Series, pd.DataFrame]:
 CASES = [
     ("segmented, intervention", {"model": "segmented"}, 0.05),
     ("segmented, counterfactual", {"model": "segmented", "method": "counterfactual"}, 0.05),
+    ("segmented, errors=hac (Newey-West)", {"model": "segmented", "errors": "hac"}, 0.05),
     ("arima, intervention", {"model": "arima"}, 2.0),
     ("arima, counterfactual", {"model": "arima", "method": "counterfactual"}, 2.0),
     ("structural, counterfactual, 1000 paths", {"model": "structural"}, 3.0),
