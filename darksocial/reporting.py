@@ -516,9 +516,18 @@ th {{ background: #f4f4f4; }}
     return index
 
 
+#: Thread pools of the numeric libraries; pinned to one thread per kernel when reports
+#: run in parallel (two kernels each spawning a thread per core ran 6x slower).
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def _run_job(args: tuple[Job, str, str, bool]) -> RunRecord:
-    job, reports_dir, kernel_name, progress = args
-    return run_notebook(job, reports_dir=reports_dir, kernel_name=kernel_name, progress=progress)
+    job, reports_dir, kernel_name, single_thread = args
+    if single_thread:
+        # the kernel inherits this worker process's environment
+        for name in _THREAD_VARIABLES:
+            os.environ[name] = "1"
+    return run_notebook(job, reports_dir=reports_dir, kernel_name=kernel_name)
 
 
 def run_jobs(
@@ -552,7 +561,7 @@ def run_jobs(
     for job in jobs:
         validate_parameters(job.path, job.parameters)
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    args = [(job, str(reports_dir), kernel_name, False) for job in jobs]
+    args = [(job, str(reports_dir), kernel_name, workers > 1) for job in jobs]
     records: list[RunRecord] = []
     if workers == 1:
         iterator: Iterable[RunRecord] = map(_run_job, args)
