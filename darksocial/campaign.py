@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from darksocial import config
-from darksocial.errors import DataValidationError, ParameterError
+from darksocial.errors import DataValidationError, InterventionDateError, ParameterError
 from darksocial.formatting import escape, interval, number, p_value, percent
 
 __all__ = [
@@ -37,7 +37,9 @@ __all__ = [
     "MetricSpec",
     "analyze_campaign",
     "calendar_interventions",
+    "campaign_analysis",
     "evaluation_window",
+    "fit_metrics",
     "metric_series",
 ]
 
@@ -751,46 +753,123 @@ def analyze_campaign(
     InterventionDateError
         The campaign launches outside the data or with too short a pre-period.
     """
+    row = _campaign_row(sources.campaigns, campaign_id)
+    results, options = fit_metrics(sources, metrics, alpha=alpha, seed=seed, **fit_options)
+    for res in results.values():
+        if campaign_id not in {iv.name for iv in res.interventions}:
+            raise _outside(
+                campaign_id, pd.Timestamp(row["launch"]), res.y.index[0], res.y.index[-1]
+            )
+    return campaign_analysis(sources, campaign_id, results, options, alpha=alpha, seed=seed)
+
+
+def fit_metrics(
+    sources,
+    metrics=DEFAULT_METRICS,
+    *,
+    alpha: float = config.ALPHA,
+    seed: int = config.SEED,
+    **fit_options: Any,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Fit one joint model per metric, with every calendar campaign in it.
+
+    Parameters
+    ----------
+    sources : darksocial.io.Sources
+        Loaded data.
+    metrics : sequence of str, optional
+        Keys of :data:`METRICS`.
+    alpha : float, default 0.05
+    seed : int, optional
+    **fit_options
+        Passed to :func:`darksocial.its.fit`, overriding :data:`DEFAULT_FIT`.
+
+    Returns
+    -------
+    results : dict of str to darksocial.its.ImpactResult
+        One fit per metric, on the metric's own span of data.
+    options : dict
+        The model options used.
+
+    Raises
+    ------
+    ParameterError
+        If ``metrics`` is empty or names an unknown metric.
+    DataValidationError
+        If a metric has no data at all.
+    InterventionDateError
+        If no campaign of the calendar launches inside a metric's data.
+    """
     from darksocial import its
 
-    campaigns = sources.campaigns
-    row = _campaign_row(campaigns, campaign_id)
     metrics = list(metrics)
     if not metrics:
         raise ParameterError("metrics is empty; name at least one of " + ", ".join(METRICS))
     options = {**DEFAULT_FIT, **fit_options}
     results = {}
-    window = None
-    first = None
     for metric in metrics:
         y, controls = metric_series(sources, metric)
         observed = y.dropna()
         if observed.empty:
             raise DataValidationError(f"{metric} has no data at all; check the export")
         data_start, data_end = observed.index[0], observed.index[-1]
-        start, end = evaluation_window(campaigns, campaign_id, data_end=data_end)
-        if not data_start < start <= data_end:
-            raise _outside(campaign_id, start, data_start, data_end)
-        ivs = calendar_interventions(campaigns, data_start=data_start, data_end=data_end)
+        ivs = calendar_interventions(sources.campaigns, data_start=data_start, data_end=data_end)
+        if not ivs:
+            raise InterventionDateError(
+                f"no campaign of the calendar launches inside the {metric} data "
+                f"({data_start.date()} to {data_end.date()}); check the launch dates in "
+                "campaigns.yml or export a range that covers them"
+            )
         y = y.loc[data_start:data_end]
         if controls is not None:
             controls = controls.loc[data_start:data_end]
         results[metric] = its.fit(y, ivs, controls=controls, alpha=alpha, seed=seed, **options)
-        window, first = (start, end), data_start
+    return results, options
+
+
+def campaign_analysis(
+    sources,
+    campaign_id: str,
+    results: dict[str, Any],
+    options: dict[str, Any],
+    *,
+    alpha: float = config.ALPHA,
+    seed: int = config.SEED,
+) -> CampaignAnalysis:
+    """Read one campaign's analysis off joint fits made by :func:`fit_metrics`.
+
+    Parameters
+    ----------
+    sources : darksocial.io.Sources
+    campaign_id : str
+        A campaign present in every fit.
+    results, options
+        What :func:`fit_metrics` returned.
+    alpha : float, default 0.05
+    seed : int, optional
+
+    Returns
+    -------
+    CampaignAnalysis
+    """
+    campaigns = sources.campaigns
+    last = next(iter(results.values())).y
+    data_start = last.first_valid_index()
+    window = evaluation_window(campaigns, campaign_id, data_end=last.index[-1])
     overlapping = [
         str(cid)
         for cid in campaigns.index
         if cid != campaign_id and _overlaps(campaigns, cid, window, data_end=window[1])
     ]
     return CampaignAnalysis(
-        campaign_id=campaign_id,
-        campaign=row,
+        campaign_id=str(campaign_id),
+        campaign=campaigns.loc[campaign_id],
         window=window,
         results=results,
         options=options,
         alpha=alpha,
         anonymized_share=_anonymized_share(sources, window),
-        data_start=first,
+        data_start=data_start,
         overlapping=overlapping,
         sources=sources,
         seed=seed,
@@ -798,8 +877,6 @@ def analyze_campaign(
 
 
 def _outside(cid, start, data_start, data_end) -> Exception:
-    from darksocial.errors import InterventionDateError
-
     return InterventionDateError(
         f"campaign {cid!r} launches on {start.date()}, outside the data "
         f"({data_start.date()} to {data_end.date()}); export a range that covers the launch "

@@ -31,15 +31,14 @@ import pandas as pd
 
 from darksocial import config
 from darksocial.campaign import (
-    DEFAULT_FIT,
     DEFAULT_METRICS,
     METRICS,
     CampaignAnalysis,
-    calendar_interventions,
+    campaign_analysis,
     evaluation_window,
-    metric_series,
+    fit_metrics,
 )
-from darksocial.errors import DataValidationError, InterventionDateError, ParameterError
+from darksocial.errors import DataValidationError, ParameterError
 from darksocial.formatting import escape, interval, number, percent, styled_table
 
 __all__ = [
@@ -100,59 +99,15 @@ def analyze_campaigns(
     InterventionDateError
         If no campaign of the calendar launches inside the data.
     """
-    from darksocial import its
-    from darksocial.campaign import _anonymized_share, _overlaps
-
-    metrics = list(metrics)
-    if not metrics:
-        raise ParameterError("metrics is empty; name at least one of " + ", ".join(METRICS))
-    campaigns = sources.campaigns
-    options = {**DEFAULT_FIT, **fit_options}
-    results: dict[str, Any] = {}
-    data_start = data_end = None
-    for metric in metrics:
-        y, controls = metric_series(sources, metric)
-        observed = y.dropna()
-        if observed.empty:
-            raise DataValidationError(f"{metric} has no data at all; check the export")
-        data_start, data_end = observed.index[0], observed.index[-1]
-        ivs = calendar_interventions(campaigns, data_start=data_start, data_end=data_end)
-        if not ivs:
-            raise InterventionDateError(
-                f"no campaign of the calendar launches inside the {metric} data "
-                f"({data_start.date()} to {data_end.date()}); check the launch dates in "
-                "campaigns.yml or export a range that covers them"
-            )
-        y = y.loc[data_start:data_end]
-        if controls is not None:
-            controls = controls.loc[data_start:data_end]
-        results[metric] = its.fit(y, ivs, controls=controls, alpha=alpha, seed=seed, **options)
+    results, options = fit_metrics(sources, metrics, alpha=alpha, seed=seed, **fit_options)
     # A campaign must be in every model (the spans of the metrics may differ).
     fitted = set.intersection(*({iv.name for iv in r.interventions} for r in results.values()))
-    out = {}
-    for cid in campaigns.sort_values("launch", kind="stable").index:
-        if str(cid) not in fitted:
-            continue
-        window = evaluation_window(campaigns, cid, data_end=data_end)
-        overlapping = [
-            str(other)
-            for other in campaigns.index
-            if other != cid and _overlaps(campaigns, other, window, data_end=window[1])
-        ]
-        out[str(cid)] = CampaignAnalysis(
-            campaign_id=str(cid),
-            campaign=campaigns.loc[cid],
-            window=window,
-            results=results,
-            options=options,
-            alpha=alpha,
-            anonymized_share=_anonymized_share(sources, window),
-            data_start=data_start,
-            overlapping=overlapping,
-            sources=sources,
-            seed=seed,
-        )
-    return out
+    campaigns = sources.campaigns
+    return {
+        str(cid): campaign_analysis(sources, cid, results, options, alpha=alpha, seed=seed)
+        for cid in campaigns.sort_values("launch", kind="stable").index
+        if str(cid) in fitted
+    }
 
 
 def campaign_effects(analyses: dict[str, CampaignAnalysis]) -> pd.DataFrame:
