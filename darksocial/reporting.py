@@ -637,6 +637,8 @@ def _parse_parameters(args: argparse.Namespace) -> dict[str, Any]:
             raise ParameterError(f"parameters file {args.params_file} not found")
         try:
             loaded = yaml.safe_load(args.params_file.read_text()) or {}
+        except ValueError as exc:  # a date that does not exist, e.g. 2025-13-01
+            raise ParameterError(f"{args.params_file}: {exc}; write dates as YYYY-MM-DD") from None
         except yaml.YAMLError as exc:
             line = getattr(getattr(exc, "problem_mark", None), "line", None)
             where = f" line {line + 1}" if line is not None else ""
@@ -645,7 +647,13 @@ def _parse_parameters(args: argparse.Namespace) -> dict[str, Any]:
             raise ParameterError(f"{args.params_file} must hold a mapping of name: value")
         params.update(loaded)
     for name, value in args.parameter:
-        params[name] = yaml.safe_load(value)
+        try:
+            params[name] = yaml.safe_load(value)
+        except (ValueError, yaml.YAMLError):
+            raise ParameterError(
+                f"-p {name} {value!r} cannot be read (a date that does not exist, or broken "
+                "YAML); write dates as YYYY-MM-DD and quote text with special characters"
+            ) from None
     # YAML reads 2025-03-01 as a date; notebooks take dates as ISO strings.
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in params.items()}
 

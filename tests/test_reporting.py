@@ -127,3 +127,16 @@ def test_cli_report_bad_campaign_exits_2_with_one_line(capsys, tmp_path):
     assert code == 2
     assert len(err) == 1 and "campaign 'nope' is not in the calendar" in err[0]
     assert not any(tmp_path.iterdir())
+
+
+def test_a_date_that_does_not_exist_is_one_clear_line(tmp_path):
+    import argparse
+
+    args = argparse.Namespace(params_file=None, parameter=[["launch", "2025-13-01"]])
+    with pytest.raises(ParameterError, match="-p launch '2025-13-01' cannot be read"):
+        reporting._parse_parameters(args)
+    f = tmp_path / "p.yml"
+    f.write_text("launch: 2025-02-30\n")
+    args = argparse.Namespace(params_file=f, parameter=[])
+    with pytest.raises(ParameterError, match="write dates as YYYY-MM-DD"):
+        reporting._parse_parameters(args)

@@ -15,6 +15,21 @@ __all__ = ["load_campaigns"]
 COLUMNS = ("name", "channel", "content_type", "launch", "end", "spend", "notes", "evaluation_end")
 
 
+class _DatesAsText(yaml.SafeLoader):
+    """Safe YAML loading that leaves dates as text.
+
+    PyYAML turns ``2025-13-01`` into a Python date and raises a bare ValueError when the
+    date does not exist; as text, the date is parsed below with an error that names the
+    campaign and the field.
+    """
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_campaigns(path: str | Path) -> pd.DataFrame:
     """Load and validate a campaign calendar.
 
@@ -42,7 +57,7 @@ def load_campaigns(path: str | Path) -> pd.DataFrame:
     text, _ = read_text(path)
     if path.suffix.lower() in (".yml", ".yaml"):
         try:
-            payload = yaml.safe_load(text)
+            payload = yaml.load(text, Loader=_DatesAsText)  # noqa: S506 - a SafeLoader
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}: " if mark is not None else ""

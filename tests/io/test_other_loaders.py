@@ -159,3 +159,13 @@ def test_calendar_validation(tmp_path):
     p.write_text("campaigns: [a, b\n")
     with pytest.raises(DataFormatError, match="invalid YAML"):
         load_campaigns(p)
+
+
+def test_calendar_date_that_does_not_exist_names_the_campaign(tmp_path):
+    from darksocial.errors import DataFormatError
+    from darksocial.io import load_campaigns
+
+    path = tmp_path / "campaigns.yml"
+    path.write_text("campaigns:\n- id: expo\n  name: Expo\n  launch: 2025-13-01\n")
+    with pytest.raises(DataFormatError, match="campaign 'expo': cannot read launch date"):
+        load_campaigns(path)
