@@ -156,7 +156,10 @@ class SegmentedBackend(_Backend):
             # Missing days are skipped: the AR filter treats the rows as consecutive,
             # a small error for a few outage days.
             self.model = sm.GLSAR(z[mask], Xm, rho=AR_ERROR_ORDER)
-            self.res = self.model.iterative_fit(maxiter=AR_MAX_ITER)
+            # statsmodels' convergence check divides by the previous estimates, which are
+            # exactly zero for a campaign column with no days in the fitted rows
+            with np.errstate(divide="ignore", invalid="ignore"):
+                self.res = self.model.iterative_fit(maxiter=AR_MAX_ITER)
             self.rho = np.asarray(self.model.rho, dtype=float)
             if not self.uses_t:
                 self.res = self.res.get_robustcov_results(cov_type="nonrobust", use_t=False)
