@@ -52,6 +52,8 @@ def read_text(path: str | Path) -> tuple[str, str]:
         encoding the exports use.
     """
     path = Path(path)
+    if path.is_dir():
+        raise fail(path, "this is a folder, not a file; give the path of the export file")
     if not path.is_file():
         raise fail(path, f"file not found at {path}; check the path")
     raw = path.read_bytes()
@@ -69,9 +71,12 @@ def read_text(path: str | Path) -> tuple[str, str]:
         text, encoding = _decode(path, raw[3:], "utf-8"), "utf-8-sig"
     elif _looks_utf16(raw):
         codec = "utf-16-le" if raw[1:2] == b"\x00" else "utf-16-be"
-        text, encoding = _decode(path, raw, codec), "utf-16"
+        try:
+            text, encoding = raw.decode(codec), "utf-16"
+        except UnicodeDecodeError:
+            raise fail(path, _BINARY) from None
     elif b"\x00" in raw:
-        raise fail(path, "binary content found; expected a text (CSV/TSV/JSON) export")
+        raise fail(path, _BINARY)
     else:
         try:
             text, encoding = raw.decode("utf-8"), "utf-8"
@@ -82,7 +87,14 @@ def read_text(path: str | Path) -> tuple[str, str]:
                 ) from None
             text, encoding = raw.decode("cp1252"), "cp1252"
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL.search(text[:4000]):
+        raise fail(path, _BINARY)
     return text, encoding
+
+
+_BINARY = "binary content found; expected a text (CSV/TSV/JSON) export"
+#: Control characters no text export holds (tab, newline and carriage return excepted).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x19\x1b-\x1f]")
 
 
 def _looks_utf16(raw: bytes) -> bool:
@@ -194,17 +206,40 @@ def _looks_like_header(fields: Sequence[str]) -> bool:
     return bool(values) and not any(re.fullmatch(r"[-+$€£]?[\d.,:/ %-]+", f) for f in values)
 
 
-def read_table(text: str, *, delimiter: str | None = None, skip: int = 0) -> pd.DataFrame:
-    """Read a plain delimited table of strings (no sections), skipping ``skip`` lines."""
+def read_table(
+    text: str,
+    *,
+    delimiter: str | None = None,
+    skip: int = 0,
+    path: str | Path = "input",
+    what: str = "a single table with one header row",
+) -> pd.DataFrame:
+    """Read a plain delimited table of strings (no sections), skipping ``skip`` lines.
+
+    Raises :class:`DataFormatError` naming ``path`` when the rows do not fit the header
+    (a different export, or one with a preamble) or nothing is left to read.
+    """
     lines = text.split("\n")[skip:]
     delimiter = delimiter or sniff_delimiter(lines)
-    return pd.read_csv(
-        io.StringIO("\n".join(lines)),
-        sep=delimiter,
-        dtype=str,
-        keep_default_na=False,
-        skip_blank_lines=True,
-    )
+    try:
+        return pd.read_csv(
+            io.StringIO("\n".join(lines)),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=True,
+        )
+    except pd.errors.EmptyDataError:
+        raise fail(path, f"no header row found; expected {what}") from None
+    except pd.errors.ParserError as exc:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        where = (
+            f"line {int(m.group(2)) + skip} has {m.group(3)} fields but the header has "
+            f"{m.group(1)}"
+            if m
+            else "rows do not fit the header"
+        )
+        raise fail(path, f"{where}; expected {what} (is it a different export?)") from None
 
 
 def snake(name: str) -> str:

@@ -115,7 +115,7 @@ def load_meta_ads(path: str | Path, *, no_delivery: str = "missing") -> pd.DataF
         raise fail(
             path, "Meta reports 'No data available.'; widen the date range or check the ad account"
         )
-    raw = read_table(text, delimiter=",")
+    raw = read_table(text, delimiter=",", path=path, what="a Meta Ads Manager CSV export")
     headers = list(raw.columns)
     stripped = {c: re.sub(r"\s*\([A-Z]{3}\)\s*$", "", c) for c in headers}
     currency = next(
@@ -200,7 +200,7 @@ def load_linkedin_ads(path: str | Path) -> pd.DataFrame:
             path,
             "no 'Start Date (in UTC)' header line; expected a LinkedIn Campaign Manager export",
         )
-    raw = read_table(text, skip=start)
+    raw = read_table(text, skip=start, path=path, what="a LinkedIn Campaign Manager export")
     mapping = map_columns(
         raw.columns, LINKEDIN, path=path, required=("date", "campaign", "impressions")
     )

@@ -68,7 +68,9 @@ def load_campaigns(path: str | Path) -> pd.DataFrame:
         df = pd.DataFrame(items)
         variant = "yaml"
     else:
-        df = read_table(text).replace({"": None})
+        df = read_table(
+            text, path=path, what="a campaign calendar CSV (id, launch, end...)"
+        ).replace({"": None})
         df.columns = [c.strip().lower() for c in df.columns]
         variant = "csv"
     if df.empty:

@@ -106,10 +106,12 @@ def load_search_console(
     path = Path(path)
     if path.is_dir() or (path.is_file() and zipfile.is_zipfile(path)):
         return _ui_export(path, _as_brand(brand))
+    if path.suffix.lower() == ".zip" and path.is_file():
+        raise fail(path, _BAD_ZIP)
     text, _ = read_text(path)
     if text.lstrip().startswith(("{", "[")):
         return _api_json(path, text, _as_brand(brand))
-    raw = read_table(text)
+    raw = read_table(text, path=path, what="a Search Console bulk export or API rows CSV")
     mapping = map_columns(raw.columns, SYNONYMS, path=path)
     df = raw.rename(columns=mapping)
     if "date" not in df.columns or "query" not in df.columns:
@@ -200,6 +202,12 @@ def _api_json(path: Path, text: str, brand: BrandClassifier | None) -> pd.DataFr
     return _query_rows(path, df, brand, "api_rows_json", None, ["keys", "clicks", "impressions"])
 
 
+_BAD_ZIP = (
+    "not a readable zip archive (damaged or incomplete download); download the Search "
+    "Console export again"
+)
+
+
 class _Folder:
     """Uniform access to the CSVs of a UI export, zipped or not."""
 
@@ -209,7 +217,10 @@ class _Folder:
             self.names = {p.name.lower(): p.name for p in path.iterdir() if p.is_file()}
             self._zip = None
         else:
-            self._zip = zipfile.ZipFile(path)
+            try:
+                self._zip = zipfile.ZipFile(path)
+            except zipfile.BadZipFile:
+                raise fail(path, _BAD_ZIP) from None
             self.names = {
                 Path(n).name.lower(): n for n in self._zip.namelist() if not n.endswith("/")
             }
@@ -220,12 +231,18 @@ class _Folder:
             return None
         if self._zip is None:
             return read_text(self.path / key)[0]
-        raw = self._zip.read(key)
-        return (
-            raw.decode("utf-8-sig")
-            if raw[:2] not in (b"\xff\xfe", b"\xfe\xff")
-            else raw.decode("utf-16")
-        )
+        try:
+            raw = self._zip.read(key)
+        except (zipfile.BadZipFile, OSError, EOFError):
+            raise fail(self.path, f"{key} inside cannot be extracted; {_BAD_ZIP}") from None
+        try:
+            return (
+                raw.decode("utf-8-sig")
+                if raw[:2] not in (b"\xff\xfe", b"\xfe\xff")
+                else raw.decode("utf-16")
+            )
+        except UnicodeDecodeError:
+            raise fail(self.path, f"{key} inside is not UTF-8 or UTF-16 text") from None
 
 
 def read_search_console_queries(path: str | Path) -> pd.DataFrame:
@@ -252,7 +269,7 @@ def read_search_console_queries(path: str | Path) -> pd.DataFrame:
 
 
 def _metric_table(path: Path, text: str, key: str) -> pd.DataFrame:
-    raw = read_table(text, delimiter=",")
+    raw = read_table(text, delimiter=",", path=path)
     mapping = map_columns(
         raw.columns, SYNONYMS, path=path, required=(key, "clicks", "impressions")
     )
@@ -282,7 +299,7 @@ def _ui_export(path: Path, brand: BrandClassifier | None) -> pd.DataFrame:
         brand = brand_from_site(urls.iloc[0]) if len(urls) else None
     filters = {}
     if folder.text("Filters.csv") is not None:
-        ftab = read_table(folder.text("Filters.csv"), delimiter=",")
+        ftab = read_table(folder.text("Filters.csv"), delimiter=",", path="Filters.csv")
         if ftab.shape[1] >= 2:
             filters = dict(
                 zip(ftab.iloc[:, 0].str.strip(), ftab.iloc[:, 1].str.strip(), strict=True)

@@ -81,7 +81,7 @@ def load_survey(
         variant, encoding = "xlsx", None
     else:
         text, encoding = read_text(path)
-        raw = read_table(text)
+        raw = read_table(text, path=path, what="a survey export (CSV or XLSX) with a header row")
         variant = "csv"
     synonyms = dict(SYNONYMS)
     if answer_column is not None:

@@ -58,7 +58,9 @@ def load_trends(path: str | Path) -> pd.DataFrame:
             path, "no Day, Week or Month header line; expected a Google Trends multiTimeline.csv"
         )
     category = next((ln.split(":", 1)[1].strip(" ,") for ln in lines[:start] if ":" in ln), None)
-    raw = read_table(text, delimiter=",", skip=start)
+    raw = read_table(
+        text, delimiter=",", skip=start, path=path, what="a Google Trends multiTimeline.csv"
+    )
     raw = raw.loc[:, [c for c in raw.columns if not c.startswith("Unnamed")]]
     time_col = raw.columns[0]
     freq, formats = _TIME_COLUMNS[time_col.strip().lower()]

@@ -1,0 +1,135 @@
+"""Bad inputs found by a user-style sweep: each must give one DarkSocialError line."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from darksocial import cli
+from darksocial.errors import DarkSocialError, DataFormatError
+from darksocial.io import inspect
+from darksocial.io.ads import load_meta_ads
+from darksocial.io.calendar import load_campaigns
+from darksocial.io.search_console import load_search_console
+from darksocial.io.survey import load_survey
+from darksocial.io.trends import load_trends
+
+GA4 = (
+    "# ----------------------------------------\n"
+    "# Traffic acquisition: Session default channel group\n"
+    "# ----------------------------------------\n"
+    "#\n"
+    "# Start date: 20240101\n"
+    "# End date: 20240102\n"
+    "Date,Session default channel group,Sessions,Engaged sessions,Key events\n"
+    "20240101,Direct,386,243,8\n"
+    "20240102,Direct,400,250,9\n"
+)
+
+
+def _one_line(exc: pytest.ExceptionInfo) -> str:
+    msg = str(exc.value)
+    assert "\n" not in msg
+    return msg
+
+
+@pytest.mark.parametrize("loader", [load_survey, load_meta_ads, load_campaigns, load_trends])
+def test_wrong_loader_on_a_file_with_preamble_names_the_file_not_pandas(tmp_path, loader):
+    p = tmp_path / "ga4.csv"
+    p.write_text(GA4)
+    with pytest.raises(DataFormatError) as exc:
+        loader(p)
+    msg = _one_line(exc)
+    assert msg.startswith("ga4.csv: ") and "Error tokenizing" not in msg
+
+
+def test_search_console_rows_with_preamble_give_one_line(tmp_path):
+    p = tmp_path / "rows.csv"
+    p.write_text(GA4)
+    with pytest.raises(DataFormatError, match=r"rows.csv: line \d+ has 5 fields"):
+        load_search_console(p)
+
+
+def test_executable_without_nul_heavy_utf16_look_is_binary(tmp_path):
+    p = tmp_path / "export"
+    p.write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 8)
+    with pytest.raises(DataFormatError, match="binary content found"):
+        inspect(p)
+
+
+def test_text_with_control_characters_is_binary(tmp_path):
+    p = tmp_path / "x.csv"
+    p.write_bytes(b"Date,Sessions\n2024\x01\x02\x03,5\n")
+    with pytest.raises(DataFormatError, match="binary content found"):
+        load_survey(p)
+
+
+def test_folder_given_to_a_file_loader_says_so(tmp_path):
+    with pytest.raises(DataFormatError, match="is a folder, not a file"):
+        load_survey(tmp_path)
+
+
+@pytest.mark.parametrize("content", [b"not a zip", None])
+def test_damaged_search_console_zip(tmp_path, content):
+    good = tmp_path / "good.zip"
+    with zipfile.ZipFile(good, "w") as z:
+        z.writestr("Chart.csv", "Date,Clicks,Impressions,CTR,Position\n" * 200)
+    p = tmp_path / "export.zip"
+    p.write_bytes(content if content is not None else good.read_bytes()[:100])
+    for fn in (load_search_console, inspect):
+        with pytest.raises(DataFormatError) as exc:
+            fn(p)
+        assert "damaged or incomplete download" in _one_line(exc)
+
+
+def _plan(path, *extra):
+    return cli.main(["plan", "--csv", str(path), "--launch", "2024-06-01", *extra])
+
+
+def test_plan_csv_with_text_in_the_number_column_is_refused(tmp_path, capsys):
+    p = tmp_path / "s.csv"
+    rows = [f"2024-01-{d:02d},{'lots' if d == 6 else 100 + d}" for d in range(1, 29)]
+    p.write_text("date,sessions\n" + "\n".join(rows) + "\n")
+    assert _plan(p, "--column", "sessions") == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "'sessions' row 6: 'lots' is not a number" in err
+
+
+def test_plan_csv_with_duplicated_dates_names_file_and_date(tmp_path, capsys):
+    p = tmp_path / "s.csv"
+    p.write_text("date,sessions\n2024-01-01,5\n2024-01-02,6\n2024-01-01,7\n")
+    assert _plan(p, "--column", "sessions") == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "s.csv" in err and "2024-01-01 more than once" in err
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "utf16", "numbers-as-dates"])
+def test_plan_csv_unreadable_gives_one_line(tmp_path, capsys, kind):
+    p = tmp_path / "s.csv"
+    if kind == "folder":
+        p = tmp_path
+    elif kind == "utf16":
+        p.write_bytes("date,sessions\n2024-01-01,5\n".encode("utf-16"))
+    elif kind == "numbers-as-dates":
+        p.write_text("day,sessions\n1,5\n2,6\n")
+    assert _plan(p, "--column", "sessions") == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "codec" not in err and "Errno" not in err
+    if kind == "numbers-as-dates":
+        assert "'day'" in err
+    if kind == "utf16":  # read fine, then too short a history: a planning message
+        assert "history" in err
+
+
+def test_plan_csv_with_timestamps_still_reads(tmp_path):
+    from darksocial import planning
+
+    p = tmp_path / "s.csv"
+    p.write_text("date,sessions\n2024-01-01 00:00:00,5\n2024-01-02 00:00:00,6\n")
+    y = planning.load_series("sessions", csv=p)
+    assert list(y) == [5.0, 6.0] and str(y.index[1].date()) == "2024-01-02"
+
+
+def test_errors_are_darksocial_errors():
+    assert issubclass(DataFormatError, DarkSocialError)
