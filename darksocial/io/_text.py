@@ -206,6 +206,30 @@ def _looks_like_header(fields: Sequence[str]) -> bool:
     return bool(values) and not any(re.fullmatch(r"[-+$€£]?[\d.,:/ %-]+", f) for f in values)
 
 
+def check_not_truncated(text: str, *, path: str | Path, delimiter: str | None = None) -> None:
+    """Refuse a file whose last line is shorter than the one above and lacks a newline.
+
+    An export cut off during download ends mid-row; read as is, its last row would come
+    back with empty or partial values. Raises :class:`DataFormatError` naming the line.
+    """
+    if not text or text.endswith("\n"):
+        return
+    lines = text.split("\n")
+    body = [(i, ln) for i, ln in enumerate(lines, start=1) if ln.strip() and ln[:1] != "#"]
+    if len(body) < 2:
+        return
+    delimiter = delimiter or sniff_delimiter([ln for _, ln in body[-50:]])
+    (_, above), (number, last) = body[-2], body[-1]
+    width = len(next(csv.reader([above], delimiter=delimiter)))
+    got = len(next(csv.reader([last], delimiter=delimiter)))
+    if got < width:
+        raise fail(
+            path,
+            f"line {number} is cut short ({got} of {width} fields) and the file does not end "
+            "with a newline; the download looks truncated, export it again",
+        )
+
+
 def read_table(
     text: str,
     *,
@@ -221,6 +245,7 @@ def read_table(
     """
     lines = text.split("\n")[skip:]
     delimiter = delimiter or sniff_delimiter(lines)
+    check_not_truncated(text, path=path, delimiter=delimiter)
     try:
         return pd.read_csv(
             io.StringIO("\n".join(lines)),

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from darksocial.errors import DataValidationError
-from darksocial.io._text import fail, provenance, read_table, read_text
+from darksocial.errors import DataFormatError, DataValidationError
+from darksocial.io._text import fail, provenance, read_table, read_text, to_number
 
 __all__ = ["load_campaigns"]
 
@@ -76,8 +76,15 @@ def load_campaigns(path: str | Path) -> pd.DataFrame:
     if df.empty:
         raise fail(path, "no campaigns listed")
     for col in ("id", "launch"):
-        if col not in df.columns or df[col].isna().any():
+        if col not in df.columns:
+            if variant == "csv":
+                found = ", ".join(df.columns)
+                raise fail(path, f"no '{col}' column (found {found}); add it to the header")
             raise fail(path, f"every campaign needs '{col}'; add it to each entry")
+        if df[col].isna().any():
+            i = int(df[col].isna().to_numpy().nonzero()[0][0])
+            who = f"campaign '{df['id'].iloc[i]}'" if col != "id" else f"campaign {i + 1}"
+            raise fail(path, f"{who} has no '{col}'; every campaign needs one")
     df["id"] = df["id"].astype(str)
     dup = df["id"][df["id"].duplicated()]
     if len(dup):
@@ -108,6 +115,14 @@ def load_campaigns(path: str | Path) -> pd.DataFrame:
     for col in COLUMNS:
         if col not in df.columns:
             df[col] = None
-    df["spend"] = pd.to_numeric(df["spend"], errors="coerce").astype(float)
+    for i, value in enumerate(df["spend"]):
+        try:
+            to_number(pd.Series([value], dtype="string"), path=path, column="spend")
+        except DataFormatError:
+            raise fail(
+                path,
+                f"campaign '{df['id'].iloc[i]}': spend '{value}' is not a number; write e.g. 12000",
+            ) from None
+    df["spend"] = to_number(df["spend"].astype("string"), path=path, column="spend").to_numpy()
     out = df.set_index("id")[list(COLUMNS)].sort_values("launch", kind="stable")
     return provenance(out, source="campaigns", variant=variant, path=path)

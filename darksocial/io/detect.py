@@ -108,9 +108,11 @@ def detect(path: str | Path) -> Detection:
         return Detection("ga4", ga4.load_ga4_channels)
     if {"date", "landing_page"} <= gkeys:
         return Detection("ga4_landing", ga4.load_direct_landing)
-    if {"answer", "submitted_at"} <= _keys(header, survey.SYNONYMS):
+    # An answer column alone, or an id with campaign dates, is enough to know what the file
+    # is meant to be: its loader then names the column that is missing.
+    if "answer" in _keys(header, survey.SYNONYMS):
         return Detection("survey", survey.load_survey)
-    if {"id", "launch"} <= low:
+    if "id" in low and low & {"launch", "end", "start", "launch date"}:
         return Detection("campaigns", calendar.load_campaigns)
     if gkeys - {"date", "channel", "landing_page", "nth_day"}:
         return Detection("ga4", ga4.read_ga4)
@@ -191,6 +193,15 @@ def inspect(path: str | Path, *, brand: list[str] | None = None) -> str:
             more = f" +{len(gaps) - 4} more" if len(gaps) > 4 else ""
             lines.append(
                 f"gaps       {len(gaps)} run(s), {int(gaps['periods'].sum())} period(s) missing: {runs}{more}"
+            )
+    if "date" in df.columns and not isinstance(df.index, pd.DatetimeIndex):
+        keys = ["date", *(c for c in df.columns if c != "date" and df[c].dtype == object)]
+        repeated = df.duplicated(keys)
+        if repeated.any():
+            lines.append(
+                f"repeats    {int(repeated.sum()):,} row(s) repeat a date (first "
+                f"{df['date'][repeated].iloc[0]:%Y-%m-%d}): one row per date and dimension "
+                "value is expected; check for a missing dimension column or duplicated rows"
             )
     cols = [c for c in df.columns if c != "missing"]
     lines.append(f"columns    {', '.join(map(str, cols[:14]))}{' ...' if len(cols) > 14 else ''}")

@@ -15,6 +15,7 @@ import pandas as pd
 
 from darksocial.cleaning import Duplicates, regularize
 from darksocial.io._text import (
+    check_not_truncated,
     fail,
     map_columns,
     provenance,
@@ -126,6 +127,7 @@ def read_ga4(path: str | Path, *, table: int | None = None) -> pd.DataFrame:
     text, encoding = read_text(path)
     if text.lstrip().startswith("{"):
         return _read_api_json(path, text)
+    check_not_truncated(text, path=path)
     sections = split_sections(text)
     if not sections:
         raise fail(path, "no table found; expected a GA4 CSV export with a header row")

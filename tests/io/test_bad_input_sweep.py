@@ -133,3 +133,64 @@ def test_plan_csv_with_timestamps_still_reads(tmp_path):
 
 def test_errors_are_darksocial_errors():
     assert issubclass(DataFormatError, DarkSocialError)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("ga4.csv", GA4 + "20240103,Direct,41"),
+        (
+            "answers.csv",
+            "Record ID,Create Date,How did you hear about us?\n1,2024-01-01 10:00,pod\n2,",
+        ),
+        (
+            "multiTimeline.csv",
+            "Category: All categories\n\nWeek,tmt: (Worldwide)\n2024-01-07,5\n2024-",
+        ),
+    ],
+)
+def test_truncated_download_is_refused_not_read_with_a_partial_last_row(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text)
+    with pytest.raises(DataFormatError) as exc:
+        inspect(p)
+    assert "looks truncated" in _one_line(exc) and "is cut short" in str(exc.value)
+
+
+def test_file_without_final_newline_but_complete_rows_still_loads(tmp_path):
+    p = tmp_path / "ga4.csv"
+    p.write_text(GA4.rstrip("\n"))
+    assert "frequency D" in inspect(p)
+
+
+def test_survey_without_its_date_column_names_the_column(tmp_path):
+    p = tmp_path / "answers.csv"
+    p.write_text("Record ID,How did you hear about us?\n1,podcast\n")
+    with pytest.raises(DataFormatError, match="missing column 'Create Date'"):
+        inspect(p)
+
+
+def test_calendar_csv_problems_name_the_column_or_campaign(tmp_path):
+    p = tmp_path / "cal.csv"
+    p.write_text("id,name,start,end\na,A,2025-02-03,2025-03-01\n")
+    with pytest.raises(
+        DataFormatError, match=r"no 'launch' column \(found id, name, start, end\)"
+    ):
+        inspect(p)
+    p.write_text("id,launch\na,2025-01-01\nb,\n")
+    with pytest.raises(DataFormatError, match="campaign 'b' has no 'launch'"):
+        load_campaigns(p)
+    y = tmp_path / "cal.yml"
+    y.write_text("campaigns:\n- id: a\n  launch: 2025-02-03\n  spend: 12k\n")
+    with pytest.raises(DataFormatError, match="campaign 'a': spend '12k' is not a number"):
+        load_campaigns(y)
+    y.write_text("campaigns:\n- id: a\n  launch: 2025-02-03\n  spend: 1200\n")
+    assert load_campaigns(y)["spend"].tolist() == [1200.0]
+
+
+def test_inspect_flags_repeated_dates_of_a_long_table(tmp_path):
+    p = tmp_path / "ga4.csv"
+    p.write_text("Date,Sessions\n20240101,5\n20240101,6\n20240102,7\n")
+    assert "repeats    1 row(s) repeat a date (first 2024-01-01)" in inspect(p)
+    p.write_text("Date,Country,Sessions\n20240101,France,5\n20240101,Belgium,6\n")
+    assert "repeats" not in inspect(p)
