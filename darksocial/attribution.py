@@ -1120,6 +1120,13 @@ def mentions_around(
             "'How did you hear about us?' field"
         )
     wanted = (bucket,) if isinstance(bucket, str) else tuple(bucket or ())
+    known = set(_resolve_rules(rules).buckets) | set(buckets.dropna().unique())
+    unknown = [b for b in wanted if b not in known]
+    if unknown:
+        raise ParameterError(
+            f"bucket {unknown[0]!r} is not a bucket of the rules; use one of "
+            f"{', '.join(sorted(map(str, known - {BLANK})))} or keywords="
+        )
     mention = buckets.isin(wanted)
     if keywords:
         if answer_col not in answers_frame.columns:

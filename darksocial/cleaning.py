@@ -71,6 +71,7 @@ def regularize(
         raise ParameterError(
             f"duplicates={duplicates!r} is not a rule; use one of {', '.join(_DUPLICATE_RULES)}"
         )
+    offset = _offset(freq)
     df = data.to_frame() if isinstance(data, pd.Series) else data.copy()
     if not isinstance(df.index, pd.DatetimeIndex):
         if "date" not in df.columns:
@@ -108,7 +109,6 @@ def regularize(
     hi = pd.Timestamp(end) if end is not None else (df.index.max() if len(df) else None)
     if lo is None or hi is None:
         raise DataValidationError("no dated rows to regularize; the export is empty")
-    offset = pd.tseries.frequencies.to_offset(freq)
     grid = pd.date_range(offset.rollback(lo), hi, freq=freq, name="date")
     off_grid = df.index.difference(grid)
     if len(off_grid):
@@ -148,6 +148,12 @@ def find_gaps(
         empty when there is no gap.
     """
     if isinstance(data, pd.DataFrame):
+        name = column if column is not None else flag
+        if name not in data.columns:
+            raise DataValidationError(
+                f"find_gaps: no {name!r} column; run regularize() first or pass "
+                "column= naming a column whose NaNs mark the gaps"
+            )
         mask = data[column].isna() if column is not None else data[flag].astype(bool)
     elif data.dtype == bool:
         mask = data
@@ -167,6 +173,28 @@ def find_gaps(
         else:
             i += 1
     return pd.DataFrame(runs, columns=["start", "end", "periods"])
+
+
+def _offset(freq: str) -> pd.DateOffset:
+    try:
+        return pd.tseries.frequencies.to_offset(freq)
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"freq={freq!r} is not a frequency; use 'D' (daily), 'W-SUN' (weeks starting "
+            "Sunday) or 'MS' (months)"
+        ) from None
+
+
+def _as_float(series: pd.Series, what: str) -> pd.Series:
+    try:
+        return series.astype(float)
+    except (TypeError, ValueError):
+        raise DataValidationError(
+            f"{what} needs numbers; "
+            f"{f'column {series.name!r}' if series.name is not None else 'the series'} "
+            "holds text such as "
+            f"{series[pd.to_numeric(series, errors='coerce').isna() & series.notna()].iloc[0]!r}"
+        ) from None
 
 
 def _dow_adjusted_residuals(y: pd.Series, window: int) -> pd.Series:
@@ -198,7 +226,7 @@ def flag_outliers(series: pd.Series, *, window: int = 29, threshold: float = 5.0
     pandas.Series
         Boolean, same index, named ``<name>_outlier``.
     """
-    y = series.astype(float)
+    y = _as_float(series, "flag_outliers")
     resid = _dow_adjusted_residuals(y, window)
     mad = 1.4826 * (resid - resid.median()).abs().median()
     if not np.isfinite(mad) or mad == 0:
@@ -232,7 +260,7 @@ def flag_outages(
     pandas.Series
         Boolean, same index, named ``outage``. Combine with :func:`find_gaps` to list runs.
     """
-    y = series.astype(float)
+    y = _as_float(series, "flag_outages")
     baseline = y.rolling(window, min_periods=max(3, window // 4)).median().shift(1)
     baseline = baseline.ffill()
     low = (y < ratio * baseline) & (baseline > 0)

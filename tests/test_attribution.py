@@ -390,3 +390,20 @@ def test_mask_pii_frame_masks_text_columns_only():
     assert out["answer"].iloc[0] == "reach me [phone]"
     assert out["n"].tolist() == [612345678, 2]
     assert frame["answer"].iloc[0] == "reach me 06 12 34 56 78"
+
+
+def test_mentions_around_rejects_an_unknown_bucket():
+    import pandas as pd
+
+    from darksocial.attribution import mentions_around
+    from darksocial.errors import ParameterError
+
+    frame = pd.DataFrame(
+        {
+            "submitted_at": pd.date_range("2025-01-01", periods=60),
+            "answer": ["a podcast", "google"] * 30,
+        }
+    )
+    with pytest.raises(ParameterError, match="bucket 'podcst' is not a bucket of the rules"):
+        mentions_around("2025-02-01", frame, bucket="podcst")
+    assert mentions_around("2025-02-01", frame, bucket="podcast") is not None

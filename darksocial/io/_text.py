@@ -383,9 +383,35 @@ def to_dates(
     )
 
 
+class AttrsFrame(pd.DataFrame):
+    """A table kept in another frame's ``attrs`` (e.g. ``attrs["long"]``).
+
+    pandas compares ``attrs`` with ``==`` whenever it combines frames (printing a wide
+    frame, ``pd.concat`` of two slices); a plain DataFrame there raises "The truth value
+    of a DataFrame is ambiguous". This one compares equal only to itself and is not
+    copied when ``attrs`` is; everything derived from it is an ordinary DataFrame (use
+    ``.eq()`` for an element-wise comparison).
+    """
+
+    def __eq__(self, other: object) -> bool:  # type: ignore[override]
+        return self is other
+
+    def __ne__(self, other: object) -> bool:  # type: ignore[override]
+        return self is not other
+
+    __hash__ = object.__hash__
+
+    def __deepcopy__(self, memo: dict) -> AttrsFrame:
+        return self
+
+
 def provenance(
     df: pd.DataFrame, *, source: str, variant: str, path: str | Path, **extra: object
 ) -> pd.DataFrame:
     """Attach provenance (source, variant, file, raw headers...) to ``df.attrs`` and return it."""
+    extra = {
+        k: AttrsFrame(v) if isinstance(v, pd.DataFrame) and not isinstance(v, AttrsFrame) else v
+        for k, v in extra.items()
+    }
     df.attrs.update({"source": source, "variant": variant, "path": str(path), **extra})
     return df

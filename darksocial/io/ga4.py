@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from darksocial.cleaning import Duplicates, regularize
+from darksocial.errors import ParameterError
 from darksocial.io._text import (
     check_not_truncated,
     fail,
@@ -293,6 +294,10 @@ def load_ga4_channels(
         If the file lacks a date, channel or ``metric`` column.
     """
     path = Path(path)
+    if duplicates not in ("sum", "mean", "first", "last", "error"):
+        raise ParameterError(
+            f"duplicates={duplicates!r} is not a rule; use one of sum, mean, first, last, error"
+        )
     long = read_ga4(path)
     what = "a GA4 report with Date and Session default channel group dimensions"
     _require(long, path, ("date", "channel", metric), what)

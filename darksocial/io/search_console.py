@@ -18,6 +18,7 @@ import pandas as pd
 
 from darksocial.brand import BrandClassifier, brand_share
 from darksocial.cleaning import regularize
+from darksocial.errors import ParameterError
 from darksocial.io._text import (
     fail,
     map_columns,
@@ -68,6 +69,10 @@ def brand_from_site(site: str) -> BrandClassifier | None:
 def _as_brand(brand: BrandClassifier | Sequence[str] | str | None) -> BrandClassifier | None:
     if brand is None or isinstance(brand, BrandClassifier):
         return brand
+    if not isinstance(brand, str | Sequence) or not all(isinstance(b, str) for b in brand):
+        raise ParameterError(
+            f"brand={brand!r} is not a list of brand terms; pass e.g. brand=['acme']"
+        )
     return BrandClassifier((brand,) if isinstance(brand, str) else tuple(brand))
 
 

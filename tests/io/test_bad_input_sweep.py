@@ -194,3 +194,49 @@ def test_inspect_flags_repeated_dates_of_a_long_table(tmp_path):
     assert "repeats    1 row(s) repeat a date (first 2024-01-01)" in inspect(p)
     p.write_text("Date,Country,Sessions\n20240101,France,5\n20240101,Belgium,6\n")
     assert "repeats" not in inspect(p)
+
+
+def test_frames_holding_a_table_in_attrs_can_be_printed_and_concatenated(tmp_path):
+    import pandas as pd
+
+    from darksocial.io._text import AttrsFrame, provenance
+
+    long = pd.DataFrame({"campaign": ["a", "b"], "spend": [1.0, 2.0]})
+    wide = pd.DataFrame({f"c{i}": range(8) for i in range(30)})
+    out = provenance(wide, source="x", variant="y", path=tmp_path / "f.csv", long=long)
+    assert isinstance(out.attrs["long"], AttrsFrame)
+    with pd.option_context("display.width", 60, "display.max_columns", 6):
+        assert "c0" in repr(out)  # the horizontal truncation concatenates two slices
+    both = pd.concat([out.iloc[:3], out.iloc[3:]])
+    assert both.attrs["long"] is out.attrs["long"]
+    assert type(out.attrs["long"].groupby("campaign").sum()) is pd.DataFrame
+
+
+def test_bad_options_of_loaders_and_cleaning_are_parameter_errors(data_dir):
+    import pandas as pd
+
+    from darksocial import cleaning
+    from darksocial.errors import DataValidationError, ParameterError
+    from darksocial.io.ga4 import load_ga4_channels
+
+    ga4 = data_dir / "ga4"
+    channels = next(p for p in sorted(ga4.glob("*.csv")) if "channel" in p.name.lower())
+    with pytest.raises(ParameterError, match="duplicates='bogus' is not a rule"):
+        load_ga4_channels(channels, duplicates="bogus")
+    day = pd.DataFrame({"x": [1.0]}, index=pd.DatetimeIndex(["2024-01-01"]))
+    with pytest.raises(ParameterError, match="freq='Q-bogus' is not a frequency"):
+        cleaning.regularize(day, "Q-bogus")
+    with pytest.raises(DataValidationError, match="no 'missing' column"):
+        cleaning.find_gaps(day)
+    text = pd.Series(["a", "b"] * 20, index=pd.date_range("2024-01-01", periods=40), name="s")
+    with pytest.raises(DataValidationError, match="column 's' holds text such as 'a'"):
+        cleaning.flag_outliers(text)
+
+
+def test_search_console_brand_of_the_wrong_type(tmp_path):
+    from darksocial.errors import ParameterError
+
+    p = tmp_path / "rows.csv"
+    p.write_text("date,query,clicks,impressions\n2024-01-01,acme,1,2\n")
+    with pytest.raises(ParameterError, match="brand=5 is not a list of brand terms"):
+        load_search_console(p, brand=5)
