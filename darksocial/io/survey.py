@@ -71,13 +71,40 @@ def load_survey(
     """
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
+        if path.is_dir() or not path.is_file():
+            read_text(path)  # the one-line "folder" / "file not found" message
+        head = path.read_bytes()[:4]
+        if head != b"PK\x03\x04":
+            what = "empty" if not head else "not a spreadsheet (no .xlsx zip inside)"
+            raise fail(
+                path,
+                f"the file is {what}; if it holds CSV text rename it to .csv, else export the "
+                "answers again",
+            )
         try:
-            raw = pd.read_excel(path, sheet_name=sheet, dtype=str).fillna("")
+            book = pd.ExcelFile(path)
         except Exception as exc:  # openpyxl raises many types on corrupt files
             raise fail(
                 path,
                 f"cannot read the spreadsheet ({type(exc).__name__}); save it again as .xlsx or CSV",
             ) from None
+        try:
+            names = book.sheet_names
+            if (isinstance(sheet, int) and not 0 <= sheet < len(names)) or (
+                isinstance(sheet, str) and sheet not in names
+            ):
+                raise fail(
+                    path, f"no sheet {sheet!r}; the workbook has {', '.join(map(repr, names))}"
+                )
+            try:
+                raw = book.parse(sheet, dtype=str).fillna("")
+            except Exception as exc:  # openpyxl raises many types on corrupt files
+                raise fail(
+                    path,
+                    f"cannot read sheet {sheet!r} ({type(exc).__name__}); save it again as .xlsx or CSV",
+                ) from None
+        finally:
+            book.close()
         variant, encoding = "xlsx", None
     else:
         text, encoding = read_text(path)

@@ -240,3 +240,24 @@ def test_search_console_brand_of_the_wrong_type(tmp_path):
     p.write_text("date,query,clicks,impressions\n2024-01-01,acme,1,2\n")
     with pytest.raises(ParameterError, match="brand=5 is not a list of brand terms"):
         load_search_console(p, brand=5)
+
+
+def test_survey_xlsx_that_is_not_a_workbook_or_lacks_the_sheet(tmp_path):
+    import pandas as pd
+
+    fake = tmp_path / "answers.xlsx"
+    fake.write_text("Record ID,Create Date\n1,2024-01-01\n")
+    with pytest.raises(DataFormatError, match="not a spreadsheet.*rename it to .csv"):
+        inspect(fake)
+    book = tmp_path / "book.xlsx"
+    pd.DataFrame(
+        {"Create Date": ["2024-01-01 10:00"], "How did you hear about us?": ["podcast"]}
+    ).to_excel(book, index=False, sheet_name="Answers")
+    assert len(load_survey(book)) == 1
+    for sheet in (3, "Nope"):
+        with pytest.raises(DataFormatError, match=r"no sheet .*; the workbook has 'Answers'"):
+            load_survey(book, sheet=sheet)
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(book.read_bytes()[:300])
+    with pytest.raises(DataFormatError, match="cannot read the spreadsheet"):
+        load_survey(cut)
