@@ -187,8 +187,12 @@ def connect_events(path: str | Path) -> duckdb.DuckDBPyConnection:
             con.execute(f"CREATE VIEW events AS SELECT {', '.join(cols)} FROM {rel}")
         con.execute("SELECT count(*) FROM events").fetchone()
     except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0][:160]
-        raise fail(files[0], f"not a GA4 BigQuery export ({first})") from None
+        first = str(exc).strip().splitlines()[0]
+        named = [f for f in files if str(f) in first or Path(f).name in first]
+        bad = named[0] if named else files[0]
+        first = first.replace(f'in file "{bad}", ', "").replace(f'"{bad}"', "the file")
+        hint = "download it again" if "JSON" in first else "check it is a BigQuery events_* export"
+        raise fail(bad, f"not a GA4 BigQuery export ({first[:160]}); {hint}") from None
     return con
 
 

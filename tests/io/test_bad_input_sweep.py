@@ -261,3 +261,21 @@ def test_survey_xlsx_that_is_not_a_workbook_or_lacks_the_sheet(tmp_path):
     cut.write_bytes(book.read_bytes()[:300])
     with pytest.raises(DataFormatError, match="cannot read the spreadsheet"):
         load_survey(cut)
+
+
+def test_bigquery_folder_with_one_truncated_file_names_that_file(data_dir, tmp_path):
+    import shutil
+
+    from darksocial.io.ga4_bigquery import load_ga4_events
+
+    for p in sorted((data_dir / "ga4_bigquery").glob("events_*.json")):
+        shutil.copy(p, tmp_path / p.name)
+    good = sorted(tmp_path.glob("events_*.json"))[0]
+    (tmp_path / "events_20991231.json").write_text(good.read_text()[:150])
+    with pytest.raises(DataFormatError) as exc:
+        load_ga4_events(tmp_path)
+    msg = _one_line(exc)
+    assert (
+        msg.startswith("events_20991231.json: not a GA4 BigQuery export")
+        and str(tmp_path) not in msg
+    )
