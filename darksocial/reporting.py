@@ -671,10 +671,14 @@ def _for_notebook(notebook: str, parameters: Mapping[str, Any]) -> dict[str, Any
 
 
 def _calendar_ids(data_dir: str | os.PathLike | None) -> list[str]:
-    from darksocial.io import load_campaigns
+    from darksocial.io import find_source, load_campaigns
 
     folder = Path(data_dir) if data_dir else config.SAMPLE_DIR
-    return [str(i) for i in load_campaigns(folder / "campaigns.yml").index]
+    if not folder.is_dir():
+        raise ParameterError(
+            f"data folder {folder} not found; give a folder laid out like data/sample"
+        )
+    return [str(i) for i in load_campaigns(find_source(folder, "campaigns")).index]
 
 
 def plan_jobs(

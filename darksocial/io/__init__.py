@@ -29,6 +29,9 @@ from darksocial.io.survey import load_survey
 from darksocial.io.trends import load_trends
 
 __all__ = [
+    "BRAND_FILE",
+    "DATA_LAYOUT",
+    "find_source",
     "SAMPLE_BRAND",
     "SAMPLE_FILES",
     "PathRules",
@@ -133,22 +136,98 @@ class Sources:
         return f"Sources(\n{self.summary().to_string()}\n)"
 
 
+#: Where :func:`load_sample` looks for each source in a data folder: glob patterns relative
+#: to the folder, tried in order, first match wins. Your exports keep the names the tools
+#: give them (``Traffic_acquisition_…csv``, ``<Account>-Campaigns-…csv``, ``multiTimeline.csv``).
+DATA_LAYOUT = {
+    "campaigns": ("campaigns.yml", "campaigns.yaml", "campaigns.csv"),
+    "ga4_channels": ("ga4/Traffic_acquisition*.csv", "ga4/*channel*.csv"),
+    "direct_landing": ("ga4/Landing_page*.csv", "ga4/*anding*.csv"),
+    "ga4_events": ("ga4/bigquery",),
+    "search_console": (
+        "search_console/searchdata_site_impression*.csv",
+        "search_console/*.csv",
+        "search_console/*.json",
+    ),
+    "trends": ("google_trends/multiTimeline*.csv", "google_trends/*.csv"),
+    "meta_ads": ("meta_ads/*.csv",),
+    "survey": ("survey/*.csv", "survey/*.xlsx"),
+}
+
+#: Optional file in a data folder with the brand's search terms (``terms:`` and
+#: ``exclude:`` lists); without it the terms are guessed from the Search Console site URL.
+BRAND_FILE = "brand.yml"
+
+
+def find_source(directory: Path, name: str) -> Path:
+    """Return the file (or folder) of one source in a data folder.
+
+    Parameters
+    ----------
+    directory : pathlib.Path
+        The data folder.
+    name : str
+        A key of :data:`DATA_LAYOUT`.
+
+    Returns
+    -------
+    pathlib.Path
+        The first match of the source's patterns.
+
+    Raises
+    ------
+    DataFormatError
+        If nothing matches; the message lists the patterns.
+    """
+    for pattern in DATA_LAYOUT[name]:
+        matches = sorted(directory.glob(pattern))
+        if matches:
+            return matches[0]
+    hint = (
+        "; run `darksocial sample`" if directory.resolve() == config.SAMPLE_DIR.resolve() else ""
+    )
+    raise fail(
+        directory / DATA_LAYOUT[name][0],
+        f"no {name} export in {directory} (looked for {', '.join(DATA_LAYOUT[name])}){hint}",
+    )
+
+
+def _brand_for(directory: Path) -> BrandClassifier | None:
+    import yaml
+
+    path = directory / BRAND_FILE
+    if not path.exists():
+        is_sample = directory.resolve() == config.SAMPLE_DIR.resolve()
+        return SAMPLE_BRAND if is_sample else None
+    try:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, ValueError, UnicodeDecodeError):
+        raise fail(path, "is not valid YAML; write `terms: [mybrand, my brand]`") from None
+    terms = spec.get("terms") if isinstance(spec, dict) else None
+    if not terms or not all(isinstance(t, str) and t.strip() for t in terms):
+        raise fail(path, "needs a `terms:` list of brand spellings, e.g. [acme, acme app]")
+    exclude = spec.get("exclude") or ()
+    return BrandClassifier(tuple(terms), exclude=tuple(exclude))
+
+
 def load_sample(
     directory: str | Path = config.SAMPLE_DIR,
     *,
     rules: PathRules | None = None,
     brand: BrandClassifier | None = None,
 ) -> Sources:
-    """Load every source of the bundled sample (or of a folder with the same layout).
+    """Load every source of a data folder: the bundled sample, or your own exports.
 
     Parameters
     ----------
     directory : str or pathlib.Path, default ``config.SAMPLE_DIR``
-        Folder laid out like ``data/sample`` (see ``SAMPLE_FILES``).
+        Folder laid out like ``data/sample``: each source in its sub-folder, found by the
+        patterns of :data:`DATA_LAYOUT` (the file names the tools give their exports).
     rules : PathRules, optional
         Landing-page rules for deep vs shallow direct sessions.
     brand : BrandClassifier, optional
-        Brand terms for Search Console; :data:`SAMPLE_BRAND` by default.
+        Brand terms for Search Console. By default: the folder's ``brand.yml``, else the
+        sample's brand for the sample, else terms guessed from the site URL.
 
     Returns
     -------
@@ -158,7 +237,7 @@ def load_sample(
     Raises
     ------
     DataFormatError
-        If a sample file is missing (regenerate it with ``darksocial sample``) or malformed.
+        If a source is missing (the message lists the patterns looked for) or malformed.
 
     Examples
     --------
@@ -166,19 +245,17 @@ def load_sample(
     >>> sources.ga4_channels["direct"].head()  # doctest: +SKIP
     """
     directory = Path(directory)
-    for name, rel in SAMPLE_FILES.items():
-        if not (directory / rel).exists():
-            raise fail(
-                directory / rel,
-                f"sample file for {name} not found in {directory}; run `darksocial sample`",
-            )
-    p = {name: directory / rel for name, rel in SAMPLE_FILES.items()}
+    if not directory.is_dir():
+        raise fail(directory, "data folder not found; give a folder laid out like data/sample")
+    p = {name: find_source(directory, name) for name in DATA_LAYOUT}
     return Sources(
         campaigns=load_campaigns(p["campaigns"]),
         ga4_channels=load_ga4_channels(p["ga4_channels"]),
         direct_landing=load_direct_landing(p["direct_landing"], rules=rules),
         ga4_events=load_ga4_events(p["ga4_events"], rules=rules),
-        search_console=load_search_console(p["search_console"], brand=brand or SAMPLE_BRAND),
+        search_console=load_search_console(
+            p["search_console"], brand=brand or _brand_for(directory)
+        ),
         trends=load_trends(p["trends"]),
         meta_ads=load_meta_ads(p["meta_ads"]),
         survey=load_survey(p["survey"]),
