@@ -33,8 +33,13 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
 
 def _cmd_plan(args: argparse.Namespace) -> int:
     from darksocial import planning
+    from darksocial.campaign import DEFAULT_FIT
 
     y = planning.load_series(args.metric, data=args.data, csv=args.csv, column=args.column)
+    # plan with the model the campaign report will use afterwards
+    options = {k: DEFAULT_FIT[k] for k in ("seasonality", "holidays", "transform")}
+    if args.model in ("poisson", "negbin"):
+        options.pop("transform")
     print(
         planning.plan_text(
             y,
@@ -47,6 +52,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             n_sim=args.n_sim,
             seed=args.seed,
             exclude=y.attrs.get("campaigns"),
+            **options,
         )
     )
     return 0
