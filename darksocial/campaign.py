@@ -13,7 +13,7 @@ Conventions
   inclusive, clipped to the data.
 - Each campaign enters the model as a ``"level"`` effect over its window (switched off
   after it), so its coefficient is its *average* effect over that window whatever the
-  true shape (step, ramp, decaying pulse). A calendar column ``shape`` overrides this.
+  true shape (step, ramp, decaying pulse).
 - Effects are additive on the original scale (clicks or sessions per day); the relative
   lift divides by the counterfactual over the same window.
 """
@@ -203,8 +203,10 @@ def calendar_interventions(
 
     Every campaign that launches inside the data becomes one
     :class:`darksocial.its.Intervention` over its evaluation window (see
-    :func:`evaluation_window`), with shape ``"level"`` unless the calendar has a ``shape``
-    column. Campaigns launching outside the data are left out.
+    :func:`evaluation_window`), with shape ``"level"``: its coefficient is the average
+    effect over the window whatever the true shape, and no ramp length or half-life has to
+    be estimated (their uncertainty would not be in the intervals). Campaigns launching
+    outside the data are left out.
 
     Parameters
     ----------
@@ -220,13 +222,11 @@ def calendar_interventions(
     from darksocial.its import Intervention
 
     out = []
-    for cid, row in campaigns.sort_values("launch").iterrows():
+    for cid in campaigns.sort_values("launch").index:
         start, end = evaluation_window(campaigns, cid, data_end=data_end)
         if start <= pd.Timestamp(data_start) or start > pd.Timestamp(data_end):
             continue
-        shape = row.get("shape") if "shape" in campaigns.columns else None
-        shape = shape if isinstance(shape, str) and shape else "level"
-        out.append(Intervention(str(cid), start, end=end, shape=shape, evaluation_end=end))
+        out.append(Intervention(str(cid), start, end=end, evaluation_end=end))
     return out
 
 
@@ -654,26 +654,31 @@ class CampaignAnalysis:
         ----------
         bucket : str, optional
             Attribution bucket to count; by default the one matching the campaign's
-            ``content_type`` (:data:`CONTENT_BUCKETS`).
+            ``content_type`` (:data:`CONTENT_BUCKETS`). Answers containing one of the
+            calendar's ``keywords`` for the campaign (its name, the show's name) count too.
         days : int, optional
             Days before and after launch; the window length by default.
 
         Returns
         -------
         darksocial.attribution.MentionsResult or None
-            None when there is no survey or no bucket for this content type.
+            None when there is no survey, or neither a bucket nor keywords to count.
         """
         from darksocial import attribution
 
         survey = getattr(self.sources, "survey", None)
         bucket = bucket or CONTENT_BUCKETS.get(str(self.campaign.get("content_type")))
-        if survey is None or survey.empty or bucket is None:
+        # the calendar's keywords catch what no generic rule can: the show's or the event's name
+        keywords = self.campaign.get("keywords")
+        keywords = list(keywords) if isinstance(keywords, list | tuple) and keywords else None
+        if survey is None or survey.empty or (bucket is None and keywords is None):
             return None
         days = days or self.duration
         return attribution.mentions_around(
             self.window[0],
             survey,
             bucket=bucket,
+            keywords=keywords,
             before_days=days,
             after_days=days,
             alpha=self.alpha,

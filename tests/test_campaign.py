@@ -105,3 +105,18 @@ def test_checks_rerun_the_headline_analysis(sources):
     assert placebo.p_value <= 2 / 13
     space = a.placebo_in_space()
     assert not space.any_moved
+
+
+def test_calendar_keywords_count_in_survey_mentions(sources):
+    # "ToolExpo" is a proper name no generic rule knows: the calendar's keywords catch it
+    a = campaign.analyze_campaign(sources, "toolexpo-2025", metrics=["branded_clicks"])
+    plain = a.mentions()
+    cal = sources.campaigns.copy()
+    cal["keywords"] = [[] for _ in cal.index]
+    cal.at["toolexpo-2025", "keywords"] = ["toolexpo", "tool expo"]
+    with_keywords = type(sources)(**{**sources.__dict__, "campaigns": cal})
+    b = campaign.analyze_campaign(with_keywords, "toolexpo-2025", metrics=["branded_clicks"])
+    more = b.mentions()
+    after = "after"
+    assert more.table.loc[after, "k"] > plain.table.loc[after, "k"]
+    assert "toolexpo" in more.label

@@ -15,6 +15,18 @@ __all__ = ["load_campaigns"]
 COLUMNS = ("name", "channel", "content_type", "launch", "end", "spend", "notes", "evaluation_end")
 
 
+def _keywords(value, path: Path, cid: str) -> list[str]:
+    """Optional words that name the campaign in survey answers: a YAML list, or text
+    separated by semicolons in a CSV."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(";")]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise fail(path, f"campaign '{cid}': keywords must be a list of words, e.g. [tool crib]")
+    return [v for v in value if v.strip()]
+
+
 class _DatesAsText(yaml.SafeLoader):
     """Safe YAML loading that leaves dates as text.
 
@@ -124,5 +136,9 @@ def load_campaigns(path: str | Path) -> pd.DataFrame:
                 f"campaign '{df['id'].iloc[i]}': spend '{value}' is not a number; write e.g. 12000",
             ) from None
     df["spend"] = to_number(df["spend"].astype("string"), path=path, column="spend").to_numpy()
-    out = df.set_index("id")[list(COLUMNS)].sort_values("launch", kind="stable")
+    df["keywords"] = [
+        _keywords(v, path, cid)
+        for v, cid in zip(df.get("keywords", [None] * len(df)), df["id"], strict=True)
+    ]
+    out = df.set_index("id")[[*COLUMNS, "keywords"]].sort_values("launch", kind="stable")
     return provenance(out, source="campaigns", variant=variant, path=path)
