@@ -27,7 +27,16 @@ import pandas as pd
 
 from darksocial import config
 from darksocial.errors import DataValidationError, InterventionDateError, ParameterError
-from darksocial.formatting import escape, interval, number, p_value, percent
+from darksocial.formatting import (
+    day,
+    escape,
+    interval,
+    join_words,
+    number,
+    p_value,
+    percent,
+    plural,
+)
 
 __all__ = [
     "DEFAULT_FIT",
@@ -370,17 +379,17 @@ class CampaignAnalysis:
         up = [r.label for r in eff.itertuples() if r.direction == "up"]
         down = [r.label for r in eff.itertuples() if r.direction == "down"]
         if up and not down:
-            head = f"{name} lifted {_join(up)}."
+            head = f"{name} lifted {join_words(up)}."
         elif down and not up:
-            head = f"{name} was followed by a fall in {_join(down)}."
+            head = f"{name} was followed by a fall in {join_words(down)}."
         elif up and down:
-            head = f"{name} lifted {_join(up)}, but {_join(down)} fell."
+            head = f"{name} lifted {join_words(up)}, but {join_words(down)} fell."
         else:
-            head = f"We cannot tell whether {name} moved {_join(list(eff['label']))}."
+            head = f"We cannot tell whether {name} moved {join_words(list(eff['label']))}."
         level = int(round((1 - self.alpha) * 100))
         lines = [
-            f"**{head}** Measured over {_plural(weeks, 'week')} from {_date(start)} to "
-            f"{_date(end)}, against what the model expects without any campaign."
+            f"**{head}** Measured over {plural(weeks, 'week')} from {day(start)} to "
+            f"{day(end)}, against what the model expects without any campaign."
         ]
         for r in eff.itertuples():
             ci = f"{level}% interval {interval(r.relative_lower, r.relative_upper)}"
@@ -441,7 +450,7 @@ class CampaignAnalysis:
         if missing:
             notes.append(
                 "Some days are missing from the exports ("
-                + ", ".join(f"{label}: {_plural(n, 'day')}" for label, n in missing.items())
+                + ", ".join(f"{label}: {plural(n, 'day')}" for label, n in missing.items())
                 + ", a tracking outage); they are left out of the models, not counted as zero."
             )
         return notes
@@ -519,23 +528,29 @@ class CampaignAnalysis:
         length = self.duration
         candidates = []
         first_ok = y.first_valid_index() + pd.Timedelta(days=90)
-        for day in y.index[y.index < self.window[0]]:
-            end = day + pd.Timedelta(days=length - 1)
-            if day >= first_ok and end < self.window[0] and not busy.loc[day:end].any():
-                candidates.append(day)
+        for fake_start in y.index[y.index < self.window[0]]:
+            end = fake_start + pd.Timedelta(days=length - 1)
+            if (
+                fake_start >= first_ok
+                and end < self.window[0]
+                and not busy.loc[fake_start:end].any()
+            ):
+                candidates.append(fake_start)
         if len(candidates) > n_placebos:
             picks = np.linspace(0, len(candidates) - 1, n_placebos).round().astype(int)
             candidates = [candidates[i] for i in picks]
         rows, failed = [], 0
-        for day in candidates:
-            end = day + pd.Timedelta(days=length - 1)
-            fake = Intervention("placebo", day, end=end, evaluation_end=end)
+        for fake_start in candidates:
+            end = fake_start + pd.Timedelta(days=length - 1)
+            fake = Intervention("placebo", fake_start, end=end, evaluation_end=end)
             try:
                 res = self._joint_fit(metric, extra=[fake])
             except DarkSocialError:
                 failed += 1
                 continue
-            rows.append({"launch": day, "window_end": end, **self._effect_row(res, "placebo")})
+            rows.append(
+                {"launch": fake_start, "window_end": end, **self._effect_row(res, "placebo")}
+            )
         placebos = pd.DataFrame(rows)
         n = len(placebos)
         if n:
@@ -906,28 +921,18 @@ def _anonymized_share(sources, window) -> float | None:
 # --- formatting ---------------------------------------------------------------------------
 
 
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
 def _plain_warning(warning: str, label: str) -> str | None:
     """Say an ITS diagnostics warning in words for a marketing reader (None: not for them)."""
     import re
 
     if warning.startswith("Residuals are autocorrelated"):
-        return None  # handled by the HAC errors; listed in the model checks, not a caveat
+        return None  # the model's errors allow for it; a diagnostics detail, not a caveat
     match = re.match(r"(\d+) values of y are missing", warning)
     if match:
         return f"missing:{match.group(1)}"
     match = re.search(r"level shift around (\d{4}-\d{2}-\d{2})", warning)
     if match:
-        when = _date(pd.Timestamp(match.group(1)))
+        when = day(pd.Timestamp(match.group(1)))
         return (
             f"The history of {label} shows an unexplained shift around {when}. If something "
             "else changed then (tracking, pricing, site), the baseline the campaign is "
@@ -942,7 +947,3 @@ def _plain_warning(warning: str, label: str) -> str | None:
     if "pre-period is short" in warning:
         return f"Little history before launch for {label}: the baseline rests on few days."
     return f"{label.capitalize()}: {warning}"
-
-
-def _date(ts: pd.Timestamp) -> str:
-    return f"{ts.day} {ts.strftime('%b %Y')}"

@@ -20,7 +20,7 @@ import pandas as pd
 from darksocial import config
 from darksocial.campaign import METRICS, CampaignAnalysis, analyze_campaign
 from darksocial.errors import ParameterError
-from darksocial.formatting import escape, interval, number, p_value, percent, styled_table
+from darksocial.formatting import escape, interval, number, p_value, percent, plural, styled_table
 
 __all__ = ["CampaignReport", "campaign_report"]
 
@@ -86,7 +86,7 @@ class CampaignReport:
                 "Frequency": summary["freq"].map(_freq_word),
                 "Rows": summary["rows"].map(number),
                 "Gaps": [
-                    "none" if g == 0 else f"{g} ({_plural(int(m), 'period')} missing)"
+                    "none" if g == 0 else f"{g} ({plural(int(m), 'period')} missing)"
                     for g, m in zip(summary["gaps"], summary["missing_periods"], strict=True)
                 ],
                 "File": summary["file"],
@@ -487,10 +487,6 @@ def _freq_word(freq) -> str:
     return {"D": "daily", "W-SUN": "weekly", "MS": "monthly", "records": "one row per record"}.get(
         str(freq), str(freq)
     )
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _short_note(note: str) -> str:

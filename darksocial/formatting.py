@@ -12,7 +12,17 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-__all__ = ["escape", "interval", "number", "p_value", "percent", "styled_table"]
+__all__ = [
+    "day",
+    "escape",
+    "interval",
+    "join_words",
+    "number",
+    "p_value",
+    "percent",
+    "plural",
+    "styled_table",
+]
 
 #: Proper minus sign, so negative numbers do not read as hyphens.
 MINUS = "\u2212"
@@ -112,6 +122,53 @@ def p_value(p) -> str:
     if p < 0.001:
         return "p < 0.001"
     return f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
+
+
+def join_words(items) -> str:
+    """Join words as a sentence lists them: ``a``, ``a and b``, ``a, b and c``.
+
+    Parameters
+    ----------
+    items : iterable of str
+
+    Returns
+    -------
+    str
+    """
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def plural(n: int, word: str) -> str:
+    """Count a word: ``1 week``, ``3 weeks``.
+
+    Parameters
+    ----------
+    n : int
+    word : str
+        The singular; an ``s`` is added for other counts.
+
+    Returns
+    -------
+    str
+    """
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def day(ts) -> str:
+    """Write a date as a reader does: ``3 Feb 2025``.
+
+    Parameters
+    ----------
+    ts : pandas.Timestamp or datetime
+
+    Returns
+    -------
+    str
+    """
+    return f"{ts.day} {ts.strftime('%b %Y')}"
 
 
 def escape(text) -> str:

@@ -39,7 +39,7 @@ from darksocial.campaign import (
     fit_metrics,
 )
 from darksocial.errors import DataValidationError, ParameterError
-from darksocial.formatting import escape, interval, number, percent, styled_table
+from darksocial.formatting import day, escape, interval, join_words, number, percent, styled_table
 
 __all__ = [
     "OverviewReport",
@@ -493,20 +493,20 @@ class OverviewReport:
             down = part[part["direction"] == "down"]
             label = METRICS[metric].label
             if len(up):
-                names = _join(
+                names = join_words(
                     [f"{escape(r.name)} ({percent(r.relative)})" for r in up.itertuples()]
                 )
                 text = f"**{label.capitalize()}:** {len(up)} of {n} campaigns lifted it: {names}."
             else:
                 text = f"**{label.capitalize()}:** no campaign lifted it measurably."
             if len(down):
-                text += f" It fell after {_join([escape(x) for x in down['name']])}."
+                text += f" It fell after {join_words([escape(x) for x in down['name']])}."
             lines.append(f"- {text}")
         moved = eff.groupby("campaign")["significant"].any()
         still = [self._name(c) for c in moved.index[~moved]]
         if still:
             lines.append(
-                f"- We cannot tell whether {_join([escape(x) for x in still])} moved any "
+                f"- We cannot tell whether {join_words([escape(x) for x in still])} moved any "
                 "signal: the intervals include zero."
             )
         best = self._best_content_type()
@@ -804,13 +804,13 @@ class OverviewReport:
             pooled = sorted(per_type.index[per_type >= 2])
             single = sorted(per_type.index[per_type == 1])
             words = (
-                f"Campaigns of the same type are pooled ({_join([t.replace('_', ' ') for t in pooled])}) "
+                f"Campaigns of the same type are pooled ({join_words([t.replace('_', ' ') for t in pooled])}) "
                 "with a random-effects meta-analysis whose interval stays honest with few "
                 "campaigns; fewer than three campaigns make a pooled lift fragile."
             )
             if single:
                 words += (
-                    f" {_join([t.replace('_', ' ') for t in single]).capitalize()} "
+                    f" {join_words([t.replace('_', ' ') for t in single]).capitalize()} "
                     f"{'has' if len(single) == 1 else 'have'} a single campaign, shown as it is."
                 )
         return f"<p>{escape(words)}</p>" + self.content_type_table().to_html()
@@ -1090,7 +1090,7 @@ class OverviewReport:
             parts.append(
                 f"Beyond {within} days the running total becomes uncertain ({level} interval "
                 f"{_num2(total['lower'])} to {_num2(total['upper'])} at {res.max_lag} days): "
-                f"{_join(others)} ran during or right after the flight, and the model cannot tell "
+                f"{join_words(others)} ran during or right after the flight, and the model cannot tell "
                 "their late effects apart."
             )
         share = self.ads_share()
@@ -1098,7 +1098,7 @@ class OverviewReport:
             cid, s = share
             start, end = self.analyses[cid].window
             parts.append(
-                f"From {_date(start)} to {_date(end)} ({self._name(cid)}), about "
+                f"From {day(start)} to {day(end)} ({self._name(cid)}), about "
                 f"{percent(s['estimate'], signed=False)} of branded search clicks came "
                 f"within {within} days of an ad ({level} interval "
                 f"{interval(s['lower'], s['upper'])})."
@@ -1410,17 +1410,6 @@ def _cost(est: float, lo: float, hi: float) -> str:
 
 def _num2(x: float) -> str:
     return number(x, signed=True, digits=2)
-
-
-def _date(ts: pd.Timestamp) -> str:
-    return f"{ts.day} {ts.strftime('%b %Y')}"
-
-
-def _join(items: list[str]) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _close(fig) -> None:

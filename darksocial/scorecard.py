@@ -24,6 +24,7 @@ import pandas as pd
 
 from darksocial.config import ALPHA
 from darksocial.errors import DataValidationError, ParameterError
+from darksocial.formatting import join_words
 
 __all__ = [
     "NOT_MEASURED",
@@ -96,13 +97,6 @@ def _verdict(lo: float, hi: float) -> str:
     if hi < 0:
         return "down"
     return "no change"
-
-
-def _join(items: Sequence[str]) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _word(n: int) -> str:
@@ -338,7 +332,7 @@ def _clauses(rows: pd.DataFrame) -> list[str]:
             still = "did not change" if r["signal"] == "mentions" else "did not move"
             verb = {"up": "rose", "no change": still, "down": "fell"}[r["verdict"]]
         groups.setdefault(verb, []).append(subject)
-    return [f"{_join(subjects)} {verb}" for verb, subjects in groups.items()]
+    return [f"{join_words(subjects)} {verb}" for verb, subjects in groups.items()]
 
 
 def _agreement(rows: pd.DataFrame) -> tuple[str, str]:
@@ -364,7 +358,7 @@ def _agreement(rows: pd.DataFrame) -> tuple[str, str]:
     rest = _clauses(rows[rows["verdict"] != first])
     what = "lift" if first == "up" else "change"
     return "mixed", (
-        f"Signals disagree: {_join(lead)}, but {_join(rest)}; treat the {what} with caution "
+        f"Signals disagree: {join_words(lead)}, but {join_words(rest)}; treat the {what} with caution "
         f"({details})."
     )
 
