@@ -48,6 +48,7 @@ __all__ = [
     "calendar_interventions",
     "campaign_analysis",
     "evaluation_window",
+    "fit_joint",
     "fit_metrics",
     "metric_series",
 ]
@@ -463,21 +464,14 @@ class CampaignAnalysis:
 
     def _joint_fit(self, metric: str, *, start=None, extra=(), **overrides):
         """Fit the report's joint model (every calendar campaign) with optional changes."""
-        from darksocial import its
-
-        y, controls = metric_series(self.sources, metric)
-        observed = y.dropna()
-        first = max(observed.index[0], pd.Timestamp(start)) if start else observed.index[0]
-        y = y.loc[first : observed.index[-1]]
-        controls = None if controls is None else controls.loc[y.index]
-        ivs = calendar_interventions(
-            self.sources.campaigns, data_start=y.index[0], data_end=y.index[-1]
-        )
-        options = {**self.options, **overrides}
-        if options.get("model") in ("poisson", "negbin"):
-            options["transform"] = None  # the log link already makes effects multiplicative
-        return its.fit(
-            y, [*ivs, *extra], controls=controls, alpha=self.alpha, seed=self.seed, **options
+        return fit_joint(
+            self.sources,
+            metric,
+            {**self.options, **overrides},
+            alpha=self.alpha,
+            seed=self.seed,
+            start=start,
+            extra=extra,
         )
 
     def _effect_row(self, res, name: str) -> dict[str, Any]:
@@ -820,31 +814,72 @@ def fit_metrics(
     InterventionDateError
         If no campaign of the calendar launches inside a metric's data.
     """
-    from darksocial import its
-
     metrics = list(metrics)
     if not metrics:
         raise ParameterError("metrics is empty; name at least one of " + ", ".join(METRICS))
     options = {**DEFAULT_FIT, **fit_options}
-    results = {}
-    for metric in metrics:
-        y, controls = metric_series(sources, metric)
-        observed = y.dropna()
-        if observed.empty:
-            raise DataValidationError(f"{metric} has no data at all; check the export")
-        data_start, data_end = observed.index[0], observed.index[-1]
-        ivs = calendar_interventions(sources.campaigns, data_start=data_start, data_end=data_end)
-        if not ivs:
-            raise InterventionDateError(
-                f"no campaign of the calendar launches inside the {metric} data "
-                f"({data_start.date()} to {data_end.date()}); check the launch dates in "
-                "campaigns.yml or export a range that covers them"
-            )
-        y = y.loc[data_start:data_end]
-        if controls is not None:
-            controls = controls.loc[data_start:data_end]
-        results[metric] = its.fit(y, ivs, controls=controls, alpha=alpha, seed=seed, **options)
+    results = {m: fit_joint(sources, m, options, alpha=alpha, seed=seed) for m in metrics}
     return results, options
+
+
+def fit_joint(
+    sources,
+    metric: str,
+    options: dict[str, Any],
+    *,
+    alpha: float = config.ALPHA,
+    seed: int = config.SEED,
+    start=None,
+    extra=(),
+):
+    """Fit one metric's joint model: every calendar campaign in it, plus ``extra`` ones.
+
+    Parameters
+    ----------
+    sources : darksocial.io.Sources
+    metric : str
+        A key of :data:`METRICS`.
+    options : dict
+        Options for :func:`darksocial.its.fit` (``model``, ``transform``...). The count
+        models drop ``transform``: their log link already makes effects multiplicative.
+    alpha : float, default 0.05
+    seed : int, optional
+    start : str or pandas.Timestamp, optional
+        Leave out the data before this date (a shorter history).
+    extra : sequence of darksocial.its.Intervention
+        Further campaigns, e.g. a placebo launch.
+
+    Returns
+    -------
+    darksocial.its.ImpactResult
+
+    Raises
+    ------
+    DataValidationError
+        If the metric has no data at all.
+    InterventionDateError
+        If no campaign of the calendar launches inside the metric's data.
+    """
+    from darksocial import its
+
+    y, controls = metric_series(sources, metric)
+    observed = y.dropna()
+    if observed.empty:
+        raise DataValidationError(f"{metric} has no data at all; check the export")
+    first = max(observed.index[0], pd.Timestamp(start)) if start else observed.index[0]
+    y = y.loc[first : observed.index[-1]]
+    controls = None if controls is None else controls.loc[y.index]
+    ivs = calendar_interventions(sources.campaigns, data_start=y.index[0], data_end=y.index[-1])
+    if not ivs and not extra:
+        raise InterventionDateError(
+            f"no campaign of the calendar launches inside the {metric} data "
+            f"({y.index[0].date()} to {y.index[-1].date()}); check the launch dates in "
+            "campaigns.yml or export a range that covers them"
+        )
+    options = dict(options)
+    if options.get("model") in ("poisson", "negbin"):
+        options["transform"] = None
+    return its.fit(y, [*ivs, *extra], controls=controls, alpha=alpha, seed=seed, **options)
 
 
 def campaign_analysis(
