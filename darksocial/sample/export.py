@@ -290,6 +290,7 @@ TrackMyTools is a fictional B2B SaaS (tool tracking for construction teams), sit
 | path | imitates |
 |---|---|
 | `campaigns.yml` | the team's campaign calendar (id, name, channel, content_type, launch, end, spend, notes, evaluation_end) |
+| `darksocial.yml` | the folder's settings: brand terms, country (public holidays), currency, time zone |
 | `TRUTH.json` | not an export: the injected effects per campaign and metric, the ad-to-search lag kernel, the outage days |
 | `ga4/Traffic_acquisition_Session_default_channel_group.csv` | GA4 UI CSV (1.1), sessions by date and default channel group; rows sorted by date, then sessions descending |
 | `ga4/Landing_page_Landing_page.csv` | GA4 UI CSV (1.1), Direct sessions only, by date and landing page; per day the rows sum to the Direct row of the channel file |
@@ -327,6 +328,17 @@ Things to know:
 """
 
 
+#: The sample folder's settings: stated, so nothing about the sample company is inferred.
+SETTINGS_TEXT = """\
+# Settings of the TrackMyTools data folder (read by darksocial.io.load_folder).
+brand:
+  terms: [trackmytools, track my tools]
+country: FR
+currency: EUR
+time_zone: Europe/Paris
+"""
+
+
 def render_sample(data: SampleData) -> dict[str, str]:
     """Format simulated data as the text of every sample file.
 
@@ -343,6 +355,7 @@ def render_sample(data: SampleData) -> dict[str, str]:
     out = {
         "README.md": _readme(data),
         "campaigns.yml": _campaigns(data),
+        "darksocial.yml": SETTINGS_TEXT,
         "TRUTH.json": json.dumps(data.truth, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
         "ga4/Traffic_acquisition_Session_default_channel_group.csv": _ga4_channels(data),
         "ga4/Landing_page_Landing_page.csv": _ga4_landing(data),
@@ -358,7 +371,7 @@ def render_sample(data: SampleData) -> dict[str, str]:
 def _file_names(scn: Scenario) -> set[str]:
     """Every path write_sample can write for a scenario (without simulating it)."""
     fixed = {
-        "README.md", "campaigns.yml", "TRUTH.json",
+        "README.md", "campaigns.yml", "darksocial.yml", "TRUTH.json",
         "ga4/Traffic_acquisition_Session_default_channel_group.csv",
         "ga4/Landing_page_Landing_page.csv", "google_trends/multiTimeline.csv",
         _meta_name(scn), "survey/how_did_you_hear.csv",

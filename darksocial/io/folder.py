@@ -1,0 +1,652 @@
+"""A data folder as a team has it: exports as downloaded, recognised by their content.
+
+A data folder holds the campaign calendar (the one required file), an optional settings
+file ``darksocial.yml`` at its root, and any exports, with the names the tools gave them, in
+any sub-folders. Each file is recognised by what it contains (as ``darksocial inspect``
+does), never by a required name; a folder holding a Search Console Performance export
+(``Dates.csv`` or ``Chart.csv`` beside ``Queries.csv``...) or GA4 BigQuery ``events_*``
+files counts as one export. Two exports of the same source for different periods are
+joined; overlapping days that disagree are an error naming both files.
+
+Every source but the calendar is optional: :class:`Sources` holds ``None`` for what the
+folder lacks, and :mod:`darksocial.coverage` says what each missing export would add.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from darksocial.brand import BrandClassifier
+from darksocial.cleaning import find_gaps, regularize
+from darksocial.errors import DarkSocialError
+from darksocial.io._text import fail
+
+__all__ = [
+    "BRAND_FILE",
+    "SETTINGS_FILE",
+    "Export",
+    "Settings",
+    "Sources",
+    "load_folder",
+    "read_settings",
+    "scan_folder",
+]
+
+#: Settings of a data folder, at its root: brand terms, country, currency, time zone.
+SETTINGS_FILE = "darksocial.yml"
+#: Older settings file with only the brand terms (``terms:`` and ``exclude:``); still read.
+BRAND_FILE = "brand.yml"
+
+#: What each recognised export feeds: ``detect`` source name -> :class:`Sources` field.
+_FIELD_OF = {
+    "campaigns": "campaigns",
+    "ga4_channels": "ga4_channels",
+    "ga4_landing": "direct_landing",
+    "ga4_bigquery": "ga4_events",
+    "search_console": "search_console",
+    "google_trends": "trends",
+    "meta_ads": "meta_ads",
+    "linkedin_ads": "linkedin_ads",
+    "survey": "survey",
+}
+
+#: Names (lower case) of the files of a Search Console Performance export.
+_GSC_DAILY = ("chart.csv", "dates.csv")
+_GSC_PARTS = {
+    "queries.csv",
+    "pages.csv",
+    "countries.csv",
+    "devices.csv",
+    "filters.csv",
+    "search appearance.csv",
+    "chart.csv",
+    "dates.csv",
+}
+_SKIP = re.compile(r"^(\.|__MACOSX$|~\$|\.ipynb_checkpoints$|Thumbs\.db$|desktop\.ini$)", re.I)
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the report needs to know about the company behind a data folder.
+
+    Attributes
+    ----------
+    brand : tuple of str
+        Brand search terms (misspellings within one edit are caught); empty when unknown.
+    exclude : tuple of str
+        Queries that contain a brand term but are not about the brand ("acme corp jobs").
+    country : str or None
+        ISO 3166 alpha-2 code; its public holidays enter the models.
+    currency : str or None
+        ISO 4217 code of the spend figures.
+    time_zone : str or None
+        IANA name of the analytics property's time zone (dates are local to it).
+    inferred : dict
+        Setting name -> where its value was inferred from, for the settings the folder's
+        ``darksocial.yml`` did not state.
+    path : str or None
+        The settings file read, if any.
+    """
+
+    brand: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    country: str | None = None
+    currency: str | None = None
+    time_zone: str | None = None
+    inferred: Mapping[str, str] = field(default_factory=dict)
+    path: str | None = None
+
+    def classifier(self) -> BrandClassifier | None:
+        """The brand classifier of these terms, or None when no term is known."""
+        if not self.brand:
+            return None
+        return BrandClassifier(self.brand, exclude=self.exclude)
+
+    def infer(self, name: str, value: Any, how: str) -> Settings:
+        """Return a copy with ``name`` set to ``value`` if it was not stated, noting how."""
+        if not value or getattr(self, name):
+            return self
+        value = tuple(value) if name == "brand" else value
+        return replace(self, **{name: value}, inferred={**self.inferred, name: how})
+
+    def frame(self) -> pd.DataFrame:
+        """One row per setting: value and where it came from."""
+        rows = []
+        for name in ("brand", "country", "currency", "time_zone"):
+            value = getattr(self, name)
+            shown = ", ".join(value) if isinstance(value, tuple) else value
+            if name in self.inferred:
+                origin = f"inferred {self.inferred[name]}"
+            elif value:
+                origin = Path(self.path).name if self.path else "given"
+            else:
+                origin = "unknown"
+            rows.append({"setting": name, "value": shown or "", "from": origin})
+        return pd.DataFrame(rows).set_index("setting")
+
+
+_ISO_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+_ISO_CURRENCY = re.compile(r"^[A-Za-z]{3}$")
+
+
+def read_settings(directory: str | Path) -> Settings:
+    """Read a data folder's ``darksocial.yml`` (or the older ``brand.yml``).
+
+    Parameters
+    ----------
+    directory : str or pathlib.Path
+        The data folder.
+
+    Returns
+    -------
+    Settings
+        Empty settings when the folder has neither file.
+
+    Raises
+    ------
+    DataFormatError
+        If the file is not valid YAML or a value has the wrong form; the message shows the
+        expected form.
+    """
+    import yaml
+
+    directory = Path(directory)
+    path = directory / SETTINGS_FILE
+    if not path.is_file():
+        path = directory / BRAND_FILE
+        if not path.is_file():
+            return Settings()
+    example = (
+        "write e.g. `brand: [acme, acme app]`, `country: US`, `currency: USD`"
+        if path.name == SETTINGS_FILE
+        else "write `terms: [mybrand, my brand]`"
+    )
+    try:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, ValueError, UnicodeDecodeError):
+        raise fail(path, f"is not valid YAML; {example}") from None
+    if not isinstance(spec, dict):
+        raise fail(path, f"must be a mapping of setting: value; {example}")
+    if path.name == BRAND_FILE:
+        spec = {"brand": {"terms": spec.get("terms"), "exclude": spec.get("exclude")}}
+        if not _terms(spec["brand"]["terms"]):
+            raise fail(path, "needs a `terms:` list of brand spellings, e.g. [acme, acme app]")
+    known = {"brand", "country", "currency", "time_zone"}
+    unknown = sorted(set(spec) - known)
+    if unknown:
+        raise fail(
+            path, f"has unknown setting {', '.join(unknown)}; it accepts {', '.join(sorted(known))}"
+        )
+    brand = spec.get("brand")
+    exclude: object = None
+    if isinstance(brand, dict):
+        brand, exclude = brand.get("terms"), brand.get("exclude")
+    elif isinstance(brand, str):
+        brand = [brand]
+    terms = _terms(brand) if brand is not None else ()
+    if brand is not None and not terms:
+        raise fail(path, f"`brand` must be a list of brand spellings; {example}")
+    excludes = _terms([exclude] if isinstance(exclude, str) else exclude) if exclude else ()
+    country, currency, tz = spec.get("country"), spec.get("currency"), spec.get("time_zone")
+    if country is not None and not (isinstance(country, str) and _ISO_COUNTRY.match(country)):
+        raise fail(path, f"country {country!r} is not a two-letter ISO code such as US, GB, FR")
+    if currency is not None and not (
+        isinstance(currency, str) and _ISO_CURRENCY.match(currency)
+    ):
+        raise fail(path, f"currency {currency!r} is not a three-letter ISO code such as USD, EUR")
+    if tz is not None:
+        tz = _check_time_zone(path, tz)
+    return Settings(
+        brand=terms,
+        exclude=excludes,
+        country=country.upper() if country else None,
+        currency=currency.upper() if currency else None,
+        time_zone=tz,
+        path=str(path),
+    )
+
+
+def _terms(values: object) -> tuple[str, ...]:
+    if not isinstance(values, list | tuple):
+        return ()
+    if not all(isinstance(v, str) and v.strip() for v in values):
+        return ()
+    return tuple(v.strip() for v in values)
+
+
+def _check_time_zone(path: Path, tz: object) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(tz))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise fail(
+            path, f"time_zone {tz!r} is not an IANA time zone such as Europe/Paris"
+        ) from None
+    return str(tz)
+
+
+# --- scanning -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Export:
+    """One file (or export folder) found in a data folder, and what it was recognised as.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The file, or the folder of a Search Console Performance export or of GA4 events.
+    source : str or None
+        The :class:`Sources` field it feeds; None when it is not used.
+    note : str
+        Why it is not used (not recognised, a part of an export without its daily table...).
+    """
+
+    path: Path
+    source: str | None
+    note: str = ""
+
+
+def scan_folder(directory: str | Path) -> list[Export]:
+    """Recognise every export in a data folder by its content.
+
+    Parameters
+    ----------
+    directory : str or pathlib.Path
+        The data folder; sub-folders are searched too.
+
+    Returns
+    -------
+    list of Export
+        Every file or export folder found, used or not, in path order.
+
+    Raises
+    ------
+    DataFormatError
+        If the folder does not exist.
+    """
+    from darksocial.io.detect import detect
+
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise fail(
+            directory, "data folder not found; give the folder that holds your campaign calendar"
+        )
+    found: list[Export] = []
+    for entry, kind in _entries(directory):
+        if kind is not None:
+            found.append(Export(entry, kind))
+            continue
+        try:
+            detection = detect(entry)
+        except DarkSocialError as exc:
+            found.append(Export(entry, None, _short(exc, entry)))
+            continue
+        name = detection.source
+        if name == "ga4" and detection.loader.__name__ == "load_ga4_channels":
+            name = "ga4_channels"
+        if name in _FIELD_OF:
+            found.append(Export(entry, _FIELD_OF[name]))
+        elif name == "search_console_table":
+            found.append(
+                Export(
+                    entry,
+                    None,
+                    "a table of a Search Console Performance export without its Dates.csv or "
+                    "Chart.csv beside it; keep the export's files together",
+                )
+            )
+        else:
+            found.append(
+                Export(
+                    entry,
+                    None,
+                    "a GA4 table with neither a session default channel group nor a landing "
+                    "page by date; not used",
+                )
+            )
+    return found
+
+
+def _entries(directory: Path) -> Iterable[tuple[Path, str | None]]:
+    """Walk the folder; yield export folders with their source, and files to detect."""
+    for path in sorted(directory.iterdir(), key=lambda p: p.name.lower()):
+        if _SKIP.match(path.name) or path.name in (SETTINGS_FILE, BRAND_FILE):
+            continue
+        if path.is_dir():
+            names = {p.name.lower() for p in path.iterdir() if p.is_file()}
+            if names & set(_GSC_DAILY):
+                yield path, "search_console"
+                # anything else in the export folder that is not part of it
+                for p in sorted(path.iterdir()):
+                    if p.is_file() and p.name.lower() not in _GSC_PARTS and not _SKIP.match(p.name):
+                        yield p, None
+                continue
+            if any(n.startswith("events_") for n in names):
+                yield path, "ga4_events"
+                continue
+            yield from _entries(path)
+        elif path.is_file():
+            yield path, None
+
+
+def _short(exc: Exception, path: Path) -> str:
+    text = str(exc)
+    for prefix in (f"{path}: ", f"{path.name}: "):
+        if text.startswith(prefix):
+            return text[len(prefix) :]
+    return text
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Every source of a data folder, loaded and tidy; ``None`` for what the folder lacks.
+
+    Attributes
+    ----------
+    campaigns : pandas.DataFrame
+        Campaign calendar indexed by ``id`` (the one required file).
+    ga4_channels : pandas.DataFrame or None
+        GA4 sessions per channel by period, ``total``, ``missing``.
+    direct_landing : pandas.DataFrame or None
+        GA4 direct sessions split into deep and shallow landing pages.
+    ga4_events : pandas.DataFrame or None
+        Daily sessions from the BigQuery events (GA4 and raw channels, raw/deep direct).
+    search_console : pandas.DataFrame or None
+        Daily clicks and impressions; branded and non-branded where the export allows it
+        (``attrs["query_filter"]``, ``attrs["page_filter"]`` say what it covers).
+    trends : pandas.DataFrame or None
+        Google Trends interest per term (0-100 index).
+    meta_ads : pandas.DataFrame or None
+        Daily Meta impressions and spend (per campaign in ``attrs["long"]``).
+    survey : pandas.DataFrame or None
+        One row per "How did you hear about us?" answer.
+    linkedin_ads : pandas.DataFrame or None
+        Daily LinkedIn impressions and spend.
+    settings : Settings
+        Brand, country, currency and time zone, stated or inferred.
+    exports : tuple of Export
+        Every file found in the folder and what it was recognised as.
+    directory : str or None
+        The data folder.
+    """
+
+    campaigns: pd.DataFrame
+    ga4_channels: pd.DataFrame | None = None
+    direct_landing: pd.DataFrame | None = None
+    ga4_events: pd.DataFrame | None = None
+    search_console: pd.DataFrame | None = None
+    trends: pd.DataFrame | None = None
+    meta_ads: pd.DataFrame | None = None
+    survey: pd.DataFrame | None = None
+    linkedin_ads: pd.DataFrame | None = None
+    settings: Settings = field(default_factory=Settings)
+    exports: tuple[Export, ...] = ()
+    directory: str | None = None
+
+    #: Fields holding loaded frames, in display order.
+    FRAMES = (
+        "campaigns",
+        "ga4_channels",
+        "direct_landing",
+        "ga4_events",
+        "search_console",
+        "trends",
+        "meta_ads",
+        "linkedin_ads",
+        "survey",
+    )
+
+    def available(self) -> list[str]:
+        """Names of the sources the folder provides."""
+        return [n for n in self.FRAMES if getattr(self, n) is not None]
+
+    def summary(self) -> pd.DataFrame:
+        """Return one row per source present: rows, first/last date, frequency, gaps, files."""
+        rows = []
+        for name in self.available():
+            df = getattr(self, name)
+            if isinstance(df.index, pd.DatetimeIndex):
+                start, end = df.index.min(), df.index.max()
+                freq = df.index.freqstr or "irregular"
+            else:
+                col = next((c for c in ("submitted_at", "launch") if c in df.columns), None)
+                start = df[col].min() if col else pd.NaT
+                end = df[col].max() if col else pd.NaT
+                freq = "records"
+            gaps = find_gaps(df) if "missing" in df.columns else pd.DataFrame({"periods": []})
+            paths = df.attrs.get("paths") or [df.attrs.get("path", "")]
+            rows.append(
+                {
+                    "source": name,
+                    "variant": df.attrs.get("variant"),
+                    "rows": len(df),
+                    "start": start,
+                    "end": end,
+                    "freq": freq,
+                    "gaps": len(gaps),
+                    "missing_periods": int(gaps["periods"].sum()) if len(gaps) else 0,
+                    "file": ", ".join(Path(str(p)).name for p in paths if p),
+                }
+            )
+        return pd.DataFrame(rows).set_index("source")
+
+    def _repr_html_(self) -> str:
+        return self.summary().to_html()
+
+    def __repr__(self) -> str:
+        return f"Sources(\n{self.summary().to_string()}\n)"
+
+
+def load_folder(
+    directory: str | Path,
+    *,
+    rules=None,
+    brand: BrandClassifier | None = None,
+) -> Sources:
+    """Load every export of a data folder, recognised by content; all but the calendar optional.
+
+    Parameters
+    ----------
+    directory : str or pathlib.Path
+        The data folder: the campaign calendar (``campaigns.yml`` or a CSV), an optional
+        ``darksocial.yml``, and exports as downloaded, in any sub-folders.
+    rules : darksocial.io.PathRules, optional
+        Landing-page rules for deep vs shallow direct sessions.
+    brand : BrandClassifier, optional
+        Brand terms; by default the settings' ``brand``, else guessed from the Search Console
+        site URL.
+
+    Returns
+    -------
+    Sources
+        ``None`` for each source the folder lacks; ``sources.exports`` lists every file and
+        what it was recognised as; ``sources.settings`` what was stated or inferred.
+
+    Raises
+    ------
+    DataFormatError
+        If the folder is missing, has no campaign calendar or several, an export cannot be
+        read, or two exports of one source disagree on a day they share.
+    """
+    from darksocial.io import ads, calendar, ga4, ga4_bigquery, search_console, survey, trends
+
+    directory = Path(directory)
+    exports = scan_folder(directory)
+    settings = read_settings(directory)
+    if brand is not None:
+        settings = replace(settings, brand=tuple(brand.terms), exclude=tuple(brand.exclude))
+    by_source: dict[str, list[Path]] = {}
+    for e in exports:
+        if e.source:
+            by_source.setdefault(e.source, []).append(e.path)
+    calendars = by_source.get("campaigns", [])
+    if not calendars:
+        raise fail(
+            directory,
+            "has no campaign calendar; add campaigns.yml (a `campaigns:` list of id, name, "
+            "launch, end...) or a CSV with id and launch columns",
+        )
+    if len(calendars) > 1:
+        raise fail(
+            directory,
+            "has several campaign calendars ("
+            + ", ".join(str(p.relative_to(directory)) for p in calendars)
+            + "); keep one",
+        )
+    classifier = brand or settings.classifier()
+    loaders = {
+        "ga4_channels": ga4.load_ga4_channels,
+        "direct_landing": lambda p: ga4.load_direct_landing(p, rules=rules),
+        "ga4_events": lambda p: ga4_bigquery.load_ga4_events(p, rules=rules),
+        "search_console": lambda p: search_console.load_search_console(p, brand=classifier),
+        "trends": trends.load_trends,
+        "meta_ads": ads.load_meta_ads,
+        "linkedin_ads": ads.load_linkedin_ads,
+        "survey": survey.load_survey,
+    }
+    frames: dict[str, Any] = {"campaigns": calendar.load_campaigns(calendars[0])}
+    for name, loader in loaders.items():
+        paths = by_source.get(name)
+        if not paths:
+            continue
+        loaded = [(p, loader(p)) for p in paths]
+        frames[name] = _join(name, loaded)
+    settings = _infer(settings, frames)
+    return Sources(
+        **frames, settings=settings, exports=tuple(exports), directory=str(directory)
+    )
+
+
+def _infer(settings: Settings, frames: dict[str, Any]) -> Settings:
+    sc = frames.get("search_console")
+    if sc is not None:
+        terms = sc.attrs.get("brand_terms")
+        if terms and not settings.brand:
+            how = (
+                "from the Search Console query filter"
+                if sc.attrs.get("query_filter")
+                else "from the Search Console site address"
+            )
+            settings = settings.infer("brand", terms, how)
+        settings = settings.infer(
+            "country", sc.attrs.get("top_country"), "from the top country in Search Console"
+        )
+    for name in ("meta_ads", "linkedin_ads"):
+        df = frames.get(name)
+        if df is not None:
+            currency = df.attrs.get("currency")
+            if isinstance(currency, str) and _ISO_CURRENCY.match(currency):
+                settings = settings.infer(
+                    "currency", currency.upper(), f"from the {name.split('_')[0].title()} export"
+                )
+    return settings
+
+
+# --- joining several exports of one source ---------------------------------------------------
+
+
+def _join(name: str, loaded: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
+    if name == "search_console":
+        loaded = [(p, _search_role(df)) for p, df in loaded]
+    if len(loaded) == 1:
+        path, df = loaded[0]
+        df.attrs["paths"] = [str(path)]
+        return df
+    if not isinstance(loaded[0][1].index, pd.DatetimeIndex):
+        return _join_records(loaded)
+    freqs = {df.index.freqstr for _, df in loaded}
+    if len(freqs) > 1:
+        listing = ", ".join(f"{p.name} ({df.index.freqstr})" for p, df in loaded)
+        raise fail(
+            loaded[0][0].parent,
+            f"holds {name} exports of different granularity ({listing}); export them all by "
+            "day (or all by week) and keep one granularity",
+        )
+    freq = freqs.pop()
+    out: pd.DataFrame | None = None
+    origin: pd.DataFrame | None = None  # which file each value came from, per column
+    for path, df in sorted(loaded, key=lambda x: x[1].index.min()):
+        values = df.drop(columns=["missing"], errors="ignore")
+        if "missing" in df.columns:
+            values = values.where(~df["missing"].astype(bool), np.nan)
+        if out is None:
+            out = values.copy()
+            origin = pd.DataFrame(str(path), index=values.index, columns=values.columns)
+            attrs = dict(df.attrs)
+            continue
+        _check_agreement(name, out, origin, values, path)
+        out = out.combine_first(values)
+        new = pd.DataFrame(str(path), index=values.index, columns=values.columns)
+        origin = origin.reindex(index=out.index, columns=out.columns).combine_first(new)
+        for key, value in df.attrs.items():
+            attrs.setdefault(key, value)
+    numeric = out.select_dtypes("number").columns
+    out = out.sort_index()
+    joined = regularize(out[list(numeric)], freq)
+    joined.attrs = attrs
+    joined.attrs["paths"] = [str(p) for p, _ in loaded]
+    return joined
+
+
+def _check_agreement(name, out, origin, values, path) -> None:
+    common = out.index.intersection(values.index)
+    cols = [
+        c
+        for c in out.columns.intersection(values.columns)
+        if pd.api.types.is_numeric_dtype(out[c])
+    ]
+    if not len(common) or not cols:
+        return
+    a, b = out.loc[common, cols], values.loc[common, cols]
+    both = a.notna() & b.notna()
+    tol = np.maximum(1.0, 0.01 * a.abs())
+    bad = both & ((a - b).abs() > tol)
+    if not bad.to_numpy().any():
+        return
+    day = bad.any(axis=1).idxmax()
+    col = bad.loc[day].idxmax()
+    other = Path(origin.loc[day, col])
+    raise fail(
+        path,
+        f"and {other} are both {name} exports and disagree on {day:%Y-%m-%d} ({col}: "
+        f"{b.loc[day, col]:g} against {a.loc[day, col]:g}); keep one of the two for the "
+        "days they share, or export them again with the same settings",
+    )
+
+
+def _join_records(loaded: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
+    frames = [df for _, df in loaded]
+    out = pd.concat(frames, ignore_index=not frames[0].index.name).drop_duplicates()
+    out.attrs = dict(frames[0].attrs)
+    out.attrs["paths"] = [str(p) for p, _ in loaded]
+    return out
+
+
+def _search_role(df: pd.DataFrame) -> pd.DataFrame:
+    """A query-filtered export is a branded or non-branded series, not total search."""
+    role = df.attrs.get("query_filter")
+    if role not in ("branded", "nonbranded"):
+        return df
+    out = df.copy()
+    cols = ["clicks", "impressions", "anonymized_clicks", "anonymized_impressions"]
+    out[[c for c in cols if c in out.columns]] = np.nan
+    if "anonymized_click_share" in out.columns:
+        out["anonymized_click_share"] = np.nan
+    out.attrs = dict(df.attrs)
+    return out
+
