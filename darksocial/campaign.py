@@ -59,7 +59,7 @@ DEFAULT_WINDOW_DAYS = 56
 
 @dataclass(frozen=True)
 class MetricSpec:
-    """Where a metric's daily series and its controls come from.
+    """Where a metric's series and its controls come from.
 
     Parameters
     ----------
@@ -68,27 +68,56 @@ class MetricSpec:
     label : str
         Plain-language name for reports.
     unit : str
-        What one unit is (``"clicks"``, ``"sessions"``).
-    source : str
-        Attribute of :class:`darksocial.io.Sources` holding the series.
-    column : str
-        Column of that frame.
+        What one unit is (``"clicks"``, ``"sessions"``, ``"index points"``).
+    sources : tuple of (str, str)
+        ``(source, column)`` pairs of :class:`darksocial.io.Sources` that can hold the
+        series, tried in order; the first with data wins. The column ``"brand"`` of
+        ``trends`` is the term that matches the brand settings.
     controls : tuple of (str, str)
         ``(source, column)`` pairs used as control series: they share the market's ups and
-        downs but should not move with the campaign.
+        downs but should not move with the campaign. A control the data lack is left out
+        (the report says so). ``"other"`` of ``trends`` is every non-brand term.
+    needs : str
+        The export that provides the metric, with its menu path, for "what is missing".
     """
 
     name: str
     label: str
     unit: str
-    source: str
-    column: str
+    sources: tuple[tuple[str, str], ...]
     controls: tuple[tuple[str, str], ...] = ()
+    needs: str = ""
+    count: bool = True
+
+    @property
+    def source(self) -> str:
+        """The first source that can hold the metric."""
+        return self.sources[0][0]
 
 
-#: Metrics a campaign report can analyse. Non-branded search is the control everywhere: it
-#: follows demand and seasonality but a brand campaign should not move it (the placebo in
-#: space checks that it did not).
+_GSC_BRANDED = (
+    "a Search Console Performance export filtered to brand queries (Search Console → "
+    "Performance → Search results → + Add filter → Query → Queries containing your brand → "
+    "Export → Download CSV), or the bulk export / API rows by query"
+)
+_GSC_ANY = "a Search Console Performance export (Search Console → Performance → Export)"
+_GA4_LANDING = (
+    "a GA4 landing-page export of Direct sessions by date (GA4 → Reports → Engagement → "
+    "Landing page, add Date as secondary dimension and filter Session default channel group = "
+    "Direct → Share → Download file)"
+)
+_GA4_CHANNELS = (
+    "a GA4 traffic acquisition export by date (GA4 → Reports → Acquisition → Traffic "
+    "acquisition: Session default channel group, add Date → Share → Download file)"
+)
+_TRENDS = (
+    "a Google Trends download of your brand term (trends.google.com → Explore → the brand "
+    "term → ⤓ Interest over time)"
+)
+
+#: Metrics a campaign report can analyse. Non-branded search is the control where the data
+#: have it: it follows demand and seasonality but a brand campaign should not move it (the
+#: placebo in space checks that it did not).
 METRICS: dict[str, MetricSpec] = {
     m.name: m
     for m in (
@@ -96,33 +125,49 @@ METRICS: dict[str, MetricSpec] = {
             "branded_clicks",
             "branded search clicks",
             "clicks",
-            "search_console",
-            "branded_clicks",
+            (("search_console", "branded_clicks"),),
             (("search_console", "nonbranded_clicks"),),
+            needs=_GSC_BRANDED,
         ),
         MetricSpec(
             "branded_impressions",
             "branded search impressions",
             "impressions",
-            "search_console",
-            "branded_impressions",
+            (("search_console", "branded_impressions"),),
             (("search_console", "nonbranded_impressions"),),
+            needs=_GSC_BRANDED,
+        ),
+        MetricSpec(
+            "search_clicks",
+            "search clicks, branded and non-branded together",
+            "clicks",
+            (("search_console", "clicks"),),
+            needs=_GSC_ANY,
+        ),
+        MetricSpec(
+            "brand_interest",
+            "Google Trends interest in the brand",
+            "index points",
+            (("trends", "brand"),),
+            (("trends", "other"),),
+            needs=_TRENDS,
+            count=False,
         ),
         MetricSpec(
             "direct_sessions",
             "direct sessions",
             "sessions",
-            "direct_landing",
-            "direct_sessions",
+            (("direct_landing", "direct_sessions"), ("ga4_channels", "direct")),
             (("search_console", "nonbranded_clicks"),),
+            needs=_GA4_CHANNELS,
         ),
         MetricSpec(
             "deep_direct_sessions",
             "direct sessions on deep pages",
             "sessions",
-            "direct_landing",
-            "deep_direct_sessions",
+            (("direct_landing", "deep_direct_sessions"),),
             (("search_console", "nonbranded_clicks"),),
+            needs=_GA4_LANDING,
         ),
     )
 }
@@ -147,16 +192,21 @@ TRIANGULATION_MODELS = ("segmented", "arima", "negbin")
 DEFAULT_METRICS = ("branded_clicks", "direct_sessions", "deep_direct_sessions")
 
 #: Model options of the campaign report. The log transform makes seasonality and lifts
-#: multiplicative (a podcast lifts weekdays more than weekends); "auto" seasonality is day of
-#: week, plus a smooth yearly shape and a year-end dummy once there are 18 months of data;
-#: French public holidays because the sample company is French (pass ``holidays`` for yours).
+#: multiplicative (a podcast lifts weekdays more than weekends); a series with a zero day
+#: falls back to the original scale (see :func:`prepare_metric`). "auto" seasonality is day
+#: of week, plus a smooth yearly shape and a year-end dummy once there are 18 months of data.
+#: Public holidays are those of the data folder's ``country`` setting (``holidays=`` to
+#: override).
 DEFAULT_FIT: dict[str, Any] = {
     "model": "segmented",
     "method": "intervention",
     "transform": "log",
     "seasonality": "auto",
-    "holidays": "FR",
 }
+
+#: Fewest observed periods before launch for the main estimate, by data frequency: four
+#: weeks of days, twelve weeks, twelve months. Below it the report skips the metric.
+MIN_PRE_PERIODS = {"D": 28, "W": 12, "M": 12}
 
 
 def evaluation_window(
@@ -241,49 +291,118 @@ def calendar_interventions(
 
 
 def metric_series(sources, metric: str) -> tuple[pd.Series, pd.DataFrame | None]:
-    """Return a metric's daily series and its control series.
+    """Return a metric's series and its control series.
 
     Parameters
     ----------
     sources : darksocial.io.Sources
-        Loaded data (:func:`darksocial.io.load_sample`).
+        Loaded data (:func:`darksocial.io.load_folder`).
     metric : str
         A key of :data:`METRICS`.
 
     Returns
     -------
     y : pandas.Series
-        The metric, NaN where the export has no data.
+        The metric, NaN where the export has no data; ``attrs["source"]`` names the
+        source used.
     controls : pandas.DataFrame or None
-        Control series on the same dates.
+        Control series on the same dates; None when the data have none of them.
 
     Raises
     ------
     ParameterError
-        If the metric is unknown or the data lack it.
+        If the metric is unknown.
+    DataValidationError
+        If the data lack the metric (the message names the export that would add it).
     """
     if metric not in METRICS:
         raise ParameterError(f"unknown metric {metric!r}; choose from {', '.join(METRICS)}")
     spec = METRICS[metric]
-    y = _column(sources, spec.source, spec.column, metric)
-    if not spec.controls:
+    y = None
+    for source, column in spec.sources:
+        y = _column(sources, source, column)
+        if y is not None and y.notna().any():
+            y.attrs["source"] = source
+            break
+        y = None
+    if y is None:
+        raise DataValidationError(
+            f"the data folder has no {spec.label}; it needs {spec.needs}"
+        )
+    found = {}
+    for source, column in spec.controls:
+        if source == "trends" and column == "other":
+            for name in _trends_terms(sources, brand=False):
+                found[name] = _column(sources, "trends", name)
+            continue
+        c = _column(sources, source, column)
+        if c is not None and c.notna().any():
+            found[column] = c
+    found = {k: v for k, v in found.items() if v is not None}
+    if not found:
         return y, None
-    controls = pd.concat(
-        {col: _column(sources, src, col, metric) for src, col in spec.controls}, axis=1
-    ).reindex(y.index)
+    controls = pd.concat(found, axis=1).reindex(y.index)
     return y, controls
 
 
-def _column(sources, source: str, column: str, metric: str) -> pd.Series:
+def missing_controls(sources, metric: str) -> list[str]:
+    """Controls of a metric that the data lack (the report runs without them and says so)."""
+    spec = METRICS[metric]
+    out = []
+    for source, column in spec.controls:
+        if source == "trends":
+            if not _trends_terms(sources, brand=False):
+                out.append("another Google Trends term in the same download")
+            continue
+        c = _column(sources, source, column)
+        if c is None or c.isna().all():
+            out.append(column.replace("_", " ").replace("nonbranded", "non-branded search"))
+    return out
+
+
+def _trends_terms(sources, *, brand: bool) -> list[str]:
+    """Trends columns whose term matches the brand settings (or, ``brand=False``, the rest)."""
+    trends = getattr(sources, "trends", None)
+    if trends is None:
+        return []
+    settings = getattr(sources, "settings", None)
+    classifier = settings.classifier() if settings is not None else None
+    terms = trends.attrs.get("terms") or []
+    cols = [c for c in trends.columns if c != "missing"]
+    if len(terms) != len(cols):
+        terms = [c.replace("_", " ") for c in cols]
+    if classifier is None:
+        return []
+    out = []
+    for term, col in zip(terms, cols, strict=True):
+        is_brand = bool(classifier.is_brand(str(term)))
+        if is_brand == brand:
+            out.append(col)
+    return out
+
+
+def _column(sources, source: str, column: str) -> pd.Series | None:
     frame = getattr(sources, source, None)
-    if frame is None or column not in getattr(frame, "columns", ()):
-        raise ParameterError(
-            f"metric {metric!r} needs column {column!r} of {source}, which the data lack"
-        )
+    if frame is None:
+        return None
+    if source == "trends" and column == "brand":
+        terms = _trends_terms(sources, brand=True)
+        if not terms:
+            return None
+        column = terms[0]
+    if column not in frame.columns:
+        return None
     y = frame[column].astype(float).rename(column)
     if "missing" in frame.columns:
         y = y.where(~frame["missing"].astype(bool))
     return y
+
+
+_EFFECT_COLUMNS = (
+    "label unit period observed counterfactual average average_lower average_upper "
+    "cumulative cumulative_lower cumulative_upper relative relative_lower relative_upper "
+    "p_value significant direction model method"
+).split()
 
 
 @dataclass
@@ -316,6 +435,7 @@ class CampaignAnalysis:
     overlapping: list[str] = field(default_factory=list)
     sources: Any = field(default=None, repr=False)
     seed: int = config.SEED
+    skipped: dict[str, str] = field(default_factory=dict)
 
     def effects_frame(self) -> pd.DataFrame:
         """Return one row per metric with the campaign's effect over its window.
@@ -343,6 +463,7 @@ class CampaignAnalysis:
                     "metric": metric,
                     "label": METRICS[metric].label,
                     "unit": METRICS[metric].unit,
+                    "period": period_word(res.y.index),
                     "observed": observed,
                     "counterfactual": observed - float(eff.loc["average", "estimate"]),
                     **{
@@ -361,6 +482,8 @@ class CampaignAnalysis:
                     "method": res.method,
                 }
             )
+        if not rows:
+            return pd.DataFrame(columns=["metric", *_EFFECT_COLUMNS]).set_index("metric")
         return pd.DataFrame(rows).set_index("metric")
 
     def bottom_line(self) -> str:
@@ -377,6 +500,15 @@ class CampaignAnalysis:
         name = escape(self.campaign.get("name", self.campaign_id))
         start, end = self.window
         weeks = (end - start).days // 7 + 1
+        if eff.empty:
+            why = " ".join(
+                f"{escape(METRICS[m].label.capitalize())}: {escape(r)}."
+                for m, r in self.skipped.items()
+            )
+            return (
+                f"**We could not measure {name} yet: no series in this data folder covers "
+                f"its launch with enough history.** {why}"
+            )
         up = [r.label for r in eff.itertuples() if r.direction == "up"]
         down = [r.label for r in eff.itertuples() if r.direction == "down"]
         if up and not down:
@@ -401,9 +533,15 @@ class CampaignAnalysis:
                 verdict = "rose" if r.direction == "up" else "fell"
                 sure = f"unlikely to be noise ({p_value(r.p_value)})"
             lines.append(
-                f"- **{r.label.capitalize()}: {verdict}.** {number(r.average, signed=True)} "
-                f"{r.unit} a day ({percent(r.relative)}, {ci}), about "
-                f"{number(r.cumulative, signed=True)} in total; {sure}."
+                f"- **{r.label[:1].upper() + r.label[1:]}: {verdict}.** "
+                f"{number(r.average, signed=True)} {r.unit} a {r.period} ({percent(r.relative)}, "
+                f"{ci}), about {number(r.cumulative, signed=True)} in total; {sure}."
+            )
+        if "search_clicks" in eff.index and "branded_clicks" not in eff.index:
+            lines.append(
+                "- Search clicks are branded and non-branded together: this export cannot "
+                "separate searches for the brand, so a change here is not a change in branded "
+                "search (see *Branded search* below for how to export it)."
             )
         return "\n".join(lines)
 
@@ -433,10 +571,12 @@ class CampaignAnalysis:
             pre_days = (self.window[0] - self.data_start).days
             if pre_days < 365:
                 notes.append(
-                    f"Only {pre_days} days of history before launch: with less than a year the "
-                    "model cannot learn yearly seasonality, so seasonal swings may be "
+                    f"Only {plural(pre_days, 'day')} of history before launch: with less than a "
+                    "year the model cannot learn yearly seasonality, so seasonal swings may be "
                     "mistaken for campaign effects."
                 )
+        for res in self.results.values():
+            notes.extend(getattr(res, "notes", ()))
         missing = {}
         for metric, res in self.results.items():
             label = METRICS[metric].label
@@ -733,21 +873,22 @@ def analyze_campaign(
     sources,
     campaign_id: str,
     *,
-    metrics=DEFAULT_METRICS,
+    metrics=None,
     alpha: float = config.ALPHA,
     seed: int = config.SEED,
     **fit_options: Any,
 ) -> CampaignAnalysis:
-    """Estimate one campaign's effect on each dark-social metric.
+    """Estimate one campaign's effect on each dark-social metric the data support.
 
     Parameters
     ----------
     sources : darksocial.io.Sources
-        Loaded data, e.g. ``darksocial.io.load_sample()``.
+        Loaded data, e.g. ``darksocial.io.load_folder("exports/acme")``.
     campaign_id : str
         Campaign id from the calendar.
     metrics : sequence of str, optional
-        Keys of :data:`METRICS`; :data:`DEFAULT_METRICS` by default.
+        Keys of :data:`METRICS`; by default every metric the data support
+        (:func:`darksocial.coverage.available_metrics`).
     alpha : float, default 0.05
         One minus the interval level.
     seed : int, optional
@@ -759,22 +900,26 @@ def analyze_campaign(
     Returns
     -------
     CampaignAnalysis
+        ``results`` holds the metrics that could be estimated; ``skipped`` says, for each
+        other requested metric, why not (no export, launch outside its data, too little
+        history).
 
     Raises
     ------
     ParameterError
-        Unknown campaign or metric, or a metric the data lack.
-    InterventionDateError
-        The campaign launches outside the data or with too short a pre-period.
+        Unknown campaign or metric.
     """
-    row = _campaign_row(sources.campaigns, campaign_id)
-    results, options = fit_metrics(sources, metrics, alpha=alpha, seed=seed, **fit_options)
-    for res in results.values():
-        if campaign_id not in {iv.name for iv in res.interventions}:
-            raise _outside(
-                campaign_id, pd.Timestamp(row["launch"]), res.y.index[0], res.y.index[-1]
-            )
-    return campaign_analysis(sources, campaign_id, results, options, alpha=alpha, seed=seed)
+    from darksocial.coverage import available_metrics
+
+    _campaign_row(sources.campaigns, campaign_id)
+    if metrics is None:
+        metrics = available_metrics(sources) or list(DEFAULT_METRICS)
+    results, options, skipped = fit_each(
+        sources, metrics, alpha=alpha, seed=seed, campaign_id=campaign_id, **fit_options
+    )
+    return campaign_analysis(
+        sources, campaign_id, results, options, alpha=alpha, seed=seed, skipped=skipped
+    )
 
 
 def fit_metrics(
@@ -810,16 +955,175 @@ def fit_metrics(
     ParameterError
         If ``metrics`` is empty or names an unknown metric.
     DataValidationError
-        If a metric has no data at all.
-    InterventionDateError
-        If no campaign of the calendar launches inside a metric's data.
+        If the data lack a metric, or no campaign launches inside its data
+        (:func:`fit_each` skips such metrics instead).
     """
-    metrics = list(metrics)
-    if not metrics:
-        raise ParameterError("metrics is empty; name at least one of " + ", ".join(METRICS))
+    metrics = _check_metrics(metrics)
     options = {**DEFAULT_FIT, **fit_options}
     results = {m: fit_joint(sources, m, options, alpha=alpha, seed=seed) for m in metrics}
     return results, options
+
+
+def fit_each(
+    sources,
+    metrics=DEFAULT_METRICS,
+    *,
+    alpha: float = config.ALPHA,
+    seed: int = config.SEED,
+    campaign_id: str | None = None,
+    **fit_options: Any,
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
+    """Fit each metric's joint model; skip, with the reason, those the data cannot support.
+
+    Parameters
+    ----------
+    sources : darksocial.io.Sources
+    metrics : sequence of str, optional
+    alpha : float, default 0.05
+    seed : int, optional
+    campaign_id : str, optional
+        A campaign every fit must contain: a metric whose data do not cover its launch (with
+        :data:`MIN_PRE_PERIODS` before it) is skipped.
+    **fit_options
+        Passed to :func:`darksocial.its.fit`, overriding :data:`DEFAULT_FIT`.
+
+    Returns
+    -------
+    results : dict of str to darksocial.its.ImpactResult
+    options : dict
+        The model options asked for (a fit may differ, e.g. no log with zero days: see
+        ``fit.notes``).
+    skipped : dict of str to str
+        Metric -> one sentence saying why it was not estimated and what would fix it.
+    """
+    metrics = _check_metrics(metrics)
+    options = {**DEFAULT_FIT, **fit_options}
+    results, skipped = {}, {}
+    for m in metrics:
+        try:
+            if campaign_id is not None:
+                _check_covers(sources, m, campaign_id)
+            results[m] = fit_joint(sources, m, options, alpha=alpha, seed=seed)
+        except DataValidationError as exc:
+            skipped[m] = str(exc)
+    return results, options, skipped
+
+
+def _check_metrics(metrics) -> list[str]:
+    metrics = list(metrics)
+    if not metrics:
+        raise ParameterError("metrics is empty; name at least one of " + ", ".join(METRICS))
+    unknown = [m for m in metrics if m not in METRICS]
+    if unknown:
+        raise ParameterError(
+            f"unknown metric {', '.join(map(repr, unknown))}; choose from {', '.join(METRICS)}"
+        )
+    return metrics
+
+
+def _check_covers(sources, metric: str, campaign_id: str) -> None:
+    """Raise InterventionDateError when a metric's data cannot measure the campaign."""
+    y, _ = metric_series(sources, metric)
+    observed = y.dropna()
+    row = _campaign_row(sources.campaigns, campaign_id)
+    launch = pd.Timestamp(row["launch"])
+    label = METRICS[metric].label
+    if observed.empty or launch > observed.index[-1] or launch <= observed.index[0]:
+        span = (
+            f"{observed.index[0]:%d %b %Y} to {observed.index[-1]:%d %b %Y}"
+            if len(observed)
+            else "no data"
+        )
+        raise InterventionDateError(
+            f"the {label} data ({span}) do not cover the launch on {launch:%d %b %Y}; "
+            "export a range that starts well before launch and runs past it"
+        )
+    pre = int((observed.index < launch).sum())
+    need = MIN_PRE_PERIODS[_family(y.index)]
+    if pre < need:
+        unit = period_word(y.index)
+        raise InterventionDateError(
+            f"the {label} data hold {plural(pre, unit)} before launch; the estimate needs at "
+            f"least {plural(need, unit)} (export a longer history)"
+        )
+
+
+def _family(index: pd.DatetimeIndex) -> str:
+    freq = (index.freqstr or pd.infer_freq(index) or "D").upper()
+    return "W" if freq.startswith("W") else "M" if freq.startswith("M") else "D"
+
+
+def period_word(index: pd.DatetimeIndex) -> str:
+    """``"day"``, ``"week"`` or ``"month"``: the period of a series, for the prose."""
+    return {"D": "day", "W": "week", "M": "month"}[_family(index)]
+
+
+def prepare_metric(
+    sources, metric: str, options: dict[str, Any], *, start=None
+) -> tuple[pd.Series, pd.DataFrame | None, dict[str, Any], list[str]]:
+    """A metric's series, usable controls and model options, with what was changed and why.
+
+    - Controls missing where the metric is observed, or constant, are left out.
+    - The log transform needs every value above zero: with a zero day the model works on
+      the original scale (effects are then additive; the relative lift is unchanged in
+      meaning).
+    - Public holidays are the data folder's ``country`` setting unless ``holidays`` is given.
+
+    Returns
+    -------
+    y, controls, options, notes
+        ``notes`` are plain sentences for the report's caveats.
+    """
+    y, controls = metric_series(sources, metric)
+    label = METRICS[metric].label
+    observed = y.dropna()
+    if observed.empty:
+        raise DataValidationError(f"the {label} series has no data at all; check the export")
+    first = max(observed.index[0], pd.Timestamp(start)) if start else observed.index[0]
+    y = y.loc[first : observed.index[-1]]
+    notes: list[str] = []
+    if controls is not None:
+        controls = controls.loc[y.index]
+        seen = y.notna()
+        keep = []
+        for col in controls.columns:
+            gaps = int(controls.loc[seen, col].isna().sum())
+            name = col.replace("_", " ").replace("nonbranded", "non-branded search")
+            if gaps:
+                notes.append(
+                    f"{label.capitalize()}: the control series ({name}) is missing on "
+                    f"{plural(gaps, period_word(y.index))} of the data, so the model runs "
+                    "without it; seasonal and market swings are then less well accounted for."
+                )
+            elif controls.loc[seen, col].nunique() <= 1:
+                notes.append(f"{label.capitalize()}: the control ({name}) is constant; left out.")
+            else:
+                keep.append(col)
+        controls = controls[keep] if keep else None
+    options = dict(options)
+    if options.get("model") in ("poisson", "negbin"):
+        options["transform"] = None
+    if options.get("transform") == "log" and (observed <= 0).any():
+        zeros = int((y <= 0).sum())
+        options["transform"] = None
+        notes.append(
+            f"{label.capitalize()} is zero on {plural(zeros, period_word(y.index))}, and a "
+            "log scale cannot hold zero: this model works on the original scale, where "
+            "effects add up instead of multiplying."
+        )
+    if "holidays" not in options:
+        settings = getattr(sources, "settings", None)
+        country = getattr(settings, "country", None)
+        options["holidays"] = _holiday_country(country)
+    return y, controls, options, notes
+
+
+def _holiday_country(country: str | None) -> str | None:
+    if not country:
+        return None
+    import holidays as holidays_pkg
+
+    return country if country in holidays_pkg.list_supported_countries() else None
 
 
 def fit_joint(
@@ -840,8 +1144,8 @@ def fit_joint(
     metric : str
         A key of :data:`METRICS`.
     options : dict
-        Options for :func:`darksocial.its.fit` (``model``, ``transform``...). The count
-        models drop ``transform``: their log link already makes effects multiplicative.
+        Options for :func:`darksocial.its.fit` (``model``, ``transform``...), adapted to
+        the data by :func:`prepare_metric`.
     alpha : float, default 0.05
     seed : int, optional
     start : str or pandas.Timestamp, optional
@@ -852,34 +1156,28 @@ def fit_joint(
     Returns
     -------
     darksocial.its.ImpactResult
+        ``notes`` (an attribute) lists what :func:`prepare_metric` changed, in words.
 
     Raises
     ------
     DataValidationError
-        If the metric has no data at all.
+        If the data lack the metric or it has no data at all.
     InterventionDateError
         If no campaign of the calendar launches inside the metric's data.
     """
     from darksocial import its
 
-    y, controls = metric_series(sources, metric)
-    observed = y.dropna()
-    if observed.empty:
-        raise DataValidationError(f"{metric} has no data at all; check the export")
-    first = max(observed.index[0], pd.Timestamp(start)) if start else observed.index[0]
-    y = y.loc[first : observed.index[-1]]
-    controls = None if controls is None else controls.loc[y.index]
+    y, controls, options, notes = prepare_metric(sources, metric, options, start=start)
     ivs = calendar_interventions(sources.campaigns, data_start=y.index[0], data_end=y.index[-1])
     if not ivs and not extra:
         raise InterventionDateError(
-            f"no campaign of the calendar launches inside the {metric} data "
-            f"({y.index[0].date()} to {y.index[-1].date()}); check the launch dates in "
-            "campaigns.yml or export a range that covers them"
+            f"no campaign of the calendar launches inside the {METRICS[metric].label} data "
+            f"({y.index[0]:%d %b %Y} to {y.index[-1]:%d %b %Y}); check the launch dates in "
+            "the calendar or export a range that covers them"
         )
-    options = dict(options)
-    if options.get("model") in ("poisson", "negbin"):
-        options["transform"] = None
-    return its.fit(y, [*ivs, *extra], controls=controls, alpha=alpha, seed=seed, **options)
+    res = its.fit(y, [*ivs, *extra], controls=controls, alpha=alpha, seed=seed, **options)
+    object.__setattr__(res, "notes", notes)
+    return res
 
 
 def campaign_analysis(
@@ -890,8 +1188,9 @@ def campaign_analysis(
     *,
     alpha: float = config.ALPHA,
     seed: int = config.SEED,
+    skipped: dict[str, str] | None = None,
 ) -> CampaignAnalysis:
-    """Read one campaign's analysis off joint fits made by :func:`fit_metrics`.
+    """Read one campaign's analysis off joint fits made by :func:`fit_each`.
 
     Parameters
     ----------
@@ -899,18 +1198,20 @@ def campaign_analysis(
     campaign_id : str
         A campaign present in every fit.
     results, options
-        What :func:`fit_metrics` returned.
+        What :func:`fit_each` (or :func:`fit_metrics`) returned.
     alpha : float, default 0.05
     seed : int, optional
+    skipped : dict, optional
+        Metrics that could not be estimated, with the reason.
 
     Returns
     -------
     CampaignAnalysis
     """
     campaigns = sources.campaigns
-    last = next(iter(results.values())).y
-    data_start = last.first_valid_index()
-    window = evaluation_window(campaigns, campaign_id, data_end=last.index[-1])
+    ends = [res.y.index[-1] for res in results.values()]
+    starts = [res.y.first_valid_index() for res in results.values()]
+    window = evaluation_window(campaigns, campaign_id, data_end=max(ends) if ends else None)
     overlapping = [
         str(cid)
         for cid in campaigns.index
@@ -924,10 +1225,11 @@ def campaign_analysis(
         options=options,
         alpha=alpha,
         anonymized_share=_anonymized_share(sources, window),
-        data_start=data_start,
+        data_start=min(starts) if starts else None,
         overlapping=overlapping,
         sources=sources,
         seed=seed,
+        skipped=dict(skipped or {}),
     )
 
 

@@ -214,3 +214,28 @@ def styled_table(
             {"selector": "caption", "props": "caption-side: top; font-weight: bold;"},
         ]
     )
+
+
+#: Symbols written before an amount; any other ISO code is written after it ("1,200 CHF").
+_CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+
+
+def money(x, currency: str | None, *, digits: int | None = None) -> str:
+    """An amount with its currency: ``$1,200``, ``€3.50``, ``1,200 CHF``; ``n/a`` if missing.
+
+    Parameters
+    ----------
+    x : float
+    currency : str or None
+        ISO 4217 code (the data folder's ``currency`` setting); None writes the bare number.
+    digits : int, optional
+        Decimals, as :func:`number`.
+    """
+    if not _finite(x):
+        return "n/a"
+    text = number(x, digits=digits)
+    code = (currency or "").upper()
+    if code in _CURRENCY_SYMBOLS:
+        sign = "−" if text.startswith(("−", "-")) else ""
+        return f"{sign}{_CURRENCY_SYMBOLS[code]}{text.lstrip('−-')}"
+    return f"{text} {code}" if code else text

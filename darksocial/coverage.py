@@ -1,0 +1,292 @@
+"""What a data folder can support, decided before any notebook runs.
+
+:func:`assess` lists each file found and what it was recognised as, which metrics can be
+measured for which campaigns, which report sections will run, and what each missing
+export would add. ``darksocial check --data DIR`` prints it; ``darksocial report`` prints
+one line per source before running.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from darksocial.campaign import METRICS, MIN_PRE_PERIODS, _family, metric_series, period_word
+from darksocial.errors import DataValidationError
+from darksocial.formatting import plural
+
+__all__ = ["SOURCE_EXPORTS", "Coverage", "assess", "available_metrics"]
+
+#: Each source, what it adds to the reports, and the export that provides it (menu path).
+SOURCE_EXPORTS: dict[str, tuple[str, str]] = {
+    "search_console": (
+        "branded search (with a query filter or the bulk export), or total search clicks",
+        "Search Console → Performance → Search results → Export → Download CSV (twice for "
+        "branded search: with the filter Query containing your brand, then Query not containing "
+        "it)",
+    ),
+    "ga4_channels": (
+        "direct sessions per day",
+        "GA4 → Reports → Acquisition → Traffic acquisition (Session default channel group), add "
+        "Date → Share this report → Download file → CSV",
+    ),
+    "direct_landing": (
+        "direct sessions on deep pages, the trace of shared links",
+        "GA4 → Reports → Engagement → Landing page, add Date, filter Session default channel "
+        "group = Direct → Share this report → Download file → CSV",
+    ),
+    "ga4_events": (
+        "raw direct sessions from the BigQuery export (a cross-check)",
+        "BigQuery → your analytics_<property> dataset → export events_* tables as JSON or Parquet",
+    ),
+    "trends": (
+        "Google Trends interest in the brand, for teams without Search Console",
+        "trends.google.com → Explore → your brand term (and a category term) → ⤓ download CSV",
+    ),
+    "meta_ads": (
+        "Meta spend and impressions, and how branded search follows the ads",
+        "Meta Ads Manager → Reports → Export table data, broken down by Day → CSV",
+    ),
+    "linkedin_ads": (
+        "LinkedIn spend and impressions",
+        "LinkedIn Campaign Manager → Analyze → Export → Campaign performance, by day",
+    ),
+    "survey": (
+        'what people answered to "How did you hear about us?"',
+        "your form or CRM (HubSpot, Typeform...) → export the answers with their dates as CSV",
+    ),
+}
+
+_SOURCE_LABEL = {
+    "campaigns": "campaign calendar",
+    "search_console": "Search Console",
+    "ga4_channels": "GA4 traffic acquisition",
+    "direct_landing": "GA4 landing pages (Direct)",
+    "ga4_events": "GA4 BigQuery events",
+    "trends": "Google Trends",
+    "meta_ads": "Meta ads",
+    "linkedin_ads": "LinkedIn ads",
+    "survey": "survey answers",
+}
+
+#: Fewest survey answers before and after launch to compare mentions.
+MIN_SURVEY_ANSWERS = 5
+
+
+def available_metrics(sources) -> list[str]:
+    """The metrics a campaign report measures on these data, in report order.
+
+    Branded search clicks when the data separate them; otherwise total search clicks (said
+    to be such) and Google Trends interest in the brand; then direct and deep-page direct
+    sessions where GA4 provides them.
+
+    Parameters
+    ----------
+    sources : darksocial.io.Sources
+
+    Returns
+    -------
+    list of str
+        Keys of :data:`darksocial.campaign.METRICS`; empty when the folder has no series.
+    """
+    have = {m for m in METRICS if _series(sources, m) is not None}
+    order = ["branded_clicks"]
+    if "branded_clicks" not in have:
+        order += ["search_clicks", "brand_interest"]
+    order += ["direct_sessions", "deep_direct_sessions"]
+    return [m for m in order if m in have]
+
+
+def _series(sources, metric: str) -> pd.Series | None:
+    try:
+        y, _ = metric_series(sources, metric)
+    except DataValidationError:
+        return None
+    y = y.dropna()
+    return y if len(y) else None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What a data folder supports: files, metrics, campaigns, sections.
+
+    Attributes
+    ----------
+    files : pandas.DataFrame
+        One row per file found: ``path``, ``recognised as``, ``note``.
+    metrics : pandas.DataFrame
+        One row per metric: ``available``, ``source``, ``from``, ``to``, ``frequency``,
+        ``controls`` and, when unavailable, ``needs`` (the export that would add it).
+    campaigns : pandas.DataFrame
+        Campaign x metric: ``"measured"`` or why not.
+    sources : pandas.DataFrame
+        One row per source: present or not, and what it adds.
+    settings : pandas.DataFrame
+        Brand, country, currency, time zone, and where each came from.
+    """
+
+    files: pd.DataFrame
+    metrics: pd.DataFrame
+    campaigns: pd.DataFrame
+    sources: pd.DataFrame
+    settings: pd.DataFrame
+
+    def lines(self) -> list[str]:
+        """One line per source: what was found, or what its export would add."""
+        out = []
+        for name, row in self.sources.iterrows():
+            label = _SOURCE_LABEL.get(name, name)
+            if row["present"]:
+                out.append(f"  found    {label:<28} {row['detail']}")
+            else:
+                out.append(f"  missing  {label:<28} would add {row['adds']}")
+        return out
+
+    def report(self) -> str:
+        """The whole assessment as one plain-text screen."""
+        lines = ["Files"]
+        for row in self.files.itertuples(index=False):
+            what = row.recognised or "not used"
+            note = f" ({row.note})" if row.note else ""
+            lines.append(f"  {row.path:<48} {what}{note}")
+        lines += ["", "Sources"] + self.lines()
+        lines += ["", "Settings"]
+        for name, row in self.settings.iterrows():
+            lines.append(f"  {name:<10} {row['value'] or '-':<30} {row['from']}")
+        lines += ["", "Metrics"]
+        for name, row in self.metrics.iterrows():
+            if row["available"]:
+                ctrl = row["controls"] or "no control series"
+                lines.append(
+                    f"  {name:<22} {row['from']} to {row['to']}, {row['frequency']}, "
+                    f"from {row['source']}; control: {ctrl}"
+                )
+            else:
+                lines.append(f"  {name:<22} not available: needs {row['needs']}")
+        lines += ["", "Campaigns"]
+        if self.campaigns.empty:
+            lines.append("  no metric is available, so no campaign can be measured")
+        for cid, row in self.campaigns.iterrows():
+            measured = [m for m, v in row.items() if v == "measured"]
+            lines.append(
+                f"  {cid}: "
+                + (
+                    f"measured on {', '.join(measured)}"
+                    if measured
+                    else "cannot be measured on these data"
+                )
+            )
+            for m, v in row.items():
+                if v != "measured":
+                    lines.append(f"      {m}: {v}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.report()
+
+
+def assess(sources) -> Coverage:
+    """Say what a loaded data folder supports.
+
+    Parameters
+    ----------
+    sources : darksocial.io.Sources
+        From :func:`darksocial.io.load_folder`.
+
+    Returns
+    -------
+    Coverage
+    """
+    root = Path(sources.directory) if sources.directory else None
+    files = pd.DataFrame(
+        [
+            {
+                "path": str(e.path.relative_to(root)) if root else str(e.path),
+                "recognised": _SOURCE_LABEL.get(e.source, "") if e.source else "",
+                "note": e.note,
+            }
+            for e in sources.exports
+        ],
+        columns=["path", "recognised", "note"],
+    )
+    src_rows = []
+    for name, (adds, how) in SOURCE_EXPORTS.items():
+        df = getattr(sources, name, None)
+        detail = ""
+        if df is not None:
+            detail = _span(df)
+        src_rows.append(
+            {"source": name, "present": df is not None, "detail": detail, "adds": adds, "how": how}
+        )
+    metric_rows = []
+    for m, spec in METRICS.items():
+        y = _series(sources, m)
+        if y is None:
+            metric_rows.append({"metric": m, "available": False, "needs": spec.needs})
+            continue
+        _, controls = metric_series(sources, m)
+        metric_rows.append(
+            {
+                "metric": m,
+                "available": True,
+                "source": _SOURCE_LABEL.get(_y_source(sources, m), ""),
+                "from": f"{y.index[0]:%Y-%m-%d}",
+                "to": f"{y.index[-1]:%Y-%m-%d}",
+                "frequency": {"D": "daily", "W": "weekly", "M": "monthly"}[_family(y.index)],
+                "controls": ", ".join(controls.columns) if controls is not None else "",
+                "needs": "",
+            }
+        )
+    metrics = pd.DataFrame(metric_rows).set_index("metric")
+    chosen = available_metrics(sources)
+    camp = {}
+    for cid, row in sources.campaigns.iterrows():
+        launch = pd.Timestamp(row["launch"])
+        camp[str(cid)] = {m: _campaign_status(sources, m, launch) for m in chosen}
+    campaigns = pd.DataFrame.from_dict(camp, orient="index", columns=chosen)
+    return Coverage(
+        files=files,
+        metrics=metrics,
+        campaigns=campaigns,
+        sources=pd.DataFrame(src_rows).set_index("source"),
+        settings=sources.settings.frame(),
+    )
+
+
+def _y_source(sources, metric: str) -> str:
+    y, _ = metric_series(sources, metric)
+    return y.attrs.get("source", METRICS[metric].source)
+
+
+def _campaign_status(sources, metric: str, launch: pd.Timestamp) -> str:
+    y = _series(sources, metric)
+    if y is None:
+        return "no data"
+    if launch <= y.index[0] or launch > y.index[-1]:
+        return (
+            f"launch {launch:%Y-%m-%d} outside the data ({y.index[0]:%Y-%m-%d} to "
+            f"{y.index[-1]:%Y-%m-%d})"
+        )
+    pre = int((y.index < launch).sum())
+    need = MIN_PRE_PERIODS[_family(y.index)]
+    if pre < need:
+        unit = period_word(y.index)
+        return f"only {plural(pre, unit)} before launch; needs {plural(need, unit)}"
+    return "measured"
+
+
+def _span(df: pd.DataFrame) -> str:
+    n = len(df.attrs.get("paths") or [1])
+    files = f", {plural(n, 'file')}" if n > 1 else ""
+    if isinstance(df.index, pd.DatetimeIndex) and len(df.index):
+        freq = {"D": "daily", "W": "weekly", "M": "monthly"}[_family(df.index)]
+        return f"{df.index[0]:%Y-%m-%d} to {df.index[-1]:%Y-%m-%d}, {freq}{files}"
+    for col in ("submitted_at", "launch"):
+        if col in df.columns and df[col].notna().any():
+            return (
+                f"{plural(len(df), 'row')}, {df[col].min():%Y-%m-%d} to "
+                f"{df[col].max():%Y-%m-%d}{files}"
+            )
+    return f"{plural(len(df), 'row')}{files}"
