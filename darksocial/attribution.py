@@ -65,6 +65,7 @@ from darksocial.formatting import p_value as format_p
 __all__ = [
     "BLANK",
     "DARK_BUCKETS",
+    "MIN_MENTION_ANSWERS",
     "OTHER",
     "AttributionGap",
     "AttributionRules",
@@ -96,6 +97,10 @@ DARK_BUCKETS: tuple[str, ...] = (
     "newsletter_blog",
     "ai_assistant",
 )
+#: Fewest non-blank answers on each side of a launch for :func:`mentions_around` to compare
+#: shares: below five, a Wilson interval spans most of 0-100% and the score tests are
+#: undefined for one answer, so the result says there are too few answers instead.
+MIN_MENTION_ANSWERS = 5
 #: Software sources whose leads are checked for a dark-social answer (HubSpot enum).
 SOFTWARE_DARK_SOURCES: tuple[str, ...] = ("DIRECT_TRAFFIC", "ORGANIC_SEARCH")
 
@@ -934,6 +939,11 @@ def plot_dark_social_share(
     return ax
 
 
+def _answers(n) -> str:
+    n = int(n)
+    return "no answer" if n == 0 else ("one answer" if n == 1 else f"{n} answers")
+
+
 def _band_level(share: pd.DataFrame) -> float:
     return float(share.attrs.get("level", 0.95))
 
@@ -1009,32 +1019,84 @@ class MentionsResult:
             index=["share_before", "share_after", "share_difference", "mentions_per_day_ratio"],
         )
 
+    @property
+    def comparable(self) -> bool:
+        """Whether both sides hold enough answers to compare (:data:`MIN_MENTION_ANSWERS`)."""
+        n = self.table["n"]
+        return bool((n >= MIN_MENTION_ANSWERS).all())
+
     def report(self) -> str:
         """Describe the change in mentions in one plain-language paragraph.
 
         Returns
         -------
         str
-            A paragraph for marketing readers.
+            A paragraph for marketing readers. When a side holds fewer than
+            :data:`MIN_MENTION_ANSWERS` answers it says so instead of comparing.
         """
         t = self.table
         level = f"{1 - self.alpha:.0%}"
         b, a = t.loc["before"], t.loc["after"]
-        verdict = (
-            "This change is unlikely to be chance"
-            if self.diff_pvalue < self.alpha
-            else "This change could be chance"
+        launch = f"{self.launch:%d %b %Y}"
+        if not self.comparable:
+            few = [
+                side
+                for side, row in (("before", b), ("after", a))
+                if row["n"] < MIN_MENTION_ANSWERS
+            ]
+            return (
+                f"Too few survey answers {' and '.join(few)} the launch on {launch} to compare "
+                f"mentions of {self.label}: {_answers(b['n'])} in the {int(b['days'])} days "
+                f"before and {_answers(a['n'])} in the {int(a['days'])} days after; the "
+                f"comparison needs at least {MIN_MENTION_ANSWERS} on each side."
+            )
+        counts = (
+            f"Before {launch}, {int(b['k'])} of {int(b['n'])} answers "
+            f"({b['share']:.1%}) mentioned {self.label} over {int(b['days'])} days; after it, "
+            f"{int(a['k'])} of {int(a['n'])} ({a['share']:.1%}) over {int(a['days'])} days."
+        )
+        caveat = (
+            " Self-reported answers suffer from recall bias, so read this next to the search "
+            "and traffic signals."
+        )
+        if b["k"] + a["k"] == 0:
+            return f"{counts} No answer named it on either side, so there is no change to measure.{caveat}"
+        share = (
+            f" The share changed by {self.diff * 100:+.1f} points ({level} interval "
+            f"{self.diff_lower * 100:+.1f} to {self.diff_upper * 100:+.1f})"
+        )
+        if b["k"] == 0:
+            rate = (
+                "; no answer named it before launch, so there is no earlier rate to compare with."
+            )
+        else:
+            rate = (
+                f"; mentions per day were {self.rate_ratio:.2f} times the earlier rate ({level} "
+                f"interval {self.rr_lower:.2f} to {self.rr_upper:.2f})."
+            )
+        if np.isfinite(self.diff_pvalue):
+            verdict = (
+                "This change is unlikely to be chance"
+                if self.diff_pvalue < self.alpha
+                else "This change could be chance"
+            )
+            verdict = f" {verdict} ({format_p(self.diff_pvalue)})."
+        else:
+            verdict = ""
+        return counts + share + rate + verdict + caveat
+
+    def __repr__(self) -> str:
+        t = self.table
+        sides = ", ".join(
+            f"{side}={int(t.at[side, 'k'])}/{int(t.at[side, 'n'])}" for side in ("before", "after")
+        )
+        what = (
+            f"share change {self.diff * 100:+.1f} points"
+            if self.comparable
+            else "too few answers to compare"
         )
         return (
-            f"Before {self.launch:%d %b %Y}, {int(b['k'])} of {int(b['n'])} answers "
-            f"({b['share']:.1%}) mentioned {self.label} over {int(b['days'])} days; after it, "
-            f"{int(a['k'])} of {int(a['n'])} ({a['share']:.1%}) over {int(a['days'])} days. "
-            f"The share changed by {self.diff * 100:+.1f} points ({level} interval "
-            f"{self.diff_lower * 100:+.1f} to {self.diff_upper * 100:+.1f}); mentions per day "
-            f"were {self.rate_ratio:.2f} times the earlier rate ({level} interval "
-            f"{self.rr_lower:.2f} to {self.rr_upper:.2f}). {verdict} "
-            f"({format_p(self.diff_pvalue)}). Self-reported answers suffer from recall bias, so "
-            "read this next to the search and traffic signals."
+            f"MentionsResult(label={self.label!r}, launch={self.launch:%Y-%m-%d}, {sides}: {what})"
         )
 
 
@@ -1089,8 +1151,10 @@ def mentions_around(
     Raises
     ------
     DataValidationError
-        If a column is missing, a window holds no non-blank answer, or every answer is
-        blank.
+        If a column is missing or every answer is blank. A window with fewer than
+        :data:`MIN_MENTION_ANSWERS` non-blank answers is not an error: the result's
+        ``comparable`` is False, its statistics are NaN and :meth:`MentionsResult.report`
+        says there are too few answers to compare.
     InterventionDateError
         If the launch date is not a date.
     ParameterError
@@ -1154,14 +1218,8 @@ def mentions_around(
     for name, (start, end) in windows.items():
         inside = (day >= start) & (day < end)
         n = int((inside & answered).sum())
-        if n == 0:
-            raise DataValidationError(
-                f"no non-blank answers between {start:%Y-%m-%d} and "
-                f"{end - pd.Timedelta(days=1):%Y-%m-%d} ({name} the launch); "
-                f"check the launch date or widen {name}_days"
-            )
         k = int((inside & mention).sum())
-        lo, hi = proportion_confint(k, n, alpha=alpha, method="wilson")
+        lo, hi = proportion_confint(k, n, alpha=alpha, method="wilson") if n else (np.nan,) * 2
         days = (end - start).days
         rows[name] = {
             "start": start,
@@ -1169,28 +1227,41 @@ def mentions_around(
             "days": days,
             "n": n,
             "k": k,
-            "share": k / n,
+            "share": k / n if n else np.nan,
             "lower": lo,
             "upper": hi,
             "per_day": k / days,
         }
     table = pd.DataFrame.from_dict(rows, orient="index")
     b, a = rows["before"], rows["after"]
-    d_lo, d_hi = confint_proportions_2indep(
-        a["k"], a["n"], b["k"], b["n"], method="newcomb", compare="diff", alpha=alpha
-    )
-    d_test = _two_proportion_test(a["k"], a["n"], b["k"], b["n"], method="score", compare="diff")
-    # The Poisson comparison is undefined when there are no mentions at all.
-    if a["k"] + b["k"] > 0:
-        rr = (a["k"] / a["days"]) / (b["k"] / b["days"]) if b["k"] > 0 else np.inf
-        rr_lo, rr_hi = confint_poisson_2indep(
-            a["k"], a["days"], b["k"], b["days"], method="score", compare="ratio", alpha=alpha
+    if min(b["n"], a["n"]) < MIN_MENTION_ANSWERS:
+        # too few answers on a side: the result says so instead of comparing
+        nan = float("nan")
+        return MentionsResult(
+            launch=launch_ts, label=label, table=table, diff=nan, diff_lower=nan,
+            diff_upper=nan, diff_pvalue=nan, rate_ratio=nan, rr_lower=nan, rr_upper=nan,
+            rr_pvalue=nan, alpha=alpha,
+        )  # fmt: skip
+    # statsmodels divides by zero shares on the way (all or no answers naming it); the
+    # results it returns are still defined, so its numpy warnings are noise
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d_lo, d_hi = confint_proportions_2indep(
+            a["k"], a["n"], b["k"], b["n"], method="newcomb", compare="diff", alpha=alpha
         )
-        rr_p = float(
-            _poisson_rate_test(a["k"], a["days"], b["k"], b["days"], method="score").pvalue
+        d_test = _two_proportion_test(
+            a["k"], a["n"], b["k"], b["n"], method="score", compare="diff"
         )
-    else:
-        rr, rr_lo, rr_hi, rr_p = np.nan, np.nan, np.nan, np.nan
+        # The Poisson comparison is undefined when there are no mentions at all.
+        if a["k"] + b["k"] > 0:
+            rr = (a["k"] / a["days"]) / (b["k"] / b["days"]) if b["k"] > 0 else np.inf
+            rr_lo, rr_hi = confint_poisson_2indep(
+                a["k"], a["days"], b["k"], b["days"], method="score", compare="ratio", alpha=alpha
+            )
+            rr_p = float(
+                _poisson_rate_test(a["k"], a["days"], b["k"], b["days"], method="score").pvalue
+            )
+        else:
+            rr, rr_lo, rr_hi, rr_p = np.nan, np.nan, np.nan, np.nan
     return MentionsResult(
         launch=launch_ts,
         label=label,

@@ -798,10 +798,13 @@ def mentions_frame(
     -------
     pandas.DataFrame
         ``campaign``, ``before``, ``after`` (shares), ``diff``, ``diff_lower``,
-        ``diff_upper``, ``p_value`` and ``label``.
+        ``diff_upper``, ``p_value`` and ``label``. Results with too few answers on a
+        side to compare (``comparable`` False) are left out.
     """
     rows = []
     for cid, res in results.items():
+        if not getattr(res, "comparable", True):
+            continue  # too few answers on a side: nothing measured
         t = res.table
         rows.append(
             {

@@ -407,3 +407,46 @@ def test_mentions_around_rejects_an_unknown_bucket():
     with pytest.raises(ParameterError, match="bucket 'podcst' is not a bucket of the rules"):
         mentions_around("2025-02-01", frame, bucket="podcst")
     assert mentions_around("2025-02-01", frame, bucket="podcast") is not None
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [(["a podcast"], ["google"]), ([], ["google", "a podcast"]), (["google"], [])],
+    ids=["one-answer-each", "none-before", "none-after"],
+)
+def test_too_few_answers_on_a_side_say_so_in_words(before, after):
+    import math
+
+    from darksocial.attribution import MIN_MENTION_ANSWERS, mentions_around
+
+    frame = pd.DataFrame(
+        {
+            "submitted_at": pd.to_datetime(
+                ["2025-02-20"] * len(before) + ["2025-03-05"] * len(after)
+            ),
+            "answer": before + after,
+        }
+    )
+    res = mentions_around("2025-03-01", frame, bucket="podcast")
+    assert not res.comparable
+    assert res.table["n"].tolist() == [len(before), len(after)]
+    text = res.report()
+    assert text.startswith("Too few survey answers")
+    assert f"at least {MIN_MENTION_ANSWERS} on each side" in text
+    for shown in (text, repr(res), str(res)):
+        assert "nan" not in shown.lower() and "n/a" not in shown
+    assert math.isnan(res.diff)  # nothing measured, and the numbers say so
+
+
+def test_no_mention_on_either_side_is_no_change_not_nan():
+    frame = pd.DataFrame(
+        {
+            "submitted_at": pd.to_datetime(["2025-02-20"] * 6 + ["2025-03-05"] * 6),
+            "answer": ["google"] * 12,
+        }
+    )
+    res = mentions_around("2025-03-01", frame, bucket="podcast")
+    assert res.comparable
+    text = res.report()
+    assert "No answer named it on either side" in text
+    assert "nan" not in text.lower() and "n/a" not in text
