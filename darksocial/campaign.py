@@ -326,9 +326,7 @@ def metric_series(sources, metric: str) -> tuple[pd.Series, pd.DataFrame | None]
             break
         y = None
     if y is None:
-        raise DataValidationError(
-            f"the data folder has no {spec.label}; it needs {spec.needs}"
-        )
+        raise DataValidationError(f"the data folder has no {spec.label}; it needs {spec.needs}")
     found = {}
     for source, column in spec.controls:
         if source == "trends" and column == "other":
@@ -398,11 +396,27 @@ def _column(sources, source: str, column: str) -> pd.Series | None:
     return y
 
 
-_EFFECT_COLUMNS = (
-    "label unit period observed counterfactual average average_lower average_upper "
-    "cumulative cumulative_lower cumulative_upper relative relative_lower relative_upper "
-    "p_value significant direction model method"
-).split()
+_EFFECT_COLUMNS = [
+    "label",
+    "unit",
+    "period",
+    "observed",
+    "counterfactual",
+    "average",
+    "average_lower",
+    "average_upper",
+    "cumulative",
+    "cumulative_lower",
+    "cumulative_upper",
+    "relative",
+    "relative_lower",
+    "relative_upper",
+    "p_value",
+    "significant",
+    "direction",
+    "model",
+    "method",
+]
 
 
 @dataclass
@@ -532,10 +546,15 @@ class CampaignAnalysis:
             else:
                 verdict = "rose" if r.direction == "up" else "fell"
                 sure = f"unlikely to be noise ({p_value(r.p_value)})"
+            total = (
+                f", about {number(r.cumulative, signed=True)} in total"
+                if METRICS[r.Index].count
+                else ""
+            )
             lines.append(
                 f"- **{r.label[:1].upper() + r.label[1:]}: {verdict}.** "
                 f"{number(r.average, signed=True)} {r.unit} a {r.period} ({percent(r.relative)}, "
-                f"{ci}), about {number(r.cumulative, signed=True)} in total; {sure}."
+                f"{ci}){total}; {sure}."
             )
         if "search_clicks" in eff.index and "branded_clicks" not in eff.index:
             lines.append(
@@ -713,16 +732,23 @@ class CampaignAnalysis:
 
         Returns
         -------
-        darksocial.checks.PlaceboInSpace
+        darksocial.checks.PlaceboInSpace or None
+            None when the data hold none of the default series.
         """
         from darksocial import checks, its
 
         if series is None:
-            sc = self.sources.search_console
+            sc = getattr(self.sources, "search_console", None)
             series = {
-                "non-branded search clicks": sc["nonbranded_clicks"],
-                "non-branded search impressions": sc["nonbranded_impressions"],
+                name: sc[col]
+                for name, col in (
+                    ("non-branded search clicks", "nonbranded_clicks"),
+                    ("non-branded search impressions", "nonbranded_impressions"),
+                )
+                if sc is not None and col in sc.columns and sc[col].notna().any()
             }
+            if not series:
+                return None
         rows = []
         for name, s in series.items():
             s = s.astype(float).loc[s.first_valid_index() : s.last_valid_index()]
@@ -775,8 +801,11 @@ class CampaignAnalysis:
         combos += [
             (headline, "counterfactual", None),
             ("negbin" if headline != "negbin" else "segmented", "counterfactual", None),
-            (headline, "intervention", 12),
         ]
+        # a shorter history only when there is more than 12 months before launch
+        first = self.results[metric].y.first_valid_index()
+        if first < self.window[0] - pd.DateOffset(months=12):
+            combos.append((headline, "intervention", 12))
         rows = []
         for model, method, months in combos:
             start = self.window[0] - pd.DateOffset(months=months) if months else None
@@ -917,6 +946,13 @@ def analyze_campaign(
     results, options, skipped = fit_each(
         sources, metrics, alpha=alpha, seed=seed, campaign_id=campaign_id, **fit_options
     )
+    outside = [m for m, why in skipped.items() if _OUTSIDE in why]
+    if not results and outside and len(outside) == len(skipped):
+        raise InterventionDateError(
+            f"campaign {campaign_id!r} launches outside every series of the data folder ("
+            + "; ".join(skipped[m].split(_OUTSIDE)[0].removeprefix("the ") for m in outside)
+            + "); check its launch date in the calendar or export a range that covers it"
+        )
     return campaign_analysis(
         sources, campaign_id, results, options, alpha=alpha, seed=seed, skipped=skipped
     )
@@ -1009,6 +1045,9 @@ def fit_each(
     return results, options, skipped
 
 
+_OUTSIDE = " do not cover the launch on "
+
+
 def _check_metrics(metrics) -> list[str]:
     metrics = list(metrics)
     if not metrics:
@@ -1035,7 +1074,7 @@ def _check_covers(sources, metric: str, campaign_id: str) -> None:
             else "no data"
         )
         raise InterventionDateError(
-            f"the {label} data ({span}) do not cover the launch on {launch:%d %b %Y}; "
+            f"the {label} data ({span}){_OUTSIDE}{launch:%d %b %Y}; "
             "export a range that starts well before launch and runs past it"
         )
     pre = int((observed.index < launch).sum())
@@ -1114,11 +1153,11 @@ def prepare_metric(
     if "holidays" not in options:
         settings = getattr(sources, "settings", None)
         country = getattr(settings, "country", None)
-        options["holidays"] = _holiday_country(country)
+        options["holidays"] = holiday_country(country)
     return y, controls, options, notes
 
 
-def _holiday_country(country: str | None) -> str | None:
+def holiday_country(country: str | None) -> str | None:
     if not country:
         return None
     import holidays as holidays_pkg

@@ -876,7 +876,7 @@ class Triangulation:
             "not depend on the modelling choice.",
             "significant down": "All of them find a significant decrease: the conclusion does "
             "not depend on the modelling choice.",
-            "none": "None finds a significant effect: the conclusion (no detectable lift) does "
+            "none": "No model finds an effect whose interval excludes zero: the conclusion (no detectable lift) does "
             "not depend on the modelling choice.",
         }.get(self.agreement)
         if verdict is None:

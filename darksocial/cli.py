@@ -31,13 +31,23 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from darksocial.coverage import assess
+    from darksocial.io import load_folder
+    from darksocial.pages.params import data_folder
+
+    print(assess(load_folder(data_folder(args.data))).report())
+    return 0
+
+
 def _cmd_plan(args: argparse.Namespace) -> int:
     from darksocial import planning
-    from darksocial.campaign import DEFAULT_FIT
+    from darksocial.campaign import DEFAULT_FIT, holiday_country
 
     y = planning.load_series(args.metric, data=args.data, csv=args.csv, column=args.column)
     # plan with the model the campaign report will use afterwards
-    options = {k: DEFAULT_FIT[k] for k in ("seasonality", "holidays", "transform")}
+    options = {k: DEFAULT_FIT[k] for k in ("seasonality", "transform")}
+    options["holidays"] = holiday_country(args.country or y.attrs.get("country"))
     if args.model in ("poisson", "negbin"):
         options.pop("transform")
     print(
@@ -92,6 +102,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_inspect)
 
+    p = sub.add_parser(
+        "check", help="list the exports of a data folder and what reports they support"
+    )
+    p.add_argument(
+        "--data", type=Path, default=None, help="data folder (default: the bundled sample)"
+    )
+    p.set_defaults(func=_cmd_check)
+
     p = sub.add_parser("plan", help="minimum detectable lift and duration needed before launch")
     p.add_argument("--metric", default="branded_clicks", help="series to plan on")
     p.add_argument("--launch", required=True, help="planned launch date, YYYY-MM-DD")
@@ -100,6 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=config.SAMPLE_DIR, help="sample-like folder")
     p.add_argument("--csv", type=Path, help="CSV with a date column instead of --data")
     p.add_argument("--column", help="column of --csv to use (default: --metric)")
+    p.add_argument(
+        "--country",
+        help="ISO code whose public holidays enter the model (default: the "
+        "data folder's darksocial.yml; none for --csv)",
+    )
     p.add_argument("--model", default="segmented", help="ITS model (default segmented)")
     p.add_argument("--alpha", type=float, default=config.ALPHA, help="significance level")
     p.add_argument("--power", type=float, default=0.8, help="target power")

@@ -993,12 +993,13 @@ def load_series(
     found = []
     for f in fields(sources):
         df = getattr(sources, f.name)
-        if not isinstance(df.index, pd.DatetimeIndex):
+        if not isinstance(df, pd.DataFrame) or not isinstance(df.index, pd.DatetimeIndex):
             continue
         if metric in df.columns:
             out = df[metric].astype(float).rename(metric)
             # past campaigns, so that planning can keep pseudo-campaigns away from them
             out.attrs["campaigns"] = sources.campaigns
+            out.attrs["country"] = sources.settings.country
             return out
         found += [c for c in df.columns if c != "missing"]
     raise DataValidationError(

@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from darksocial import config
-from darksocial.errors import ParameterError, ReportError
+from darksocial.errors import InterventionDateError, ParameterError, ReportError
 
 __all__ = [
     "Job",
@@ -612,7 +612,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         metavar="DIR",
-        help="folder laid out like data/sample (default: the bundled sample)",
+        help="data folder: calendar, darksocial.yml and exports as downloaded (default: the sample)",
     )
     parser.add_argument(
         "-p",
@@ -671,14 +671,17 @@ def _for_notebook(notebook: str, parameters: Mapping[str, Any]) -> dict[str, Any
 
 
 def _calendar_ids(data_dir: str | os.PathLike | None) -> list[str]:
-    from darksocial.io import find_source, load_campaigns
+    from darksocial.io import load_campaigns, scan_folder
+    from darksocial.pages.params import data_folder
 
-    folder = Path(data_dir) if data_dir else config.SAMPLE_DIR
-    if not folder.is_dir():
+    folder = data_folder(data_dir)
+    calendars = [e.path for e in scan_folder(folder) if e.source == "campaigns"]
+    if not calendars:
         raise ParameterError(
-            f"data folder {folder} not found; give a folder laid out like data/sample"
+            f"data folder {folder} has no campaign calendar; add campaigns.yml (a "
+            "`campaigns:` list of id, name, launch, end...) or a CSV with id and launch columns"
         )
-    return [str(i) for i in load_campaigns(find_source(folder, "campaigns")).index]
+    return [str(i) for i in load_campaigns(calendars[0]).index]
 
 
 def plan_jobs(
@@ -713,9 +716,14 @@ def plan_jobs(
     ParameterError
         An unknown campaign id, or a parameter no selected notebook declares.
     """
+    from darksocial.pages.params import data_folder
+
     params = dict(parameters or {})
     if data_dir:
         params["data_dir"] = str(data_dir)
+    if params.get("data_dir"):
+        # notebooks run from notebooks/: a relative folder must not be read from there
+        params["data_dir"] = str(data_folder(params["data_dir"]))
     known = _calendar_ids(params.get("data_dir"))
     if "campaign_id" in params:
         campaigns = [*(campaigns or []), str(params.pop("campaign_id"))]
@@ -767,12 +775,29 @@ def main(args: argparse.Namespace) -> int:
     int
         0 when every run succeeded, 1 when any failed.
     """
+    from darksocial.coverage import assess
+    from darksocial.io import load_folder
+    from darksocial.pages.params import data_folder
+
     jobs = plan_jobs(
         campaigns=args.campaign,
         notebooks=args.notebook,
         parameters=_parse_parameters(args),
         data_dir=args.data,
     )
+    folder = data_folder(jobs[0].parameters.get("data_dir") if jobs else args.data)
+    # read every export once before any notebook runs: unreadable input stops here (exit 2)
+    coverage = assess(load_folder(folder))
+    print(f"data folder {folder}:")
+    print("\n".join(coverage.lines()))
+    for job in jobs:
+        cid = job.parameters.get("campaign_id")
+        row = coverage.campaigns.loc[cid] if cid in coverage.campaigns.index else None
+        if row is not None and len(row) and all(str(v).startswith("launch") for v in row):
+            raise InterventionDateError(
+                f"campaign {cid!r}: {row.iloc[0]} for every series of the data folder; check "
+                "its launch date in the calendar or export a range that covers it"
+            )
     print(f"running {len(jobs)} report(s) into {args.reports_dir} ...", flush=True)
     records = run_jobs(jobs, reports_dir=args.reports_dir, workers=args.workers)
     index = write_index(args.reports_dir)

@@ -82,7 +82,7 @@ def test_launch_outside_the_data(sources):
     cal = sources.campaigns.rename(index={"newsletter-relaunch": "future"})
     cal.loc["future", ["launch", "end"]] = [pd.Timestamp("2026-03-01"), pd.Timestamp("2026-04-01")]
     moved = type(sources)(**{**sources.__dict__, "campaigns": cal})
-    with pytest.raises(InterventionDateError, match="outside the data"):
+    with pytest.raises(InterventionDateError, match="launches outside every series"):
         campaign.analyze_campaign(moved, "future", metrics=["branded_clicks"])
 
 

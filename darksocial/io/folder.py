@@ -185,7 +185,8 @@ def read_settings(directory: str | Path) -> Settings:
     unknown = sorted(set(spec) - known)
     if unknown:
         raise fail(
-            path, f"has unknown setting {', '.join(unknown)}; it accepts {', '.join(sorted(known))}"
+            path,
+            f"has unknown setting {', '.join(unknown)}; it accepts {', '.join(sorted(known))}",
         )
     brand = spec.get("brand")
     exclude: object = None
@@ -200,9 +201,7 @@ def read_settings(directory: str | Path) -> Settings:
     country, currency, tz = spec.get("country"), spec.get("currency"), spec.get("time_zone")
     if country is not None and not (isinstance(country, str) and _ISO_COUNTRY.match(country)):
         raise fail(path, f"country {country!r} is not a two-letter ISO code such as US, GB, FR")
-    if currency is not None and not (
-        isinstance(currency, str) and _ISO_CURRENCY.match(currency)
-    ):
+    if currency is not None and not (isinstance(currency, str) and _ISO_CURRENCY.match(currency)):
         raise fail(path, f"currency {currency!r} is not a three-letter ISO code such as USD, EUR")
     if tz is not None:
         tz = _check_time_zone(path, tz)
@@ -296,7 +295,11 @@ def scan_folder(directory: str | Path) -> list[Export]:
         name = detection.source
         if name == "ga4" and detection.loader.__name__ == "load_ga4_channels":
             name = "ga4_channels"
-        if name in _FIELD_OF:
+        if name == "meta_ads" and _no_data(entry):
+            found.append(
+                Export(entry, None, "a Meta export that says 'No data available.'; not used")
+            )
+        elif name in _FIELD_OF:
             found.append(Export(entry, _FIELD_OF[name]))
         elif name == "search_console_table":
             found.append(
@@ -330,7 +333,11 @@ def _entries(directory: Path) -> Iterable[tuple[Path, str | None]]:
                 yield path, "search_console"
                 # anything else in the export folder that is not part of it
                 for p in sorted(path.iterdir()):
-                    if p.is_file() and p.name.lower() not in _GSC_PARTS and not _SKIP.match(p.name):
+                    if (
+                        p.is_file()
+                        and p.name.lower() not in _GSC_PARTS
+                        and not _SKIP.match(p.name)
+                    ):
                         yield p, None
                 continue
             if any(n.startswith("events_") for n in names):
@@ -339,6 +346,16 @@ def _entries(directory: Path) -> Iterable[tuple[Path, str | None]]:
             yield from _entries(path)
         elif path.is_file():
             yield path, None
+
+
+def _no_data(path: Path) -> bool:
+    """An Ads Manager download of a period without delivery: a header and one message row."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return b"No data available." in head and head.count(b"\n") <= 2
 
 
 def _short(exc: Exception, path: Path) -> str:
@@ -527,9 +544,7 @@ def load_folder(
         loaded = [(p, loader(p)) for p in paths]
         frames[name] = _join(name, loaded)
     settings = _infer(settings, frames)
-    return Sources(
-        **frames, settings=settings, exports=tuple(exports), directory=str(directory)
-    )
+    return Sources(**frames, settings=settings, exports=tuple(exports), directory=str(directory))
 
 
 def _infer(settings: Settings, frames: dict[str, Any]) -> Settings:
@@ -649,4 +664,3 @@ def _search_role(df: pd.DataFrame) -> pd.DataFrame:
         out["anonymized_click_share"] = np.nan
     out.attrs = dict(df.attrs)
     return out
-

@@ -5,6 +5,10 @@ The notebook ``notebooks/campaign-impact.ipynb`` is a thin template: it calls
 also has a method that returns its content (HTML text, a figure or a table) so that tests
 can check what a reader sees without running a notebook.
 
+A section whose data the folder lacks (or holds too little of) shows one sentence saying
+what is missing and which export would add it, and the rest of the report runs; each
+section's outcome (ran / skipped, and why) goes to ``summary.json``.
+
 Everything that comes from data (campaign names, survey answers) is HTML-escaped; numbers
 go through :mod:`darksocial.formatting`.
 """
@@ -19,12 +23,20 @@ import pandas as pd
 
 from darksocial import config
 from darksocial.campaign import METRICS, CampaignAnalysis, analyze_campaign
+from darksocial.coverage import MIN_SURVEY_ANSWERS, SOURCE_EXPORTS
 from darksocial.errors import ParameterError
-from darksocial.formatting import escape, interval, number, p_value, percent, plural, styled_table
+from darksocial.formatting import (
+    escape,
+    interval,
+    money,
+    number,
+    p_value,
+    percent,
+    plural,
+    styled_table,
+)
 
 __all__ = ["CampaignReport", "campaign_report"]
-
-MODELS = ("segmented", "arima", "structural", "poisson", "negbin")
 
 
 @dataclass
@@ -42,6 +54,20 @@ class CampaignReport:
 
     analysis: CampaignAnalysis
     checks: dict[str, Any] = field(default_factory=dict)
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def _ran(self, section: str) -> None:
+        self.sections[section] = {"status": "ran", "why": None}
+
+    def _skip(self, section: str, why: str) -> str:
+        """Record a skipped section and return its one sentence as HTML."""
+        self.sections[section] = {"status": "skipped", "why": why}
+        return f"<p><i>{escape(why)}</i></p>"
+
+    @property
+    def headline_metric(self) -> str | None:
+        """The metric the checks run on: the first measured one."""
+        return next(iter(self.analysis.results), None)
 
     # -- header and data ---------------------------------------------------------------------
     def header_html(self) -> str:
@@ -59,7 +85,7 @@ class CampaignReport:
             ("Channel", escape(row.get("channel", "n/a"))),
             ("Content type", escape(str(row.get("content_type", "n/a")).replace("_", " "))),
             ("Evaluated", f"{start:%d %b %Y} to {end:%d %b %Y} ({self.analysis.duration} days)"),
-            ("Spend", f"€{number(spend)}" if spend is not None and not pd.isna(spend) else "n/a"),
+            ("Spend", money(spend, self._settings().currency)),
         ]
         notes = row.get("notes")
         if isinstance(notes, str) and notes.strip():
@@ -69,6 +95,61 @@ class CampaignReport:
             for k, v in facts
         )
         return f"<table>{cells}</table>"
+
+    def _settings(self):
+        from darksocial.io import Settings
+
+        return getattr(self.analysis.sources, "settings", None) or Settings()
+
+    def data_html(self) -> str:
+        """The data section: sources table, settings, and what missing exports would add.
+
+        Returns
+        -------
+        str
+        """
+        parts = [self.sources_table().to_html()]
+        settings = self._settings()
+        facts = []
+        if settings.country:
+            facts.append(f"public holidays of {escape(settings.country)}")
+        else:
+            facts.append(
+                "no public holidays (set <code>country</code> in darksocial.yml to add them)"
+            )
+        if settings.currency:
+            facts.append(f"spend in {escape(settings.currency)}")
+        if settings.time_zone:
+            facts.append(f"dates in the {escape(settings.time_zone)} time zone")
+        inferred = [
+            f"{escape(k.replace('_', ' '))} {escape(v)}" for k, v in settings.inferred.items()
+        ]
+        text = "The models use " + ", ".join(facts) + "."
+        if inferred:
+            text += " Inferred, not stated in darksocial.yml: " + "; ".join(inferred) + "."
+        if settings.brand:
+            text += " Brand terms: " + escape(", ".join(settings.brand)) + "."
+        parts.append(f"<p>{text}</p>")
+        sc = getattr(self.analysis.sources, "search_console", None)
+        if sc is not None:
+            scope = _search_scope(sc)
+            if scope:
+                parts.append(f"<p>{escape(scope)}</p>")
+        missing = [
+            (name, adds, how)
+            for name, (adds, how) in SOURCE_EXPORTS.items()
+            if name in _CAMPAIGN_SOURCES and getattr(self.analysis.sources, name, None) is None
+        ]
+        if missing:
+            items = "".join(
+                f"<li><b>{escape(adds[:1].upper() + adds[1:])}</b>: {escape(how)}.</li>"
+                for _, adds, how in missing
+            )
+            parts.append(
+                f"<p>Not in this data folder, and what each would add:</p><ul>{items}</ul>"
+            )
+        self._ran("data")
+        return "\n".join(parts)
 
     def sources_table(self):
         """Each source with its dates, frequency and gaps, formatted for the report.
@@ -106,9 +187,13 @@ class CampaignReport:
         -------
         matplotlib.figure.Figure
         """
+        from darksocial.campaign import period_word
+
         result = self._result(metric)
+        label = METRICS[metric].label
         return result.plot(
-            title=f"{METRICS[metric].label.capitalize()} ({METRICS[metric].unit} a day)"
+            title=f"{label[:1].upper() + label[1:]} ({METRICS[metric].unit} a "
+            f"{period_word(result.y.index)})"
         )
 
     def metric_html(self, metric: str) -> str:
@@ -130,12 +215,17 @@ class CampaignReport:
             "no clear change": "showed no clear change",
         }[row.direction]
         sentence = (
-            f"<p><b>{escape(row.label.capitalize())} {verdict}</b> during the campaign: "
-            f"{number(row.observed)} {escape(row.unit)} a day against "
+            f"<p><b>{escape(row.label[:1].upper() + row.label[1:])} {verdict}</b> during the "
+            f"campaign: {number(row.observed)} {escape(row.unit)} a {row.period} against "
             f"{number(row.counterfactual)} expected without it, "
-            f"{number(row.average, signed=True)} a day ({percent(row.relative)}; "
-            f"{level}% interval {interval(row.relative_lower, row.relative_upper)}), "
-            f"{number(row.cumulative, signed=True)} in total; {p_value(row.p_value)}.</p>"
+            f"{number(row.average, signed=True)} a {row.period} ({percent(row.relative)}; "
+            f"{level}% interval {interval(row.relative_lower, row.relative_upper)})"
+            + (
+                f", {number(row.cumulative, signed=True)} in total"
+                if METRICS[metric].count
+                else ""
+            )
+            + f"; {p_value(row.p_value)}.</p>"
         )
         table = pd.DataFrame(
             {
@@ -150,12 +240,14 @@ class CampaignReport:
                     interval(row.relative_lower, row.relative_upper),
                 ],
             },
-            index=[f"Per day ({row.unit})", f"Total ({row.unit})", "Relative lift"],
+            index=[f"Per {row.period} ({row.unit})", f"Total ({row.unit})", "Relative lift"],
         )
+        if not METRICS[metric].count:  # a total of index points means nothing
+            table = table.drop(index=f"Total ({row.unit})")
         return sentence + styled_table(table).to_html()
 
     def show_metric(self, metric: str) -> None:
-        """Display one metric's figure and numbers (nothing if the metric was not analysed).
+        """Display one metric's figure and numbers, or why it was not measured.
 
         Parameters
         ----------
@@ -164,12 +256,120 @@ class CampaignReport:
         from IPython.display import HTML, display
 
         if metric not in self.analysis.results:
-            display(HTML(f"<p><i>{escape(METRICS[metric].label)} was not analysed.</i></p>"))
+            display(HTML(self._not_measured(metric)))
             return
         fig = self.metric_figure(metric)
         display(fig)
         _close(fig)
         display(HTML(self.metric_html(metric)))
+
+    def _not_measured(self, metric: str) -> str:
+        spec = METRICS[metric]
+        why = self.analysis.skipped.get(metric)
+        if why is None:
+            why = f"the data folder has no {spec.label}; it needs {spec.needs}"
+        label = spec.label[:1].upper() + spec.label[1:]
+        return f"<p><i>{escape(label)} not measured: {escape(why)}.</i></p>"
+
+    def show_search(self) -> None:
+        """Display the branded-search section with whatever search data the folder holds.
+
+        Branded search clicks when the data separate them; otherwise total search clicks,
+        said to be such, with how to export branded search; and Google Trends interest in
+        the brand when there is no branded Search Console series.
+        """
+        from IPython.display import HTML, display
+
+        res = self.analysis.results
+        if "branded_clicks" in res:
+            self.show_metric("branded_clicks")
+            self._ran("search")
+            return
+        shown = False
+        if "search_clicks" in res:
+            display(
+                HTML(
+                    "<p>This Search Console export has no query filter, so searches for the "
+                    "brand cannot be separated from the rest: below are <b>all search clicks, "
+                    "branded and non-branded together</b>. A lift here is not a lift in branded "
+                    "search. To measure branded search, export the Performance report twice: "
+                    "once with the filter <i>Query → Queries containing</i> your brand, once "
+                    "with <i>Queries not containing</i> it, and drop both exports in the data "
+                    "folder.</p>"
+                )
+            )
+            self.show_metric("search_clicks")
+            shown = True
+        if "brand_interest" in res:
+            display(
+                HTML(
+                    "<p>Google Trends interest in the brand: a 0–100 index of how often people "
+                    "searched for it (100 is the busiest period of the download), not a count "
+                    "of clicks. Read the relative change.</p>"
+                )
+            )
+            self.show_metric("brand_interest")
+            shown = True
+        if shown:
+            self._ran("search")
+            return
+        reasons = [
+            self._not_measured(m)
+            for m in ("branded_clicks", "search_clicks", "brand_interest")
+            if m in self.analysis.skipped
+        ]
+        if reasons:
+            why = "; ".join(
+                self.analysis.skipped[m]
+                for m in ("branded_clicks", "search_clicks", "brand_interest")
+                if m in self.analysis.skipped
+            )
+            self.sections["search"] = {"status": "skipped", "why": why}
+            display(HTML("".join(reasons)))
+            return
+        display(
+            HTML(
+                self._skip(
+                    "search",
+                    "Branded search not measured: this data folder has no Search Console or "
+                    f"Google Trends export. Add {METRICS['branded_clicks'].needs}; or "
+                    f"{METRICS['brand_interest'].needs}.",
+                )
+            )
+        )
+
+    def show_direct(self) -> None:
+        """Display the direct-traffic section: all direct sessions, then deep-page ones."""
+        from IPython.display import HTML, display
+
+        res = self.analysis.results
+        metrics = ("direct_sessions", "deep_direct_sessions")
+        if not any(m in res for m in metrics):
+            why = [self.analysis.skipped[m] for m in metrics if m in self.analysis.skipped]
+            if why:
+                self.sections["direct"] = {"status": "skipped", "why": "; ".join(why)}
+                display(
+                    HTML(
+                        "".join(
+                            self._not_measured(m) for m in metrics if m in self.analysis.skipped
+                        )
+                    )
+                )
+            else:
+                display(
+                    HTML(
+                        self._skip(
+                            "direct",
+                            "Direct traffic not measured: this data folder has no GA4 export. "
+                            f"Add {METRICS['direct_sessions'].needs}; and for deep pages, "
+                            f"{METRICS['deep_direct_sessions'].needs}.",
+                        )
+                    )
+                )
+            return
+        for m in metrics:
+            self.show_metric(m)
+        self._ran("direct")
 
     def _result(self, metric: str):
         if metric not in self.analysis.results:
@@ -177,7 +377,7 @@ class CampaignReport:
         return self.analysis.results[metric]
 
     # -- checks --------------------------------------------------------------------------------
-    def triangulation(self, metric: str = "branded_clicks"):
+    def triangulation(self, metric: str | None = None):
         """Run (once) and return the triangulation of the headline metric.
 
         Parameters
@@ -189,10 +389,12 @@ class CampaignReport:
         darksocial.checks.Triangulation
         """
         if "triangulation" not in self.checks:
-            self.checks["triangulation"] = self.analysis.triangulate(metric)
+            self.checks["triangulation"] = self.analysis.triangulate(
+                metric or self.headline_metric
+            )
         return self.checks["triangulation"]
 
-    def triangulation_table(self, metric: str = "branded_clicks"):
+    def triangulation_table(self, metric: str | None = None):
         """The triangulation as a formatted table.
 
         Parameters
@@ -218,32 +420,46 @@ class CampaignReport:
                     for lo, hi in zip(tri["lower"], tri["upper"], strict=True)
                 ],
                 "p-value": tri["p_value"].map(lambda p: p_value(p).replace("p ", "", 1)),
+                "Interval excludes zero": [
+                    "n/a" if pd.isna(s) else ("yes" if s else "no") for s in tri["significant"]
+                ],
                 "Note": tri["note"].fillna("").map(_short_note),
             }
         )
         return styled_table(table.set_index(["Model", "Method", "History used"]))
 
-    def show_triangulation(self, *, enabled: bool = True, metric: str = "branded_clicks") -> None:
-        """Display the triangulation sentence, table and forest plot.
+    def show_triangulation(self, *, enabled: bool = True, metric: str | None = None) -> None:
+        """Display the triangulation sentence and table.
 
         Parameters
         ----------
         enabled : bool, default True
             False shows a note that the check was switched off.
-        metric : str, default "branded_clicks"
+        metric : str, optional
+            The metric to check; the first measured one by default.
         """
         from IPython.display import HTML, display
 
         if not enabled:
             display(
-                HTML("<p><i>Skipped in this run (parameter <code>triangulate</code>).</i></p>")
+                HTML(
+                    self._skip(
+                        "triangulation", "Skipped in this run (parameter triangulate is off)."
+                    )
+                )
             )
             return
+        metric = metric or self.headline_metric
+        if metric is None:
+            display(HTML(self._skip("triangulation", "Not run: no metric could be measured.")))
+            return
         tri = self.triangulation(metric)
-        display(HTML(f"<p>{escape(tri.report())}</p>"))
+        label = METRICS[metric].label
+        display(HTML(f"<p>On {escape(label)}. {escape(tri.report())}</p>"))
         display(self.triangulation_table(metric))
+        self._ran("triangulation")
 
-    def placebos(self, *, n_placebos: int = 30, metric: str = "branded_clicks"):
+    def placebos(self, *, n_placebos: int = 30, metric: str | None = None):
         """Run (once) and return the placebo checks in time and in space.
 
         Parameters
@@ -258,13 +474,13 @@ class CampaignReport:
         """
         if "placebo_in_time" not in self.checks:
             self.checks["placebo_in_time"] = self.analysis.placebo_in_time(
-                metric, n_placebos=n_placebos
+                metric or self.headline_metric, n_placebos=n_placebos
             )
             self.checks["placebo_in_space"] = self.analysis.placebo_in_space()
         return self.checks["placebo_in_time"], self.checks["placebo_in_space"]
 
     def show_placebos(self, *, n_placebos: int = 30) -> None:
-        """Display both placebo checks: a sentence and a figure each.
+        """Display both placebo checks, or why each could not run.
 
         Parameters
         ----------
@@ -273,14 +489,53 @@ class CampaignReport:
         import matplotlib.pyplot as plt
         from IPython.display import HTML, display
 
+        metric = self.headline_metric
+        if metric is None:
+            display(HTML(self._skip("placebo_in_time", "Not run: no metric could be measured.")))
+            self.sections["placebo_in_space"] = self.sections["placebo_in_time"]
+            return
         in_time, in_space = self.placebos(n_placebos=n_placebos)
-        display(HTML(f"<p><b>Placebo in time.</b> {escape(in_time.report())}</p>"))
-        fig, ax = plt.subplots(figsize=(9, 3.2))
-        in_time.plot(ax=ax)
-        fig.tight_layout()
-        display(fig)
-        _close(fig)
-        display(HTML(f"<p><b>Placebo in space.</b> {escape(in_space.report())}</p>"))
+        label = METRICS[metric].label
+        if len(in_time.placebos) < _MIN_PLACEBOS:
+            need = self.analysis.duration
+            display(
+                HTML(
+                    self._skip(
+                        "placebo_in_time",
+                        f"Placebo in time not run: it needs at least {_MIN_PLACEBOS} fake "
+                        f"launches, each followed by {plural(need, 'day')} without any "
+                        f"campaign, after the first 90 days of the {label} data; this history "
+                        f"leaves room for {len(in_time.placebos)}. A longer export would add it.",
+                    )
+                )
+            )
+        else:
+            display(
+                HTML(
+                    f"<p><b>Placebo in time</b> (on {escape(label)}). "
+                    f"{escape(in_time.report())}</p>"
+                )
+            )
+            fig, ax = plt.subplots(figsize=(9, 3.2))
+            in_time.plot(ax=ax)
+            fig.tight_layout()
+            display(fig)
+            _close(fig)
+            self._ran("placebo_in_time")
+        if in_space is None:
+            display(
+                HTML(
+                    self._skip(
+                        "placebo_in_space",
+                        "Placebo in space not run: it needs non-branded search, which a brand "
+                        "campaign should not move. Add a Search Console export filtered to "
+                        "queries not containing the brand, or the bulk export.",
+                    )
+                )
+            )
+        else:
+            display(HTML(f"<p><b>Placebo in space.</b> {escape(in_space.report())}</p>"))
+            self._ran("placebo_in_space")
 
     # -- survey --------------------------------------------------------------------------------
     def mentions(self):
@@ -305,10 +560,26 @@ class CampaignReport:
 
         survey = getattr(self.analysis.sources, "survey", None)
         if survey is None or survey.empty:
-            return "<p><i>No survey answers were provided.</i></p>"
+            adds, how = SOURCE_EXPORTS["survey"]
+            return self._skip(
+                "survey",
+                f"No survey answers in this data folder. An export of {adds} would add this "
+                f"section: {how}.",
+            )
         parts = []
         res = self.mentions()
-        if res is not None:
+        thin = res is not None and int(res.table["n"].min()) < MIN_SURVEY_ANSWERS
+        if thin:
+            t = res.table
+            parts.append(
+                "<p>Too few answers to compare mentions before and after launch: "
+                f"{plural(int(t.loc['before', 'n']), 'answer')} in the "
+                f"{plural(int(t.loc['before', 'days']), 'day')} before and "
+                f"{plural(int(t.loc['after', 'n']), 'answer')} in the "
+                f"{plural(int(t.loc['after', 'days']), 'day')} from launch; the comparison "
+                f"needs at least {MIN_SURVEY_ANSWERS} on each side.</p>"
+            )
+        elif res is not None:
             parts.append(f"<p>{escape(res.report())}</p>")
             t = res.table
             table = pd.DataFrame(
@@ -345,12 +616,19 @@ class CampaignReport:
             parts.append(
                 styled_table(top, caption="What people answered during the campaign").to_html()
             )
-            bucket = res.label if res is not None else None
+            bucket = res.label if res is not None and not thin else None
             examples = during.loc[buckets[buckets == _bucket_of(self.analysis)].index, "answer"]
             examples = examples.dropna().map(attribution.mask_pii).drop_duplicates().head(5)
             if len(examples) and bucket:
                 items = "".join(f"<li>“{escape(a)}”</li>" for a in examples)
                 parts.append(f"<p>Some answers, as written:</p><ul>{items}</ul>")
+        if not parts:
+            return self._skip(
+                "survey",
+                "No survey answer falls within the campaign's window, and its content type "
+                "names no channel to count.",
+            )
+        self._ran("survey")
         return "\n".join(parts)
 
     def show_survey(self) -> None:
@@ -396,19 +674,22 @@ class CampaignReport:
         return "\n".join(f"- {escape(n)}" for n in notes)
 
     def summary(self) -> dict[str, Any]:
-        """Headline numbers for ``summary.json``: the analysis plus the checks that ran.
+        """Headline numbers for ``summary.json``: the analysis, the checks that ran, and each
+        section's outcome (``ran`` or ``skipped`` with why). Missing numbers are null.
 
         Returns
         -------
         dict
         """
         out = self.analysis.summary()
-        if "placebo_in_time" in self.checks:
-            out["placebo_in_time_p"] = float(self.checks["placebo_in_time"].p_value)
+        pit = self.checks.get("placebo_in_time")
+        if pit is not None and self.sections.get("placebo_in_time", {}).get("status") == "ran":
+            out["placebo_in_time_p"] = float(pit.p_value)
         if "triangulation" in self.checks:
             out["triangulation"] = self.checks["triangulation"].agreement
-        if self.checks.get("mentions") is not None:
-            m = self.checks["mentions"]
+        m = self.checks.get("mentions")
+        survey_ran = self.sections.get("survey", {}).get("status") == "ran"
+        if m is not None and survey_ran and int(m.table["n"].min()) >= MIN_SURVEY_ANSWERS:
             out["survey_mentions"] = {
                 "label": m.label,
                 "diff": float(m.diff),
@@ -416,28 +697,32 @@ class CampaignReport:
                 "diff_upper": float(m.diff_upper),
                 "p_value": float(m.diff_pvalue),
             }
-        return out
+        out["skipped_metrics"] = dict(self.analysis.skipped)
+        out["sections"] = dict(self.sections)
+        out["settings"] = {k: v for k, v in self._settings().frame()["value"].items() if v}
+        return _no_nan(out)
 
 
 def campaign_report(
     *,
     campaign_id: str,
     data_dir: str | Path = "",
-    metrics=("branded_clicks", "direct_sessions", "deep_direct_sessions"),
+    metrics=(),
     model: str = "segmented",
     alpha: float = config.ALPHA,
     seed: int = config.SEED,
 ) -> CampaignReport:
-    """Validate the report parameters, load the data and fit every metric.
+    """Validate the report parameters, load the data and fit every metric it supports.
 
     Parameters
     ----------
     campaign_id : str
         Campaign id from the calendar.
     data_dir : str or path-like, optional
-        Folder laid out like ``data/sample``; empty for the bundled sample.
-    metrics : sequence of str
-        Metrics to analyse (keys of :data:`darksocial.campaign.METRICS`).
+        The data folder (see :func:`darksocial.io.load_folder`); empty for the bundled sample.
+    metrics : sequence of str, optional
+        Metrics to analyse (keys of :data:`darksocial.campaign.METRICS`); empty for every
+        metric the data support. One the data lack is reported as not measured.
     model : str, default "segmented"
         ITS model for every metric.
     alpha : float, default 0.05
@@ -454,26 +739,25 @@ def campaign_report(
     ParameterError
         For an unknown campaign, metric or model, or an alpha outside (0, 0.5).
     """
-    from darksocial.io import load_sample
+    from darksocial.pages.params import resolve_report_params
 
-    if model not in MODELS:
-        raise ParameterError(f"model={model!r} is not one of {', '.join(MODELS)}")
-    if not 0 < float(alpha) < 0.5:
-        raise ParameterError(f"alpha={alpha!r} must be between 0 and 0.5 (0.05 gives 95%)")
-    unknown = [m for m in metrics if m not in METRICS]
-    if unknown:
-        raise ParameterError(
-            f"unknown metric {', '.join(map(repr, unknown))}; choose from {', '.join(METRICS)}"
-        )
-    sources = load_sample(Path(data_dir) if data_dir else config.SAMPLE_DIR)
+    params = resolve_report_params(
+        data_dir=data_dir, metrics=metrics, alpha=alpha, seed=seed, model=model
+    )
     options: dict[str, Any] = {"model": model}
-    if model in ("poisson", "negbin"):
-        options["transform"] = None  # the log link already makes effects multiplicative
     if model == "structural":
         options["method"] = "counterfactual"
     analysis = analyze_campaign(
-        sources, campaign_id, metrics=list(metrics), alpha=float(alpha), seed=int(seed), **options
+        params.sources,
+        campaign_id,
+        metrics=list(params.metrics) or ["branded_clicks"],
+        alpha=params.alpha,
+        seed=params.seed,
+        **options,
     )
+    if not params.metrics:
+        analysis.skipped.clear()
+    analysis.skipped.update(params.skipped_metrics)
     return CampaignReport(analysis=analysis)
 
 
@@ -492,6 +776,46 @@ def _freq_word(freq) -> str:
 def _short_note(note: str) -> str:
     note = str(note)
     return note if len(note) <= 80 else note[:77] + "..."
+
+
+#: Fewest placebo launches for the placebo-in-time check to say anything.
+_MIN_PLACEBOS = 5
+
+#: Sources the campaign report reads (for "what a missing export would add").
+_CAMPAIGN_SOURCES = ("search_console", "ga4_channels", "direct_landing", "trends", "survey")
+
+
+def _search_scope(sc: pd.DataFrame) -> str:
+    """What a Search Console export covers, when a filter narrows it."""
+    parts = []
+    for key, what in (
+        ("page_filter", "pages"),
+        ("country_filter", "country"),
+        ("device_filter", "device"),
+    ):
+        value = sc.attrs.get(key)
+        if value:
+            parts.append(f"{what} {value}")
+    if not parts:
+        return ""
+    return (
+        "The Search Console export is filtered to "
+        + " and ".join(parts)
+        + ": its search numbers are about that part of the site only, not the whole site."
+    )
+
+
+def _no_nan(value: Any) -> Any:
+    """Replace NaN and infinities by None, recursively (JSON has no NaN)."""
+    import math
+
+    if isinstance(value, dict):
+        return {k: _no_nan(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_no_nan(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _close(fig) -> None:

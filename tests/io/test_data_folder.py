@@ -1,14 +1,16 @@
-"""A user's own data folder: files keep the names the tools give them; brand terms from brand.yml."""
+"""A team's own data folder: exports as downloaded, recognised by content, all but the calendar
+optional, several exports of one source joined, settings stated or inferred."""
 
 from __future__ import annotations
 
 import shutil
 
+import pandas as pd
 import pytest
 
 from darksocial import config
 from darksocial.errors import DataFormatError
-from darksocial.io import load_sample
+from darksocial.io import load_folder, load_sample, read_settings, scan_folder
 
 
 @pytest.fixture(scope="module")
@@ -16,46 +18,144 @@ def sample():
     return load_sample()
 
 
-def _copy(tmp_path):
+def _copy(tmp_path, keep=None):
+    """The sample under the names another account's exports have, in other sub-folders."""
     target = tmp_path / "acme"
     shutil.copytree(config.SAMPLE_DIR, target)
-    # the names another account's exports would have
     (meta,) = (target / "meta_ads").glob("*.csv")
     meta.rename(meta.with_name("Acme-Campaigns-1-Jan-202431-Dec-2025.csv"))
-    (target / "survey" / "how_did_you_hear.csv").rename(target / "survey" / "hubspot-contacts.csv")
+    (target / "survey" / "how_did_you_hear.csv").rename(target / "hubspot-contacts.csv")
+    # GA4's default download name, in a folder of another name
+    (target / "downloads").mkdir()
+    (target / "ga4" / "Traffic_acquisition_Session_default_channel_group.csv").rename(
+        target / "downloads" / "data-export.csv"
+    )
+    if keep is not None:
+        for path in list(target.iterdir()):
+            if path.name not in keep:
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
     return target
 
 
-def test_own_folder_with_brand_file(tmp_path, sample):
+def test_files_are_recognised_by_content_whatever_their_name(tmp_path, sample):
     folder = _copy(tmp_path)
-    (folder / "brand.yml").write_text("terms: [trackmytools, track my tools]\n")
-    mine = load_sample(folder)
+    found = {e.path.relative_to(folder).as_posix(): e.source for e in scan_folder(folder)}
+    assert found["downloads/data-export.csv"] == "ga4_channels"
+    assert found["hubspot-contacts.csv"] == "survey"
+    assert found["meta_ads/Acme-Campaigns-1-Jan-202431-Dec-2025.csv"] == "meta_ads"
+    assert found["search_console/ui_export"] == "search_console"
+    assert found["README.md"] is None and found["TRUTH.json"] is None
+    mine = load_folder(folder)
+    assert mine.ga4_channels["direct"].sum() == sample.ga4_channels["direct"].sum()
+    assert len(mine.survey) == len(sample.survey)
     assert mine.meta_ads["impressions"].sum() == pytest.approx(
         sample.meta_ads["impressions"].sum()
     )
-    assert len(mine.survey) == len(sample.survey)
-    assert (
-        mine.search_console["branded_clicks"].sum()
-        == sample.search_console["branded_clicks"].sum()
-    )
 
 
-def test_without_brand_file_terms_come_from_the_site(tmp_path, sample):
-    mine = load_sample(_copy(tmp_path))
-    # www.trackmytools.com gives the term "trackmytools": spaced spellings are missed, so
-    # the count is positive but not above the sample's
-    got = mine.search_console["branded_clicks"].sum()
-    assert 0 < got <= sample.search_console["branded_clicks"].sum()
-
-
-def test_bad_brand_file_and_missing_source(tmp_path):
-    folder = _copy(tmp_path)
-    (folder / "brand.yml").write_text("brands: acme\n")
-    with pytest.raises(DataFormatError, match="needs a `terms:` list"):
-        load_sample(folder)
-    (folder / "brand.yml").unlink()
-    shutil.rmtree(folder / "meta_ads")
-    with pytest.raises(DataFormatError, match=r"no meta_ads export in .*meta_ads/\*\.csv"):
-        load_sample(folder)
+def test_only_the_calendar_is_required(tmp_path):
+    folder = _copy(tmp_path, keep={"campaigns.yml"})
+    sources = load_folder(folder)
+    assert sources.available() == ["campaigns"]
+    assert sources.search_console is None and sources.survey is None
+    (folder / "campaigns.yml").unlink()
+    with pytest.raises(DataFormatError, match="has no campaign calendar; add campaigns.yml"):
+        load_folder(folder)
     with pytest.raises(DataFormatError, match="data folder not found"):
-        load_sample(tmp_path / "nowhere")
+        load_folder(tmp_path / "nowhere")
+
+
+def test_two_exports_of_one_source_for_different_periods_are_joined(tmp_path, sample):
+    folder = _copy(tmp_path, keep={"campaigns.yml", "downloads"})
+    full = folder / "downloads" / "data-export.csv"
+    text = full.read_text(encoding="utf-8")
+    header, rows = text.split("\n", 1)[0], text.split("\n")
+    # split the rows (after the preamble and header) into 2024 and 2025 files
+    body = [r for r in rows if r[:4] in ("2024", "2025")]
+    pre = [r for r in rows if r and r[:4] not in ("2024", "2025")]
+    assert header.startswith("#") and body
+    (folder / "downloads" / "data-export (1).csv").write_text(
+        "\n".join(pre + [r for r in body if r.startswith("2025")]) + "\n", encoding="utf-8"
+    )
+    full.write_text("\n".join(pre + [r for r in body if r.startswith("2024")]) + "\n")
+    joined = load_folder(folder).ga4_channels
+    assert joined.index[0] == pd.Timestamp("2024-01-01")
+    assert joined.index[-1] == pd.Timestamp("2025-12-31")
+    assert joined["direct"].sum() == sample.ga4_channels["direct"].sum()
+    assert len(joined.attrs["paths"]) == 2
+
+
+def test_overlapping_exports_that_disagree_name_both_files(tmp_path):
+    folder = _copy(tmp_path, keep={"campaigns.yml", "downloads"})
+    first = folder / "downloads" / "data-export.csv"
+    text = first.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    i = next(
+        k for k, r in enumerate(lines) if r.startswith("2025-03-03") or r.startswith("20250303")
+    )
+    fields = lines[i].split(",")
+    fields[2] = str(int(float(fields[2])) + 500)
+    lines[i] = ",".join(fields)
+    (folder / "downloads" / "again.csv").write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(
+        DataFormatError, match=r"again\.csv.*data-export\.csv|data-export\.csv.*again\.csv"
+    ):
+        load_folder(folder)
+
+
+def test_settings_are_read_and_inferred(tmp_path):
+    folder = _copy(tmp_path)
+    assert read_settings(folder).country == "FR"  # the sample states FR/EUR/Europe-Paris
+    (folder / "darksocial.yml").write_text("brand: [trackmytools, track my tools]\n")
+    sources = load_folder(folder)
+    s = sources.settings
+    assert s.brand == ("trackmytools", "track my tools") and s.currency == "EUR"
+    assert "currency" in s.inferred and "brand" not in s.inferred
+    (folder / "darksocial.yml").unlink()
+    inferred = load_folder(folder).settings
+    assert inferred.brand == ("trackmytools",)  # from www.trackmytools.com
+    assert "brand" in inferred.inferred
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("brand: acme\ncountry: USA\n", "not a two-letter ISO code"),
+        ("currency: dollars\n", "not a three-letter ISO code"),
+        ("time_zone: Mars/Olympus\n", "not an IANA time zone"),
+        ("brands: [acme]\n", "unknown setting brands"),
+        ("brand: [acme\n", "is not valid YAML"),
+    ],
+)
+def test_bad_settings_give_one_line(tmp_path, text, match):
+    (tmp_path / "darksocial.yml").write_text(text)
+    with pytest.raises(DataFormatError, match=match):
+        read_settings(tmp_path)
+
+
+def test_old_brand_file_is_still_read(tmp_path):
+    (tmp_path / "brand.yml").write_text("terms: [acme, acme app]\nexclude: [acme jobs]\n")
+    s = read_settings(tmp_path)
+    assert s.brand == ("acme", "acme app") and s.exclude == ("acme jobs",)
+    (tmp_path / "brand.yml").write_text("brands: acme\n")
+    with pytest.raises(DataFormatError, match="needs a `terms:` list"):
+        read_settings(tmp_path)
+
+
+def test_an_empty_meta_download_is_listed_not_fatal(tmp_path):
+    folder = _copy(tmp_path, keep={"campaigns.yml"})
+    (folder / "Acme-Campaigns-1-Sep-202430-Sep-2024.csv").write_text(
+        '"Reporting starts","Reporting ends","Campaign name",Impressions,"Amount spent (USD)"\n'
+        '"No data available."\n'
+    )
+    found = scan_folder(folder)
+    (meta,) = [e for e in found if e.path.suffix == ".csv"]
+    assert meta.source is None and "No data available" in meta.note
+    assert load_folder(folder).meta_ads is None
+
+
+def test_input_files_are_never_modified(tmp_path):
+    folder = _copy(tmp_path)
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    load_folder(folder)
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before

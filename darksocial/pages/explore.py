@@ -1,0 +1,537 @@
+"""The sections of the explore-sources report, ready to display.
+
+The notebook ``notebooks/explore-sources.ipynb`` is a thin template: it calls
+:func:`explore_page` once, then one method per section; each returns a
+:class:`darksocial.pages.overview.Section` that displays itself and whose text tests can
+read. The tables and series come from :mod:`darksocial.explore`.
+
+A section whose source is absent or too short shows one sentence saying what is missing
+and which export would add it (with its menu path); ``summary.json`` records each
+section as ran or skipped, with why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from darksocial import explore
+from darksocial.coverage import SOURCE_EXPORTS
+from darksocial.errors import DataValidationError
+from darksocial.formatting import escape, number, percent, styled_table
+from darksocial.overview import finite_or_none
+from darksocial.pages.overview import Section, missing_sentence
+
+__all__ = ["ExplorePage", "direct_sentence", "display_table", "explore_page"]
+
+#: Fewest days of a daily series for the day-of-week profile (two of each weekday).
+MIN_WEEKDAY_DAYS = 14
+#: Fewest weeks for the yearly shape to say anything.
+MIN_SHAPE_WEEKS = 4
+
+_LABELS = {
+    "campaigns": "campaign calendar",
+    "search_console": "Search Console",
+    "ga4_channels": "GA4 traffic acquisition",
+    "direct_landing": "GA4 landing pages (Direct)",
+    "ga4_events": "GA4 BigQuery events",
+    "trends": "Google Trends",
+    "meta_ads": "Meta ads",
+    "linkedin_ads": "LinkedIn ads",
+    "survey": "survey answers",
+}
+_SEARCH = ("branded_clicks", "nonbranded_clicks", "search_clicks")
+_DIRECT = ("direct_sessions", "deep_direct_sessions")
+
+
+@dataclass
+class ExplorePage:
+    """The explore-sources page: one method per section, each returning a Section.
+
+    Attributes
+    ----------
+    sources : darksocial.io.Sources
+        The loaded data folder.
+    sections : dict of str to Section
+        Sections built so far.
+    """
+
+    sources: Any
+    sections: dict[str, Section] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    #: Section names, in page order.
+    SECTIONS = (
+        "sources",
+        "gaps",
+        "anomalies",
+        "weekly_seasonality",
+        "yearly_shape",
+        "search_shares",
+        "trends_vs_search",
+        "direct_check",
+    )
+
+    def _keep(self, section: Section) -> Section:
+        self.sections[section.name] = section
+        return section
+
+    def main(self) -> pd.DataFrame:
+        """The daily series of :func:`darksocial.explore.main_series`, cached.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        if "main" not in self.cache:
+            self.cache["main"] = explore.main_series(self.sources)
+        return self.cache["main"]
+
+    def _no_daily(self, name: str) -> Section | None:
+        if self.main().shape[1]:
+            return None
+        why = (
+            "No daily series to look at: "
+            f"{SOURCE_EXPORTS['search_console'][1]} adds search clicks by day, and "
+            f"{SOURCE_EXPORTS['ga4_channels'][1]} adds direct sessions by day."
+        )
+        return Section.skip(name, why)
+
+    # -- sections ------------------------------------------------------------------------
+    def sources_table(self) -> Section:
+        """Each source present with its dates, frequency and gaps; what is missing.
+
+        Returns
+        -------
+        Section
+        """
+        src = self.sources
+        table = src.summary()
+        table.index = [_LABELS.get(i, i) for i in table.index]
+        table.index.name = "source"
+        parts = [display_table(table).to_html()]
+        settings = getattr(src, "settings", None)
+        if settings is not None:
+            frame = settings.frame()
+            parts.append(styled_table(frame, caption="Settings").to_html())
+        absent = [n for n in SOURCE_EXPORTS if getattr(src, n, None) is None]
+        if absent:
+            parts.append(
+                "<p>Not in this folder:</p><ul>"
+                + "".join(
+                    f"<li>{escape(_LABELS[n])}: adds {escape(SOURCE_EXPORTS[n][0])}; "
+                    f"{escape(SOURCE_EXPORTS[n][1])}.</li>"
+                    for n in absent
+                )
+                + "</ul>"
+            )
+        unused = [e for e in getattr(src, "exports", ()) if not e.source]
+        if unused:
+            parts.append(
+                "<p>Files not used:</p><ul>"
+                + "".join(f"<li>{escape(e.path.name)}: {escape(e.note)}</li>" for e in unused)
+                + "</ul>"
+            )
+        return self._keep(Section("sources", parts=parts))
+
+    def gaps(self) -> Section:
+        """Every run of missing periods inside each dated source's own range.
+
+        Returns
+        -------
+        Section
+        """
+        dated = [
+            n
+            for n in self.sources.available()
+            if "missing" in getattr(getattr(self.sources, n), "columns", ())
+        ]
+        if not dated:
+            why = (
+                "No dated export to check for gaps: the folder holds only the calendar"
+                + (" and survey answers" if self.sources.survey is not None else "")
+                + f". {SOURCE_EXPORTS['search_console'][1]} or "
+                f"{SOURCE_EXPORTS['ga4_channels'][1]} would add daily series."
+            )
+            return self._keep(Section.skip("gaps", why))
+        gaps = explore.gap_table(self.sources)
+        if gaps.empty:
+            text = (
+                "No gaps: every dated export is complete from its first to its last day "
+                f"({', '.join(_LABELS.get(n, n) for n in dated)})."
+            )
+            return self._keep(Section("gaps", parts=[f"<p>{escape(text)}</p>"]))
+        gaps = gaps.assign(source=gaps["source"].map(lambda n: _LABELS.get(n, n)))
+        html = display_table(gaps.set_index("source")).to_html()
+        return self._keep(Section("gaps", parts=[html]))
+
+    def anomalies(self) -> Section:
+        """Flagged outliers and outages in the main daily series.
+
+        Returns
+        -------
+        Section
+        """
+        skipped = self._no_daily("anomalies")
+        if skipped:
+            return self._keep(skipped)
+        main = self.main()
+        labels = main.attrs["labels"]
+        flagged = explore.anomaly_table(main)
+        if flagged.empty:
+            text = "No day flagged: no outlier and no outage inside any series' own range."
+            return self._keep(Section("anomalies", parts=[f"<p>{escape(text)}</p>"]))
+        flagged = flagged.assign(series=flagged["series"].map(labels))
+        n_out = int((flagged["kind"] == "outage").sum())
+        n_lie = int((flagged["kind"] == "outlier").sum())
+        text = f"{number(n_out)} outage day(s) and {number(n_lie)} outlier day(s)."
+        html = display_table(
+            flagged.set_index(["date", "series"]), caption="Flagged days"
+        ).to_html()
+        return self._keep(Section("anomalies", parts=[f"<p>{escape(text)}</p>", html]))
+
+    def weekly_seasonality(self) -> Section:
+        """Mean of each daily series by day of week.
+
+        Returns
+        -------
+        Section
+        """
+        import matplotlib.pyplot as plt
+
+        skipped = self._no_daily("weekly_seasonality")
+        if skipped:
+            return self._keep(skipped)
+        main = self.main()
+        days = int(main.notna().any(axis=1).sum())
+        if days < MIN_WEEKDAY_DAYS:
+            why = (
+                f"Too short for a day-of-week profile: {number(days)} day(s) of data, at "
+                f"least {MIN_WEEKDAY_DAYS} needed; export a longer date range."
+            )
+            return self._keep(Section.skip("weekly_seasonality", why))
+        fig, ax = plt.subplots(figsize=(9, 4))
+        explore.plot_weekday_profile(
+            explore.weekday_profile(main), labels=main.attrs["labels"], ax=ax
+        )
+        ax.set_title("Mean by day of week, relative to an average day")
+        fig.tight_layout()
+        return self._keep(Section("weekly_seasonality", parts=[fig]))
+
+    def yearly_shape(self) -> Section:
+        """Weekly means of the search and the direct series over time.
+
+        Returns
+        -------
+        Section
+        """
+        import matplotlib.pyplot as plt
+
+        skipped = self._no_daily("yearly_shape")
+        if skipped:
+            return self._keep(skipped)
+        main = self.main()
+        weekly = explore.yearly_shape(main)
+        n_weeks = int(weekly.notna().any(axis=1).sum())
+        if n_weeks < MIN_SHAPE_WEEKS:
+            why = (
+                f"Too short for a yearly shape: {number(n_weeks)} week(s) of data, at least "
+                f"{MIN_SHAPE_WEEKS} needed; export a longer date range."
+            )
+            return self._keep(Section.skip("yearly_shape", why))
+        groups = [
+            (cols, title)
+            for cols, title in (
+                ([c for c in _SEARCH if c in weekly.columns], "Search Console clicks"),
+                ([c for c in _DIRECT if c in weekly.columns], "GA4 direct sessions"),
+            )
+            if cols
+        ]
+        fig, axes = plt.subplots(len(groups), 1, figsize=(11, 3.5 * len(groups)), squeeze=False)
+        for ax, (cols, title) in zip(axes[:, 0], groups, strict=True):
+            explore.plot_yearly_shape(
+                weekly[cols],
+                labels=main.attrs["labels"],
+                campaigns=self.sources.campaigns,
+                ax=ax,
+            )
+            ax.set_title(f"{title}, weekly mean per day")
+        fig.tight_layout()
+        return self._keep(Section("yearly_shape", parts=[fig]))
+
+    def search_shares(self) -> Section:
+        """Branded and anonymized shares of Search Console clicks.
+
+        Returns
+        -------
+        Section
+        """
+        import matplotlib.pyplot as plt
+
+        sc = self.sources.search_console
+        if sc is None:
+            why = missing_sentence(
+                "No Search Console export in this folder",
+                "search_console",
+                adds="the branded and anonymized shares of search clicks",
+            )
+            return self._keep(Section.skip("search_shares", why))
+        need = ("clicks", "branded_clicks", "anonymized_clicks")
+        lacking = [c for c in need if c not in sc.columns or not sc[c].notna().any()]
+        if lacking:
+            why = (
+                "The Search Console export does not separate branded or anonymized queries "
+                "(an unfiltered Performance export holds total clicks only), so these shares "
+                "cannot be computed; the bulk export (Search Console → Settings → Bulk data "
+                "export to BigQuery) or the API rows by query would add them."
+            )
+            return self._keep(Section.skip("search_shares", why))
+        shares = explore.search_shares(sc)
+        fig, ax = plt.subplots(figsize=(11, 3.8))
+        explore.plot_search_shares(shares, ax=ax)
+        ax.set_title("Share of Search Console clicks, per week")
+        ax.set_xlabel("week")
+        fig.tight_layout()
+        return self._keep(Section("search_shares", parts=[fig]))
+
+    def trends_vs_search(self) -> Section:
+        """Google Trends against Search Console branded clicks, weekly, on one scale.
+
+        Returns
+        -------
+        Section
+        """
+        import matplotlib.pyplot as plt
+
+        src = self.sources
+        if src.trends is None:
+            why = missing_sentence(
+                "No Google Trends export in this folder",
+                "trends",
+                adds="a cross-check of brand interest against branded search",
+            )
+            return self._keep(Section.skip("trends_vs_search", why))
+        sc = src.search_console
+        if sc is None or "branded_clicks" not in sc.columns or not sc["branded_clicks"].any():
+            why = (
+                "Google Trends is here but there are no branded search clicks to compare it "
+                "with: a Search Console Performance export filtered to queries containing the "
+                "brand (Search Console → Performance → + Add filter → Query → Export) would "
+                "add them."
+            )
+            return self._keep(Section.skip("trends_vs_search", why))
+        try:
+            tvs = explore.trends_vs_search(src.trends, sc, term=self._brand_term())
+        except DataValidationError as exc:
+            why = f"Google Trends cannot be set against Search Console: {exc}."
+            if explore.period_family(src.trends.index) == "M":
+                why = (
+                    "Google Trends cannot be set against Search Console: the Trends export is "
+                    "monthly (Trends gives months for ranges over five years); download a "
+                    "range under five years to get weeks."
+                )
+            return self._keep(Section.skip("trends_vs_search", why))
+        fig, ax = plt.subplots(figsize=(11, 3.8))
+        explore.plot_trends_vs_search(tvs, ax=ax)
+        ax.set_title("Brand interest: Google Trends and Search Console branded clicks")
+        fig.tight_layout()
+        corr = tvs.attrs["correlation"]
+        text = (
+            f"<p>Correlation of the weekly values: <b>{corr:.2f}</b>.</p>"
+            if pd.notna(corr)
+            else "<p>Too few common weeks to correlate the two.</p>"
+        )
+        return self._keep(Section("trends_vs_search", parts=[fig, text]))
+
+    def _brand_term(self) -> str | None:
+        trends = self.sources.trends
+        settings = getattr(self.sources, "settings", None)
+        classifier = settings.classifier() if settings is not None else None
+        cols = [c for c in trends.columns if c != "missing"]
+        if classifier is not None:
+            for col in cols:
+                if classifier.is_brand(str(col).replace("_", " ")):
+                    return col
+        return cols[0] if cols else None
+
+    def direct_check(self) -> Section:
+        """BigQuery raw direct sessions against GA4 Direct, with the deep share.
+
+        Returns
+        -------
+        Section
+        """
+        import matplotlib.pyplot as plt
+
+        events = self.sources.ga4_events
+        if events is None:
+            why = missing_sentence(
+                "No GA4 BigQuery events in this folder",
+                "ga4_events",
+                adds="the check of raw direct sessions against GA4's Direct channel",
+            )
+            return self._keep(Section.skip("direct_check", why))
+        try:
+            dc = explore.direct_check(events)
+        except DataValidationError as exc:
+            return self._keep(Section.skip("direct_check", f"{exc}."))
+        fig, ax = plt.subplots(figsize=(11, 3.8))
+        explore.plot_direct_check(dc, ax=ax)
+        ax.set_title("Direct sessions in the BigQuery sample, per day")
+        fig.tight_layout()
+        return self._keep(Section("direct_check", parts=[fig, direct_sentence(dc)]))
+
+    # -- summary -------------------------------------------------------------------------
+    def all_sections(self) -> list[Section]:
+        """Build every section not built yet (figures closed) and return them in page order.
+
+        Returns
+        -------
+        list of Section
+        """
+        methods = {"sources": self.sources_table}
+        out = []
+        for name in self.SECTIONS:
+            if name not in self.sections:
+                methods.get(name, getattr(self, name))().close()
+            out.append(self.sections[name])
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        """Headline numbers and section outcomes for ``summary.json``.
+
+        Returns
+        -------
+        dict
+            :func:`darksocial.explore.summary` plus ``sections`` (name -> ``status`` and
+            ``why``); no NaN anywhere.
+        """
+        out = explore.summary(self.sources)
+        out["sections"] = {s.name: s.record() for s in self.all_sections()}
+        return finite_or_none(out)
+
+
+def explore_page(data_dir: str | Path = "") -> ExplorePage:
+    """Load a data folder for the explore-sources report.
+
+    Parameters
+    ----------
+    data_dir : str or path-like, optional
+        The data folder (exports as downloaded and a campaign calendar); empty for the
+        bundled sample.
+
+    Returns
+    -------
+    ExplorePage
+
+    Raises
+    ------
+    DataFormatError
+        If the folder is missing, has no calendar, or an export cannot be read.
+    """
+    from darksocial.io import load_folder
+    from darksocial.pages.params import data_folder
+
+    return ExplorePage(load_folder(data_folder(data_dir)))
+
+
+# --------------------------------------------------------------------------- display helpers
+def display_table(frame: pd.DataFrame, *, caption: str | None = None, digits: int | None = None):
+    """Format a table for a report: dates as "12 Aug 2024", numbers with separators.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table (index included); text is HTML-escaped.
+    caption : str, optional
+        Caption shown above the table.
+    digits : int, optional
+        Decimals of float columns; by default as :func:`darksocial.formatting.number`.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        Missing values read "n/a"; no "NaT", "nan" or "None" text.
+    """
+    out = frame.copy()
+    if isinstance(out.index, pd.MultiIndex):
+        out.index = pd.MultiIndex.from_arrays(
+            [
+                _date_labels(level)
+                for level in (out.index.get_level_values(i) for i in range(out.index.nlevels))
+            ],
+            names=[None if n is None else str(n).replace("_", " ") for n in out.index.names],
+        )
+    else:
+        out.index = pd.Index(_date_labels(out.index), name=out.index.name)
+    for col in out.columns:
+        values = out[col]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            out[col] = values.dt.strftime("%d %b %Y").fillna("n/a")
+        elif pd.api.types.is_bool_dtype(values):
+            out[col] = values.map({True: "yes", False: "no"})
+        elif pd.api.types.is_numeric_dtype(values):
+            out[col] = values.map(lambda v: number(v, digits=digits))
+        else:
+            out[col] = values.map(lambda v: "" if v is None or _isna(v) else _text(v))
+    out.columns = [str(c).replace("_", " ") for c in out.columns]
+    return styled_table(out, caption=caption)
+
+
+def direct_sentence(data: pd.DataFrame) -> str:
+    """Say what :func:`darksocial.explore.direct_check` found, in one HTML sentence.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Output of :func:`darksocial.explore.direct_check`.
+
+    Returns
+    -------
+    str
+    """
+    raw, ga4 = data.attrs["raw_total"], data.attrs["ga4_total"]
+    days = int(data["raw_direct"].notna().sum())
+    if ga4 > 0:
+        diff = raw / ga4 - 1
+        compare = (
+            f"{percent(abs(diff), signed=False)} {'more' if diff > 0 else 'fewer'} than"
+            if abs(diff) >= 0.005
+            else "as many as"
+        )
+    else:
+        compare = "while GA4 shows none in"
+    share = data.attrs["deep_share_total"]
+    deep = (
+        f" <b>{percent(share, signed=False)}</b> of these raw direct sessions landed on a "
+        "deep page."
+        if pd.notna(share)
+        else ""
+    )
+    return (
+        f"<p>Over {number(days)} days of BigQuery events, <b>{number(raw)}</b> sessions arrived "
+        f"with no source, click ID or referrer: {compare} the <b>{number(ga4)}</b> GA4 puts in "
+        f"its Direct channel.{deep}</p>"
+    )
+
+
+def _isna(v) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _text(v) -> str:
+    if isinstance(v, pd.Timestamp):
+        return v.strftime("%d %b %Y")
+    return str(v)
+
+
+def _date_labels(values: pd.Index) -> pd.Index:
+    if isinstance(values, pd.DatetimeIndex):
+        return pd.Index(values.strftime("%d %b %Y"), name=values.name)
+    return values
