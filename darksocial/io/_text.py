@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -112,15 +113,41 @@ def _decode(path: Path, raw: bytes, codec: str) -> str:
 
 
 def sniff_delimiter(lines: Sequence[str]) -> str:
-    """Return the most likely field delimiter (tab, comma or semicolon) of some lines."""
+    """Return the most likely field delimiter (tab, comma or semicolon) of some lines.
+
+    Counts each candidate outside double quotes on every line and keeps the one whose
+    count is the most regular across lines (then the larger count): a semicolon file
+    re-saved by a European Excel has decimal commas (``6,47 %``) whose number varies
+    from row to row, while its semicolons do not.
+    """
     sample = [ln for ln in lines[:50] if ln.strip() and not ln.startswith("#")]
-    best, best_score = ",", -1
-    for delim in ("\t", ",", ";"):
-        counts = [ln.count(delim) for ln in sample]
-        score = sorted(counts)[len(counts) // 2] if counts else 0
-        if score > best_score:
-            best, best_score = delim, score
-    return best
+    scored = []
+    for order, delim in enumerate(("\t", ",", ";")):
+        counts = [_count_unquoted(ln, delim) for ln in sample]
+        if not counts:
+            continue
+        mode = max(set(counts), key=lambda c: (counts.count(c), c))
+        if mode == 0:
+            continue
+        agree = sum(c == mode for c in counts) / len(counts)
+        scored.append((agree, mode, -order, delim))
+    if not scored:
+        return ","
+    scored.sort(reverse=True)
+    best = scored[0]
+    # near-equal regularity: the delimiter that splits lines into more fields wins
+    close = [c for c in scored if best[0] - c[0] <= 0.05]
+    return max(close, key=lambda c: (c[1], c[2]))[3]
+
+
+def _count_unquoted(line: str, char: str) -> int:
+    count, quoted = 0, False
+    for c in line:
+        if c == '"':
+            quoted = not quoted
+        elif c == char and not quoted:
+            count += 1
+    return count
 
 
 @dataclass
@@ -329,17 +356,23 @@ def map_columns(
 
 
 def to_number(values: pd.Series, *, path: str | Path, column: str) -> pd.Series:
-    """Parse export numbers: ``"3,215"``, ``"6.47%"``, ``"$12.50"``, ``"--"``, empty -> NaN.
+    """Parse export numbers: ``"3,215"``, ``"6.47%"``, ``"6,47 %"``, ``"$12.50"``, ``"--"``.
 
-    Percentages are returned as fractions. Raises :class:`DataFormatError` naming the first
-    value that is not a number.
+    Empty cells and placeholders become NaN; percentages are returned as fractions. A
+    column written with decimal commas (``3,2``, ``1.234,5``: a European Excel re-save)
+    is recognised from its own values; ``"3,215"`` alone stays three thousand two
+    hundred and fifteen. Raises :class:`DataFormatError` naming the first value that is
+    not a number.
     """
     s = values.astype("string").str.strip()
     pct = s.str.endswith("%").fillna(False)
-    cleaned = (
-        s.str.replace(r"[%\s\u00a0$€£¥]", "", regex=True)
-        .str.replace(r"(?<=\d),(?=\d{3}(\D|$))", "", regex=True)
-        .replace({"": pd.NA, "--": pd.NA, "-": pd.NA, "—": pd.NA, "n/a": pd.NA, "N/A": pd.NA})
+    core = s.str.replace(r"[%\s\u00a0\u202f$€£¥]", "", regex=True)
+    if _decimal_comma(core):
+        core = core.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        core = core.str.replace(r"(?<=\d),(?=\d{3}(\D|$))", "", regex=True)
+    cleaned = core.replace(
+        {"": pd.NA, "--": pd.NA, "-": pd.NA, "—": pd.NA, "n/a": pd.NA, "N/A": pd.NA}
     )
     out = pd.to_numeric(cleaned, errors="coerce")
     bad = out.isna() & cleaned.notna()
@@ -351,6 +384,20 @@ def to_number(values: pd.Series, *, path: str | Path, column: str) -> pd.Series:
     out = out.astype(float)
     out[pct.to_numpy()] = out[pct.to_numpy()] / 100.0
     return out
+
+
+#: A decimal comma: not followed by exactly three digits, or after dotted thousands.
+_DECIMAL_COMMA = re.compile(r"\d,(?:\d{1,2}|\d{4,})(?!\d)|\d\.\d{3},\d")
+#: A decimal point: the same shapes with the roles swapped.
+_DECIMAL_POINT = re.compile(r"\d\.(?:\d{1,2}|\d{4,})(?!\d)|\d,\d{3}\.\d")
+
+
+def _decimal_comma(values: pd.Series) -> bool:
+    present = values.dropna()
+    return bool(
+        present.str.contains(_DECIMAL_COMMA).any()
+        and not present.str.contains(_DECIMAL_POINT).any()
+    )
 
 
 def to_dates(
@@ -415,3 +462,90 @@ def provenance(
     }
     df.attrs.update({"source": source, "variant": variant, "path": str(path), **extra})
     return df
+
+
+#: Country names Google's exports use that are neither an ISO 3166 name nor a common name.
+_COUNTRY_ALIASES = {
+    "russia": "RU",
+    "turkey": "TR",
+    "brunei": "BN",
+    "cape verde": "CV",
+    "micronesia": "FM",
+    "palestine": "PS",
+    "kosovo": "XK",
+    "macedonia": "MK",
+    "swaziland": "SZ",
+    "macau": "MO",
+    "myanmar burma": "MM",
+    "congo kinshasa": "CD",
+    "congo brazzaville": "CG",
+    "vatican city": "VA",
+    "u s virgin islands": "VI",
+    "us virgin islands": "VI",
+    "falkland islands islas malvinas": "FK",
+    "north korea": "KP",
+    "the bahamas": "BS",
+    "the gambia": "GM",
+    "caribbean netherlands": "BQ",
+    "st martin": "MF",
+}
+#: UI languages whose country names are recognised (ISO names translated by pycountry).
+_COUNTRY_LANGUAGES = ("fr", "de", "es", "it", "pt", "pt_BR", "nl", "pl", "sv", "da", "fi")
+
+
+def _country_key(name: str) -> str:
+    text = strip_accents(str(name)).lower().replace("&", " and ")
+    text = re.sub(r"\bst\b\.?", "saint", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    return re.sub(r"^the ", "", text)
+
+
+@lru_cache(maxsize=1)
+def _country_index() -> dict[str, str]:
+    import gettext
+
+    import pycountry
+
+    index: dict[str, str] = {}
+    names: list[tuple[str, str]] = []
+    for c in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            if getattr(c, attr, None):
+                names.append((getattr(c, attr), c.alpha_2))
+    for lang in _COUNTRY_LANGUAGES:
+        try:
+            tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+        except OSError:
+            continue
+        for english, code in names:
+            index.setdefault(_country_key(tr.gettext(english)), code)
+    for english, code in names:
+        index[_country_key(english)] = code
+    index.update({_country_key(k): v for k, v in _COUNTRY_ALIASES.items()})
+    return index
+
+
+def country_code(name: object) -> str | None:
+    """Return the ISO 3166 alpha-2 code of a country as exports write it, or None.
+
+    Accepts English names as Google writes them (``United Kingdom``, ``South Korea``,
+    ``Myanmar (Burma)``), ISO names in the main UI languages (``Royaume-Uni``), and
+    alpha-2 or alpha-3 codes in any case (``usa``, as the Search Console API and bulk
+    export write them). ``Unknown Region``, ``(not set)`` and empty values give None.
+    """
+    if name is None or (isinstance(name, float) and name != name):
+        return None
+    text = str(name).strip()
+    if len(text) in (2, 3) and text.isalpha():
+        import pycountry
+
+        found = (
+            pycountry.countries.get(alpha_2=text.upper())
+            if len(text) == 2
+            else pycountry.countries.get(alpha_3=text.upper())
+        )
+        if found is not None:
+            return found.alpha_2
+        if text.upper() in ("XK", "XKK"):
+            return "XK"
+    return _country_index().get(_country_key(text))

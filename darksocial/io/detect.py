@@ -24,14 +24,21 @@ class Detection:
     Attributes
     ----------
     source : str
-        ``ga4``, ``ga4_landing``, ``ga4_bigquery``, ``search_console``, ``google_trends``,
-        ``meta_ads``, ``linkedin_ads``, ``survey`` or ``campaigns``.
+        ``ga4``, ``ga4_landing``, ``ga4_bigquery``, ``search_console``,
+        ``search_console_table`` (one table of a Search Console Performance export that is
+        not its daily series: ``Queries.csv``, ``Pages.csv``, ``Countries.csv``,
+        ``Devices.csv``, ``Search appearance.csv``, ``Filters.csv``, in any UI language),
+        ``google_trends``, ``meta_ads``, ``linkedin_ads``, ``survey`` or ``campaigns``.
     loader : callable
         The function that loads it (takes the path first).
     """
 
     source: str
     loader: Callable[..., pd.DataFrame]
+
+
+#: A data folder's settings, read with the folder, not an export.
+_SETTINGS_FILES = ("darksocial.yml", "darksocial.yaml", "brand.yml", "brand.yaml")
 
 
 def _keys(header: list[str], synonyms: dict) -> set[str]:
@@ -62,20 +69,32 @@ def detect(path: str | Path) -> Detection:
         raise fail(path, f"file not found at {path}; check the path")
     if path.is_dir():
         names = {p.name.lower() for p in path.iterdir()}
-        if names & {"chart.csv", "dates.csv", "queries.csv"}:
-            return Detection("search_console", search_console.load_search_console)
         if any(n.startswith("events_") for n in names):
             return Detection("ga4_bigquery", ga4_bigquery.load_ga4_events)
+        if names & {"chart.csv", "dates.csv", "queries.csv"} or search_console.is_ui_export(path):
+            return Detection("search_console", search_console.load_search_console)
         raise fail(path, "folder is neither a Search Console export nor GA4 events_* files")
     suffix = path.suffix.lower()
-    if suffix == ".zip" or (suffix not in (".xlsx", ".xlsm") and zipfile.is_zipfile(path)):
+    workbook = suffix in (".xlsx", ".xlsm") or (
+        zipfile.is_zipfile(path) and search_console.is_workbook(path)
+    )
+    if workbook:
+        # a Performance export downloaded as Excel has the CSVs as sheets
+        if search_console.is_performance_workbook(path):
+            return Detection("search_console", search_console.load_search_console)
+        return Detection("survey", survey.load_survey)
+    if suffix == ".zip" or zipfile.is_zipfile(path):
         return Detection("search_console", search_console.load_search_console)
     if suffix == ".parquet":
         return Detection("ga4_bigquery", ga4_bigquery.load_ga4_events)
     if suffix in (".yml", ".yaml"):
+        if path.name.lower() in _SETTINGS_FILES:
+            raise fail(
+                path,
+                "this is a data folder's settings file (brand, country, currency), not an "
+                "export; it is read with the folder (darksocial report --data FOLDER)",
+            )
         return Detection("campaigns", calendar.load_campaigns)
-    if suffix in (".xlsx", ".xlsm"):
-        return Detection("survey", survey.load_survey)
     text, _ = read_text(path)
     head = text[:4000]
     if head.lstrip().startswith(("{", "[")):
@@ -90,24 +109,31 @@ def detect(path: str | Path) -> Detection:
         return Detection("meta_ads", ads.load_meta_ads)
     if re.search(r"^\"?(Start Date \(in UTC\)|Campaign Performance Report)", head, re.MULTILINE):
         return Detection("linkedin_ads", ads.load_linkedin_ads)
-    if re.search(r"^(Day|Week|Month),[^\n]*: \(", head, re.MULTILINE) or head.startswith(
+    if re.search(r"^(Day|Week|Month)[,;\t][^\n]*: \(", head, re.MULTILINE) or head.startswith(
         "Category:"
     ):
         return Detection("google_trends", trends.load_trends)
     sections = split_sections(head)
     header = sections[0].header if sections else []
     low = {header_key(h) for h in header}
+    kind = search_console.table_kind(header)
+    if kind in ("date", "hour"):
+        return Detection("search_console", search_console.load_search_console)
+    if kind is not None:
+        return Detection("search_console_table", search_console.read_search_console_table)
     if "data date" in low or {"date", "query"} <= low:
         return Detection("search_console", search_console.load_search_console)
     if "reporting starts" in low or any(h.startswith("amount spent") for h in low):
         return Detection("meta_ads", ads.load_meta_ads)
     gkeys = set()
     for s in sections:
-        gkeys |= _keys(s.header, ga4.SYNONYMS)
-    if {"date", "channel"} <= gkeys:
-        return Detection("ga4", ga4.load_ga4_channels)
-    if {"date", "landing_page"} <= gkeys:
-        return Detection("ga4_landing", ga4.load_direct_landing)
+        keys = _keys(s.header, ga4.SYNONYMS)
+        # a date and a channel in the same table; a home-page export has both, apart
+        if {"date", "channel"} <= keys:
+            return Detection("ga4", ga4.load_ga4_channels)
+        if {"date", "landing_page"} <= keys:
+            return Detection("ga4_landing", ga4.load_direct_landing)
+        gkeys |= keys
     # An answer column alone, or an id with campaign dates, is enough to know what the file
     # is meant to be: its loader then names the column that is missing.
     if "answer" in _keys(header, survey.SYNONYMS):

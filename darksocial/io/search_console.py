@@ -1,16 +1,24 @@
-"""Google Search Console: UI export (zip or folder), Search Analytics API rows, bulk export.
+"""Google Search Console: UI export (zip, folder, workbook or loose CSVs), API rows, bulk export.
 
 All variants produce daily totals; the query-level variants (API rows with a ``query``
 dimension and the bulk export ``searchdata_site_impression``) also split them into
-branded, non-branded and anonymized clicks and impressions.
+branded, non-branded and anonymized clicks and impressions. A UI export gives that split
+only through its query filter (``Filters.csv``).
+
+The tables of a UI export are recognised by their header, not by their file name, so
+exports in another language (``Pays.csv``, ``Filtres.csv``) read the same way.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import warnings
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +26,11 @@ import pandas as pd
 
 from darksocial.brand import BrandClassifier, brand_share
 from darksocial.cleaning import regularize
-from darksocial.errors import ParameterError
+from darksocial.errors import DataFormatError, ParameterError
 from darksocial.io._text import (
+    country_code,
     fail,
+    header_key,
     map_columns,
     provenance,
     read_table,
@@ -29,20 +39,102 @@ from darksocial.io._text import (
     to_number,
 )
 
-__all__ = ["brand_from_site", "load_search_console", "read_search_console_queries"]
+__all__ = [
+    "brand_from_site",
+    "load_search_console",
+    "read_search_console_queries",
+    "read_search_console_table",
+]
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "date": ("Date", "data_date", "Datum"),
-    "query": ("Top queries", "query", "Query", "Requêtes les plus fréquentes", "Requête"),
-    "page": ("Top pages", "page", "url", "Pages les plus populaires"),
-    "clicks": ("Clicks", "clicks", "Clics"),
-    "impressions": ("Impressions", "impressions"),
+    "date": ("Date", "data_date", "Datum", "Fecha", "Data"),
+    "query": (
+        "Top queries",
+        "query",
+        "Query",
+        "Requêtes les plus fréquentes",
+        "Requête",
+        "Häufigste Suchanfragen",
+        "Suchanfrage",
+        "Consultas principales",
+        "Consulta",
+        "Query più frequenti",
+        "Principais consultas",
+        "Populairste zoekopdrachten",
+    ),
+    "page": (
+        "Top pages",
+        "page",
+        "url",
+        "Page",
+        "Pages les plus populaires",
+        "Top-Seiten",
+        "Seite",
+        "Páginas principales",
+        "Pagine più visitate",
+        "Principais páginas",
+        "Populairste pagina's",
+    ),
+    "country": ("Country", "country", "Pays", "Land", "País", "Paese", "Países"),
+    "device": ("Device", "device", "Appareil", "Gerät", "Dispositivo", "Apparaat"),
+    "search_appearance": (
+        "Search Appearance",
+        "searchAppearance",
+        "Apparence dans les résultats de recherche",
+        "Darstellung in der Suche",
+        "Aspecto en la búsqueda",
+        "Aspetto nella ricerca",
+        "Aparência de pesquisa",
+    ),
+    "clicks": ("Clicks", "clicks", "Clics", "Klicks", "Clic", "Cliques", "Klikken"),
+    "impressions": (
+        "Impressions",
+        "impressions",
+        "Impressionen",
+        "Impresiones",
+        "Impressioni",
+        "Impressões",
+        "Vertoningen",
+    ),
     "ctr": ("CTR", "ctr"),
-    "position": ("Position", "position"),
+    "position": ("Position", "position", "Posición", "Posizione", "Posição", "Positie"),
     "site_url": ("site_url",),
     "is_anonymized_query": ("is_anonymized_query",),
     "search_type": ("search_type", "Search type"),
     "sum_top_position": ("sum_top_position",),
+}
+#: The first header cell of a ``Filters.csv`` (``Filter,Value``) in the UI languages.
+_FILTER_HEADER = {"filter", "filtre", "filtro", "filtr"}
+#: Filter row names (``Filters.csv`` first column) -> canonical filter.
+FILTER_NAMES: dict[str, tuple[str, ...]] = {
+    "search_type": (
+        "Search type",
+        "Type de recherche",
+        "Suchtyp",
+        "Tipo de búsqueda",
+        "Tipo di ricerca",
+        "Tipo de pesquisa",
+        "Zoektype",
+    ),
+    "date": ("Date", "Datum", "Fecha", "Data", "Time range", "Période", "Plage de dates"),
+    "query": ("Query", "Requête", "Suchanfrage", "Consulta", "Zoekopdracht", "Queries"),
+    "page": ("Page", "Seite", "Página", "Pagina"),
+    "country": ("Country", "Pays", "Land", "País", "Paese"),
+    "device": ("Device", "Appareil", "Gerät", "Dispositivo", "Apparaat"),
+    "search_appearance": ("Search appearance", "Apparence dans les résultats de recherche"),
+}
+#: The tables of a UI export, by the canonical name of their first column.
+TABLES = ("date", "query", "page", "country", "device", "search_appearance", "filter")
+#: How ``read_search_console_table`` names them (``table=`` accepts either form).
+TABLE_NAMES = {
+    "dates": "date",
+    "chart": "date",
+    "queries": "query",
+    "pages": "page",
+    "countries": "country",
+    "devices": "device",
+    "search_appearance": "search_appearance",
+    "filters": "filter",
 }
 DAILY_COLUMNS = (
     "clicks",
@@ -55,15 +147,62 @@ DAILY_COLUMNS = (
     "anonymized_impressions",
     "anonymized_click_share",
 )
+#: An hourly chart (``Last 24 hours``) names its time column with the UTC offset.
+_HOURLY = re.compile(r"\(\s*(UTC|GMT)\s*([+\-\u2212]\d{1,2}(:\d{2})?)?\s*\)", re.IGNORECASE)
+#: Compare mode prefixes metrics with the periods (``Last 28 days Clicks``).
+_COMPARE = re.compile(r"(last|previous|derni|précédent|letzte|vorherige).*\b(clicks|clics|klicks)")
+
+
+@lru_cache(maxsize=1)
+def _suffix_list():  # noqa: ANN202 - publicsuffixlist has no type hints
+    from publicsuffixlist import PublicSuffixList
+
+    # the snapshot bundled with the package; no network access
+    return PublicSuffixList()
 
 
 def brand_from_site(site: str) -> BrandClassifier | None:
-    """Guess brand terms from a site URL (``https://www.acme-tools.com/`` -> ``acmetools``)."""
-    host = re.sub(r"^(sc-domain:|[a-z]+://)", "", str(site).strip().lower()).split("/")[0]
-    labels = [x for x in host.split(".") if x not in ("www", "m", "")]
-    if len(labels) < 2:
+    """Guess brand terms from a Search Console property or site URL.
+
+    The registrable name is found with the public suffix list bundled with the
+    ``publicsuffixlist`` package (no network access), so multi-part suffixes and hosting
+    platforms are handled: ``https://www.acme.co.uk/`` -> ``acme``,
+    ``sc-domain:shop.acme-tools.com.au`` -> ``acmetools`` and ``acme tools``,
+    ``https://acme.github.io/`` -> ``acme``.
+
+    Parameters
+    ----------
+    site : str
+        A URL-prefix property, a ``sc-domain:`` property, a page URL or a host name.
+
+    Returns
+    -------
+    BrandClassifier or None
+        None when no registrable name is found (an IP address, ``localhost``).
+    """
+    text = str(site).strip().lower()
+    text = re.sub(r"^(sc-domain:|[a-z][a-z0-9+.-]*://)", "", text)
+    host = re.split(r"[/?#]", text, maxsplit=1)[0].rsplit("@", 1)[-1].split(":")[0].strip(".")
+    if not host or re.fullmatch(r"[\d.]+", host) or "." not in host:
         return None
-    return BrandClassifier(tuple(dict.fromkeys((labels[-2], labels[-2].replace("-", " ")))))
+    with contextlib.suppress(UnicodeError):
+        host = host.encode("ascii").decode("idna") if "xn--" in host else host
+    registrable = _suffix_list().privatesuffix(host)
+    if not registrable:
+        return None
+    label = registrable.split(".")[0]
+    if not re.search(r"\w", label):
+        return None
+    terms = (label.replace("-", ""), label.replace("-", " ")) if "-" in label else (label,)
+    return BrandClassifier(terms)
+
+
+def _site_from_export_name(name: str) -> str | None:
+    """``https___www.acme.com_-Performance-on-Search-2026-05-24.zip`` -> the site URL."""
+    m = re.match(r"^(.*?)-Performance-on-", name)
+    if not m:
+        return None
+    return m.group(1).replace("___", "://").replace("_", "/")
 
 
 def _as_brand(brand: BrandClassifier | Sequence[str] | str | None) -> BrandClassifier | None:
@@ -74,6 +213,472 @@ def _as_brand(brand: BrandClassifier | Sequence[str] | str | None) -> BrandClass
             f"brand={brand!r} is not a list of brand terms; pass e.g. brand=['acme']"
         )
     return BrandClassifier((brand,) if isinstance(brand, str) else tuple(brand))
+
+
+# --- the tables of a UI export --------------------------------------------------------------
+
+
+@dataclass
+class _Table:
+    """One table of a UI export: its kind (``TABLES`` or ``hour``), name and raw cells."""
+
+    kind: str
+    name: str
+    frame: pd.DataFrame
+
+
+def _clicky(header: str) -> bool:
+    return bool(re.search(r"cli[cq]|click|klick|klik", header_key(header)))
+
+
+def table_kind(columns: Sequence[object]) -> str | None:
+    """Recognise a table of a UI Performance export by its header (any UI language).
+
+    Parameters
+    ----------
+    columns : sequence of str
+        The header cells.
+
+    Returns
+    -------
+    str or None
+        ``date`` (``Chart.csv``/``Dates.csv``), ``hour`` (the hourly chart of a "Last 24
+        hours" export), ``query``, ``page``, ``country``, ``device``,
+        ``search_appearance`` or ``filter``; None for any other header (API rows and bulk
+        exports, which have a query and a date, included).
+    """
+    cols = [str(c).strip() for c in columns]
+    while cols and (cols[-1] in ("", "nan") or cols[-1].startswith("Unnamed:")):
+        cols.pop()
+    if len(cols) < 2:
+        return None
+    if header_key(cols[0]) in _FILTER_HEADER:
+        return "filter"
+    if not any(_clicky(c) for c in cols[1:]):
+        return None
+    if _HOURLY.search(cols[0]):
+        return "hour"
+    lookup = {header_key(s): k for k, names in SYNONYMS.items() for s in (k, *names)}
+    keys = [lookup.get(header_key(c)) for c in cols]
+    dimensions = set(TABLES) | {"site_url", "is_anonymized_query", "search_type", "data_date"}
+    if keys[0] in TABLES and not set(keys[1:]) & dimensions and header_key(cols[0]) != "data date":
+        return keys[0]
+    return None
+
+
+def _decode_member(path: Path, member: str, raw: bytes) -> str:
+    try:
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            return raw.decode("utf-16")
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise fail(path, f"{member} inside is not UTF-8 or UTF-16 text") from None
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, pd.Timestamp | np.datetime64) or hasattr(value, "isoformat"):
+        ts = pd.Timestamp(value)
+        return f"{ts:%Y-%m-%d}" if ts == ts.normalize() else ts.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class _Export:
+    """The tables of a UI export, zipped, unzipped, in a workbook or as loose CSVs."""
+
+    def __init__(self, path: Path, form: str, tables: list[_Table]) -> None:
+        self.path, self.form = path, form
+        self.tables: dict[str, _Table] = {}
+        for t in tables:
+            self.tables.setdefault(t.kind, t)
+        self.names = [t.name for t in tables]
+
+    def get(self, kind: str) -> _Table | None:
+        return self.tables.get(kind)
+
+    def where(self, table: _Table) -> Path:
+        """The path to name in messages: the file, or the archive and its member."""
+        return self.path if self.form == "csv" else self.path / table.name
+
+    # constructors ---------------------------------------------------------------------------
+
+    @classmethod
+    def read(cls, path: Path) -> _Export:
+        if path.is_dir():
+            return cls._folder(path)
+        if is_workbook(path):
+            return cls._workbook(path)
+        if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
+            return cls._zip(path)
+        return cls._loose(path)
+
+    @classmethod
+    def _folder(cls, path: Path, *, skip: Path | None = None) -> _Export:
+        tables = []
+        for p in sorted(path.iterdir(), key=lambda p: p.name.lower()):
+            if p == skip or not p.is_file() or p.suffix.lower() not in (".csv", ".tsv", ".txt"):
+                continue
+            try:
+                text = read_text(p)[0]
+            except DataFormatError:
+                continue  # not a text file: not part of the export
+            table = _text_table(p, p.name, text, strict=False)
+            if table is not None:
+                tables.append(table)
+        return cls(path, "folder", tables)
+
+    @classmethod
+    def _zip(cls, path: Path) -> _Export:
+        try:
+            archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError):
+            raise fail(path, _BAD_ZIP) from None
+        tables = []
+        with archive:
+            for member in archive.namelist():
+                name = Path(member).name
+                if member.endswith("/") or name.startswith(".") or "__MACOSX" in member:
+                    continue
+                try:
+                    raw = archive.read(member)
+                except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile):
+                    raise fail(path, f"{member} inside cannot be extracted; {_BAD_ZIP}") from None
+                if not raw.strip():
+                    continue
+                text = _decode_member(path, member, raw).replace("\r\n", "\n")
+                table = _text_table(path / name, name, text, strict=True)
+                if table is not None:
+                    tables.append(table)
+        return cls(path, "zip", tables)
+
+    @classmethod
+    def _workbook(cls, path: Path) -> _Export:
+        tables = []
+        for name, rows in _sheets(path).items():
+            rows = [r for r in rows if any(c.strip() for c in r)]
+            if not rows:
+                continue
+            width = len(rows[0])
+            frame = pd.DataFrame([(r + [""] * width)[:width] for r in rows[1:]], dtype=object)
+            frame.columns = rows[0]
+            kind = table_kind(rows[0])
+            if kind is not None:
+                tables.append(_Table(kind, name, frame))
+        return cls(path, "xlsx", tables)
+
+    @classmethod
+    def _loose(cls, path: Path) -> _Export:
+        text = read_text(path)[0]
+        table = _text_table(path, path.name, text, strict=True)
+        if table is None:
+            return cls(path, "csv", [])
+        tables = [table]
+        if table.kind in ("date", "hour"):
+            # the other files of the unzipped export, when they sit beside it
+            tables += list(cls._folder(path.parent, skip=path).tables.values())
+        return cls(path, "csv", tables)
+
+
+def _text_table(where: Path, name: str, text: str, *, strict: bool) -> _Table | None:
+    first = next((ln for ln in text.split("\n") if ln.strip()), "")
+    header = re.split(r"[,;\t]", first)
+    if table_kind([h.strip().strip('"') for h in header]) is None:
+        return None
+    try:
+        frame = read_table(text, path=where, what="a Search Console export table")
+    except DataFormatError:
+        if strict:
+            raise
+        return None
+    kind = table_kind(frame.columns)
+    return None if kind is None else _Table(kind, name, frame)
+
+
+def is_workbook(path: str | Path) -> bool:
+    """True for an Excel workbook (by its suffix or, for a renamed file, its content)."""
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return True
+    try:
+        with zipfile.ZipFile(path) as z:
+            return "xl/workbook.xml" in z.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def _sheets(path: Path) -> dict[str, list[list[str]]]:
+    """Every sheet of a workbook as rows of strings (dates as ``YYYY-MM-DD``)."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a damaged or foreign file
+        raise fail(
+            path, "cannot be read as an Excel workbook; download the export again as .xlsx or CSV"
+        ) from None
+    try:
+        return {
+            ws.title: [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+            for ws in book.worksheets
+        }
+    finally:
+        book.close()
+
+
+def sheet_names(path: str | Path) -> list[str]:
+    """Return the sheet names of a workbook (``[]`` when it cannot be read)."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True)
+    except Exception:  # a damaged file: the loader reports it
+        return []
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
+
+
+#: Sheet names of a Performance workbook (English and French UI).
+PERFORMANCE_SHEETS = frozenset(
+    {
+        "chart",
+        "dates",
+        "queries",
+        "pages",
+        "countries",
+        "devices",
+        "search appearance",
+        "filters",
+        "graphique",
+        "requetes",
+        "pays",
+        "appareils",
+        "filtres",
+        "apparence dans les resultats de recherche",
+    }
+)
+
+
+def is_performance_workbook(path: str | Path) -> bool:
+    """True when a workbook's sheets are those of a Search Console Performance export."""
+    names = {header_key(n) for n in sheet_names(path)}
+    return bool(names & {"chart", "dates", "graphique"}) or len(names & PERFORMANCE_SHEETS) >= 2
+
+
+def is_ui_export(path: str | Path) -> bool:
+    """True for a folder that holds the daily table of a Performance export (any language)."""
+    path = Path(path)
+    return path.is_dir() and any(k in ("date", "hour") for k in _Export._folder(path).tables)
+
+
+def _metrics(table: _Table, where: Path) -> pd.DataFrame:
+    """A UI table with its key column (named by its kind) and numeric metrics."""
+    raw = table.frame
+    raw = raw.loc[
+        :, [c for c in raw.columns if str(c).strip() and not str(c).startswith("Unnamed")]
+    ]
+    if any(_COMPARE.search(header_key(c)) for c in raw.columns):
+        raise fail(
+            where,
+            "this export compares two date ranges; in Search Console turn Compare off, "
+            "choose one date range and export again",
+        )
+    mapping = map_columns(
+        raw.columns[1:], SYNONYMS, path=where, required=("clicks", "impressions")
+    )
+    key = "date" if table.kind == "hour" else table.kind
+    df = pd.DataFrame({key: raw.iloc[:, 0].astype(str).str.strip()})
+    for name, canon in mapping.items():
+        if canon in ("clicks", "impressions", "ctr", "position"):
+            df[canon] = to_number(raw[name], path=where, column=name)
+    return df.reset_index(drop=True)
+
+
+# --- Filters.csv ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _QueryFilter:
+    """A query filter: include or exclude some terms, or GSC's own brand filter."""
+
+    raw: str
+    include: bool = True
+    terms: tuple[str, ...] = ()
+    role: str | None = None  # "branded"/"nonbranded" from GSC's branded-queries filter
+
+
+_BRANDED = re.compile(r"^(branded|brand|brand queries|de marque|marque|markenbezogen|de marca)$")
+_NONBRANDED = re.compile(
+    r"^(non ?-?branded|non ?-?brand|not branded|hors marque|sans marque|nicht markenbezogen|"
+    r"sin marca|no de marca)$"
+)
+_EXCLUDING = re.compile(
+    r"^(?:queries\s+)?(?P<op>not containing|doesn'?t contain|does not contain|excluding|"
+    r"doesn'?t match(?:\s+regex)?|does not match(?:\s+regex)?|not matching(?:\s+regex)?|"
+    r"custom \(regex\)\s*(?:-|:)?\s*(?:doesn'?t|does not) match|ne contient pas|"
+    r"ne correspond pas(?: à l'expression régulière)?|enthält nicht|no contiene)\s*:?\s*",
+    re.IGNORECASE,
+)
+_INCLUDING = re.compile(
+    r"^(?:queries\s+)?(?P<op>containing|contains|exact(?:\s+query)?|matches(?:\s+regex)?|"
+    r"matching(?:\s+regex)?|custom \(regex\)(?:\s*(?:-|:)?\s*matches(?:\s+regex)?)?|regex|"
+    r"contient|correspond(?: à l'expression régulière)?|enthält|contiene)\s*:?\s*",
+    re.IGNORECASE,
+)
+
+
+def _query_filter(value: str) -> _QueryFilter:
+    """Parse the value of a ``Query`` filter row, in its UI forms and tolerant variants."""
+    raw = str(value).strip()
+    v = re.sub(
+        r"^(quer(y|ies)|requêtes?|suchanfrage|consulta)\s*:\s*", "", raw, flags=re.IGNORECASE
+    )
+    low = header_key(v)
+    if _BRANDED.match(low):
+        return _QueryFilter(raw, True, (), "branded")
+    if _NONBRANDED.match(low):
+        return _QueryFilter(raw, False, (), "nonbranded")
+    include, regex = True, False
+    if m := _EXCLUDING.match(v):
+        include, regex, v = False, "match" in m.group("op").lower(), v[m.end() :]
+    elif m := _INCLUDING.match(v):
+        op = m.group("op").lower()
+        regex, v = "regex" in op or "match" in op or "correspond" in op, v[m.end() :]
+    elif v.startswith("!~"):
+        include, regex, v = False, True, v[2:]
+    elif v.startswith(("=~", "~")):
+        regex, v = True, v.lstrip("=~")
+    elif v[:1] in ("-", "!"):
+        include, v = False, v[1:]
+    elif v[:1] in ("+", "="):
+        v = v[1:]
+    v = v.strip().strip('"').strip()
+    terms = _regex_terms(v) if regex or re.search(r"[|^$()\[\]\\]", v) else (v,)
+    return _QueryFilter(raw, include, tuple(t for t in terms if t))
+
+
+def _regex_terms(pattern: str) -> tuple[str, ...]:
+    """The literal alternatives of a simple regex: ``^(acme|acme app)$`` -> acme, acme app."""
+    pattern = re.sub(r"\(\?[a-z]+\)", "", pattern)
+    out = []
+    for part in pattern.split("|"):
+        part = re.sub(r"\\[sb]\*?\+?|\.\*|\.\+|\.\?|\[[^\]]*\]\??", " ", part)
+        part = re.sub(r"[\\^$()?*+{}]", "", part)
+        part = re.sub(r"\s+", " ", part).strip()
+        if part:
+            out.append(part)
+    return tuple(dict.fromkeys(out))
+
+
+@dataclass
+class _Filters:
+    """What a ``Filters.csv`` says, raw and canonical."""
+
+    raw: dict[str, str] = field(default_factory=dict)
+    search_type: str | None = None
+    query: _QueryFilter | None = None
+    page: str | None = None
+    country: str | None = None
+    device: str | None = None
+    search_appearance: str | None = None
+    date: str | None = None
+
+
+def _parse_filters(frame: pd.DataFrame | None) -> _Filters:
+    out = _Filters()
+    if frame is None or frame.shape[1] < 2:
+        return out
+    lookup = {header_key(s): k for k, names in FILTER_NAMES.items() for s in (k, *names)}
+    for name, value in zip(frame.iloc[:, 0], frame.iloc[:, 1], strict=True):
+        name, value = str(name).strip(), str(value).strip()
+        if not name:
+            continue
+        out.raw[name] = value
+        canon = lookup.get(header_key(name))
+        if canon is None and re.search(r"brand|marque|marke|marca", header_key(name)):
+            canon = "query"  # GSC's "Branded queries" filter, whatever its row is called
+        if canon == "search_type":
+            out.search_type = value.lower() or None
+        elif canon == "query":
+            out.query = _query_filter(value)
+        elif canon in ("page", "country", "device", "search_appearance", "date"):
+            setattr(out, canon, value or None)
+    return out
+
+
+def _date_range(value: str | None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """``1 Jan 2025-31 Dec 2025`` or ``Mar 1, 2026-Mar 31, 2026`` -> (start, end)."""
+    if not value:
+        return None
+    for m in re.finditer(r"\s*[-\u2013\u2014]\s*", value):
+        left, right = value[: m.start()].strip(), value[m.end() :].strip()
+        try:
+            start, end = pd.Timestamp(left), pd.Timestamp(right)
+        except (ValueError, TypeError):
+            continue
+        if start is not pd.NaT and end is not pd.NaT and start <= end:
+            return start.normalize(), end.normalize()
+    return None
+
+
+def _query_role(
+    qf: _QueryFilter | None, brand: BrandClassifier | None, guessed: bool
+) -> tuple[str | None, BrandClassifier | None]:
+    """Is a query-filtered export a branded or a non-branded series? And which brand terms."""
+    if qf is None:
+        return None, brand
+    if qf.role is not None:
+        return qf.role, brand
+    if not qf.terms:
+        return None, brand
+    role = "branded" if qf.include else "nonbranded"
+    if brand is None:
+        # no brand known: the filter names it
+        return role, BrandClassifier(qf.terms)
+    if any(brand.is_brand(t) for t in qf.terms):
+        return role, brand
+    if guessed and any(_prefix_of(t, brand) for t in qf.terms):
+        # the filter term is a shorter or longer form of the name guessed from the site
+        terms = tuple(dict.fromkeys((*brand.terms, *qf.terms)))
+        return role, BrandClassifier(terms, exclude=brand.exclude)
+    warnings.warn(
+        f"the Search Console query filter '{qf.raw}' does not name the brand "
+        f"({', '.join(brand.terms)}): clicks and impressions cover only the filtered "
+        "queries, and are neither branded nor total search",
+        UserWarning,
+        stacklevel=3,
+    )
+    return None, brand
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", header_key(text))
+
+
+def _prefix_of(term: str, brand: BrandClassifier) -> bool:
+    t = _compact(term)
+    return len(t) >= 3 and any(
+        b.startswith(t) or t.startswith(b) for b in map(_compact, brand.terms) if len(b) >= 3
+    )
+
+
+def _top_country(table: pd.DataFrame | None, column: str = "country") -> str | None:
+    """ISO alpha-2 code of the recognised country with most clicks (then impressions)."""
+    if table is None or column not in table.columns or table.empty:
+        return None
+    sums = table.groupby(column)[["clicks", "impressions"]].sum()
+    for name in sums.sort_values(["clicks", "impressions"], ascending=False).index:
+        code = country_code(name)
+        if code is not None:
+            return code
+    return None
+
+
+# --- loaders ----------------------------------------------------------------------------------
 
 
 def load_search_console(
@@ -87,36 +692,60 @@ def load_search_console(
     Parameters
     ----------
     path : str or pathlib.Path
-        A UI export (the downloaded zip or its unzipped folder), a bulk-export table
-        saved as CSV (``searchdata_site_impression`` columns), Search Analytics API rows
-        (JSON response or CSV with ``date`` and ``query`` columns).
+        A Performance export from the UI as downloaded: the zip, its unzipped folder,
+        the ``.xlsx`` workbook, or its ``Chart.csv``/``Dates.csv`` alone (the other files
+        beside it are used when present). Or a bulk-export table saved as CSV
+        (``searchdata_site_impression`` columns), or Search Analytics API rows (JSON
+        response or CSV with ``date`` and ``query`` columns).
     brand : BrandClassifier or sequence of str, optional
-        Brand terms. By default they are guessed from the site URL (``site_url`` column
-        or the URLs in ``Pages.csv``); ``attrs["brand_terms"]`` says which were used.
+        Brand terms. By default they are guessed from the site URL (``site_url`` column,
+        the URLs in ``Pages.csv`` or the zip's name) or, for a UI export filtered on a
+        query, taken from that filter; ``attrs["brand_terms"]`` says which were used.
     search_type : str or None, default "web"
         Keep only this search type when the file has a ``search_type`` column; None keeps
-        all.
+        all. A UI export holds one search type, named in ``attrs["search_type"]``.
 
     Returns
     -------
     pandas.DataFrame
-        Daily frame (``date`` index, freq ``D``) with ``clicks``, ``impressions``,
+        Daily frame (``date`` index, freq ``D``; ``h`` for a "Last 24 hours" export, in
+        the time zone of ``attrs["time_zone"]``) with ``clicks``, ``impressions``,
         ``branded_clicks``, ``branded_impressions``, ``nonbranded_clicks``,
         ``nonbranded_impressions``, ``anonymized_clicks``, ``anonymized_impressions``,
         ``anonymized_click_share`` and ``missing``. Columns the variant cannot provide
-        are NaN (e.g. branded counts from a UI export without a query filter).
-        ``attrs["brand_share"]`` is a :class:`darksocial.brand.BrandShare` over the
-        whole period; branded counts are a lower bound because of anonymized queries.
+        are NaN: a UI export fills the branded (or non-branded) columns only when its
+        query filter names the brand (``attrs["query_filter"]`` is then ``"branded"`` or
+        ``"nonbranded"``). ``attrs`` also holds ``filters`` (the raw ``Filters.csv``
+        rows), ``search_type``, ``page_filter``, ``country_filter``, ``device_filter``,
+        ``top_country`` (ISO alpha-2 code of the country with most clicks) and
+        ``brand_share``, a :class:`darksocial.brand.BrandShare` over the whole period;
+        branded counts are a lower bound because of anonymized queries.
+
+    Raises
+    ------
+    DataFormatError
+        If the path is not a Search Console export, or a table of one cannot be read.
     """
     path = Path(path)
-    if path.is_dir() or (path.is_file() and zipfile.is_zipfile(path)):
-        return _ui_export(path, _as_brand(brand))
+    brand = _as_brand(brand)
+    if path.is_dir() or (path.is_file() and (zipfile.is_zipfile(path) or is_workbook(path))):
+        return _ui_export(path, brand, _Export.read(path))
     if path.suffix.lower() == ".zip" and path.is_file():
         raise fail(path, _BAD_ZIP)
     text, _ = read_text(path)
     if text.lstrip().startswith(("{", "[")):
-        return _api_json(path, text, _as_brand(brand))
+        return _api_json(path, text, brand)
     raw = read_table(text, path=path, what="a Search Console bulk export or API rows CSV")
+    kind = table_kind(raw.columns)
+    if kind in ("date", "hour"):
+        return _ui_export(path, brand, _Export._loose(path))
+    if kind is not None:
+        raise fail(
+            path,
+            f"this is the {_TABLE_TITLES[kind]} table of a Search Console Performance export, "
+            "not a daily series; load the export's zip, folder or Chart.csv/Dates.csv, or "
+            "read this table with read_search_console_table",
+        )
     mapping = map_columns(raw.columns, SYNONYMS, path=path)
     df = raw.rename(columns=mapping)
     if "date" not in df.columns or "query" not in df.columns:
@@ -126,7 +755,28 @@ def load_search_console(
             "or API rows (date, query, clicks, impressions); found " + ", ".join(raw.columns),
         )
     variant = "bulk_export" if "is_anonymized_query" in df.columns else "api_rows_csv"
-    return _query_rows(path, df, _as_brand(brand), variant, search_type, list(raw.columns))
+    return _query_rows(path, df, brand, variant, search_type, list(raw.columns))
+
+
+_TABLE_TITLES = {
+    "query": "Queries",
+    "page": "Pages",
+    "country": "Countries",
+    "device": "Devices",
+    "search_appearance": "Search appearance",
+    "filter": "Filters",
+}
+
+
+def _no_filters(**extra: object) -> dict[str, object]:
+    return {
+        "filters": {},
+        "query_filter": None,
+        "page_filter": None,
+        "country_filter": None,
+        "device_filter": None,
+        **extra,
+    }
 
 
 def _query_rows(
@@ -144,8 +794,10 @@ def _query_rows(
     if df.empty:
         raise fail(path, "no rows; the export is empty")
     df["date"] = to_dates(df["date"], path=path, column="date")
+    kept_type = None
     if search_type is not None and "search_type" in df.columns:
         df = df[df["search_type"].astype(str).str.lower() == search_type.lower()].copy()
+        kept_type = search_type.lower()
     if brand is None and "site_url" in df.columns:
         brand = brand_from_site(df["site_url"].iloc[0])
     df["query"] = df["query"].fillna("").astype(str)
@@ -179,6 +831,7 @@ def _query_rows(
         raw_headers=raw_headers,
         brand_terms=tuple(brand.terms) if brand is not None else None,
         brand_share=share,
+        **_no_filters(search_type=kept_type, top_country=_top_country(df)),
     )
 
 
@@ -213,50 +866,125 @@ _BAD_ZIP = (
 )
 
 
-class _Folder:
-    """Uniform access to the CSVs of a UI export, zipped or not."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        if path.is_dir():
-            self.names = {p.name.lower(): p.name for p in path.iterdir() if p.is_file()}
-            self._zip = None
-        else:
-            try:
-                self._zip = zipfile.ZipFile(path)
-            except zipfile.BadZipFile:
-                raise fail(path, _BAD_ZIP) from None
-            self.names = {
-                Path(n).name.lower(): n for n in self._zip.namelist() if not n.endswith("/")
-            }
-
-    def text(self, name: str) -> str | None:
-        key = self.names.get(name.lower())
-        if key is None:
-            return None
-        if self._zip is None:
-            return read_text(self.path / key)[0]
-        try:
-            raw = self._zip.read(key)
-        except (zipfile.BadZipFile, OSError, EOFError):
-            raise fail(self.path, f"{key} inside cannot be extracted; {_BAD_ZIP}") from None
-        try:
-            return (
-                raw.decode("utf-8-sig")
-                if raw[:2] not in (b"\xff\xfe", b"\xfe\xff")
-                else raw.decode("utf-16")
-            )
-        except UnicodeDecodeError:
-            raise fail(self.path, f"{key} inside is not UTF-8 or UTF-16 text") from None
-
-
-def read_search_console_queries(path: str | Path) -> pd.DataFrame:
-    """Read ``Queries.csv`` of a UI export (zip or folder) as a tidy table.
+def read_search_console_table(path: str | Path, table: str | None = None) -> pd.DataFrame:
+    """Read one table of a Search Console Performance export.
 
     Parameters
     ----------
     path : str or pathlib.Path
-        The zip or folder.
+        A table saved on its own (``Queries.csv``, ``Pages.csv``, ``Countries.csv``,
+        ``Devices.csv``, ``Search appearance.csv``, ``Filters.csv`` or the daily
+        ``Chart.csv``/``Dates.csv``, in any UI language), or a whole export (zip, folder
+        or ``.xlsx``) together with ``table``.
+    table : str, optional
+        Which table of a whole export: ``queries``, ``pages``, ``countries``,
+        ``devices``, ``search_appearance``, ``filters`` or ``dates``. Required for a
+        whole export; for a single table it must match it when given.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table with canonical columns: the key (``query``, ``page``, ``country``,
+        ``device``, ``search_appearance`` or ``date``), ``clicks``, ``impressions``,
+        ``ctr`` (a fraction) and ``position``; ``Countries`` also get ``country_code``
+        (ISO alpha-2, None for ``Unknown Region``). ``Filters`` come back as ``filter``
+        and ``value`` columns. Totals cover the export's whole period; the UI keeps at
+        most 1,000 rows and omits anonymized queries. ``attrs`` holds ``source``
+        (``search_console``), ``variant`` (``ui_table_<kind>``), ``table``, ``path``,
+        the filters of the export when known and ``top_country`` for countries.
+
+    Raises
+    ------
+    DataFormatError
+        If the file is not such a table or the export lacks it.
+    """
+    path = Path(path)
+    wanted = None
+    if table is not None:
+        wanted = TABLE_NAMES.get(re.sub(r"[^a-z]+", "_", str(table).lower()).strip("_"))
+        if wanted is None:
+            raise ParameterError(
+                f"table={table!r} is not a Search Console table; use one of "
+                + ", ".join(k for k in TABLE_NAMES if k != "chart")
+            )
+    export = _Export.read(path)
+    if export.form == "csv":
+        found = next(iter(export.tables.values()), None)
+        if found is None:
+            raise fail(
+                path,
+                "not a Search Console export table; expected a header like "
+                "'Top queries,Clicks,Impressions,CTR,Position' or 'Filter,Value'",
+            )
+        if wanted is not None and _base(found.kind) != wanted:
+            raise fail(path, f"this is the {_title(found.kind)} table, not {_title(wanted)}")
+    else:
+        if wanted is None:
+            raise ParameterError(
+                "a whole Search Console export holds several tables; pass table='queries', "
+                "'pages', 'countries', 'devices', 'search_appearance', 'filters' or 'dates'"
+            )
+        found = export.get(wanted) or (export.get("hour") if wanted == "date" else None)
+        if found is None:
+            raise fail(
+                path,
+                f"no {_title(wanted)} table inside; expected a Search Console Performance "
+                f"export (found {', '.join(export.names) or 'no tables'})",
+            )
+    where = export.where(found)
+    filters = _parse_filters(export.get("filter").frame if export.get("filter") else None)
+    attrs = {
+        "table": _title(found.kind),
+        "filters": filters.raw,
+        "search_type": filters.search_type,
+    }
+    if found.kind == "filter":
+        df = pd.DataFrame(
+            {
+                "filter": found.frame.iloc[:, 0].astype(str).str.strip(),
+                "value": found.frame.iloc[:, 1].astype(str).str.strip(),
+            }
+        )
+        role, terms = _query_role(filters.query, None, False) if filters.query else (None, None)
+        attrs.update(
+            query_filter=role,
+            brand_terms=tuple(terms.terms) if terms is not None and role else None,
+            page_filter=filters.page,
+            country_filter=filters.country,
+            device_filter=filters.device,
+        )
+    else:
+        df = _metrics(found, where)
+        if found.kind == "country":
+            df["country_code"] = [country_code(c) for c in df["country"]]
+            attrs["top_country"] = _top_country(df)
+        elif _base(found.kind) == "date":
+            df["date"] = _parse_times(df["date"], found, where)
+    return provenance(
+        df,
+        source="search_console",
+        variant=f"ui_table_{_base(found.kind)}",
+        path=path,
+        raw_headers=[str(c) for c in found.frame.columns],
+        **attrs,
+    )
+
+
+def _base(kind: str) -> str:
+    return "date" if kind == "hour" else kind
+
+
+def _title(kind: str) -> str:
+    return {"date": "Dates/Chart", "hour": "Chart (hourly)"}.get(kind) or _TABLE_TITLES[kind]
+
+
+def read_search_console_queries(path: str | Path) -> pd.DataFrame:
+    """Read ``Queries.csv`` of a UI export (zip, folder, workbook or the file itself).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The zip, folder or ``.xlsx`` workbook, or ``Queries.csv`` on its own.
 
     Returns
     -------
@@ -266,92 +994,140 @@ def read_search_console_queries(path: str | Path) -> pd.DataFrame:
         anonymized queries).
     """
     path = Path(path)
-    folder = _Folder(path)
-    text = folder.text("Queries.csv")
-    if text is None:
-        raise fail(path, "no Queries.csv inside; expected a Search Console Performance export")
-    return _metric_table(path / "Queries.csv", text, "query")
+    single = path.is_file() and not zipfile.is_zipfile(path)
+    return read_search_console_table(path, None if single else "queries")
 
 
-def _metric_table(path: Path, text: str, key: str) -> pd.DataFrame:
-    raw = read_table(text, delimiter=",", path=path)
-    mapping = map_columns(
-        raw.columns, SYNONYMS, path=path, required=(key, "clicks", "impressions")
-    )
-    df = raw.rename(columns=mapping)[list(mapping.values())]
-    for col in ("clicks", "impressions", "ctr", "position"):
-        if col in df.columns:
-            df[col] = to_number(df[col], path=path, column=col)
-    return df
+def _parse_times(values: pd.Series, table: _Table, where: Path) -> pd.DatetimeIndex:
+    if table.kind == "hour":
+        return to_dates(
+            values.str.replace(" ", "T", regex=False),
+            path=where,
+            column=str(table.frame.columns[0]),
+            formats=("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"),
+        )
+    return to_dates(values, path=where, column=str(table.frame.columns[0]))
 
 
-def _ui_export(path: Path, brand: BrandClassifier | None) -> pd.DataFrame:
-    folder = _Folder(path)
-    name = next((n for n in ("Chart.csv", "Dates.csv") if folder.text(n) is not None), None)
-    if name is None:
+def _ui_export(path: Path, brand: BrandClassifier | None, export: _Export) -> pd.DataFrame:
+    daily_table = export.get("date") or export.get("hour")
+    if daily_table is None:
         raise fail(
             path,
             "no Chart.csv or Dates.csv inside; expected a Search Console Performance export "
-            f"(found {', '.join(sorted(folder.names.values())) or 'no files'})",
+            f"(found {', '.join(sorted(export.names)) or 'no export tables'})",
         )
-    dates = _metric_table(path / name, folder.text(name), "date")
-    dates["date"] = to_dates(dates["date"], path=path / name, column="Date")
-    dates = dates.set_index("date").sort_index()
-    queries = folder.text("Queries.csv")
-    pages = folder.text("Pages.csv")
-    if brand is None and pages is not None:
-        urls = _metric_table(path / "Pages.csv", pages, "page")["page"]
-        brand = brand_from_site(urls.iloc[0]) if len(urls) else None
-    filters = {}
-    if folder.text("Filters.csv") is not None:
-        ftab = read_table(folder.text("Filters.csv"), delimiter=",", path="Filters.csv")
-        if ftab.shape[1] >= 2:
-            filters = dict(
-                zip(ftab.iloc[:, 0].str.strip(), ftab.iloc[:, 1].str.strip(), strict=True)
-            )
+    where = export.where(daily_table)
+    hourly = daily_table.kind == "hour"
+    dates = _metrics(daily_table, where)
+    stamps = _parse_times(dates.pop("date"), daily_table, where)
+    newest_first = len(stamps) > 1 and stamps[0] > stamps[-1]
+    dates.index = stamps
+    dates = dates.groupby(level=0).sum(min_count=1).sort_index()
+    filters = _parse_filters(export.get("filter").frame if export.get("filter") else None)
+    guessed = brand is None
+    if brand is None:
+        brand = _brand_guess(path, export, filters)
+    role, brand = _query_role(filters.query, brand, guessed)
     daily = pd.DataFrame(index=dates.index, columns=list(DAILY_COLUMNS), dtype=float)
     daily["clicks"], daily["impressions"] = dates["clicks"], dates["impressions"]
-    query_filter = filters.get("Query") or filters.get("Requête")
-    if query_filter and brand is not None:
-        term = query_filter.lstrip("+-").strip()
-        if brand.is_brand(term) and query_filter.startswith("+"):
-            daily["branded_clicks"], daily["branded_impressions"] = (
-                dates["clicks"],
-                dates["impressions"],
-            )
-        elif brand.is_brand(term) and query_filter.startswith("-"):
-            daily["nonbranded_clicks"] = dates["clicks"]
-            daily["nonbranded_impressions"] = dates["impressions"]
+    if role == "branded":
+        daily["branded_clicks"], daily["branded_impressions"] = (
+            dates["clicks"],
+            dates["impressions"],
+        )
+    elif role == "nonbranded":
+        daily["nonbranded_clicks"] = dates["clicks"]
+        daily["nonbranded_impressions"] = dates["impressions"]
     share = None
-    if queries is not None and brand is not None:
-        qt = _metric_table(path / "Queries.csv", queries, "query")
-        visible = brand_share(qt, brand, anonymized=None)
-        # Chart totals include anonymized queries; Queries.csv does not.
-        anon_c = max(
-            float(dates["clicks"].sum()) - visible.branded_clicks - visible.nonbranded_clicks, 0.0
-        )
-        anon_i = max(
-            float(dates["impressions"].sum())
-            - visible.branded_impressions
-            - visible.nonbranded_impressions,
-            0.0,
-        )
-        share = type(visible)(
-            visible.branded_clicks,
-            visible.branded_impressions,
-            visible.nonbranded_clicks,
-            visible.nonbranded_impressions,
-            anon_c if not query_filter else float("nan"),
-            anon_i if not query_filter else float("nan"),
-        )
-    out = regularize(daily, "D")
+    queries = export.get("query")
+    if queries is not None and brand is not None and filters.query is None:
+        share = _ui_share(export.where(queries), queries, brand, dates)
+    countries = export.get("country")
+    top = _top_country(_metrics(countries, export.where(countries))) if countries else None
+    if top is None and filters.country:
+        top = country_code(filters.country.lstrip("+-!= "))
+    start = end = None
+    span = None if hourly else _date_range(filters.date)
+    if span is not None and span[0] <= dates.index.min() and span[1] >= dates.index.max():
+        start, end = span
+    out = _hourly_grid(daily) if hourly else regularize(daily, "D", start=start, end=end)
+    name = Path(daily_table.name).stem.lower()
+    kind = (
+        "hourly"
+        if hourly
+        else name
+        if name in ("chart", "dates")
+        else "dates"
+        if newest_first
+        else "chart"
+    )
+    extra: dict[str, object] = {}
+    if hourly:
+        m = _HOURLY.search(str(daily_table.frame.columns[0]))
+        extra["time_zone"] = (m.group(1).upper() + (m.group(2) or "")).replace("\u2212", "-")
     return provenance(
         out,
         source="search_console",
-        variant=f"ui_export_{'zip' if path.is_file() else 'folder'}_{name.split('.')[0].lower()}",
+        variant=f"ui_export_{export.form}_{kind}",
         path=path,
-        raw_headers=sorted(folder.names.values()),
-        filters=filters,
+        raw_headers=[str(c) for c in daily_table.frame.columns],
+        tables=list(export.names),
+        filters=filters.raw,
+        search_type=filters.search_type,
+        query_filter=role,
+        page_filter=filters.page,
+        country_filter=filters.country,
+        device_filter=filters.device,
+        top_country=top,
         brand_terms=tuple(brand.terms) if brand is not None else None,
         brand_share=share,
+        **extra,
+    )
+
+
+def _hourly_grid(hours: pd.DataFrame) -> pd.DataFrame:
+    """The hourly chart on a complete ``h`` grid (``regularize`` works in whole days)."""
+    grid = pd.date_range(hours.index.min(), hours.index.max(), freq="h", name="date")
+    out = hours.reindex(grid)
+    out["missing"] = ~grid.isin(hours.index)
+    return out
+
+
+def _brand_guess(path: Path, export: _Export, filters: _Filters) -> BrandClassifier | None:
+    """Brand terms from the site: a page URL, the page filter, or the zip's name."""
+    pages = export.get("page")
+    if pages is not None and len(pages.frame):
+        for url in pages.frame.iloc[:5, 0]:
+            guess = brand_from_site(url)
+            if guess is not None:
+                return guess
+    if filters.page and "://" in filters.page:
+        guess = brand_from_site(filters.page.lstrip("+-!= "))
+        if guess is not None:
+            return guess
+    site = _site_from_export_name(path.name)
+    return brand_from_site(site) if site else None
+
+
+def _ui_share(where: Path, queries: _Table, brand: BrandClassifier, dates: pd.DataFrame) -> object:
+    qt = _metrics(queries, where)
+    visible = brand_share(qt, brand, anonymized=None)
+    # Chart totals include anonymized queries; Queries.csv does not.
+    anon_c = max(
+        float(dates["clicks"].sum()) - visible.branded_clicks - visible.nonbranded_clicks, 0.0
+    )
+    anon_i = max(
+        float(dates["impressions"].sum())
+        - visible.branded_impressions
+        - visible.nonbranded_impressions,
+        0.0,
+    )
+    return type(visible)(
+        visible.branded_clicks,
+        visible.branded_impressions,
+        visible.nonbranded_clicks,
+        visible.nonbranded_impressions,
+        anon_c,
+        anon_i,
     )
