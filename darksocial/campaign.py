@@ -875,6 +875,9 @@ class CampaignAnalysis:
         metrics = {}
         for metric, r in eff.iterrows():
             metrics[metric] = {
+                "label": r["label"],
+                "unit": r["unit"],
+                "period": r["period"],
                 "estimate": r["average"],
                 "lower": r["average_lower"],
                 "upper": r["average_upper"],

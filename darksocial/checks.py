@@ -664,8 +664,8 @@ class PlaceboInSpace:
             )
         else:
             lines.append(
-                "None of the series that should not move did: this supports reading the "
-                "lift as the campaign's."
+                "No series that should not move did: a change in the campaign's metrics does "
+                "not come from a site-wide shift or seasonality the model missed."
             )
         return " ".join(lines)
 

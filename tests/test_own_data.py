@@ -1,0 +1,181 @@
+"""The own-data path end to end: folders of increasing completeness, as a team has them, each
+give a campaign report through the real runner (exit 0), with the sections the data support
+run and the others skipped with the reason, and no NaN, None or traceback text."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from darksocial import cli, config, reporting
+from darksocial.coverage import assess
+from darksocial.io import load_folder
+
+SAMPLE = config.SAMPLE_DIR
+UI = SAMPLE / "search_console" / "ui_export"
+
+
+def _folder(tmp_path: Path, name: str, *parts: str, settings: str | None = None) -> Path:
+    """A data folder with the sample's calendar and the named parts of the sample."""
+    target = tmp_path / name
+    target.mkdir(parents=True)
+    shutil.copy(SAMPLE / "campaigns.yml", target)
+    for part in parts:
+        src = SAMPLE / part
+        if src.is_dir():
+            shutil.copytree(src, target / src.name)
+        else:
+            shutil.copy(src, target / src.name)
+    if settings is not None:
+        (target / "darksocial.yml").write_text(settings)
+    return target
+
+
+def _zero_days(tmp_path: Path) -> Path:
+    """A small site: a Performance export whose daily clicks are zero on some days, written
+    as the UI writes them (empty CTR and Position when there are no impressions)."""
+    target = _folder(tmp_path, "small")
+    shutil.copytree(UI, target / "small-site-Performance-on-Search-2026-01-04")
+    chart = target / "small-site-Performance-on-Search-2026-01-04" / "Chart.csv"
+    df = pd.read_csv(chart)
+    rng = np.random.default_rng(7)
+    small = rng.poisson(3.0, len(df))
+    rows = ["Date,Clicks,Impressions,CTR,Position"]
+    for d, c in zip(df["Date"], small, strict=True):
+        rows.append(f"{d},{c},0,," if c == 0 else f"{d},{c},{c * 30},{100 / 30:.2f}%,9.1")
+    chart.write_text("\n".join(rows))
+    return target
+
+
+def _missing_control(tmp_path: Path) -> Path:
+    """GA4 for two years, but the Search Console bulk export (non-branded search, the control
+    of direct traffic) only from July 2024."""
+    target = _folder(tmp_path, "late-gsc", "ga4/Landing_page_Landing_page.csv")
+    bulk = pd.read_csv(SAMPLE / "search_console" / "searchdata_site_impression.csv")
+    bulk[bulk["data_date"] >= "2024-07-01"].to_csv(
+        target / "searchdata_site_impression.csv", index=False
+    )
+    (target / "darksocial.yml").write_text("brand: [trackmytools, track my tools]\ncountry: FR\n")
+    return target
+
+
+FOLDERS = {
+    # name: (builder, sections that must run, sections that must be skipped, metrics)
+    "search-console-only": (
+        lambda t: _folder(t, "a", "search_console/ui_export"),
+        {"search", "triangulation", "placebo_in_time"},
+        {"direct", "survey", "placebo_in_space"},
+        {"search_clicks"},
+    ),
+    "plus-ga4": (
+        lambda t: _folder(
+            t,
+            "b",
+            "search_console/ui_export",
+            "ga4/Landing_page_Landing_page.csv",
+            "ga4/Traffic_acquisition_Session_default_channel_group.csv",
+        ),
+        {"search", "direct"},
+        {"survey", "placebo_in_space"},
+        {"search_clicks", "direct_sessions", "deep_direct_sessions"},
+    ),
+    "plus-survey": (
+        lambda t: _folder(
+            t,
+            "c",
+            "search_console/ui_export",
+            "ga4/Traffic_acquisition_Session_default_channel_group.csv",
+            "survey/how_did_you_hear.csv",
+        ),
+        {"search", "direct", "survey"},
+        {"placebo_in_space"},
+        {"search_clicks", "direct_sessions"},
+    ),
+    "weekly-trends-only": (
+        lambda t: _folder(
+            t, "d", "google_trends/multiTimeline.csv", settings="brand: [trackmytools]\n"
+        ),
+        {"search"},
+        {"direct", "survey", "placebo_in_space"},
+        {"brand_interest"},
+    ),
+    "zero-days": (
+        _zero_days,
+        {"search"},
+        {"direct", "survey"},
+        {"search_clicks"},
+    ),
+    "missing-control": (
+        _missing_control,
+        {"search", "direct", "placebo_in_space"},
+        {"survey"},
+        {"branded_clicks", "direct_sessions", "deep_direct_sessions"},
+    ),
+}
+
+
+def _text(html: str) -> str:
+    html = re.sub(r"<style.*?</style>|<script.*?</script>", "", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.mark.parametrize("name", sorted(FOLDERS))
+def test_coverage_is_decided_before_any_notebook(name, tmp_path):
+    build, _, _, metrics = FOLDERS[name]
+    cov = assess(load_folder(build(tmp_path)))
+    assert set(cov.campaigns.columns) == metrics
+    assert (cov.campaigns.loc["podcast-s1"] == "measured").all()
+    assert cli.main(["check", "--data", str(build(tmp_path / "again"))]) == 0
+
+
+@pytest.mark.slow
+@pytest.mark.notebook
+def test_each_folder_gives_a_report(tmp_path):
+    jobs, folders = [], {}
+    for name, (build, *_rest) in FOLDERS.items():
+        folders[name] = build(tmp_path / name)
+        jobs.append(
+            reporting.Job(
+                "campaign-impact",
+                {"campaign_id": "podcast-s1", "data_dir": str(folders[name]), "n_placebos": 8},
+                key=name,
+            )
+        )
+    records = reporting.run_jobs(
+        jobs, reports_dir=tmp_path / "reports", workers=2, log=lambda line: None
+    )
+    for (name, (_, ran, skipped, metrics)), record in zip(FOLDERS.items(), records, strict=True):
+        assert record.status == "ok", f"{name}: {record.error}"
+        run = Path(record.directory)
+        summary = json.loads((run / "summary.json").read_text())
+        sections = summary["sections"]
+        assert {s for s, v in sections.items() if v["status"] == "ran"} >= ran, name
+        assert {s for s, v in sections.items() if v["status"] == "skipped"} >= skipped, name
+        assert all(v["why"] for v in sections.values() if v["status"] == "skipped")
+        assert set(summary["metrics"]) == metrics, name
+        assert "NaN" not in (run / "summary.json").read_text()
+        text = _text(Path(record.html).read_text())
+        for bad in (r"\bnan\b", r"\bNone\b", "Traceback", r"\bNaN\b"):
+            assert not re.search(bad, text), f"{name}: the report shows {bad}"
+        if name == "search-console-only":
+            assert "branded search" not in summary["metrics"]["search_clicks"]["label"]
+            assert "cannot be separated" in text
+        if name == "zero-days":
+            assert "log scale cannot hold zero" in text
+        if name == "missing-control":
+            assert "so the model runs without it" in text
+        if name == "weekly-trends-only":
+            assert "index points a week" in text
+
+
+def test_relative_data_folder_is_resolved_for_the_notebook(tmp_path, monkeypatch):
+    folder = _folder(tmp_path, "rel", "search_console/ui_export")
+    monkeypatch.chdir(tmp_path)
+    jobs = reporting.plan_jobs(campaigns=["podcast-s1"], data_dir="rel")
+    assert jobs[0].parameters["data_dir"] == str(folder.resolve())
