@@ -11,6 +11,7 @@ from darksocial.cleaning import regularize
 from darksocial.errors import ParameterError
 from darksocial.io._text import (
     fail,
+    header_key,
     map_columns,
     provenance,
     read_table,
@@ -20,7 +21,7 @@ from darksocial.io._text import (
     to_number,
 )
 
-__all__ = ["load_linkedin_ads", "load_meta_ads"]
+__all__ = ["is_no_data", "load_linkedin_ads", "load_meta_ads"]
 
 META: dict[str, tuple[str, ...]] = {
     "campaign": ("Campaign name", "Nom de la campagne", "Ad set name", "Ad name"),
@@ -97,33 +98,44 @@ def load_meta_ads(path: str | Path, *, no_delivery: str = "missing") -> pd.DataF
         and ``missing``. Days without any row are NaN with ``missing=True``: for ads
         this usually means no delivery, so ``fillna(0)`` is often right, but it is your
         call. ``attrs["long"]`` holds the per-campaign daily rows; ``attrs["currency"]``
-        the currency read from the ``Amount spent (EUR)`` header; ``attrs["totals"]``
-        the unlabelled account-totals row Meta puts first.
+        the ISO 4217 code from the ``Currency`` column or the ``Amount spent (EUR)``
+        header (any case; None when the export does not say); ``attrs["totals"]`` the
+        unlabelled account-totals row Meta puts first. A report without a campaign or
+        ad name column counts its rows as one unnamed campaign.
 
     Raises
     ------
     DataFormatError
-        On ``No data available.`` exports, a missing campaign/date/metric column or a
-        report not broken down by day.
+        On ``No data available.`` exports, a missing date/metric column, a report not
+        broken down by day or spend in several currencies.
     """
     path = Path(path)
     text, encoding = read_text(path)
-    if (
-        text.strip().strip('"').strip() == "No data available."
-        or "No data available." in text[:200]
-    ):
+    if any(_NO_DATA.fullmatch(line) for line in text.split("\n")[:3]):
         raise fail(
             path, "Meta reports 'No data available.'; widen the date range or check the ad account"
         )
-    raw = read_table(text, delimiter=",", path=path, what="a Meta Ads Manager CSV export")
+    raw = read_table(text, path=path, what="a Meta Ads Manager CSV export")
     headers = list(raw.columns)
-    stripped = {c: re.sub(r"\s*\([A-Z]{3}\)\s*$", "", c) for c in headers}
-    currency = next(
-        (m.group(1) for c in headers if (m := re.search(r"^Amount spent \(([A-Z]{3})\)", c))), None
-    )
-    mapping = map_columns(stripped.values(), META, path=path, required=("campaign", "impressions"))
+    # pandas renames a repeated header ("Ad name" twice) "Ad name.1": keep the first
+    raw = raw.loc[
+        :, [not re.search(r"\.\d+$", c) or c.rsplit(".", 1)[0] not in headers for c in headers]
+    ]
+    stripped = {c: _CURRENCY_SUFFIX.sub("", c) for c in raw.columns}
+    mapping = map_columns(stripped.values(), META, path=path)
     inverse = {raw_name: mapping[s] for raw_name, s in stripped.items() if s in mapping}
     df = raw.rename(columns=inverse)[list(inverse.values())]
+    if not {"impressions", "spend"} & set(df.columns):
+        raise fail(
+            path,
+            "no 'Impressions' or 'Amount spent' column; expected a Meta Ads Manager export "
+            f"(found {', '.join(headers)})",
+        )
+    currency = _currency(path, headers, raw)
+    if "campaign" not in df.columns:
+        # a report without a name column (Ads Manager lets you remove it): one unnamed row
+        # per day and breakdown value
+        df["campaign"] = "(not named)"
     if "date" not in df.columns:
         if (
             "reporting_starts" in df.columns
@@ -136,7 +148,11 @@ def load_meta_ads(path: str | Path, *, no_delivery: str = "missing") -> pd.DataF
             )
     totals = None
     first = df.iloc[0] if len(df) else None
-    if first is not None and str(first["campaign"]).strip() == "":
+    if (
+        first is not None
+        and str(first["campaign"]).strip() == ""
+        and "campaign" in inverse.values()
+    ):
         totals = first.to_dict()
         df = df.iloc[1:]
     if df.empty:
@@ -164,6 +180,48 @@ def load_meta_ads(path: str | Path, *, no_delivery: str = "missing") -> pd.DataF
         out = out.fillna(0.0).assign(missing=False)
         out.attrs["no_delivery"] = "zero"
     return out
+
+
+#: The single row of an empty Ads Manager export (after the header, or alone).
+_NO_DATA = re.compile(r'\s*"?No data available\."?[,;\s]*')
+#: A currency code at the end of a Meta header: ``Amount spent (USD)``, ``CPM (...) (EUR)``.
+_CURRENCY_SUFFIX = re.compile(r"\s*\(([A-Z]{3})\)\s*$")
+
+
+def is_no_data(line: str) -> bool:
+    """True for the ``"No data available."`` row of an empty Ads Manager export."""
+    return bool(_NO_DATA.fullmatch(line))
+
+
+def _iso_currency(code: object) -> str | None:
+    import pycountry
+
+    text = str(code).strip().upper() if code is not None else ""
+    return text if len(text) == 3 and pycountry.currencies.get(alpha_3=text) else None
+
+
+def _currency(path: Path, headers: list[str], raw: pd.DataFrame) -> str | None:
+    """The ISO 4217 code of an ads export: from its ``Currency`` column or its headers."""
+    column = next(
+        (c for c in raw.columns if header_key(c) in ("currency", "devise", "moeda", "moneda")),
+        None,
+    )
+    if column is not None:
+        codes = sorted({c for c in map(_iso_currency, raw[column]) if c})
+        if len(codes) > 1:
+            raise fail(
+                path,
+                f"spend in several currencies ({', '.join(codes)}); export one ad account "
+                "(one currency) per file",
+            )
+        if codes:
+            return codes[0]
+    spent = [h for h in headers if re.match(r"(?i)^(amount spent|montant dépensé|total spent)", h)]
+    for header in spent + headers:
+        m = _CURRENCY_SUFFIX.search(header)
+        if m and _iso_currency(m.group(1)):
+            return m.group(1)
+    return None
 
 
 def _bound(totals: dict | None, key: str) -> pd.Timestamp | None:
@@ -217,7 +275,7 @@ def load_linkedin_ads(path: str | Path) -> pd.DataFrame:
     )
     for col in (c for c in _METRICS if c in df.columns):
         df[col] = to_number(df[col], path=path, column=col)
-    currency = df["currency"].iloc[0] if "currency" in df.columns else None
+    currency = _currency(path, list(raw.columns), raw)
     long = df[["date", "campaign", *[c for c in _METRICS if c in df.columns]]]
     return _daily(
         path,

@@ -105,7 +105,7 @@ def detect(path: str | Path) -> Detection:
         if '"keys"' in head:
             return Detection("search_console", search_console.load_search_console)
         raise fail(path, "JSON is neither a GA4 runReport, GA4 events nor Search Console rows")
-    if "No data available." in head[:200]:
+    if any(ads.is_no_data(line) for line in head.split("\n")[:3]):
         return Detection("meta_ads", ads.load_meta_ads)
     if re.search(r"^\"?(Start Date \(in UTC\)|Campaign Performance Report)", head, re.MULTILINE):
         return Detection("linkedin_ads", ads.load_linkedin_ads)

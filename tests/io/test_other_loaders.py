@@ -65,7 +65,7 @@ def test_meta_empty_export_and_not_daily(data_dir, tmp_path):
     with pytest.raises(DataFormatError, match="not broken down by day"):
         load_meta_ads(p)
     p.write_text('"Ad name",Reach\nA,10\n')
-    with pytest.raises(DataFormatError, match="missing column 'Impressions'"):
+    with pytest.raises(DataFormatError, match="no 'Impressions' or 'Amount spent' column"):
         load_meta_ads(p)
 
 
@@ -169,3 +169,54 @@ def test_calendar_date_that_does_not_exist_names_the_campaign(tmp_path):
     path.write_text("campaigns:\n- id: expo\n  name: Expo\n  launch: 2025-13-01\n")
     with pytest.raises(DataFormatError, match="campaign 'expo': cannot read launch date"):
         load_campaigns(path)
+
+
+# --- ads exports as real accounts download them (formats of public exports, own numbers) ----
+
+
+def test_meta_ad_level_daily_export_keeps_its_currency(data_dir):
+    df = load_meta_ads(data_dir / "ads" / "Creative-Analysis-Acme.csv")
+    assert df.attrs["currency"] == "USD"
+    assert df.loc["2025-08-12", "spend"] == pytest.approx(29.81)
+    assert df.loc["2025-08-12", "campaigns"] == 2 and df.attrs["totals"] is None
+    assert list(df.index.strftime("%d")) == ["12", "13", "14"]
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Amount spent (EUR)", "Amount Spent (EUR)", "AMOUNT SPENT (EUR)", "Montant dépensé (EUR)"],
+)
+def test_meta_currency_from_the_spend_header_in_any_case(tmp_path, header):
+    p = tmp_path / "Acme-Campaigns-1-Jan-20252-Jan-2025.csv"
+    p.write_text(
+        f'"Campaign name",Day,Impressions,"{header}","Reporting starts","Reporting ends"\n'
+        ",,300,12.5,2025-01-01,2025-01-02\n"
+        "Launch,2025-01-01,100,5,2025-01-01,2025-01-02\n"
+        "Launch,2025-01-02,200,7.5,2025-01-01,2025-01-02\n"
+    )
+    df = load_meta_ads(p)
+    assert df.attrs["currency"] == "EUR" and df["spend"].tolist() == [5, 7.5]
+
+
+def test_meta_export_without_names_or_currency(data_dir):
+    df = load_meta_ads(data_dir / "ads" / "Facebook Ads.csv")
+    assert df.attrs["currency"] is None
+    assert df.loc["2022-09-22", "impressions"] == 1416 and df.loc["2022-09-23", "missing"]
+    assert df.loc["2022-09-22", "spend"] == pytest.approx(38.55)
+
+
+def test_meta_whole_period_export_says_to_break_down_by_day(data_dir):
+    with pytest.raises(DataFormatError, match="_Age.csv: not broken down by day"):
+        load_meta_ads(data_dir / "ads" / "Untitled-report-Feb-1-2025-to-Aug-4-2025_Age.csv")
+    with pytest.raises(DataFormatError, match="No data available"):
+        load_meta_ads(data_dir / "ads" / "Acme-Campaigns-1-Sep-202430-Sep-2024.csv")
+
+
+def test_linkedin_currency_column(tmp_path):
+    head = "Start Date (in UTC),Campaign Name,Currency,Total Spent,Impressions,Clicks\n"
+    p = tmp_path / "campaign_performance_report.csv"
+    p.write_text(head + "1/1/2024,Demo,usd,20,800,10\n1/2/2024,Demo,usd,25,900,12\n")
+    assert load_linkedin_ads(p).attrs["currency"] == "USD"
+    p.write_text(head + "1/1/2024,Demo,USD,20,800,10\n1/2/2024,Brand,EUR,25,900,12\n")
+    with pytest.raises(DataFormatError, match=r"several currencies \(EUR, USD\)"):
+        load_linkedin_ads(p)
