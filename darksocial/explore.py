@@ -13,6 +13,10 @@ tidy DataFrame; each plot function takes the data first, keyword-only options ne
 * :func:`trends_vs_search`: Google Trends against Search Console branded clicks, weekly and
   on one scale;
 * :func:`direct_check`: BigQuery raw direct sessions against GA4's Direct, and the deep share.
+
+Every source but the calendar may be missing; :func:`main_series` keeps the daily series the
+folder has, and each check says what it needs (:func:`needs`). The report page
+(:mod:`darksocial.pages.explore`) turns these into sections.
 """
 
 from __future__ import annotations
@@ -29,11 +33,10 @@ __all__ = [
     "MAIN_SERIES",
     "anomaly_table",
     "direct_check",
-    "direct_sentence",
-    "display_table",
     "gap_table",
     "load_sources",
     "main_series",
+    "period_family",
     "plot_direct_check",
     "plot_search_shares",
     "plot_trends_vs_search",
@@ -58,6 +61,14 @@ MAIN_SERIES: dict[str, tuple[str, str, str]] = {
     ),
 }
 
+#: Where a main series comes from when its first source is absent: the GA4 traffic
+#: acquisition export has Direct sessions too; an unfiltered Search Console export has only
+#: total search clicks (shown as such, never as branded).
+_FALLBACK: dict[str, tuple[str, str, str]] = {
+    "direct_sessions": ("ga4_channels", "direct", "direct sessions"),
+}
+_TOTAL_SEARCH = ("search_console", "clicks", "all search clicks (branded cannot be separated)")
+
 #: What a missing period means, per source (ads exports omit days without delivery).
 _GAP_MEANING = {
     "meta_ads": "no ad delivery (Ads Manager omits days without impressions)",
@@ -68,18 +79,17 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def _frames(sources) -> dict[str, pd.DataFrame]:
-    from dataclasses import fields
-
-    try:
-        return {f.name: getattr(sources, f.name) for f in fields(sources)}
-    except TypeError:
+    """The sources present, by name (absent ones left out)."""
+    available = getattr(sources, "available", None)
+    if available is None:
         raise DataValidationError(
-            "expected the Sources of darksocial.io.load_sample(...); load the data first"
-        ) from None
+            "expected the Sources of darksocial.io.load_folder(...); load the data first"
+        )
+    return {name: getattr(sources, name) for name in available()}
 
 
 def load_sources(data_dir: str | Path = ""):
-    """Load every source of a folder laid out like ``data/sample``.
+    """Load every export of a data folder (:func:`darksocial.io.load_folder`).
 
     Parameters
     ----------
@@ -96,9 +106,9 @@ def load_sources(data_dir: str | Path = ""):
         If a file is missing or is not the export it should be.
     """
     from darksocial import config
-    from darksocial.io import load_sample
+    from darksocial.io import load_folder
 
-    return load_sample(Path(data_dir) if data_dir else config.SAMPLE_DIR)
+    return load_folder(Path(data_dir).expanduser().resolve() if data_dir else config.SAMPLE_DIR)
 
 
 def summary(sources) -> dict[str, Any]:
@@ -112,13 +122,14 @@ def summary(sources) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``sources`` (count), ``gaps`` (missing runs outside ads exports, where a gap is
-        just a day without delivery), ``flagged_days`` (outliers and outages in the main
-        series) and ``headline`` (one line for the reports index).
+        ``sources`` (count of those present), ``gaps`` (missing runs outside ads exports,
+        where a gap is just a day without delivery), ``flagged_days`` (outliers and
+        outages in the main series) and ``headline`` (one line for the reports index).
     """
     gaps = gap_table(sources)
     real = gaps[~gaps["source"].isin(list(_GAP_MEANING))]
-    flagged = anomaly_table(main_series(sources))
+    main = main_series(sources)
+    flagged = anomaly_table(main) if main.shape[1] else pd.DataFrame({"date": []})
     n_sources = len(_frames(sources))
     n_days = int(flagged["date"].nunique())
     headline = (
@@ -168,41 +179,77 @@ def gap_table(sources) -> pd.DataFrame:
 
 
 def main_series(sources, *, names=None) -> pd.DataFrame:
-    """Return the daily series the models use, side by side.
+    """Return the daily series the models use, side by side, for those the data have.
 
     Parameters
     ----------
     sources : darksocial.io.Sources
-        Loaded data.
+        Loaded data; any source may be missing.
     names : sequence of str, optional
-        Keys of :data:`MAIN_SERIES`; all by default.
+        Keys of :data:`MAIN_SERIES`; by default every one the data have.
 
     Returns
     -------
     pandas.DataFrame
-        Daily DatetimeIndex, one float column per series, NaN where the export has no
-        data. ``attrs["labels"]`` maps each column to its plain-language label.
+        Daily DatetimeIndex, one float column per series the data have, NaN where the
+        export has no data (each series over its own range, so two exports of different
+        ranges leave NaN outside each other's). ``attrs["labels"]`` maps each column to
+        its plain-language label; ``attrs["left_out"]`` maps each series asked for but not
+        shown to why (no export, or an export that is weekly or monthly). When Search
+        Console cannot separate branded search, its total clicks appear as
+        ``search_clicks`` instead.
 
     Raises
     ------
     ParameterError
         If a name is not in :data:`MAIN_SERIES`.
     """
+    asked = names is not None
     names = list(names or MAIN_SERIES)
     unknown = [n for n in names if n not in MAIN_SERIES]
     if unknown:
         raise ParameterError(f"unknown series {unknown}; choose from {', '.join(MAIN_SERIES)}")
-    cols = {}
+    cols, labels, left_out = {}, {}, {}
     for n in names:
-        source, column, _ = MAIN_SERIES[n]
-        df = getattr(sources, source)
-        y = df[column].astype(float)
-        if "missing" in df.columns:
-            y = y.where(~df["missing"].astype(bool))
-        cols[n] = y
-    out = pd.concat(cols, axis=1)
-    out.attrs["labels"] = {n: MAIN_SERIES[n][2] for n in names}
+        found = _series(sources, *MAIN_SERIES[n][:2])
+        where = MAIN_SERIES[n]
+        if found is None and n in _FALLBACK:
+            found, where = _series(sources, *_FALLBACK[n][:2]), _FALLBACK[n]
+        if found is None:
+            left_out[n] = f"no {where[0].replace('_', ' ')} export with {where[2]}"
+            continue
+        if period_family(found.index) != "D":
+            left_out[n] = f"the {where[0].replace('_', ' ')} export is not daily"
+            continue
+        cols[n], labels[n] = found, where[2]
+    if not asked and "branded_clicks" not in cols:
+        total = _series(sources, *_TOTAL_SEARCH[:2])
+        if total is not None and period_family(total.index) == "D":
+            cols["search_clicks"], labels["search_clicks"] = total, _TOTAL_SEARCH[2]
+    out = pd.concat(cols, axis=1) if cols else pd.DataFrame(index=pd.DatetimeIndex([]))
+    if cols:
+        out = out.asfreq("D")
+    out.attrs["labels"] = labels
+    out.attrs["left_out"] = left_out
     return out
+
+
+def _series(sources, source: str, column: str) -> pd.Series | None:
+    df = getattr(sources, source, None)
+    if df is None or column not in df.columns or not isinstance(df.index, pd.DatetimeIndex):
+        return None
+    y = df[column].astype(float)
+    if "missing" in df.columns:
+        y = y.where(~df["missing"].astype(bool))
+    return y if y.notna().any() else None
+
+
+def period_family(index: pd.DatetimeIndex) -> str:
+    """The frequency family of a date index ("D", "W" or "M"), from its median spacing."""
+    if len(index) < 2:
+        return "D"
+    step = pd.Series(index).diff().median()
+    return "D" if step <= pd.Timedelta(days=1) else ("W" if step <= pd.Timedelta(days=7) else "M")
 
 
 def anomaly_table(
@@ -229,12 +276,22 @@ def anomaly_table(
         One row per flagged day and series: ``series``, ``date``, ``value`` (NaN for a
         missing day) and ``kind`` (``"outage"`` or ``"outlier"``; an outage wins), sorted
         by date.
+
+    Notes
+    -----
+    Each series is checked over its own range, from its first to its last value: a
+    missing day inside that range is an outage, days before or after it (another export
+    covering more dates) are not.
     """
     from darksocial.cleaning import flag_outages, flag_outliers
 
     rows = []
     for col in data.columns:
         y = data[col].astype(float)
+        first, last = y.first_valid_index(), y.last_valid_index()
+        if first is None:
+            continue
+        y = y.loc[first:last]
         outage = flag_outages(y, ratio=ratio)
         outlier = flag_outliers(y, window=window, threshold=threshold) & ~outage
         for kind, mask in (("outage", outage), ("outlier", outlier)):
@@ -435,80 +492,6 @@ def direct_check(ga4_events: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def display_table(frame: pd.DataFrame, *, caption: str | None = None, digits: int | None = None):
-    """Format a table of this module for a report: dates as "12 Aug 2024", numbers with separators.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Any table (index included); text is HTML-escaped.
-    caption : str, optional
-        Caption shown above the table.
-    digits : int, optional
-        Decimals of float columns; by default as :func:`darksocial.formatting.number`.
-
-    Returns
-    -------
-    pandas.io.formats.style.Styler
-    """
-    from darksocial.formatting import number, styled_table
-
-    out = frame.copy()
-    if isinstance(out.index, pd.MultiIndex):
-        out.index = pd.MultiIndex.from_arrays(
-            [
-                _date_labels(level)
-                for level in (out.index.get_level_values(i) for i in range(out.index.nlevels))
-            ],
-            names=[None if n is None else str(n).replace("_", " ") for n in out.index.names],
-        )
-    else:
-        out.index = pd.Index(_date_labels(out.index), name=out.index.name)
-    for col in out.columns:
-        values = out[col]
-        if pd.api.types.is_datetime64_any_dtype(values):
-            out[col] = values.dt.strftime("%d %b %Y").fillna("n/a")
-        elif pd.api.types.is_bool_dtype(values):
-            out[col] = values.map({True: "yes", False: "no"})
-        elif pd.api.types.is_numeric_dtype(values):
-            out[col] = values.map(lambda v: number(v, digits=digits))
-    out.columns = [str(c).replace("_", " ") for c in out.columns]
-    return styled_table(out, caption=caption)
-
-
-def direct_sentence(data: pd.DataFrame) -> str:
-    """Say what :func:`direct_check` found, in one Markdown sentence.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        Output of :func:`direct_check`.
-
-    Returns
-    -------
-    str
-    """
-    from darksocial.formatting import number, percent
-
-    raw, ga4 = data.attrs["raw_total"], data.attrs["ga4_total"]
-    days = int(data["raw_direct"].notna().sum())
-    if ga4 > 0:
-        diff = raw / ga4 - 1
-        compare = (
-            f"{percent(abs(diff), signed=False)} {'more' if diff > 0 else 'fewer'} than"
-            if abs(diff) >= 0.005
-            else "as many as"
-        )
-    else:
-        compare = "while GA4 shows none in"
-    return (
-        f"Over {number(days)} days of BigQuery events, **{number(raw)}** sessions arrived with "
-        f"no source, click ID or referrer: {compare} the **{number(ga4)}** GA4 puts in its "
-        f"Direct channel. **{percent(data.attrs['deep_share_total'], signed=False)}** of these "
-        "raw direct sessions landed on a deep page."
-    )
-
-
 # --------------------------------------------------------------------------- plots
 def plot_weekday_profile(profile: pd.DataFrame, *, labels=None, ax: Any = None) -> Any:
     """Draw each series' day-of-week profile as lines around 1.
@@ -667,12 +650,6 @@ def _check_daily(data: pd.DataFrame) -> None:
             "expected daily series indexed by date; use main_series(sources) or set a "
             "DatetimeIndex"
         )
-
-
-def _date_labels(values: pd.Index) -> pd.Index:
-    if isinstance(values, pd.DatetimeIndex):
-        return pd.Index(values.strftime("%d %b %Y"), name=values.name)
-    return values
 
 
 def _resample_sum(frame: pd.DataFrame, freq: str) -> pd.DataFrame:

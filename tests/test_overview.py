@@ -12,6 +12,7 @@ import pytest
 from darksocial import campaign, config, overview, portfolio, reporting
 from darksocial.errors import ParameterError
 from darksocial.io import load_sample
+from darksocial.pages.overview import OverviewPage
 
 METRICS = ["branded_clicks", "deep_direct_sessions"]
 
@@ -32,6 +33,11 @@ def report(sources):
     return overview.OverviewReport(sources=sources, analyses=analyses)
 
 
+@pytest.fixture(scope="module")
+def page(report):
+    return OverviewPage(report)
+
+
 def test_one_fit_per_metric_gives_the_campaign_analysis_numbers(sources, report):
     # reference: the per-campaign analysis fits the same models one campaign at a time
     ref = campaign.analyze_campaign(sources, "webinar-series-may", metrics=METRICS)
@@ -42,7 +48,7 @@ def test_one_fit_per_metric_gives_the_campaign_analysis_numbers(sources, report)
     assert list(report.analyses) == list(sources.campaigns.sort_values("launch").index)
 
 
-def test_campaign_table_against_truth(report, truth):
+def test_campaign_table_against_truth(report, page, truth):
     eff = report.effects().set_index(["campaign", "metric"])
     for cid, t in truth["campaigns"].items():
         true = t["metrics"]["branded_clicks"]["relative"]
@@ -59,24 +65,26 @@ def test_campaign_table_against_truth(report, truth):
     news = eff.loc[("newsletter-relaunch", "branded_clicks")]
     assert np.isnan(news.cost_per_unit) or news.cumulative > 0
     assert np.isinf(news.cost_upper)  # the interval reaches zero: no upper bound on cost
-    html = report.campaigns_table().to_html()
-    assert "no upper bound" in html and "€12,000" in html
+    html = page.campaigns_table().to_html()
+    assert "€12,000" in html  # the sample's darksocial.yml says EUR
+    # a lift whose interval includes zero has no cost per extra click
+    assert not news.cost_measured and "no measurable lift" in html
 
 
-def test_bottom_line_follows_the_intervals(report):
-    text = report.bottom_line()
+def test_bottom_line_follows_the_intervals(report, page):
+    text = page.bottom_line().html
     eff = report.effects()
     up = eff[(eff["metric"] == "branded_clicks") & (eff["direction"] == "up")]
     assert f"{len(up)} of 6 campaigns lifted it" in text
-    assert "The Tool Crib podcast" in text.split("Branded search clicks")[1].split("\n")[0]
+    assert "The Tool Crib podcast" in text.split("Branded search clicks")[1].split("</li>")[0]
     # every content type has one campaign in the sample: say so
     assert "single campaign" in text and "ranks campaigns, not content types" in text
-    still = [line for line in text.split("\n") if "We cannot tell whether" in line]
+    still = [line for line in text.split("<li>") if "We cannot tell whether" in line]
     assert len(still) == 1 and "Newsletter relaunch" in still[0]
     assert "Tool Crib" not in still[0]
 
 
-def test_content_types_single_campaigns_are_shown_not_pooled(report):
+def test_content_types_single_campaigns_are_shown_not_pooled(report, page):
     pooled = report.pooled()
     eff = report.effects()
     assert len(pooled) == eff["content_type"].nunique() * len(METRICS)
@@ -84,7 +92,7 @@ def test_content_types_single_campaigns_are_shown_not_pooled(report):
     row = pooled[(pooled["content_type"] == "podcast") & (pooled["metric"] == "branded_clicks")]
     ref = eff[(eff["campaign"] == "podcast-s1") & (eff["metric"] == "branded_clicks")]
     assert row["estimate"].item() == ref["relative"].item()
-    assert "no pooling is possible" in report.content_type_html()
+    assert "no pooling is possible" in page.content_type_html()
 
 
 def test_groups_of_two_are_pooled_with_random_effects():
@@ -111,7 +119,7 @@ def test_groups_of_two_are_pooled_with_random_effects():
     assert out.at["podcast", "spend"] == 3.0
 
 
-def test_ads_to_search_covers_the_true_response(report, truth):
+def test_ads_to_search_covers_the_true_response(report, page, truth):
     t = truth["ads_to_search"]["meta-ads-spring"]
     res = report.ad_lag()
     within = overview.ADS_WITHIN
@@ -124,14 +132,14 @@ def test_ads_to_search_covers_the_true_response(report, truth):
     true_extra = truth["campaigns"][cid]["metrics"]["branded_clicks"]["cumulative"]
     true_share = true_extra * sum(t["kernel"][: within + 1]) / share["window_clicks"]
     assert share["lower"] <= true_share <= share["upper"]
-    assert "1,000 Meta impressions" in report.ads_html()
+    assert "1,000 Meta impressions" in page.ads_html()
 
 
-def test_survey_section_masks_and_counts(report, sources):
+def test_survey_section_masks_and_counts(report, page, sources):
     gap = report.gap()
     direct = sources.survey["software_source"].isin(["DIRECT_TRAFFIC", "ORGANIC_SEARCH"])
     assert gap.n + gap.n_blank == int(direct.sum())
-    html = report.gap_html() + report.unclassified_html()
+    html = page.gap_html() + page.unclassified_html()
     assert f"{gap.n:,}" in html
     assert "@example.com" not in html
     mix = overview.bucket_mix(report.survey()["bucket"], sources.survey["submitted_at"])
@@ -158,13 +166,13 @@ def test_names_from_data_are_escaped(sources):
     cal.loc["podcast-s1", "name"] = "<script>alert(1)</script> pod"
     evil = dataclasses.replace(sources, campaigns=cal)
     analyses = overview.analyze_campaigns(evil, metrics=["branded_clicks"])
-    rep = overview.OverviewReport(sources=evil, analyses=analyses)
+    rep = OverviewPage(overview.OverviewReport(sources=evil, analyses=analyses))
     pages = [
         rep.campaigns_table().to_html(),
-        rep.bottom_line(),
+        rep.bottom_line().html,
         rep.agreement_html(),
         rep.ads_html(),
-        rep.caveats_markdown(),
+        rep.caveats().html,
     ]
     for page in pages:
         assert "<script>" not in page
@@ -191,8 +199,8 @@ def test_summary_is_json_and_gives_the_index_a_headline(report):
     assert line.startswith(f"{n_up} of 6 campaigns lifted branded search clicks")
 
 
-def test_forest_figure_draws_the_lifts(report):
-    fig = report.forest_figure()
+def test_forest_figure_draws_the_lifts(report, page):
+    fig = page.forest_figure()
     ax = fig.axes[0]
     eff = report.effects()
     part = eff[eff["metric"] == "branded_clicks"]
@@ -210,3 +218,128 @@ def test_bad_parameters_say_how_to_fix():
         overview.overview_report(metrics=["likes"])
     with pytest.raises(ParameterError, match="alpha"):
         overview.overview_report(alpha=0.7)
+
+
+# --------------------------------------------------------------------------- own data folders
+def _folder(tmp_path, name, parts, *, settings=True, currency=None):
+    """A data folder built from the sample: the calendar plus the listed sub-folders."""
+    import shutil
+
+    folder = tmp_path / name
+    folder.mkdir()
+    shutil.copy(config.SAMPLE_DIR / "campaigns.yml", folder)
+    if settings:
+        text = (config.SAMPLE_DIR / "darksocial.yml").read_text()
+        if currency:
+            text = text.replace("currency: EUR", f"currency: {currency}")
+        (folder / "darksocial.yml").write_text(text)
+    for part in parts:
+        shutil.copytree(config.SAMPLE_DIR / part, folder / part.replace("/", "_"))
+    return folder
+
+
+def _page_text(page):
+    import re
+
+    html = "\n".join(s.html for s in page.all_sections())
+    return re.sub(r"<style.*?</style>", "", html, flags=re.S)
+
+
+def _assert_clean(text):
+    import re
+
+    for bad in ("nan", "NaN", "None", "NaT", "Traceback", "inf"):
+        assert not re.search(rf"\b{bad}\b", text), bad
+
+
+#: Folders of increasing completeness: parts copied from the sample, and the overview
+#: sections expected to be skipped.
+FOLDERS = {
+    "search-console-unfiltered": (["search_console/ui_export"], {"survey", "ads"}),
+    "search-console": (["search_console"], {"survey", "ads"}),
+    "search-console+ga4": (["search_console", "ga4"], {"survey", "ads"}),
+    "search-console+ga4+survey": (["search_console", "ga4", "survey"], {"ads"}),
+    "weekly-trends-only": (["google_trends"], {"survey", "ads"}),
+    "meta-ads-without-search-console": (
+        ["meta_ads", "survey"],
+        {"bottom_line", "campaigns", "content_types", "ads"},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(FOLDERS))
+def test_overview_of_a_partial_folder_skips_what_is_missing_in_one_sentence(tmp_path, name):
+    from darksocial.pages.overview import overview_page
+
+    parts, skipped = FOLDERS[name]
+    page = overview_page(data_dir=str(_folder(tmp_path, name, parts)))
+    summary = page.summary()
+    sections = summary["sections"]
+    assert list(sections) == list(OverviewPage.SECTIONS)
+    assert {n for n, s in sections.items() if s["status"] == "skipped"} == skipped
+    for n, s in sections.items():
+        assert (s["why"] is None) == (s["status"] == "ran"), n
+        if s["status"] == "skipped":
+            assert page.sections[n].html.count("<p>") == 1  # one sentence, nothing else
+    whys = " ".join(s["why"] for s in sections.values() if s["why"])
+    if "survey" in skipped:
+        assert "export the answers with their dates as CSV" in whys
+    if "ads" in skipped and "meta_ads" not in parts:
+        assert "Meta Ads Manager → Reports → Export table data" in whys
+    _assert_clean(_page_text(page))
+    json.dumps(summary, allow_nan=False)  # no NaN in summary.json
+    assert "nan" not in json.dumps(summary).lower().replace("nonbranded", "")
+
+
+def test_unfiltered_search_console_is_total_search_never_branded(tmp_path):
+    from darksocial.pages.overview import overview_page
+
+    folder = _folder(tmp_path, "ui", ["search_console/ui_export", "meta_ads"])
+    page = overview_page(data_dir=str(folder))
+    assert page.report.metrics == ["search_clicks"]
+    text = page.bottom_line().html
+    assert "Search clicks, branded and non-branded together" in text
+    assert "cannot separate branded search" in text
+    assert "Branded search" not in page.campaigns_table().to_html()
+    # ads are related to branded search only: say which exports separate it
+    assert "does not separate branded" in page.ads().why
+    assert "filtered to queries containing the brand" in page.ads().why
+
+
+def test_no_series_at_all_says_which_exports_add_one(tmp_path):
+    from darksocial.pages.overview import overview_page
+
+    page = overview_page(data_dir=str(_folder(tmp_path, "cal", [])))
+    s = page.bottom_line()
+    assert s.status == "skipped"
+    assert "Search Console → Performance" in s.why and "GA4 → Reports → Acquisition" in s.why
+    assert page.summary()["campaigns"] == {}
+
+
+@pytest.mark.parametrize(
+    ("currency", "shown"),
+    [("USD", "$12,000"), ("GBP", "£12,000"), ("CHF", "12,000 CHF"), (None, "12,000")],
+)
+def test_spend_is_shown_in_the_folders_currency(report, currency, shown):
+    from dataclasses import replace
+
+    settings = replace(report.sources.settings, currency=currency)
+    sources = dataclasses.replace(report.sources, settings=settings)
+    page = OverviewPage(dataclasses.replace(report, sources=sources, cache={}))
+    html = page.campaigns_table().to_html()
+    assert shown in html
+    if currency != "EUR":
+        assert "€" not in html
+    assert "€" not in page.content_type_table().to_html()
+
+
+def test_cost_per_extra_click_only_for_a_measured_lift(report, page):
+    eff = report.effects()
+    costs = page.campaigns_table().data
+    col = "Branded search: cost per extra click"
+    for r in eff[eff["metric"] == "branded_clicks"].itertuples():
+        cell = costs.loc[r.name, col]
+        if r.relative_lower > 0:
+            assert cell.startswith("€"), (r.name, cell)
+        else:
+            assert cell == "no measurable lift", (r.name, cell)

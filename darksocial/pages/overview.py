@@ -225,7 +225,7 @@ class OverviewPage:
                     + "</p>"
                 )
         items = [
-            f"{METRICS[m].label.capitalize()}: {why}" for m, why in rep.skipped_metrics.items()
+            f"{_upper_first(METRICS[m].label)}: {why}" for m, why in rep.skipped_metrics.items()
         ]
         items += [
             f"{rep.name(c)}: not measured, it {why}" for c, why in rep.skipped_campaigns.items()
@@ -297,11 +297,11 @@ class OverviewPage:
                     [f"{escape(r.name)} ({percent(r.relative)})" for r in up.itertuples()]
                 )
                 text = (
-                    f"<b>{escape(label.capitalize())}:</b> {len(up)} of {len(part)} campaigns "
+                    f"<b>{escape(_upper_first(label))}:</b> {len(up)} of {len(part)} campaigns "
                     f"lifted it: {names}."
                 )
             else:
-                text = f"<b>{escape(label.capitalize())}:</b> no campaign lifted it measurably."
+                text = f"<b>{escape(_upper_first(label))}:</b> no campaign lifted it measurably."
             if len(down):
                 text += f" It fell after {join_words([escape(x) for x in down['name']])}."
             if metric == "search_clicks":
@@ -520,7 +520,7 @@ class OverviewPage:
             portfolio.forest_plot(table, pooled=pool, metric=metric, ax=ax)
             ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:+.0%}"))
             ax.set_xlabel(f"relative lift ({self.level}% interval)")
-            ax.set_title(METRICS[metric].label.capitalize())
+            ax.set_title(_upper_first(METRICS[metric].label))
         fig.tight_layout()
         return fig
 
@@ -958,7 +958,7 @@ class OverviewPage:
                 seen.add(plain)
                 if plain.startswith("missing:"):
                     notes.append(
-                        f"{label.capitalize()}: {plain.split(':')[1]} days are missing from "
+                        f"{_upper_first(label)}: {plain.split(':')[1]} days are missing from "
                         "the export (a tracking outage); they are left out of the model, not "
                         "counted as zero."
                     )
@@ -1056,3 +1056,8 @@ def _num2(x: float) -> str:
 
 def _setting(value) -> str:
     return ", ".join(value) if isinstance(value, tuple) else str(value)
+
+
+def _upper_first(text: str) -> str:
+    # str.capitalize() would lower "Google Trends" to "Google trends"
+    return text[:1].upper() + text[1:]
