@@ -141,3 +141,85 @@ def test_display_table_formats_and_escapes():
     html = display_table(frame).to_html()
     assert "12 Aug 2024" in html and "12,345" in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
+
+
+def test_exports_of_different_ranges_are_not_outages(rng):
+    # two exports that do not overlap: before this fix each one's missing range (~280 days)
+    # was listed as "outages" of the other
+    days = pd.date_range("2024-01-01", periods=400, freq="D")
+    a = pd.Series(100 + rng.normal(0, 3, 200), index=days[:200])
+    b = pd.Series(50 + rng.normal(0, 2, 220), index=days[180:])
+    b.iloc[100:102] = np.nan  # a real outage inside b's own range
+    data = pd.concat({"a": a, "b": b}, axis=1)
+    table = explore.anomaly_table(data)
+    outages = table[table["kind"] == "outage"]
+    assert outages["series"].tolist() == ["b", "b"]
+    assert outages["date"].tolist() == list(b.index[100:102])
+
+
+def _folder(tmp_path, parts):
+    import shutil
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    shutil.copy(config.SAMPLE_DIR / "campaigns.yml", folder)
+    shutil.copy(config.SAMPLE_DIR / "darksocial.yml", folder)
+    for part in parts:
+        shutil.copytree(config.SAMPLE_DIR / part, folder / part.replace("/", "_"))
+    return folder
+
+
+EXPLORE_FOLDERS = {
+    "search-console-unfiltered": (
+        ["search_console/ui_export"],
+        {"search_shares", "trends_vs_search", "direct_check"},
+    ),
+    "search-console+ga4": (["search_console", "ga4"], {"trends_vs_search"}),
+    "weekly-trends-only": (
+        ["google_trends"],
+        {
+            "anomalies",
+            "weekly_seasonality",
+            "yearly_shape",
+            "search_shares",
+            "trends_vs_search",
+            "direct_check",
+        },
+    ),  # fmt: skip
+    "meta-ads-without-search-console": (
+        ["meta_ads", "ga4"],
+        {"search_shares", "trends_vs_search"},
+    ),
+    "sample": (
+        ["search_console", "ga4", "google_trends", "meta_ads", "survey"],
+        set(),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(EXPLORE_FOLDERS))
+def test_explore_page_of_a_partial_folder(tmp_path, name):
+    import re
+
+    from darksocial.pages.explore import ExplorePage, explore_page
+
+    parts, skipped = EXPLORE_FOLDERS[name]
+    page = explore_page(str(_folder(tmp_path, parts)))
+    summary = page.summary()
+    sections = summary["sections"]
+    assert list(sections) == list(ExplorePage.SECTIONS)
+    assert {n for n, s in sections.items() if s["status"] == "skipped"} == skipped
+    json.dumps(summary, allow_nan=False)
+    html = re.sub(
+        r"<style.*?</style>", "", "\n".join(s.html for s in page.all_sections()), flags=re.S
+    )
+    for bad in ("nan", "NaN", "None", "NaT", "Traceback"):
+        assert not re.search(rf"\b{bad}\b", html), bad
+    for n in skipped:
+        assert page.sections[n].html.count("<p>") == 1
+    if name == "sample":
+        assert summary["sources"] == 8 and summary["flagged_days"] == 15
+    if "ga4" in parts and "search_console" in parts:
+        # GA4 starts later than Search Console in the sample: only the GA4 outage is flagged
+        flagged = explore.anomaly_table(page.main())
+        assert (flagged["kind"] == "outage").sum() == 4 * 2  # 4 days, 2 GA4 series
