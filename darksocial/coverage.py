@@ -164,7 +164,8 @@ class Coverage:
                     f"from {row['source']}; control: {ctrl}"
                 )
             else:
-                lines.append(f"  {name:<22} not available: needs {row['needs']}")
+                needs = str(row["needs"]).split(" (")[0]
+                lines.append(f"  {name:<22} not available: needs {needs}")
         lines += ["", "Campaigns"]
         if self.campaigns.empty:
             lines.append("  no metric is available, so no campaign can be measured")
