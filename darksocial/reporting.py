@@ -199,8 +199,19 @@ def publish_summary(summary: Mapping[str, Any]) -> None:
     """
     from IPython.display import display
 
-    payload = json.loads(json.dumps(summary, default=_json_default))
+    payload = _finite(json.loads(json.dumps(summary, default=_json_default)))
     display({SUMMARY_MIMETYPE: payload}, raw=True)
+
+
+def _finite(value: Any) -> Any:
+    """NaN and infinities become null: JSON has no NaN, and dashboards choke on "NaN"."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None
+    return value
 
 
 def _json_default(value: Any) -> Any:
@@ -397,7 +408,10 @@ def run_notebook(
         summary=summary,
     )
     if summary is not None:
-        _atomic_write(run_dir / "summary.json", json.dumps(summary, indent=2, sort_keys=True))
+        _atomic_write(
+            run_dir / "summary.json",
+            json.dumps(_finite(summary), indent=2, sort_keys=True, allow_nan=False),
+        )
     _atomic_write(run_dir / "status.json", json.dumps(asdict(record), indent=2, sort_keys=True))
     if record.status == "ok":
         _write_latest_link(reports_dir, record)

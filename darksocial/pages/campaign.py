@@ -457,6 +457,16 @@ class CampaignReport:
         label = METRICS[metric].label
         display(HTML(f"<p>On {escape(label)}. {escape(tri.report())}</p>"))
         display(self.triangulation_table(metric))
+        first = self.analysis.results[metric].y.first_valid_index()
+        months = (self.analysis.window[0] - first).days // 30
+        if first >= self.analysis.window[0] - pd.DateOffset(months=12):
+            display(
+                HTML(
+                    "<p><i>The row fitted on only the last 12 months before launch needs more "
+                    f"than 12 months of history; the {escape(label)} data start "
+                    f"{plural(months, 'month')} before launch.</i></p>"
+                )
+            )
         self._ran("triangulation")
 
     def placebos(self, *, n_placebos: int = 30, metric: str | None = None):
