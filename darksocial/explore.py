@@ -281,7 +281,8 @@ def anomaly_table(
     -----
     Each series is checked over its own range, from its first to its last value: a
     missing day inside that range is an outage, days before or after it (another export
-    covering more dates) are not.
+    covering more dates) are not. A series with fewer than ``window`` days is checked for
+    outages only.
     """
     from darksocial.cleaning import flag_outages, flag_outliers
 
@@ -293,7 +294,10 @@ def anomaly_table(
             continue
         y = y.loc[first:last]
         outage = flag_outages(y, ratio=ratio)
-        outlier = flag_outliers(y, window=window, threshold=threshold) & ~outage
+        if y.notna().sum() >= window:
+            outlier = flag_outliers(y, window=window, threshold=threshold) & ~outage
+        else:  # no rolling median to compare with: outages only
+            outlier = pd.Series(False, index=y.index)
         for kind, mask in (("outage", outage), ("outlier", outlier)):
             for day in y.index[mask.to_numpy()]:
                 rows.append({"series": col, "date": day, "value": y.loc[day], "kind": kind})

@@ -171,8 +171,8 @@ def _outside_words(sources, cid: str, res) -> str:
     launch = pd.Timestamp(sources.campaigns.loc[cid, "launch"])
     y = res.y.dropna()
     return (
-        f"launches on {day(launch)}, outside the data ({day(y.index[0])} to "
-        f"{day(y.index[-1])}) or with too little history before it"
+        f"its launch on {day(launch)} falls outside the data ({day(y.index[0])} to "
+        f"{day(y.index[-1])}) or has too little history before it"
     )
 
 

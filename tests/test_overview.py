@@ -343,3 +343,18 @@ def test_cost_per_extra_click_only_for_a_measured_lift(report, page):
             assert cell.startswith("€"), (r.name, cell)
         else:
             assert cell == "no measurable lift", (r.name, cell)
+
+
+def test_a_calendar_outside_the_data_is_one_sentence_not_a_failure(tmp_path):
+    from darksocial.pages.overview import overview_page
+
+    folder = _folder(tmp_path, "early", ["search_console"])
+    (folder / "campaigns.yml").write_text(
+        "campaigns:\n- id: old\n  name: Old launch\n  channel: podcast\n"
+        "  content_type: podcast\n  launch: 2019-03-01\n  spend: 100\n"
+    )
+    page = overview_page(data_dir=str(folder))
+    s = page.campaigns()
+    assert s.status == "skipped" and "check the launch dates" in s.why
+    assert "Old launch: not measured" in page.data().html
+    _assert_clean(_page_text(page))

@@ -228,7 +228,7 @@ class OverviewPage:
             f"{_upper_first(METRICS[m].label)}: {why}" for m, why in rep.skipped_metrics.items()
         ]
         items += [
-            f"{rep.name(c)}: not measured, it {why}" for c, why in rep.skipped_campaigns.items()
+            f"{rep.name(c)}: not measured; {why}" for c, why in rep.skipped_campaigns.items()
         ]
         if items:
             parts.append(
@@ -252,19 +252,28 @@ class OverviewPage:
         rep = self.report
         if rep.analyses:
             return None
-        if not rep.requested:
+        trends = getattr(rep.sources, "trends", None)
+        if not rep.requested and trends is not None:
+            terms = join_words([str(c) for c in trends.columns if c != "missing"])
+            why = (
+                f"No campaign can be measured: the Google Trends terms ({terms}) do not match "
+                "the brand, and the folder holds no other series. Name the brand in "
+                "darksocial.yml (`brand: [your brand]`) and download its Trends interest, or "
+                f"add {SOURCE_EXPORTS['search_console'][1]}."
+            )
+        elif not rep.requested:
             why = (
                 "No campaign can be measured: the folder holds no series to measure it on. "
                 f"{SOURCE_EXPORTS['search_console'][1]} adds search clicks; "
                 f"{SOURCE_EXPORTS['ga4_channels'][1]} adds direct sessions; "
                 f"{SOURCE_EXPORTS['trends'][1]} adds brand interest."
             )
-        elif rep.skipped_campaigns:
-            first = next(iter(rep.skipped_campaigns.values()))
+        elif rep.skipped_campaigns and not all(m in rep.skipped_metrics for m in rep.requested):
+            cid, first = next(iter(rep.skipped_campaigns.items()))
             why = (
                 "No campaign of the calendar can be measured: each launches outside the data "
-                f"or with too little history before it (the first {first}); export a range "
-                "that starts well before the first launch."
+                f"or with too little history before it ({rep.name(cid)}: {first}); export a "
+                "range that starts well before the first launch."
             )
         else:
             why = "No campaign can be measured: " + "; ".join(rep.skipped_metrics.values())
