@@ -171,7 +171,7 @@ class Section:
     def meta_value(self, key: str) -> str | None:
         """Return the value of a ``# Key: value`` preamble line, or None."""
         for line in self.meta:
-            m = re.match(rf"#\s*{re.escape(key)}\s*:\s*(.*?)[,\s]*$", line, re.IGNORECASE)
+            m = re.match(rf"#\s*{re.escape(key)}\s*:\s*(.*?)[,;\s]*$", line, re.IGNORECASE)
             if m:
                 return m.group(1)
         return None
@@ -355,20 +355,39 @@ def map_columns(
     return mapping
 
 
-def to_number(values: pd.Series, *, path: str | Path, column: str) -> pd.Series:
+def to_number(
+    values: pd.Series, *, path: str | Path, column: str, decimal: str | None = None
+) -> pd.Series:
     """Parse export numbers: ``"3,215"``, ``"6.47%"``, ``"6,47 %"``, ``"$12.50"``, ``"--"``.
 
-    Empty cells and placeholders become NaN; percentages are returned as fractions. A
-    column written with decimal commas (``3,2``, ``1.234,5``: a European Excel re-save)
-    is recognised from its own values; ``"3,215"`` alone stays three thousand two
-    hundred and fifteen. Raises :class:`DataFormatError` naming the first value that is
-    not a number.
+    Empty cells and placeholders become NaN; percentages are returned as fractions.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The raw cells.
+    path : str or pathlib.Path
+        The file, named in error messages.
+    column : str
+        The raw column name, named in error messages.
+    decimal : {",", "."}, optional
+        The file's decimal mark (see :func:`decimal_mark`). By default the column's own
+        values decide: ``3,2`` or ``1.234,5`` mean decimal commas (a European Excel
+        re-save), and ``"3,215"`` alone stays three thousand two hundred and fifteen.
+        With ``","``, a dot before exactly three digits groups thousands (``1.234``).
+
+    Raises
+    ------
+    DataFormatError
+        Naming the first value that is not a number.
     """
     s = values.astype("string").str.strip()
     pct = s.str.endswith("%").fillna(False)
     core = s.str.replace(r"[%\s\u00a0\u202f$€£¥]", "", regex=True)
-    if _decimal_comma(core):
-        core = core.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    if decimal == "," or (decimal is None and _decimal_comma(core)):
+        core = core.str.replace(r"(?<=\d)\.(?=\d{3}(\D|$))", "", regex=True).str.replace(
+            ",", ".", regex=False
+        )
     else:
         core = core.str.replace(r"(?<=\d),(?=\d{3}(\D|$))", "", regex=True)
     cleaned = core.replace(
@@ -398,6 +417,24 @@ def _decimal_comma(values: pd.Series) -> bool:
         present.str.contains(_DECIMAL_COMMA).any()
         and not present.str.contains(_DECIMAL_POINT).any()
     )
+
+
+def decimal_mark(frame: pd.DataFrame) -> str | None:
+    """Return the decimal mark a table of strings is written with: ``","``, ``"."`` or None.
+
+    A file re-saved by a European Excel writes ``6,47 %`` and ``1.234`` (one thousand
+    two hundred and thirty-four); that is only visible across columns, so loaders ask
+    once per table and pass the answer to :func:`to_number`. None when no cell tells.
+    """
+    cells = pd.Series(frame.to_numpy().ravel(), dtype="string").dropna()
+    cells = cells[cells.str.contains(r"\d[.,]\d", regex=True)]
+    cells = cells[~cells.str.contains(r"\d[-/.]\d{1,2}[-/.]\d|[a-zA-Z:]", regex=True)]
+    cells = cells.str.replace(r"[%\s\u00a0\u202f$€£¥]", "", regex=True)
+    comma = bool(cells.str.contains(_DECIMAL_COMMA).any())
+    point = bool(cells.str.contains(_DECIMAL_POINT).any())
+    if comma != point:
+        return "," if comma else "."
+    return None
 
 
 def to_dates(

@@ -10,6 +10,7 @@ import pandas as pd
 from darksocial.cleaning import regularize
 from darksocial.errors import ParameterError
 from darksocial.io._text import (
+    decimal_mark,
     fail,
     header_key,
     map_columns,
@@ -159,8 +160,9 @@ def load_meta_ads(path: str | Path, *, no_delivery: str = "missing") -> pd.DataF
         raise fail(path, "no campaign rows; export the report with at least one day of delivery")
     df = df.reset_index(drop=True)
     df["date"] = to_dates(df["date"], path=path, column="Day")
+    mark = decimal_mark(df[[c for c in _METRICS if c in df.columns]])
     for col in (c for c in _METRICS if c in df.columns):
-        df[col] = to_number(df[col], path=path, column=col)
+        df[col] = to_number(df[col], path=path, column=col, decimal=mark)
     long = df[["date", "campaign", *[c for c in _METRICS if c in df.columns]]]
     if no_delivery not in ("missing", "zero"):
         raise ParameterError(f"no_delivery={no_delivery!r}; use 'missing' or 'zero'")
@@ -273,8 +275,9 @@ def load_linkedin_ads(path: str | Path) -> pd.DataFrame:
         column="Start Date (in UTC)",
         formats=("%m/%d/%Y", "%Y-%m-%d", "%d/%m/%Y"),
     )
+    mark = decimal_mark(df[[c for c in _METRICS if c in df.columns]])
     for col in (c for c in _METRICS if c in df.columns):
-        df[col] = to_number(df[col], path=path, column=col)
+        df[col] = to_number(df[col], path=path, column=col, decimal=mark)
     currency = _currency(path, list(raw.columns), raw)
     long = df[["date", "campaign", *[c for c in _METRICS if c in df.columns]]]
     return _daily(

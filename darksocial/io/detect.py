@@ -109,9 +109,7 @@ def detect(path: str | Path) -> Detection:
         return Detection("meta_ads", ads.load_meta_ads)
     if re.search(r"^\"?(Start Date \(in UTC\)|Campaign Performance Report)", head, re.MULTILINE):
         return Detection("linkedin_ads", ads.load_linkedin_ads)
-    if re.search(r"^(Day|Week|Month)[,;\t][^\n]*: \(", head, re.MULTILINE) or head.startswith(
-        "Category:"
-    ):
+    if head.startswith("Category:") or trends.is_trends(head):
         return Detection("google_trends", trends.load_trends)
     sections = split_sections(head)
     header = sections[0].header if sections else []

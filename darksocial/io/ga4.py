@@ -17,6 +17,7 @@ from darksocial.cleaning import Duplicates, regularize
 from darksocial.errors import ParameterError
 from darksocial.io._text import (
     check_not_truncated,
+    decimal_mark,
     fail,
     map_columns,
     provenance,
@@ -156,6 +157,8 @@ def read_ga4(path: str | Path, *, table: int | None = None) -> pd.DataFrame:
     if dims:
         first = df[dims[0]].astype(str).str.strip().str.lower()
         df = df[~first.isin(_TOTAL_LABELS)].reset_index(drop=True)
+    metrics = [c for c in df.columns if c in mapping.values() and c not in _DIMENSIONS]
+    mark = decimal_mark(df[metrics])
     start = section.meta_value("Start date") or section.meta_value("Date de début")
     end = section.meta_value("End date") or section.meta_value("Date de fin")
     for col in df.columns:
@@ -170,7 +173,7 @@ def read_ga4(path: str | Path, *, table: int | None = None) -> pd.DataFrame:
             offsets = to_number(df[col], path=path, column="Nth day")
             df["date"] = origin + pd.to_timedelta(offsets, unit="D")
         elif col in mapping.values():
-            df[col] = to_number(df[col], path=path, column=_raw(mapping, col))
+            df[col] = to_number(df[col], path=path, column=_raw(mapping, col), decimal=mark)
     if "nth_day" in df.columns:
         df = df.drop(columns="nth_day")
         df = df[["date", *[c for c in df.columns if c != "date"]]]

@@ -29,6 +29,7 @@ from darksocial.cleaning import regularize
 from darksocial.errors import DataFormatError, ParameterError
 from darksocial.io._text import (
     country_code,
+    decimal_mark,
     fail,
     header_key,
     map_columns,
@@ -492,9 +493,10 @@ def _metrics(table: _Table, where: Path) -> pd.DataFrame:
     )
     key = "date" if table.kind == "hour" else table.kind
     df = pd.DataFrame({key: raw.iloc[:, 0].astype(str).str.strip()})
+    mark = decimal_mark(raw.iloc[:, 1:])
     for name, canon in mapping.items():
         if canon in ("clicks", "impressions", "ctr", "position"):
-            df[canon] = to_number(raw[name], path=where, column=name)
+            df[canon] = to_number(raw[name], path=where, column=name, decimal=mark)
     return df.reset_index(drop=True)
 
 

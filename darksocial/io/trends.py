@@ -1,4 +1,4 @@
-"""Google Trends ``multiTimeline.csv`` downloads."""
+"""Google Trends ``multiTimeline.csv`` downloads, in any UI language."""
 
 from __future__ import annotations
 
@@ -8,20 +8,42 @@ from pathlib import Path
 import pandas as pd
 
 from darksocial.cleaning import regularize
-from darksocial.io._text import fail, provenance, read_table, read_text, snake, to_dates
+from darksocial.io._text import (
+    fail,
+    provenance,
+    read_table,
+    read_text,
+    snake,
+    sniff_delimiter,
+    to_dates,
+)
 
-__all__ = ["LESS_THAN_ONE", "load_trends"]
+__all__ = ["LESS_THAN_ONE", "is_trends", "load_trends"]
 
 #: Value given to Google Trends' ``<1`` cells (non-zero but below 1 on the 0-100 scale).
 LESS_THAN_ONE = 0.5
-_TIME_COLUMNS = {
-    "day": ("D", ("%Y-%m-%d",)),
-    "jour": ("D", ("%Y-%m-%d",)),
-    "week": ("W-SUN", ("%Y-%m-%d",)),
-    "semaine": ("W-SUN", ("%Y-%m-%d",)),
-    "month": ("MS", ("%Y-%m",)),
-    "mois": ("MS", ("%Y-%m",)),
-}
+#: Time column names of the UI languages seen in downloads (the dates decide the grid).
+TIME_COLUMNS = frozenset(
+    {
+        "day", "week", "month", "time",
+        "jour", "semaine", "mois", "heure", "temps",
+        "tag", "woche", "monat", "zeit",
+        "dia", "día", "semana", "mes", "mês", "hora", "tiempo", "tempo",
+        "giorno", "settimana", "mese", "ora",
+        "dag", "maand", "tijd",
+        "dzień", "tydzień", "miesiąc", "czas",
+        "gün", "hafta", "ay", "zaman",
+        "день", "неделя", "месяц", "время",
+        "일", "주", "월", "시간",
+        "日", "周", "週", "星期", "月", "时间", "時間",
+        "ngày", "tuần", "tháng", "thời gian",
+    }
+)  # fmt: skip
+#: A date or time in the first column of a data row.
+_STAMP = re.compile(r"^\s*(\d{4}-\d{2}(-\d{2}(T\d{2}(:\d{2}(:\d{2})?)?([+-]\d{2}:?\d{2}|Z)?)?)?|"
+                    r"\d{1,2}[/.]\d{1,2}[/.]\d{4})\s*$")  # fmt: skip
+#: The word the variant uses for each grid.
+_GRIDS = {"MS": "month", "W-SUN": "week", "D": "day", "h": "hour"}
 
 
 def load_trends(path: str | Path) -> pd.DataFrame:
@@ -30,51 +52,63 @@ def load_trends(path: str | Path) -> pd.DataFrame:
     Parameters
     ----------
     path : str or pathlib.Path
-        The downloaded file (``Category:`` preamble optional, Excel re-saves accepted).
+        The downloaded file, in any UI language (``Category:``, ``Catégorie :``,
+        ``카테고리:`` preamble, or none), Excel re-saves accepted (``m/d/yyyy`` dates,
+        trailing commas, semicolons).
 
     Returns
     -------
     pandas.DataFrame
-        Frame on the file's grid (``D`` for Day, ``W-SUN`` for Week, ``MS`` for Month
-        columns) with one float column per search term in snake_case and ``missing``.
-        ``<1`` becomes :data:`LESS_THAN_ONE` (0.5). ``attrs`` holds ``geo``, ``terms``
-        (raw names), ``category`` and the frequency. Values are relative (max = 100
-        across all terms of the file); two downloads are not comparable without a
-        common anchor term.
+        Frame on the file's grid, read from the dates whatever the time column is called:
+        ``MS`` for months, ``W-SUN`` for weeks, ``D`` for days, ``h`` for the hourly
+        "past 7 days" download and the sub-hourly step of a "past day" download (local
+        times; the UTC offset is kept in ``attrs["time_zone"]``). One float column per
+        search term in snake_case and ``missing``. ``<1`` becomes :data:`LESS_THAN_ONE`
+        (0.5). ``attrs`` holds ``geo``, ``terms`` (raw names), ``category`` and the
+        frequency. Values are relative (max = 100 across all terms of the file); two
+        downloads are not comparable without a common anchor term.
     """
     path = Path(path)
     text, encoding = read_text(path)
     lines = text.split("\n")
-    start = next(
+    start = _header_line(lines)
+    if start is None:
+        raise fail(
+            path,
+            "no Day, Week or Month header line followed by dates; expected a Google Trends "
+            "multiTimeline.csv",
+        )
+    delimiter = sniff_delimiter(lines[start : start + 20])
+    category = next(
         (
-            i
-            for i, ln in enumerate(lines)
-            if ln.split(",")[0].strip().lower() in _TIME_COLUMNS and "," in ln
+            re.split(r"[:：]", ln, maxsplit=1)[1].strip(" ,;\t")
+            for ln in lines[:start]
+            if re.search(r"[:：]", ln)
         ),
         None,
     )
-    if start is None:
-        raise fail(
-            path, "no Day, Week or Month header line; expected a Google Trends multiTimeline.csv"
-        )
-    category = next((ln.split(":", 1)[1].strip(" ,") for ln in lines[:start] if ":" in ln), None)
     raw = read_table(
-        text, delimiter=",", skip=start, path=path, what="a Google Trends multiTimeline.csv"
+        text, delimiter=delimiter, skip=start, path=path, what="a Google Trends multiTimeline.csv"
     )
-    raw = raw.loc[:, [c for c in raw.columns if not c.startswith("Unnamed")]]
+    raw = raw.loc[:, [c for c in raw.columns if c.strip() and not c.startswith("Unnamed")]]
     time_col = raw.columns[0]
-    freq, formats = _TIME_COLUMNS[time_col.strip().lower()]
     raw = raw[raw[time_col].str.strip() != ""]
     if raw.empty or raw.shape[1] < 2:
         raise fail(path, "no data rows or no search-term column under the header")
-    index = to_dates(raw[time_col], path=path, column=time_col, formats=formats)
+    index, freq, time_zone = _stamps(path, raw[time_col].str.strip(), time_col)
     terms, geos, data = [], set(), {}
     for col in raw.columns[1:]:
         m = re.match(r"^(.*?):\s*\((.*)\)\s*$", col)
         term, geo = (m.group(1), m.group(2)) if m else (col, None)
+        term = term.strip().strip('"').strip()
         geos.add(geo)
         terms.append(term)
-        values = raw[col].str.strip().replace({"<1": str(LESS_THAN_ONE), "": None})
+        # "<1", or "< 1" with a (narrow) no-break space in the French UI
+        values = (
+            raw[col]
+            .str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+            .replace({"<1": str(LESS_THAN_ONE), "": None})
+        )
         num = pd.to_numeric(values, errors="coerce")
         bad = num.isna() & values.notna()
         if bad.any():
@@ -84,12 +118,15 @@ def load_trends(path: str | Path) -> pd.DataFrame:
             )
         data[snake(term)] = num.astype(float).to_numpy()
     df = pd.DataFrame(data, index=index)
-    out = regularize(df, freq, duplicates="error")
+    if freq in ("MS", "W-SUN", "D"):
+        out = regularize(df, freq, duplicates="error")
+    else:
+        out = _grid(path, df, freq)
     geo = geos.pop() if len(geos) == 1 else sorted(g for g in geos if g)
     return provenance(
         out,
         source="google_trends",
-        variant=f"multitimeline_{time_col.strip().lower()}",
+        variant=f"multitimeline_{_GRIDS.get(freq, 'minute')}",
         path=path,
         encoding=encoding,
         raw_headers=list(raw.columns),
@@ -97,4 +134,83 @@ def load_trends(path: str | Path) -> pd.DataFrame:
         terms=terms,
         category=category,
         freq=freq,
+        time_zone=time_zone,
     )
+
+
+def is_trends(text: str) -> bool:
+    """True when a text's header names search terms with a geography (``term: (Canada)``)."""
+    lines = text.split("\n")
+    start = _header_line(lines)
+    return start is not None and bool(re.search(r":\s*\([^)]*\)", lines[start]))
+
+
+def _header_line(lines: list[str]) -> int | None:
+    """The line holding the column names: a time column followed by dated rows."""
+    for i, line in enumerate(lines[:30]):
+        first = re.split(r"[,;\t]", line, maxsplit=1)[0].strip().strip('"')
+        if not first or len(re.split(r"[,;\t]", line)) < 2:
+            continue
+        after = next((ln for ln in lines[i + 1 : i + 5] if ln.strip(" ,;\t")), "")
+        dated = bool(_STAMP.match(re.split(r"[,;\t]", after, maxsplit=1)[0]))
+        if dated and (first.lower() in TIME_COLUMNS or ": (" in line or not _STAMP.match(first)):
+            return i
+    return None
+
+
+def _stamps(
+    path: Path, values: pd.Series, column: str
+) -> tuple[pd.DatetimeIndex, str, str | None]:
+    """Parse the time column and tell its grid (and UTC offset for sub-daily downloads)."""
+    sample = values.iloc[0]
+    if re.fullmatch(r"\d{4}-\d{2}", sample):
+        return to_dates(values, path=path, column=column, formats=("%Y-%m",)), "MS", None
+    if "T" in sample:
+        offset = re.search(r"([+-]\d{2}:?\d{2}|Z)$", sample)
+        parsed = pd.to_datetime(values, errors="coerce", format="ISO8601", utc=bool(offset))
+        if parsed.isna().any():
+            row = int(parsed.isna().to_numpy().nonzero()[0][0])
+            raise fail(
+                path, f"column '{column}' row {row + 1}: cannot read time '{values.iloc[row]}'"
+            )
+        zone = None
+        if offset is not None:
+            shift = pd.Timedelta(hours=int(offset.group(1)[:3]), minutes=int(offset.group(1)[-2:]))
+            parsed = parsed.dt.tz_localize(None) + shift
+            zone = f"UTC{offset.group(1)}"
+        index = pd.DatetimeIndex(parsed)
+        step = pd.Series(index).diff().dropna().mode()
+        freq = "h" if step.empty or step.iloc[0] == pd.Timedelta(hours=1) else _step(step.iloc[0])
+        return index, freq, zone
+    formats = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%d.%m.%Y")
+    best = None
+    for fmt in formats:
+        parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+        if parsed.notna().all():
+            steps = parsed.diff().dropna().unique()
+            # Excel's m/d/yyyy and d/m/yyyy both parse when every day is below 13:
+            # the right reading is the one with evenly spaced dates
+            if len(steps) <= 1:
+                best = pd.DatetimeIndex(parsed)
+                break
+            best = best if best is not None else pd.DatetimeIndex(parsed)
+    if best is None:
+        best = to_dates(values, path=path, column=column, formats=formats)
+    days = pd.Series(best).diff().dropna().dt.days
+    freq = "W-SUN" if len(days) and (days % 7 == 0).all() and best[0].dayofweek == 6 else "D"
+    return best, freq, None
+
+
+def _step(delta: pd.Timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes}min" if minutes < 60 else f"{minutes // 60}h"
+
+
+def _grid(path: Path, df: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """Sub-daily downloads on their own complete grid (``regularize`` works in days)."""
+    if df.index.duplicated().any():
+        raise fail(path, f"time {df.index[df.index.duplicated()][0]} appears twice")
+    grid = pd.date_range(df.index.min(), df.index.max(), freq=freq, name="date")
+    out = df.reindex(grid)
+    out["missing"] = ~grid.isin(df.index)
+    return out
