@@ -126,6 +126,8 @@ def detect(path: str | Path) -> Detection:
     gkeys = set()
     for s in sections:
         keys = _keys(s.header, ga4.SYNONYMS)
+        if "date_hour" in keys:
+            keys.add("date")
         # a date and a channel in the same table; a home-page export has both, apart
         if {"date", "channel"} <= keys:
             return Detection("ga4", ga4.load_ga4_channels)
@@ -138,7 +140,11 @@ def detect(path: str | Path) -> Detection:
         return Detection("survey", survey.load_survey)
     if "id" in low and low & {"launch", "end", "start", "launch date"}:
         return Detection("campaigns", calendar.load_campaigns)
-    if gkeys - {"date", "channel", "landing_page", "nth_day"}:
+    if gkeys - {"date", "date_hour", "channel", "landing_page", "nth_day"}:
+        return Detection("ga4", ga4.read_ga4)
+    if re.match(r"#\s*-{10,}", head):
+        # the dashed preamble of a GA4 UI download, in a language or of a report whose
+        # columns the synonyms do not know
         return Detection("ga4", ga4.read_ga4)
     raise fail(
         path,

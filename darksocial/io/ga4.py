@@ -9,16 +9,20 @@ strings) and the flat CSV people write from it (API names as headers).
 from __future__ import annotations
 
 import json
+import re
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
 from darksocial.cleaning import Duplicates, regularize
-from darksocial.errors import ParameterError
+from darksocial.errors import DataFormatError, ParameterError
 from darksocial.io._text import (
+    Section,
     check_not_truncated,
     decimal_mark,
     fail,
+    header_key,
     map_columns,
     provenance,
     read_text,
@@ -47,6 +51,12 @@ CHANNELS = (
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "date": ("Date", "date", "Jour", "Day"),
     "nth_day": ("Nth day", "nthDay", "Nième jour", "Jour N"),
+    "date_hour": (
+        "Date + hour (YYYYMMDDHH)",
+        "dateHour",
+        "Date + hour",
+        "Date et heure (AAAAMMJJHH)",
+    ),
     "channel": (
         "Session primary channel group (Default channel group)",
         "Session default channel group",
@@ -94,9 +104,19 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "total_revenue": ("Total revenue", "totalRevenue", "Revenus totaux"),
 }
-_DIMENSIONS = ("date", "nth_day", "channel", "landing_page")
+_DIMENSIONS = ("date", "date_hour", "nth_day", "channel", "landing_page")
 _FRENCH_HINTS = ("groupe de canaux", "page de destination", "evenements cles", "jour")
-_TOTAL_LABELS = {"grand total", "total", "totals", "total général"}
+_TOTAL_LABELS = {
+    "grand total",
+    "total",
+    "totals",
+    "total général",
+    "total geral",
+    "gesamtsumme",
+    "totale complessivo",
+    "suma całkowita",
+    "eindtotaal",
+}
 
 
 def read_ga4(path: str | Path, *, table: int | None = None) -> pd.DataFrame:
@@ -105,25 +125,33 @@ def read_ga4(path: str | Path, *, table: int | None = None) -> pd.DataFrame:
     Parameters
     ----------
     path : str or pathlib.Path
-        A UI CSV download, an API ``runReport`` JSON response, or a CSV written from the
-        API (API names as headers).
+        A UI CSV download (a standard report, an exploration, or a home-page or
+        dashboard ``data-export.csv`` holding many tables, in any UI language), an API
+        ``runReport`` JSON response, or a CSV written from the API (API names as
+        headers).
     table : int, optional
         Which table of a multi-table UI file to read (0-based). By default, the first
-        table with a ``Date`` or ``Nth day`` column, else the first table.
+        table with a ``Date``, ``Date + hour`` or ``Nth day`` column, else the first
+        table; the other tables of the same dimension and dates are joined to it (a
+        home-page export puts Users, New users... in one table each).
 
     Returns
     -------
     pandas.DataFrame
         One row per exported row; canonical snake_case columns (``date`` as Timestamps,
         ``channel``, ``landing_page``, ``sessions``, ``key_events``...), unknown columns
-        snake_cased; numbers as floats. ``attrs`` holds ``source``, ``variant``, ``path``,
-        ``raw_headers``, ``language`` and, for UI files, ``start``/``end``.
+        snake_cased; numbers as floats. An hourly report (``Date + hour``) keeps the hour
+        in ``date_hour`` and its day in ``date``. Total rows (``Grand total``) are
+        dropped and kept in ``attrs["totals"]``. ``attrs`` holds ``source``,
+        ``variant``, ``path``, ``raw_headers``, ``language`` and, for UI files,
+        ``start``/``end``.
 
     Raises
     ------
     DataFormatError
         On an empty export, a file that is not a GA4 report, an unparseable date or a
-        non-numeric metric.
+        non-numeric metric, and on dates outside the report's Start/End dates (a date
+        column re-typed by Excel).
     """
     path = Path(path)
     text, encoding = read_text(path)
@@ -133,50 +161,24 @@ def read_ga4(path: str | Path, *, table: int | None = None) -> pd.DataFrame:
     sections = split_sections(text)
     if not sections:
         raise fail(path, "no table found; expected a GA4 CSV export with a header row")
+    keys = [set(map_columns(s.header, SYNONYMS, path=path).values()) for s in sections]
     if table is None:
         dated = [
             i
-            for i, s in enumerate(sections)
-            if {"date", "nth_day"} & set(map_columns(s.header, SYNONYMS, path=path).values())
+            for i, (s, k) in enumerate(zip(sections, keys, strict=True))
+            if k & {"nth_day", "date_hour"} or ("date" in k and _dated_rows(s))
         ]
         table = dated[0] if dated else 0
     if not 0 <= table < len(sections):
         raise fail(path, f"table {table} requested but the file holds {len(sections)} tables")
     section = sections[table]
-    raw = section.frame()
-    mapping = map_columns(raw.columns, SYNONYMS, path=path)
-    if not set(mapping.values()) - set(_DIMENSIONS):
-        raise fail(
-            path,
-            f"line {section.line}: no GA4 metric column (Sessions, Key events...) in header "
-            f"{', '.join(raw.columns)}",
-        )
-    df = raw.rename(columns=mapping)
-    df.columns = [c if c in mapping.values() else snake(c) for c in df.columns]
-    dims = [c for c in df.columns if c in _DIMENSIONS]
-    if dims:
-        first = df[dims[0]].astype(str).str.strip().str.lower()
-        df = df[~first.isin(_TOTAL_LABELS)].reset_index(drop=True)
-    metrics = [c for c in df.columns if c in mapping.values() and c not in _DIMENSIONS]
-    mark = decimal_mark(df[metrics])
-    start = section.meta_value("Start date") or section.meta_value("Date de début")
-    end = section.meta_value("End date") or section.meta_value("Date de fin")
-    for col in df.columns:
-        if col in ("channel", "landing_page"):
-            df[col] = df[col].astype(str).str.strip()
-        elif col == "date":
-            df[col] = to_dates(df[col], path=path, column=_raw(mapping, col))
-        elif col == "nth_day":
-            if start is None:
-                raise fail(path, "'Nth day' column without a '# Start date:' line above it")
-            origin = pd.Timestamp(start)
-            offsets = to_number(df[col], path=path, column="Nth day")
-            df["date"] = origin + pd.to_timedelta(offsets, unit="D")
-        elif col in mapping.values():
-            df[col] = to_number(df[col], path=path, column=_raw(mapping, col), decimal=mark)
-    if "nth_day" in df.columns:
-        df = df.drop(columns="nth_day")
-        df = df[["date", *[c for c in df.columns if c != "date"]]]
+    preamble = _has_preamble(sections)
+    df, mapping, raw, totals = _read_section(path, section, lenient=preamble)
+    start, end = _meta_dates(section)
+    merged = 1
+    if len(sections) > 1 and len(df) and "date" in df.columns:
+        df, merged = _join_tables(path, df, section, sections, table)
+    _check_dates(path, df, start, end)
     excel = any(r and r[-1] == "" for r in section.rows[:5]) or (
         "date" in mapping.values()
         and not raw[_raw(mapping, "date")].astype(str).str.fullmatch(r"\d{8}").all()
@@ -202,10 +204,161 @@ def read_ga4(path: str | Path, *, table: int | None = None) -> pd.DataFrame:
         raw_headers=list(raw.columns),
         language=lang,
         report=(section.meta[1].lstrip("# ").rstrip(", ") if len(section.meta) > 1 else None),
-        start=pd.Timestamp(start) if start else None,
-        end=pd.Timestamp(end) if end else None,
+        start=start,
+        end=end,
         tables=len(sections),
+        tables_joined=merged,
+        totals=totals,
     )
+
+
+#: Preamble lines of the report dates in the UI languages.
+_START_KEYS = ("Start date", "Date de début", "Data de início", "Fecha de inicio", "Startdatum")
+_END_KEYS = ("End date", "Date de fin", "Data de término", "Fecha de finalización", "Enddatum")
+
+
+def _meta_dates(section: Section) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    out = []
+    for keys in (_START_KEYS, _END_KEYS):
+        value = next((v for k in keys if (v := section.meta_value(k))), None)
+        if value is None:
+            # an exploration writes its range on one line: "# 20251201-20251231"
+            found = (re.match(r"#\s*(\d{8})-(\d{8})[,;\s]*$", ln) for ln in section.meta)
+            m = next((f for f in found if f), None)
+            value = m.group(1 if keys is _START_KEYS else 2) if m else None
+        parsed = pd.to_datetime(value, format="%Y%m%d", errors="coerce") if value else pd.NaT
+        out.append(None if pd.isna(parsed) else parsed)
+    return out[0], out[1]
+
+
+def _has_preamble(sections: list[Section]) -> bool:
+    return any(ln.startswith("# ---") for s in sections[:1] for ln in s.meta)
+
+
+def _dated_rows(section: Section) -> bool:
+    """A ``Date`` column holding dates (a cohort table labels weeks ``Nov 16 - Nov 22``)."""
+    header = [header_key(h) for h in section.header]
+    col = next((i for i, h in enumerate(header) if h in ("date", "jour", "day", "data")), None)
+    return col is None or all(
+        re.fullmatch(r"\d{8}|[\d/.-]{8,10}", (r + [""] * len(header))[col].strip())
+        for r in section.rows[:5]
+    )
+
+
+def _read_section(
+    path: Path, section: Section, *, lenient: bool = False
+) -> tuple[pd.DataFrame, dict[str, str], pd.DataFrame, list[dict[str, str]] | None]:
+    """Parse one table: canonical columns, dates, numbers; total rows set aside."""
+    totals = [r for r in section.rows if any(c.strip().lower() in _TOTAL_LABELS for c in r)]
+    if totals:
+        section = Section(
+            meta=section.meta,
+            header=section.header,
+            rows=[r for r in section.rows if r not in totals],
+            line=section.line,
+        )
+    raw = section.frame()
+    mapping = map_columns(raw.columns, SYNONYMS, path=path)
+    known = set(mapping.values()) - set(_DIMENSIONS) - {"date_hour"}
+    if not known and not lenient:
+        raise fail(
+            path,
+            f"line {section.line}: no GA4 metric column (Sessions, Key events...) in header "
+            f"{', '.join(raw.columns)}",
+        )
+    df = raw.rename(columns=mapping)
+    df.columns = [c if c in mapping.values() else snake(c) for c in df.columns]
+    metrics = [c for c in df.columns if c in mapping.values() and c not in _DIMENSIONS]
+    if not known:
+        # a dashboard table in a language or of metrics the synonyms do not know: keep
+        # every column whose cells are all numbers as a metric
+        metrics = [
+            c
+            for c in df.columns[1:]
+            if c not in _DIMENSIONS
+            and df[c].astype(str).str.strip().str.fullmatch(r"-?[\d.,]+(e-?\d+)?%?|").all()
+        ]
+    mark = decimal_mark(df[metrics])
+    start, _ = _meta_dates(section)
+    names = {canon: raw_name for raw_name, canon in mapping.items()}
+    for col in list(df.columns):
+        if col in ("channel", "landing_page"):
+            df[col] = df[col].astype(str).str.strip()
+        elif col == "date":
+            df[col] = to_dates(df[col], path=path, column=names[col])
+        elif col == "date_hour":
+            hours = to_dates(df[col], path=path, column=names[col], formats=("%Y%m%d%H",))
+            df[col] = hours
+            df["date"] = hours.normalize()
+        elif col == "nth_day":
+            if start is None:
+                raise fail(path, "'Nth day' column without a '# Start date:' line above it")
+            offsets = to_number(df[col], path=path, column="Nth day")
+            df["date"] = start + pd.to_timedelta(offsets, unit="D")
+        elif col in metrics:
+            df[col] = to_number(df[col], path=path, column=names.get(col, col), decimal=mark)
+    if "nth_day" in df.columns:
+        df = df.drop(columns="nth_day")
+    if "date" in df.columns:
+        df = df[["date", *[c for c in df.columns if c != "date"]]]
+    kept = [dict(zip(section.header, r, strict=False)) for r in totals] or None
+    return df.reset_index(drop=True), mapping, raw, kept
+
+
+def _join_tables(
+    path: Path, df: pd.DataFrame, section: Section, sections: list[Section], index: int
+) -> tuple[pd.DataFrame, int]:
+    """Join the other one-metric tables of a home-page export that share its days."""
+    head = [header_key(h) for h in section.header]
+    if len(head) != 2 or df["date"].duplicated().any():
+        return df, 1
+    dates = _meta_dates(section)
+    joined, count = df.set_index("date"), 1
+    for i, other in enumerate(sections):
+        if i == index or not other.rows or _meta_dates(other) != dates:
+            continue
+        if len(other.header) != 2 or header_key(other.header[0]) != head[0]:
+            continue
+        try:
+            extra = _read_section(path, other, lenient=True)[0]
+        except DataFormatError:
+            continue
+        column = extra.columns[-1]
+        if column in joined.columns or extra["date"].duplicated().any():
+            continue
+        joined = joined.join(extra.set_index("date")[[column]], how="outer")
+        count += 1
+    return joined.reset_index(), count
+
+
+def _check_dates(
+    path: Path, df: pd.DataFrame, start: pd.Timestamp | None, end: pd.Timestamp | None
+) -> None:
+    """Refuse dates outside the report's range: Excel re-typed the date column."""
+    if "date" not in df.columns or df.empty:
+        return
+    first, last = df["date"].min(), df["date"].max()
+    fix = "download the CSV from GA4 again and load it without opening it in Excel"
+    if end is not None and last > end + pd.Timedelta(days=1):
+        raise fail(
+            path,
+            f"dates run {first:%Y-%m-%d}..{last:%Y-%m-%d}, past the report's End date "
+            f"{end:%Y-%m-%d}: the date column was re-typed (e.g. by Excel); {fix}",
+        )
+    if start is not None and first < start - pd.Timedelta(days=1):
+        raise fail(
+            path,
+            f"dates run {first:%Y-%m-%d}..{last:%Y-%m-%d}, before the report's Start date "
+            f"{start:%Y-%m-%d}: the date column was re-typed (e.g. by Excel); {fix}",
+        )
+    today = pd.Timestamp.today().normalize()
+    if end is None and last > today + pd.Timedelta(days=1):
+        warnings.warn(
+            f"{path.name}: dates run {first:%Y-%m-%d}..{last:%Y-%m-%d}, beyond today; the "
+            f"date column may have been re-typed (e.g. by Excel); {fix}",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def _raw(mapping: dict[str, str], canonical: str) -> str:

@@ -1,0 +1,80 @@
+"""GA4 downloads as teams have them: ``data-export.csv`` in its variants, explorations,
+hourly reports, other UI languages, and files whose dates Excel re-typed.
+
+Fixtures copy the format of public downloads (preambles, CRLF, missing final newline,
+``Grand total`` rows with their extra field) with made-up numbers.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from darksocial.errors import DataFormatError
+from darksocial.io import detect, inspect
+from darksocial.io.ga4 import load_ga4_channels, read_ga4
+
+
+def test_reports_snapshot_joins_its_daily_tables(data_dir):
+    path = data_dir / "ga4" / "Reports_snapshot.csv"
+    found = detect(path)
+    assert found.source == "ga4" and found.loader is read_ga4  # channels are not by date
+    df = read_ga4(path)
+    assert list(df.columns) == ["date", "active_users", "new_users"]
+    assert df["date"].tolist() == list(pd.date_range("2025-12-04", periods=3))
+    assert df["new_users"].tolist() == [2, 0, 9] and df.attrs["tables_joined"] == 2
+    channels = read_ga4(path, table=3)
+    assert channels.set_index("channel")["sessions"].to_dict() == {"Direct": 20, "Referral": 6}
+
+
+def test_daily_data_export_out_of_date_order(data_dir):
+    df = read_ga4(data_dir / "ga4" / "data-export-daily.csv")
+    assert df.attrs["variant"] == "ui_csv" and df.attrs["end"] == pd.Timestamp("2024-01-03")
+    assert sorted(df["date"]) == list(pd.date_range("2024-01-01", periods=3))
+    assert df.set_index("date").loc["2024-01-02", "total_users"] == 283
+
+
+def test_exploration_grand_total_row_is_set_aside(data_dir):
+    path = data_dir / "ga4" / "download (1).csv"
+    assert detect(path).source == "ga4"
+    df = read_ga4(path)
+    assert df["landing_page"].tolist() == ["(not set)", "/", "/blog/how-to-track-tools"]
+    assert df.attrs["totals"][0]["Sessions"] == "1756"
+    assert df.attrs["start"] == pd.Timestamp("2025-12-01")
+    assert df.attrs["end"] == pd.Timestamp("2025-12-31")
+
+
+def test_hourly_channel_report_gives_daily_channels(data_dir):
+    path = data_dir / "ga4" / "data-export-hourly.csv"
+    assert detect(path).loader is load_ga4_channels
+    long = read_ga4(path)
+    assert long["date_hour"].iloc[0] == pd.Timestamp("2024-04-16 23:00")
+    df = load_ga4_channels(path)
+    assert df.index.freqstr == "D" and df.loc["2024-04-16", "direct"] == 53
+    assert df.loc["2024-04-17", "total"] == 32
+
+
+def test_dashboard_in_portuguese_is_read(data_dir):
+    path = data_dir / "ga4" / "data-export-ptbr.csv"
+    assert detect(path).source == "ga4"
+    df = read_ga4(path)
+    assert df.attrs["start"] == pd.Timestamp("2020-06-06")
+    assert df["envolvimento_do_usuario"].iloc[0] == pytest.approx(0.74528401)
+
+
+def test_dates_past_the_end_date_say_excel_retyped_them(data_dir):
+    path = data_dir / "ga4" / "excel_retyped_dates.csv"
+    for call in (read_ga4, load_ga4_channels, inspect):
+        with pytest.raises(DataFormatError) as exc:
+            call(path)
+        msg = str(exc.value)
+        assert msg.startswith("excel_retyped_dates.csv: dates run 2032-01-01..2032-01-03")
+        assert "past the report's End date 2024-01-03" in msg and "\n" not in msg
+        assert "download the CSV from GA4 again" in msg and "Excel" in msg
+
+
+def test_future_dates_without_preamble_warn(tmp_path):
+    path = tmp_path / "data-export.csv"
+    path.write_text("Date,Sessions\n20990101,5\n20990102,6\n")
+    with pytest.warns(UserWarning, match="beyond today"):
+        read_ga4(path)
