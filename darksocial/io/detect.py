@@ -14,7 +14,7 @@ from darksocial.cleaning import find_gaps
 from darksocial.io import ads, calendar, ga4, ga4_bigquery, search_console, survey, trends
 from darksocial.io._text import fail, header_key, read_text, split_sections
 
-__all__ = ["Detection", "detect", "inspect", "load"]
+__all__ = ["Detection", "detect", "infer_frequency", "inspect", "load"]
 
 
 @dataclass(frozen=True)
@@ -173,11 +173,54 @@ def load(path: str | Path, **options: object) -> pd.DataFrame:
 
 def _date_span(df: pd.DataFrame) -> tuple[pd.Series | pd.Index | None, str]:
     if isinstance(df.index, pd.DatetimeIndex):
-        return df.index, df.index.freqstr or "irregular"
+        return df.index, df.index.freqstr or infer_frequency(df.index)
     for col in ("date", "submitted_at", "launch"):
         if col in df.columns:
-            return pd.DatetimeIndex(df[col].dropna()), "events" if col != "date" else "irregular"
+            dates = pd.DatetimeIndex(df[col].dropna())
+            return dates, infer_frequency(dates) if col == "date" else "events"
     return None, "none"
+
+
+_WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+
+
+def infer_frequency(dates: pd.Index | pd.Series) -> str:
+    """Tell the grid of some dates that carry no ``freq``: ``D``, ``W-SUN``, ``MS``, ``h``.
+
+    Dates may repeat (a table of records has one row per date and dimension value) and
+    some periods may be absent; the answer then says how many, e.g. ``D (2 missing)``.
+
+    Parameters
+    ----------
+    dates : pandas.Index or pandas.Series
+        Timestamps, in any order.
+
+    Returns
+    -------
+    str
+        The pandas frequency string, possibly followed by the number of missing periods,
+        ``"single date"``, or ``"irregular"`` when no grid fits.
+    """
+    days = pd.DatetimeIndex(pd.unique(pd.DatetimeIndex(dates).dropna())).sort_values()
+    if len(days) < 2:
+        return "single date" if len(days) else "none"
+    steps = days.to_series().diff().dropna()
+    if (days != days.normalize()).any():
+        hours = steps / pd.Timedelta(hours=1)
+        freq = "h" if hours.min() == 1 and (hours == hours.round()).all() else None
+    elif (days.day == 1).all() and steps.dt.days.min() >= 28:
+        freq = "MS"
+    elif (steps.dt.days % 7 == 0).all() and days.dayofweek.nunique() == 1:
+        freq = f"W-{_WEEKDAYS[days[0].dayofweek]}"
+    elif steps.dt.days.min() == 1 or len(days) == 2:
+        freq = "D"
+    else:
+        return "irregular"
+    if freq is None:
+        return "irregular"
+    grid = pd.date_range(days[0], days[-1], freq=freq)
+    missing = len(grid.difference(days))
+    return f"{freq} ({missing} missing)" if missing else freq
 
 
 def inspect(path: str | Path, *, brand: list[str] | None = None) -> str:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import zipfile
 
+import pandas as pd
 import pytest
 
 from darksocial.cli import main
@@ -26,6 +27,20 @@ CASES = {
     "survey/how_did_you_hear.csv": "survey",
     "calendar/campaigns.yml": "campaigns",
     "calendar/campaigns.csv": "campaigns",
+    "search_console/performance_2025": "search_console",
+    "search_console/performance_2025/Chart.csv": "search_console",
+    "search_console/performance_2025/Countries.csv": "search_console_table",
+    "search_console/performance_fr/Filtres.csv": "search_console_table",
+    "search_console/last_24_hours": "search_console",
+    "ga4/Reports_snapshot.csv": "ga4",
+    "ga4/data-export-daily.csv": "ga4",
+    "ga4/data-export-hourly.csv": "ga4",
+    "ga4/download (1).csv": "ga4",
+    "ga4/data-export-ptbr.csv": "ga4",
+    "trends/multiTimeline_ko_day.csv": "google_trends",
+    "trends/multiTimeline_past_day.csv": "google_trends",
+    "ads/Creative-Analysis-Acme.csv": "meta_ads",
+    "ads/Facebook Ads.csv": "meta_ads",
 }
 
 
@@ -84,3 +99,38 @@ def test_cli_inspect_bad_input_one_line_exit_2(data_dir, tmp_path, capsys):
         assert err.count("\n") == 0 and path.name in err and "Traceback" not in err
     with pytest.raises(DataFormatError, match="not a recognised export"):
         detect(odd)
+
+
+@pytest.mark.parametrize(
+    ("rel", "freq"),
+    [
+        ("ga4/data-export-daily.csv", "frequency D\n"),  # records, out of date order
+        ("ga4/Landing_page_Landing_page.csv", "frequency D"),
+        ("ga4/Reports_snapshot.csv", "frequency D\n"),
+        ("search_console/last_24_hours", "frequency h\n"),
+        ("trends/multiTimeline_past_day.csv", "frequency 8min\n"),
+    ],
+)
+def test_inspect_reports_the_grid_of_a_table_without_freq(data_dir, rel, freq, capsys):
+    assert main(["inspect", str(data_dir / rel)]) == 0
+    assert freq in capsys.readouterr().out
+
+
+def test_infer_frequency():
+    from darksocial.io.detect import infer_frequency
+
+    dates = pd.to_datetime(["2024-01-02", "2024-01-01", "2024-01-01", "2024-01-04"])
+    assert infer_frequency(dates) == "D (1 missing)"
+    assert infer_frequency(pd.date_range("2024-01-07", periods=4, freq="W-SUN")) == "W-SUN"
+    assert infer_frequency(pd.date_range("2024-01-01", periods=3, freq="MS")) == "MS"
+    assert infer_frequency(pd.to_datetime(["2024-01-01", "2024-01-05", "2024-01-08"])) == (
+        "irregular"
+    )
+    assert infer_frequency(pd.to_datetime(["2024-01-01"])) == "single date"
+
+
+def test_settings_file_is_not_an_export(tmp_path):
+    path = tmp_path / "darksocial.yml"
+    path.write_text("brand: [acme]\ncountry: GB\n")
+    with pytest.raises(DataFormatError, match="settings file"):
+        detect(path)
