@@ -600,7 +600,7 @@ class CampaignAnalysis:
         for metric, res in self.results.items():
             label = METRICS[metric].label
             for warning in getattr(res.diagnostics, "warnings", ()) or ():
-                plain = _plain_warning(warning, label)
+                plain = plain_warning(warning, label)
                 if plain is None:
                     continue
                 if plain.startswith("missing:"):
@@ -1121,6 +1121,12 @@ def prepare_metric(
     observed = y.dropna()
     if observed.empty:
         raise DataValidationError(f"the {label} series has no data at all; check the export")
+    if observed.nunique() == 1:
+        raise DataValidationError(
+            f"the {label} series is {number(observed.iloc[0])} on every "
+            f"{period_word(y.index)} of the export, so there is no change to measure; check "
+            "that the export covers the site and period you meant"
+        )
     first = max(observed.index[0], pd.Timestamp(start)) if start else observed.index[0]
     y = y.loc[first : observed.index[-1]]
     notes: list[str] = []
@@ -1300,7 +1306,7 @@ def _anonymized_share(sources, window) -> float | None:
 # --- formatting ---------------------------------------------------------------------------
 
 
-def _plain_warning(warning: str, label: str) -> str | None:
+def plain_warning(warning: str, label: str) -> str | None:
     """Say an ITS diagnostics warning in words for a marketing reader (None: not for them)."""
     import re
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from darksocial.attribution import MIN_MENTION_ANSWERS
 from darksocial.campaign import METRICS, MIN_PRE_PERIODS, _family, metric_series, period_word
 from darksocial.errors import DataValidationError
 from darksocial.formatting import plural
@@ -72,7 +73,7 @@ _SOURCE_LABEL = {
 }
 
 #: Fewest survey answers before and after launch to compare mentions.
-MIN_SURVEY_ANSWERS = 5
+MIN_SURVEY_ANSWERS = MIN_MENTION_ANSWERS
 
 
 def available_metrics(sources) -> list[str]:

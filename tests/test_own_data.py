@@ -179,3 +179,22 @@ def test_relative_data_folder_is_resolved_for_the_notebook(tmp_path, monkeypatch
     monkeypatch.chdir(tmp_path)
     jobs = reporting.plan_jobs(campaigns=["podcast-s1"], data_dir="rel")
     assert jobs[0].parameters["data_dir"] == str(folder.resolve())
+
+
+def test_report_parameters_override_the_folder_settings(tmp_path):
+    from darksocial.errors import ParameterError
+    from darksocial.pages.params import resolve_report_params
+
+    folder = _folder(tmp_path, "p", "search_console/ui_export", settings="country: FR\n")
+    params = resolve_report_params(data_dir=folder, country="us", currency="USD", brand=["tmt"])
+    s = params.sources.settings
+    assert (s.country, s.currency, s.brand) == ("US", "USD", ("tmt",))
+    assert s.frame().loc["country", "from"] == "report parameter"
+    assert resolve_report_params(data_dir=folder).sources.settings.country == "FR"
+    with pytest.raises(ParameterError, match="two-letter ISO code"):
+        resolve_report_params(data_dir=folder, country="USA")
+    # the runner accepts them as notebook parameters (-p country US)
+    jobs = reporting.plan_jobs(
+        campaigns=["podcast-s1"], data_dir=folder, parameters={"country": "US"}
+    )
+    assert jobs[0].parameters["country"] == "US"

@@ -69,6 +69,8 @@ _GSC_PARTS = {
     "chart.csv",
     "dates.csv",
 }
+#: Files of the GA4 BigQuery export: ``events_YYYYMMDD`` (or intraday) as NDJSON or Parquet.
+_EVENTS = re.compile(r"^events_(intraday_)?\d{8}\.(json|ndjson|jsonl|parquet)(\.gz)?$", re.I)
 _SKIP = re.compile(r"^(\.|__MACOSX$|~\$|\.ipynb_checkpoints$|Thumbs\.db$|desktop\.ini$)", re.I)
 
 
@@ -105,6 +107,7 @@ class Settings:
     time_zone: str | None = None
     inferred: Mapping[str, str] = field(default_factory=dict)
     path: str | None = None
+    overridden: tuple[str, ...] = ()
 
     def classifier(self) -> BrandClassifier | None:
         """The brand classifier of these terms, or None when no term is known."""
@@ -119,13 +122,49 @@ class Settings:
         value = tuple(value) if name == "brand" else value
         return replace(self, **{name: value}, inferred={**self.inferred, name: how})
 
+    def override(self, **values: Any) -> Settings:
+        """Return a copy with the given non-empty values set for one run (``-p country US``).
+
+        Raises
+        ------
+        ParameterError
+            If a value has the wrong form.
+        """
+        from darksocial.errors import ParameterError
+
+        changes: dict[str, Any] = {}
+        for name, value in values.items():
+            if value in (None, "", (), []):
+                continue
+            if name == "brand":
+                terms = _terms([value] if isinstance(value, str) else value)
+                if not terms:
+                    raise ParameterError(f"brand={value!r} must be a list of brand terms")
+                changes["brand"] = terms
+            elif name == "country":
+                if not (isinstance(value, str) and _ISO_COUNTRY.match(value)):
+                    raise ParameterError(f"country={value!r} is not a two-letter ISO code (US)")
+                changes["country"] = value.upper()
+            elif name == "currency":
+                if not (isinstance(value, str) and _ISO_CURRENCY.match(value)):
+                    raise ParameterError(f"currency={value!r} is not a three-letter ISO code")
+                changes["currency"] = value.upper()
+            else:
+                raise ParameterError(f"{name} is not a setting a report parameter can override")
+        if not changes:
+            return self
+        inferred = {k: v for k, v in self.inferred.items() if k not in changes}
+        return replace(self, **changes, inferred=inferred, overridden=(*self.overridden, *changes))
+
     def frame(self) -> pd.DataFrame:
         """One row per setting: value and where it came from."""
         rows = []
         for name in ("brand", "country", "currency", "time_zone"):
             value = getattr(self, name)
             shown = ", ".join(value) if isinstance(value, tuple) else value
-            if name in self.inferred:
+            if name in self.overridden:
+                origin = "report parameter"
+            elif name in self.inferred:
                 origin = f"inferred {self.inferred[name]}"
             elif value:
                 origin = Path(self.path).name if self.path else "given"
@@ -340,7 +379,7 @@ def _entries(directory: Path) -> Iterable[tuple[Path, str | None]]:
                     ):
                         yield p, None
                 continue
-            if any(n.startswith("events_") for n in names):
+            if any(_EVENTS.match(n) for n in names):
                 yield path, "ga4_events"
                 continue
             yield from _entries(path)
@@ -584,6 +623,8 @@ def _join(name: str, loaded: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
         return df
     if not isinstance(loaded[0][1].index, pd.DatetimeIndex):
         return _join_records(loaded)
+    if name in ("meta_ads", "linkedin_ads"):
+        return _join_ads(name, loaded)
     freqs = {df.index.freqstr for _, df in loaded}
     if len(freqs) > 1:
         listing = ", ".join(f"{p.name} ({df.index.freqstr})" for p, df in loaded)
@@ -642,6 +683,56 @@ def _check_agreement(name, out, origin, values, path) -> None:
         f"{b.loc[day, col]:g} against {a.loc[day, col]:g}); keep one of the two for the "
         "days they share, or export them again with the same settings",
     )
+
+
+def _join_ads(name: str, loaded: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
+    """Ads exports hold rows per day and campaign (or ad): exports of other campaigns or other
+    periods add up; a day and campaign found in two exports must agree."""
+    from darksocial.io.ads import _daily
+
+    longs = []
+    for path, df in loaded:
+        long = df.attrs.get("long")
+        if not isinstance(long, pd.DataFrame) or "campaign" not in long.columns:
+            raise fail(
+                path,
+                f"cannot be joined with the other {name} exports (no per-campaign "
+                "rows); keep one export covering every campaign",
+            )
+        longs.append(long.assign(_file=str(path)))
+    long = pd.concat(longs, ignore_index=True)
+    metrics = list(long.select_dtypes("number").columns)
+    keys = ["date", "campaign"]
+    dup = long[long.duplicated(keys, keep=False)]
+    for _, group in dup.groupby(keys, sort=True):
+        files = group["_file"].unique()
+        if len(files) < 2:
+            continue
+        values = group[metrics].fillna(0.0)
+        spread = (values.max() - values.min()).abs()
+        if (spread > np.maximum(1.0, 0.01 * values.max().abs())).any():
+            col = spread.idxmax()
+            day, campaign = group.iloc[0]["date"], group.iloc[0]["campaign"]
+            raise fail(
+                Path(files[1]),
+                f"and {Path(files[0])} are both {name} exports and disagree on "
+                f"{pd.Timestamp(day):%Y-%m-%d} for campaign {campaign!r} ({col}); keep one of "
+                "the two for the days they share, or export them again with the same settings",
+            )
+    long = long.drop_duplicates(keys).drop(columns="_file")
+    first = loaded[0][1]
+    skip = ("long", "path", "source", "variant", "paths")
+    attrs = {k: v for k, v in first.attrs.items() if k not in skip}
+    currencies = {df.attrs.get("currency") for _, df in loaded} - {None}
+    if len(currencies) > 1:
+        raise fail(
+            loaded[0][0].parent,
+            f"holds {name} exports in several currencies ({', '.join(sorted(currencies))}); "
+            "export them in one currency",
+        )
+    out = _daily(loaded[0][0], long, name, str(first.attrs.get("variant")), **attrs)
+    out.attrs["paths"] = [str(p) for p, _ in loaded]
+    return out
 
 
 def _join_records(loaded: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:

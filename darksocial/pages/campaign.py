@@ -578,7 +578,7 @@ class CampaignReport:
             )
         parts = []
         res = self.mentions()
-        thin = res is not None and int(res.table["n"].min()) < MIN_SURVEY_ANSWERS
+        thin = res is not None and not res.comparable
         if thin:
             t = res.table
             parts.append(
@@ -699,7 +699,7 @@ class CampaignReport:
             out["triangulation"] = self.checks["triangulation"].agreement
         m = self.checks.get("mentions")
         survey_ran = self.sections.get("survey", {}).get("status") == "ran"
-        if m is not None and survey_ran and int(m.table["n"].min()) >= MIN_SURVEY_ANSWERS:
+        if m is not None and survey_ran and m.comparable:
             out["survey_mentions"] = {
                 "label": m.label,
                 "diff": float(m.diff),
@@ -721,6 +721,9 @@ def campaign_report(
     model: str = "segmented",
     alpha: float = config.ALPHA,
     seed: int = config.SEED,
+    country: str = "",
+    currency: str = "",
+    brand=(),
 ) -> CampaignReport:
     """Validate the report parameters, load the data and fit every metric it supports.
 
@@ -739,6 +742,8 @@ def campaign_report(
         One minus the interval level.
     seed : int, optional
         Seed of every simulation.
+    country, currency, brand : optional
+        Override the data folder's settings (``darksocial.yml``) for this run.
 
     Returns
     -------
@@ -752,7 +757,14 @@ def campaign_report(
     from darksocial.pages.params import resolve_report_params
 
     params = resolve_report_params(
-        data_dir=data_dir, metrics=metrics, alpha=alpha, seed=seed, model=model
+        data_dir=data_dir,
+        metrics=metrics,
+        alpha=alpha,
+        seed=seed,
+        model=model,
+        country=country,
+        currency=currency,
+        brand=brand,
     )
     options: dict[str, Any] = {"model": model}
     if model == "structural":

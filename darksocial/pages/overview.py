@@ -887,7 +887,7 @@ class OverviewPage:
         -------
         list of str
         """
-        from darksocial.campaign import _plain_warning
+        from darksocial.campaign import plain_warning
 
         rep = self.report
         notes = []
@@ -961,7 +961,7 @@ class OverviewPage:
                     seen.add(note)
                     notes.append(str(note))
             for warning in getattr(res.diagnostics, "warnings", ()) or ():
-                plain = _plain_warning(str(warning), label)
+                plain = plain_warning(str(warning), label)
                 if plain is None or plain in seen:
                     continue
                 seen.add(plain)

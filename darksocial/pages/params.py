@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,9 @@ def resolve_report_params(
     alpha: object = config.ALPHA,
     seed: object = config.SEED,
     model: str | None = None,
+    brand: Sequence[str] | None = (),
+    country: str | None = "",
+    currency: str | None = "",
 ) -> ReportParams:
     """Check a report's parameters, load its data folder and choose its metrics.
 
@@ -84,6 +87,8 @@ def resolve_report_params(
     seed : int, optional
     model : str, optional
         Headline model, one of :data:`MODELS`.
+    brand, country, currency : optional
+        Override the data folder's settings for this run (empty: keep them).
 
     Returns
     -------
@@ -113,7 +118,21 @@ def resolve_report_params(
             f"unknown metric {', '.join(map(repr, unknown))}; choose from {', '.join(METRICS)}"
         )
     folder = data_folder(data_dir)
-    sources = load_folder(folder)
+    brand_terms = [brand] if isinstance(brand, str) else list(brand or ())
+    classifier = None
+    if brand_terms:
+        from darksocial.brand import BrandClassifier
+
+        classifier = BrandClassifier(tuple(brand_terms))
+    sources = load_folder(folder, brand=classifier)
+    settings = sources.settings
+    if brand_terms:
+        settings = replace(
+            settings,
+            inferred={k: v for k, v in settings.inferred.items() if k != "brand"},
+            overridden=(*settings.overridden, "brand"),
+        )
+    sources = replace(sources, settings=settings.override(country=country, currency=currency))
     skipped: dict[str, str] = {}
     if asked:
         chosen = []

@@ -159,3 +159,43 @@ def test_input_files_are_never_modified(tmp_path):
     before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     load_folder(folder)
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
+_META_HEADER = (
+    '"Campaign name","Day","Impressions","Reach","Amount spent (USD)",'
+    '"Reporting starts","Reporting ends"\n'
+)
+
+
+def _meta(path, rows):
+    lines = [_META_HEADER]
+    for campaign, day, impressions, spend in rows:
+        lines.append(f'"{campaign}",{day},{impressions},{impressions // 2},{spend},{day},{day}\n')
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def test_ads_exports_of_other_campaigns_add_up_and_a_shared_day_must_agree(tmp_path):
+    folder = _copy(tmp_path, keep={"campaigns.yml"})
+    _meta(
+        folder / "Acme-A.csv",
+        [("Spring A", "2025-04-01", 1000, 10.5), ("Spring A", "2025-04-02", 800, 9.0)],
+    )
+    _meta(
+        folder / "Acme-B.csv",
+        [("Spring B", "2025-04-01", 300, 3.0), ("Spring A", "2025-04-02", 800, 9.0)],
+    )
+    ads = load_folder(folder).meta_ads
+    assert ads.loc["2025-04-01", "impressions"] == 1300  # two campaigns add up
+    assert ads.loc["2025-04-02", "impressions"] == 800  # the same row in both counts once
+    assert load_folder(folder).settings.currency == "USD"
+    _meta(folder / "Acme-B.csv", [("Spring A", "2025-04-02", 950, 9.0)])
+    with pytest.raises(DataFormatError, match="disagree on 2025-04-02 for campaign 'Spring A'"):
+        load_folder(folder)
+
+
+def test_only_bigquery_file_names_make_an_events_folder(tmp_path):
+    folder = _copy(tmp_path, keep={"campaigns.yml", "ga4"})
+    (folder / "ga4" / "Events_Event_name.csv").write_text("Event name,Event count\npage_view,3\n")
+    found = {e.path.relative_to(folder).as_posix(): e.source for e in scan_folder(folder)}
+    assert found["ga4/bigquery"] == "ga4_events"
+    assert found["ga4/Events_Event_name.csv"] is None
