@@ -144,8 +144,14 @@ def load_meta_ads(path: str | Path, *, no_delivery: str = "missing") -> pd.DataF
         ):
             df["date"] = df["reporting_starts"]
         else:
+            span = ""
+            if "reporting_starts" in df.columns and len(df):
+                first, last = df["reporting_starts"].iloc[-1], df["reporting_ends"].iloc[-1]
+                span = f" (each row covers {first}..{last})"
             raise fail(
-                path, "not broken down by day; in Ads Manager choose Breakdown > By time > Day"
+                path,
+                f"not broken down by day{span}; in Ads Manager choose Breakdown > By time > "
+                "Day and export again",
             )
     totals = None
     first = df.iloc[0] if len(df) else None

@@ -37,6 +37,8 @@ class Detection:
     loader: Callable[..., pd.DataFrame]
 
 
+#: File endings of a GA4 BigQuery export (a UI report may be called ``Events_Event_name.csv``).
+_EVENT_FILES = (".json", ".ndjson", ".jsonl", ".parquet", ".json.gz")
 #: A data folder's settings, read with the folder, not an export.
 _SETTINGS_FILES = ("darksocial.yml", "darksocial.yaml", "brand.yml", "brand.yaml")
 
@@ -69,7 +71,7 @@ def detect(path: str | Path) -> Detection:
         raise fail(path, f"file not found at {path}; check the path")
     if path.is_dir():
         names = {p.name.lower() for p in path.iterdir()}
-        if any(n.startswith("events_") for n in names):
+        if any(n.startswith("events_") and n.endswith(_EVENT_FILES) for n in names):
             return Detection("ga4_bigquery", ga4_bigquery.load_ga4_events)
         if names & {"chart.csv", "dates.csv", "queries.csv"} or search_console.is_ui_export(path):
             return Detection("search_console", search_console.load_search_console)

@@ -78,3 +78,14 @@ def test_future_dates_without_preamble_warn(tmp_path):
     path.write_text("Date,Sessions\n20990101,5\n20990102,6\n")
     with pytest.warns(UserWarning, match="beyond today"):
         read_ga4(path)
+
+
+def test_events_report_is_not_a_bigquery_export(data_dir, tmp_path):
+    path = data_dir / "ga4" / "Events_Event_name.csv"
+    assert detect(path).source == "ga4"
+    assert read_ga4(path)["event_count"].tolist() == [1375, 689]
+    folder = tmp_path / "ga4"
+    folder.mkdir()
+    (folder / path.name).write_bytes(path.read_bytes())
+    with pytest.raises(DataFormatError, match="neither a Search Console export nor GA4 events"):
+        detect(folder)

@@ -206,7 +206,10 @@ def test_meta_export_without_names_or_currency(data_dir):
 
 
 def test_meta_whole_period_export_says_to_break_down_by_day(data_dir):
-    with pytest.raises(DataFormatError, match="_Age.csv: not broken down by day"):
+    with pytest.raises(
+        DataFormatError,
+        match=r"_Age.csv: not broken down by day \(each row covers 2025-02-01..2025-08-04\)",
+    ):
         load_meta_ads(data_dir / "ads" / "Untitled-report-Feb-1-2025-to-Aug-4-2025_Age.csv")
     with pytest.raises(DataFormatError, match="No data available"):
         load_meta_ads(data_dir / "ads" / "Acme-Campaigns-1-Sep-202430-Sep-2024.csv")
