@@ -511,9 +511,16 @@ class CampaignAnalysis:
             follows the intervals: "rose" only when the interval is above zero.
         """
         eff = self.effects_frame()
-        name = escape(self.campaign.get("name", self.campaign_id))
+        name = self.campaign.get("name")
+        name = escape(self.campaign_id if name is None or pd.isna(name) else name)
         start, end = self.window
         weeks = (end - start).days // 7 + 1
+        if eff.empty and not self.skipped:
+            return (
+                f"**This data folder holds no series {name} can be measured on.** Branded "
+                "search comes from Search Console or Google Trends, direct traffic from GA4: "
+                "*The data used* below says which export adds each."
+            )
         if eff.empty:
             why = " ".join(
                 f"{escape(METRICS[m].label.capitalize())}: {escape(r)}."
@@ -894,7 +901,11 @@ class CampaignAnalysis:
             }
         return {
             "campaign": self.campaign_id,
-            "name": str(self.campaign.get("name", self.campaign_id)),
+            "name": (
+                str(self.campaign["name"])
+                if pd.notna(self.campaign.get("name"))
+                else self.campaign_id
+            ),
             "window": [self.window[0].date().isoformat(), self.window[1].date().isoformat()],
             "alpha": self.alpha,
             "metrics": metrics,

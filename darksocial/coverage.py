@@ -168,9 +168,9 @@ class Coverage:
                 needs = str(row["needs"]).split(" (")[0]
                 lines.append(f"  {name:<22} not available: needs {needs}")
         lines += ["", "Campaigns"]
-        if self.campaigns.empty:
+        if not len(self.campaigns.columns):
             lines.append("  no metric is available, so no campaign can be measured")
-        for cid, row in self.campaigns.iterrows():
+        for cid, row in self.campaigns.iterrows() if len(self.campaigns.columns) else ():
             measured = [m for m, v in row.items() if v == "measured"]
             lines.append(
                 f"  {cid}: "
@@ -247,7 +247,9 @@ def assess(sources) -> Coverage:
     for cid, row in sources.campaigns.iterrows():
         launch = pd.Timestamp(row["launch"])
         camp[str(cid)] = {m: _campaign_status(sources, m, launch) for m in chosen}
-    campaigns = pd.DataFrame.from_dict(camp, orient="index", columns=chosen)
+    campaigns = pd.DataFrame(
+        [[camp[c][m] for m in chosen] for c in camp], index=list(camp), columns=chosen
+    )
     return Coverage(
         files=files,
         metrics=metrics,

@@ -928,6 +928,9 @@ def overview_report(
     seed: int = config.SEED,
     freq: str = "MS",
     max_lag: int = 14,
+    country: str = "",
+    currency: str = "",
+    brand=(),
 ) -> OverviewReport:
     """Validate the overview parameters, load the data folder and fit every metric once.
 
@@ -947,6 +950,8 @@ def overview_report(
         Period of the survey shares: calendar months or weeks.
     max_lag : int, default 14
         Largest lag (days) of the ads-to-search model.
+    country, currency, brand : optional
+        Override the data folder's settings (``darksocial.yml``) for this run.
 
     Returns
     -------
@@ -971,7 +976,13 @@ def overview_report(
     if isinstance(max_lag, bool) or not isinstance(max_lag, int) or not 1 <= max_lag <= 60:
         raise ParameterError(f"max_lag={max_lag!r} must be a whole number of days from 1 to 60")
     params = resolve_report_params(
-        data_dir=data_dir, metrics=list(metrics or ()), alpha=alpha, seed=seed
+        data_dir=data_dir,
+        metrics=list(metrics or ()),
+        alpha=alpha,
+        seed=seed,
+        country=country,
+        currency=currency,
+        brand=brand,
     )
     analyses, skipped, left_out = ({}, {}, {})
     if params.metrics:

@@ -65,6 +65,18 @@ def _missing_control(tmp_path: Path) -> Path:
     return target
 
 
+def _meta_only(tmp_path: Path) -> Path:
+    """A calendar with only ids and launch dates, and a Meta export: nothing to measure."""
+    target = tmp_path / "meta-only"
+    target.mkdir(parents=True)
+    (target / "campaigns.yml").write_text(
+        "campaigns:\n- id: podcast-s1\n  launch: 2025-02-03\n  end: 2025-03-30\n"
+    )
+    (meta,) = (SAMPLE / "meta_ads").glob("*.csv")
+    shutil.copy(meta, target / meta.name)
+    return target
+
+
 FOLDERS = {
     # name: (builder, sections that must run, sections that must be skipped, metrics)
     "search-console-only": (
@@ -110,6 +122,12 @@ FOLDERS = {
         {"search"},
         {"direct", "survey"},
         {"search_clicks"},
+    ),
+    "meta-only": (
+        _meta_only,
+        set(),
+        {"search", "direct", "survey", "triangulation", "placebo_in_time"},
+        set(),
     ),
     "missing-control": (
         _missing_control,

@@ -81,9 +81,9 @@ class CampaignReport:
         start, end = self.analysis.window
         spend = row.get("spend")
         facts = [
-            ("Campaign", f"{escape(row.get('name', self.analysis.campaign_id))}"),
-            ("Channel", escape(row.get("channel", "n/a"))),
-            ("Content type", escape(str(row.get("content_type", "n/a")).replace("_", " "))),
+            ("Campaign", escape(_given(row.get("name"), self.analysis.campaign_id))),
+            ("Channel", escape(_given(row.get("channel")))),
+            ("Content type", escape(_given(row.get("content_type")).replace("_", " "))),
             ("Evaluated", f"{start:%d %b %Y} to {end:%d %b %Y} ({self.analysis.duration} days)"),
             ("Spend", money(spend, self._settings().currency)),
         ]
@@ -805,6 +805,13 @@ _MIN_PLACEBOS = 5
 
 #: Sources the campaign report reads (for "what a missing export would add").
 _CAMPAIGN_SOURCES = ("search_console", "ga4_channels", "direct_landing", "trends", "survey")
+
+
+def _given(value, default: str = "not given in the calendar") -> str:
+    """A calendar field as text; missing (None or NaN) as ``default``."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
+        return default
+    return str(value)
 
 
 def _search_scope(sc: pd.DataFrame) -> str:

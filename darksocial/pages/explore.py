@@ -414,7 +414,9 @@ class ExplorePage:
         return finite_or_none(out)
 
 
-def explore_page(data_dir: str | Path = "") -> ExplorePage:
+def explore_page(
+    data_dir: str | Path = "", *, country: str = "", currency: str = "", brand=()
+) -> ExplorePage:
     """Load a data folder for the explore-sources report.
 
     Parameters
@@ -422,6 +424,9 @@ def explore_page(data_dir: str | Path = "") -> ExplorePage:
     data_dir : str or path-like, optional
         The data folder (exports as downloaded and a campaign calendar); empty for the
         bundled sample.
+
+    country, currency, brand : optional
+        Override the data folder's settings (``darksocial.yml``) for this run.
 
     Returns
     -------
@@ -432,10 +437,12 @@ def explore_page(data_dir: str | Path = "") -> ExplorePage:
     DataFormatError
         If the folder is missing, has no calendar, or an export cannot be read.
     """
-    from darksocial.io import load_folder
-    from darksocial.pages.params import data_folder
+    from darksocial.pages.params import resolve_report_params
 
-    return ExplorePage(load_folder(data_folder(data_dir)))
+    params = resolve_report_params(
+        data_dir=data_dir, country=country, currency=currency, brand=brand
+    )
+    return ExplorePage(params.sources)
 
 
 # --------------------------------------------------------------------------- display helpers

@@ -1024,6 +1024,9 @@ def overview_page(
     seed: int = config.SEED,
     freq: str = "MS",
     max_lag: int = 14,
+    country: str = "",
+    currency: str = "",
+    brand=(),
 ) -> OverviewPage:
     """Check the overview notebook's parameters, load the data, fit, and return the page.
 
@@ -1041,6 +1044,8 @@ def overview_page(
         Period of the survey shares.
     max_lag : int, default 14
         Largest lag (days) of the ads-to-search model.
+    country, currency, brand : optional
+        Override the data folder's settings (``darksocial.yml``) for this run.
 
     Returns
     -------
@@ -1054,7 +1059,15 @@ def overview_page(
     from darksocial.overview import overview_report
 
     report = overview_report(
-        data_dir=data_dir, metrics=metrics, alpha=alpha, seed=seed, freq=freq, max_lag=max_lag
+        data_dir=data_dir,
+        metrics=metrics,
+        alpha=alpha,
+        seed=seed,
+        freq=freq,
+        max_lag=max_lag,
+        country=country,
+        currency=currency,
+        brand=brand,
     )
     return OverviewPage(report)
 
