@@ -269,15 +269,16 @@ def _read_section(
     df = raw.rename(columns=mapping)
     df.columns = [c if c in mapping.values() else snake(c) for c in df.columns]
     metrics = [c for c in df.columns if c in mapping.values() and c not in _DIMENSIONS]
-    if not known:
-        # a dashboard table in a language or of metrics the synonyms do not know: keep
-        # every column whose cells are all numbers as a metric
-        metrics = [
-            c
-            for c in df.columns[1:]
-            if c not in _DIMENSIONS
-            and df[c].astype(str).str.strip().str.fullmatch(r"-?[\d.,]+(e-?\d+)?%?|").all()
-        ]
+    # columns the synonyms do not know (Event count, a dashboard in another language)
+    # are metrics when every cell is a number
+    metrics += [
+        c
+        for c in df.columns[1:]
+        if c not in mapping.values()
+        and c not in metrics
+        and df[c].astype(str).str.strip().str.fullmatch(r"-?[\d.,]+(e-?\d+)?%?|").all()
+        and df[c].astype(str).str.strip().ne("").any()
+    ]
     mark = decimal_mark(df[metrics])
     start, _ = _meta_dates(section)
     names = {canon: raw_name for raw_name, canon in mapping.items()}
