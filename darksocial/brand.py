@@ -145,6 +145,9 @@ class BrandShare:
         Totals of visible queries that are not branded.
     anonymized_clicks, anonymized_impressions : float
         Totals of anonymized (hidden) queries; NaN when the source does not tell.
+    row_capped : bool, default False
+        True when the query list stopped at the UI's 1,000 rows: the hidden totals then
+        also hold the visible queries past the cap, not only anonymized ones.
     """
 
     branded_clicks: float
@@ -153,6 +156,7 @@ class BrandShare:
     nonbranded_impressions: float
     anonymized_clicks: float
     anonymized_impressions: float
+    row_capped: bool = False
 
     @property
     def total_clicks(self) -> float:
@@ -197,10 +201,16 @@ class BrandShare:
                 " This source omits anonymized (rare) queries, so the branded share is a "
                 "lower bound of unknown slack."
             )
+        hidden = (
+            "queries the export does not list (anonymized by Google, or past the 1,000 rows "
+            "the Search Console UI exports)"
+            if self.row_capped
+            else "anonymized queries that Google does not show"
+        )
         return text + (
-            f" A further {anon:.1%} of clicks come from anonymized queries that Google does "
-            f"not show; some are branded, so the branded share is a lower bound: the true "
-            f"value lies between {share:.1%} and {share + anon:.1%}."
+            f" A further {anon:.1%} of clicks come from {hidden}; some are branded, so the "
+            f"branded share is a lower bound: the true value lies between {share:.1%} and "
+            f"{share + anon:.1%}."
         )
 
     def __str__(self) -> str:

@@ -283,6 +283,13 @@ def inspect(path: str | Path, *, brand: list[str] | None = None) -> str:
     for key in ("geo", "currency", "time_zone", "language"):
         if attrs.get(key):
             lines.append(f"{key:<10} {attrs[key]}")
+    if attrs.get("top_country"):
+        lines.append(f"country    {attrs['top_country']} (most clicks)")
+    if attrs.get("filters"):
+        shown = "; ".join(f"{k}: {v}" for k, v in attrs["filters"].items())
+        role = attrs.get("query_filter")
+        covers = f" -> a {role.replace('nonb', 'non-b')} series" if role else ""
+        lines.append(f"filters    {shown}{covers}"[:200])
     share = attrs.get("brand_share")
     if share is not None:
         lines.append(f"brand      terms {', '.join(attrs.get('brand_terms') or ())}")

@@ -1132,4 +1132,9 @@ def _ui_share(where: Path, queries: _Table, brand: BrandClassifier, dates: pd.Da
         visible.nonbranded_impressions,
         anon_c,
         anon_i,
+        row_capped=len(qt) >= _UI_ROW_CAP,
     )
+
+
+#: The Search Console UI exports at most this many rows per table.
+_UI_ROW_CAP = 1000

@@ -330,3 +330,22 @@ def test_brand_from_site_uses_the_public_suffix_list(site, terms):
 @pytest.mark.parametrize("site", ["http://localhost:8000/", "https://192.168.0.1/", "co.uk", ""])
 def test_brand_from_site_gives_none_without_a_registrable_name(site):
     assert brand_from_site(site) is None
+
+
+def test_queries_at_the_ui_row_cap_are_not_all_anonymized(export_2025, tmp_path):
+    folder = shutil.copytree(export_2025, tmp_path / "capped")
+    rows = "\n".join(f"shed idea {i},1,10,10%,5.5" for i in range(1000))
+    (folder / "Queries.csv").write_text("Top queries,Clicks,Impressions,CTR,Position\n" + rows)
+    share = load_search_console(folder).attrs["brand_share"]
+    assert share.row_capped and "past the 1,000 rows" in share.report()
+    assert not load_search_console(export_2025).attrs["brand_share"].row_capped
+
+
+def test_inspect_shows_country_and_filters(tmp_path):
+    from darksocial.io import inspect
+
+    text = inspect(_filtered(tmp_path, ["Query,+acme", "Country,Ireland"]))
+    assert "country    IE (most clicks)" in text
+    assert (
+        "filters    Search type: Web; Query: +acme; Country: Ireland -> a branded series" in text
+    )
