@@ -1022,6 +1022,12 @@ def _ui_export(path: Path, brand: BrandClassifier | None, export: _Export) -> pd
     where = export.where(daily_table)
     hourly = daily_table.kind == "hour"
     dates = _metrics(daily_table, where)
+    if dates.empty:
+        raise fail(
+            where,
+            "no rows under the header; the export is empty: choose a date range with data "
+            "in Search Console and export again",
+        )
     stamps = _parse_times(dates.pop("date"), daily_table, where)
     newest_first = len(stamps) > 1 and stamps[0] > stamps[-1]
     dates.index = stamps

@@ -349,3 +349,10 @@ def test_inspect_shows_country_and_filters(tmp_path):
     assert (
         "filters    Search type: Web; Query: +acme; Country: Ireland -> a branded series" in text
     )
+
+
+def test_header_only_chart_names_the_file(tmp_path):
+    path = tmp_path / "Chart.csv"
+    path.write_text("Date,Clicks,Impressions,CTR,Position")
+    with pytest.raises(DataFormatError, match=r"^Chart\.csv: no rows under the header"):
+        load_search_console(path)
