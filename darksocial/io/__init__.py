@@ -16,7 +16,7 @@ from darksocial.brand import BrandClassifier
 from darksocial.io._text import fail
 from darksocial.io.ads import load_linkedin_ads, load_meta_ads
 from darksocial.io.calendar import load_campaigns
-from darksocial.io.detect import detect, inspect, load
+from darksocial.io.detect import detect, infer_frequency, inspect, load
 from darksocial.io.folder import (
     BRAND_FILE,
     SETTINGS_FILE,
@@ -30,7 +30,11 @@ from darksocial.io.folder import (
 from darksocial.io.ga4 import load_direct_landing, load_ga4_channels, read_ga4
 from darksocial.io.ga4_bigquery import bigquery_sql, load_ga4_events
 from darksocial.io.landing import PathRules
-from darksocial.io.search_console import load_search_console, read_search_console_queries
+from darksocial.io.search_console import (
+    load_search_console,
+    read_search_console_queries,
+    read_search_console_table,
+)
 from darksocial.io.survey import load_survey
 from darksocial.io.trends import load_trends
 
@@ -61,6 +65,8 @@ __all__ = [
     "load_trends",
     "read_ga4",
     "read_search_console_queries",
+    "read_search_console_table",
+    "infer_frequency",
 ]
 
 #: Sample file of each source, relative to the sample folder.

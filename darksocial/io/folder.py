@@ -322,7 +322,10 @@ def scan_folder(directory: str | Path) -> list[Export]:
             directory, "data folder not found; give the folder that holds your campaign calendar"
         )
     found: list[Export] = []
+    gsc_folders: set[Path] = set()
     for entry, kind in _entries(directory):
+        if kind == "search_console" and entry.is_dir():
+            gsc_folders.add(entry)
         if kind is not None:
             found.append(Export(entry, kind))
             continue
@@ -340,6 +343,8 @@ def scan_folder(directory: str | Path) -> list[Export]:
             )
         elif name in _FIELD_OF:
             found.append(Export(entry, _FIELD_OF[name]))
+        elif name == "search_console_table" and entry.parent in gsc_folders:
+            continue  # a table of that export in another UI language (Pays.csv, Filtres.csv)
         elif name == "search_console_table":
             found.append(
                 Export(
