@@ -14,6 +14,7 @@ __all__ = [
     "InterventionDateError",
     "ParameterError",
     "ReportError",
+    "UnusableExportError",
 ]
 
 
@@ -23,6 +24,11 @@ class DarkSocialError(Exception):
 
 class DataFormatError(DarkSocialError, ValueError):
     """A file is not the export it should be (wrong type, missing column, bad encoding)."""
+
+
+class UnusableExportError(DataFormatError):
+    """A file is a recognised export, read fine, but in a shape no analysis can use (a Meta
+    export not broken down by day). In a data folder it is listed as not used, with the fix."""
 
 
 class DataValidationError(DarkSocialError, ValueError):

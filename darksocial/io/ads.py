@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from darksocial.cleaning import regularize
-from darksocial.errors import ParameterError
+from darksocial.errors import ParameterError, UnusableExportError
 from darksocial.io._text import (
     decimal_mark,
     fail,
@@ -148,10 +148,9 @@ def load_meta_ads(path: str | Path, *, no_delivery: str = "missing") -> pd.DataF
             if "reporting_starts" in df.columns and len(df):
                 first, last = df["reporting_starts"].iloc[-1], df["reporting_ends"].iloc[-1]
                 span = f" (each row covers {first}..{last})"
-            raise fail(
-                path,
-                f"not broken down by day{span}; in Ads Manager choose Breakdown > By time > "
-                "Day and export again",
+            raise UnusableExportError(
+                f"{Path(path).name}: not broken down by day{span}; in Ads Manager choose "
+                "Breakdown > By time > Day and export again"
             )
     totals = None
     first = df.iloc[0] if len(df) else None

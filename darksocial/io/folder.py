@@ -25,7 +25,7 @@ import pandas as pd
 
 from darksocial.brand import BrandClassifier
 from darksocial.cleaning import find_gaps, regularize
-from darksocial.errors import DarkSocialError
+from darksocial.errors import DarkSocialError, UnusableExportError
 from darksocial.io._text import fail
 
 __all__ = [
@@ -581,13 +581,24 @@ def load_folder(
         "survey": survey.load_survey,
     }
     frames: dict[str, Any] = {"campaigns": calendar.load_campaigns(calendars[0])}
+    unused: dict[Path, str] = {}
     for name, loader in loaders.items():
         paths = by_source.get(name)
         if not paths:
             continue
-        loaded = [(p, loader(p)) for p in paths]
-        frames[name] = _join(name, loaded)
+        loaded = []
+        for p in paths:
+            try:
+                loaded.append((p, loader(p)))
+            except UnusableExportError as exc:
+                unused[p] = _short(exc, p)
+        if loaded:
+            frames[name] = _join(name, loaded)
     settings = _infer(settings, frames)
+    exports = [
+        Export(e.path, None, f"{unused[e.path]}; not used") if e.path in unused else e
+        for e in exports
+    ]
     return Sources(**frames, settings=settings, exports=tuple(exports), directory=str(directory))
 
 
@@ -682,11 +693,17 @@ def _check_agreement(name, out, origin, values, path) -> None:
     day = bad.any(axis=1).idxmax()
     col = bad.loc[day].idxmax()
     other = Path(origin.loc[day, col])
+    fix = (
+        "Google Trends scales each download to its own peak (100), so downloads cannot be "
+        "joined: download the whole period once, with up to five terms together"
+        if name == "trends"
+        else "keep one of the two for the days they share, or export them again with the "
+        "same settings"
+    )
     raise fail(
         path,
         f"and {other} are both {name} exports and disagree on {day:%Y-%m-%d} ({col}: "
-        f"{b.loc[day, col]:g} against {a.loc[day, col]:g}); keep one of the two for the "
-        "days they share, or export them again with the same settings",
+        f"{b.loc[day, col]:g} against {a.loc[day, col]:g}); {fix}",
     )
 
 

@@ -135,6 +135,13 @@ class CampaignReport:
             scope = _search_scope(sc)
             if scope:
                 parts.append(f"<p>{escape(scope)}</p>")
+        unused = [e for e in getattr(self.analysis.sources, "exports", ()) if e.source is None]
+        if unused:
+            items = "".join(
+                f"<li>{escape(e.path.name)}: {escape(e.note)}</li>" for e in unused[:12]
+            )
+            more = f"<li>and {len(unused) - 12} more</li>" if len(unused) > 12 else ""
+            parts.append(f"<p>Files in the folder that are not used:</p><ul>{items}{more}</ul>")
         missing = [
             (name, adds, how)
             for name, (adds, how) in SOURCE_EXPORTS.items()

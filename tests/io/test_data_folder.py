@@ -199,3 +199,25 @@ def test_only_bigquery_file_names_make_an_events_folder(tmp_path):
     found = {e.path.relative_to(folder).as_posix(): e.source for e in scan_folder(folder)}
     assert found["ga4/bigquery"] == "ga4_events"
     assert found["ga4/Events_Event_name.csv"] is None
+
+
+def test_an_ads_export_not_by_day_is_listed_with_the_fix(tmp_path):
+    folder = _copy(tmp_path, keep={"campaigns.yml"})
+    (folder / "Untitled-report-Feb-1-2025-to-Aug-4-2025_Age.csv").write_text(
+        '"Campaign name",Age,Reach,Impressions,"Amount spent (INR)","Reporting starts",'
+        '"Reporting ends"\n'
+        ",,635040,878306,33245.34,2025-02-01,2025-08-04\n"
+        '"Add to Cart",18-24,13874,23657,2236.71,2025-02-01,2025-08-04\n'
+    )
+    (meta,) = [e for e in load_folder(folder).exports if e.path.suffix == ".csv"]
+    assert meta.source is None
+    assert "not broken down by day" in meta.note and "Breakdown > By time > Day" in meta.note
+
+
+def test_two_trends_downloads_that_disagree_say_why(tmp_path):
+    folder = _copy(tmp_path, keep={"campaigns.yml", "google_trends"})
+    src = folder / "google_trends" / "multiTimeline.csv"
+    text = src.read_text(encoding="utf-8").replace("2024-01-07,6,", "2024-01-07,60,")
+    (folder / "multiTimeline (1).csv").write_text(text, encoding="utf-8")
+    with pytest.raises(DataFormatError, match="scales each download to its own peak"):
+        load_folder(folder)
