@@ -799,6 +799,8 @@ class CampaignAnalysis:
         """
         import time
 
+        import numpy as np
+
         from darksocial import checks
         from darksocial.errors import DarkSocialError
 
@@ -828,6 +830,10 @@ class CampaignAnalysis:
                 row["n_pre"] = int(res.y.loc[: self.window[0]].notna().sum()) - 1
             except DarkSocialError as exc:
                 row.update(note=f"failed: {exc}")
+            except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+                # a model the series cannot support (a count model on a mostly-zero series
+                # overflows): that row says so; the other rows and the report still stand
+                row.update(note=f"could not be fitted on this series ({type(exc).__name__})")
             row["seconds"] = time.perf_counter() - t0
             rows.append(row)
         return checks.Triangulation(table=pd.DataFrame(rows), alpha=self.alpha)
