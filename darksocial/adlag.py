@@ -30,16 +30,11 @@ from statsmodels.tsa.ar_model import AutoReg
 
 from darksocial.config import ALPHA
 from darksocial.errors import DataValidationError, ParameterError
+from darksocial.validation import check_alpha
 
 __all__ = ["AdLagResult", "fit_ad_lag", "plot_ad_lag", "prewhitened_ccf"]
 
 _MIN_EXTRA_DAYS = 30
-
-
-def _check_alpha(alpha: float) -> float:
-    if not isinstance(alpha, float | int) or not 0 < alpha < 1:
-        raise ParameterError(f"alpha must be between 0 and 1 (e.g. 0.05), got {alpha!r}")
-    return float(alpha)
 
 
 def _daily(series: Any, name: str) -> pd.Series:
@@ -190,7 +185,7 @@ class AdLagResult:
         return len(self.data)
 
     def _crit(self, alpha: float | None) -> tuple[float, float]:
-        alpha = self.alpha if alpha is None else _check_alpha(alpha)
+        alpha = self.alpha if alpha is None else check_alpha(alpha)
         return alpha, float(stats.norm.ppf(1 - alpha / 2))
 
     def _check_within(self, within: int | None) -> int:
@@ -483,7 +478,7 @@ def fit_ad_lag(
     e_t``, fitted by OLS with HAC covariance so that autocorrelated ``e_t`` does not
     understate the uncertainty. Days whose lags reach before the first ad day are dropped.
     """
-    alpha = _check_alpha(alpha)
+    alpha = check_alpha(alpha)
     if not isinstance(max_lag, int | np.integer) or max_lag < 0:
         raise ParameterError(f"max_lag must be a whole number of days >= 0, got {max_lag!r}")
     if seasonality not in ("auto", "weekly", "weekly+yearly", "none"):
@@ -607,7 +602,7 @@ def prewhitened_ccf(
     the residuals ``a_t`` with the filtered ``y``. Prewhitening removes the spurious spread
     of the correlation that ad flights (long runs of similar spend) would otherwise cause.
     """
-    alpha = _check_alpha(alpha)
+    alpha = check_alpha(alpha)
     if not isinstance(max_lag, int | np.integer) or max_lag < 0:
         raise ParameterError(f"max_lag must be a whole number >= 0, got {max_lag!r}")
     xs, ys, _, days = _align(x, y, None)

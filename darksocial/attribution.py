@@ -61,6 +61,8 @@ from darksocial.errors import (
     ParameterError,
 )
 from darksocial.formatting import p_value as format_p
+from darksocial.formatting import percent_ticks
+from darksocial.validation import check_alpha
 
 __all__ = [
     "BLANK",
@@ -80,6 +82,7 @@ __all__ = [
     "mentions_around",
     "plot_dark_social_share",
     "unclassified",
+    "wilson_interval",
 ]
 
 #: Bucket given to empty answers and placeholders such as "-" or "n/a".
@@ -758,22 +761,40 @@ def _buckets_of(
     return classify_answers(frame[answer_col], rules=rules)
 
 
-def _wilson(k: np.ndarray, n: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    k = np.asarray(k, dtype=float)
-    n = np.asarray(n, dtype=float)
+def wilson_interval(k, n, alpha: float) -> tuple[Any, Any]:
+    """Wilson score interval of a proportion ``k / n``; NaN where ``n`` is 0.
+
+    Parameters
+    ----------
+    k : int or array-like
+        Successes (answers in a bucket, detected pseudo-campaigns).
+    n : int or array-like
+        Trials, same shape as ``k``.
+    alpha : float
+        One minus the interval level.
+
+    Returns
+    -------
+    lower, upper : float or numpy.ndarray
+        Floats for scalar ``k`` and ``n``, else arrays of their shape.
+
+    Notes
+    -----
+    The Wilson interval stays inside [0, 1] and keeps its coverage for small ``n`` and
+    shares near 0 or 1, where the normal approximation does not.
+    """
+    scalar = np.ndim(k) == 0 and np.ndim(n) == 0
+    k = np.atleast_1d(np.asarray(k, dtype=float))
+    n = np.atleast_1d(np.asarray(n, dtype=float))
     lower = np.full(k.shape, np.nan)
     upper = np.full(k.shape, np.nan)
     ok = n > 0
     if ok.any():
         lo, hi = proportion_confint(k[ok], n[ok], alpha=alpha, method="wilson")
         lower[ok], upper[ok] = lo, hi
+    if scalar:
+        return float(lower[0]), float(upper[0])
     return lower, upper
-
-
-def _check_alpha(alpha: float) -> float:
-    if not isinstance(alpha, float | int) or not 0 < alpha < 1:
-        raise ParameterError(f"alpha must be between 0 and 1 (e.g. 0.05), got {alpha!r}")
-    return float(alpha)
 
 
 def _check_dark(dark: Sequence[str]) -> tuple[str, ...]:
@@ -835,7 +856,7 @@ def dark_social_share(
     """
     if freq not in ("W", "MS"):
         raise ParameterError(f"freq must be 'W' (weekly) or 'MS' (monthly), got {freq!r}")
-    alpha = _check_alpha(alpha)
+    alpha = check_alpha(alpha)
     dark = _check_dark(dark)
     buckets = _check_answers(buckets, "buckets")
     dates = _check_answers(dates, "dates")
@@ -867,7 +888,7 @@ def dark_social_share(
     n_leads = grouped["lead"].to_numpy()
     n = grouped["answered"].to_numpy()
     k = grouped["dark"].to_numpy()
-    lower, upper = _wilson(k, n, alpha)
+    lower, upper = wilson_interval(k, n, alpha)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = pd.DataFrame(
             {
@@ -934,7 +955,7 @@ def plot_dark_social_share(
     )
     ax.set_ylim(0, 1)
     ax.set_ylabel("share of answers naming a dark channel")
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
+    percent_ticks(ax.yaxis)
     ax.legend(loc="upper left")
     return ax
 
@@ -1160,7 +1181,7 @@ def mentions_around(
     ParameterError
         If neither ``bucket`` nor ``keywords`` is given, or a window length is not positive.
     """
-    alpha = _check_alpha(alpha)
+    alpha = check_alpha(alpha)
     if bucket is None and not keywords:
         raise ParameterError("give bucket= (e.g. 'podcast') or keywords= (e.g. ['show name'])")
     for name, days in (("before_days", before_days), ("after_days", after_days)):
@@ -1399,7 +1420,7 @@ def attribution_gap(
         If a column is missing, every answer is blank, or no lead comes from
         ``software_dark_sources``.
     """
-    alpha = _check_alpha(alpha)
+    alpha = check_alpha(alpha)
     dark = _check_dark(dark)
     _require_columns(frame, {source_col: "source_col"}, "frame")
     buckets = _buckets_of(frame, answer_col, bucket_col, rules)

@@ -35,6 +35,16 @@ from darksocial.errors import (
     InterventionDateError,
     ParameterError,
 )
+from darksocial.formatting import fixed_percent
+from darksocial.validation import (
+    check_alpha,
+    check_choice,
+    check_duration,
+    check_series,
+    exclusion_mask,
+    is_count_series,
+    launch_position,
+)
 
 __all__ = [
     "PlaceboInSpace",
@@ -62,73 +72,11 @@ _METHODS = ("intervention", "counterfactual")
 _BASE_TERMS = re.compile(r"^(const|trend|holiday|yearend$|dow\[|month\[|season\d|yearly_|fourier)")
 
 
-# -- shared helpers (also used by darksocial.planning) -------------------------------------
 def _engine():
     """The ITS engine's public ``fit`` and ``Intervention``."""
     from darksocial.its import Intervention, fit
 
     return fit, Intervention
-
-
-def _check_series(y, what: str = "y") -> pd.Series:
-    """A numeric Series on a sorted, unique DatetimeIndex, or a one-line error."""
-    if isinstance(y, pd.DataFrame) and y.shape[1] == 1:
-        y = y.iloc[:, 0]
-    if not isinstance(y, pd.Series):
-        raise DataValidationError(
-            f"{what} must be a pandas Series with a DatetimeIndex, not {type(y).__name__}; "
-            "select one column, e.g. df['branded_clicks']."
-        )
-    if not isinstance(y.index, pd.DatetimeIndex):
-        raise DataValidationError(
-            f"{what} has a {type(y.index).__name__}, not a DatetimeIndex; use "
-            "df.set_index(pd.to_datetime(df['date']))."
-        )
-    if not y.index.is_monotonic_increasing or y.index.has_duplicates:
-        raise DataValidationError(
-            f"{what} has unsorted or duplicated dates; use y.groupby(level=0).sum().sort_index()."
-        )
-    if not pd.api.types.is_numeric_dtype(y):
-        raise DataValidationError(
-            f"{what} is not numeric (dtype {y.dtype}); convert it with pd.to_numeric."
-        )
-    return y.astype(float)
-
-
-def _check_choice(value, allowed, name: str) -> None:
-    if value not in allowed:
-        raise ParameterError(f"{name}={value!r} is unknown; use one of {', '.join(allowed)}.")
-
-
-def _check_alpha(alpha: float) -> None:
-    if not 0 < alpha < 1:
-        raise ParameterError(f"alpha={alpha} must lie between 0 and 1, e.g. 0.05.")
-
-
-def _launch_position(index: pd.DatetimeIndex, launch, *, name: str = "y") -> int:
-    """Position of the first period on or after ``launch`` (may be ``len(index)``)."""
-    try:
-        ts = pd.Timestamp(launch)
-    except (TypeError, ValueError):
-        raise ParameterError(f"launch={launch!r} is not a date; use 'YYYY-MM-DD'.") from None
-    if ts.tzinfo is not None:
-        ts = ts.tz_localize(None)
-    return int(index.searchsorted(ts, side="left"))
-
-
-def _check_duration(duration) -> int:
-    if duration is None:
-        return None
-    if isinstance(duration, bool) or not float(duration).is_integer() or int(duration) < 1:
-        raise ParameterError(
-            f"duration={duration!r} must be a whole number of periods >= 1, e.g. 28 days."
-        )
-    return int(duration)
-
-
-def _is_counts(y: pd.Series) -> bool:
-    v = y.dropna().to_numpy()
-    return bool(len(v) and np.all(v >= 0) and np.all(np.equal(np.round(v), v)))
 
 
 def _effect_row(res) -> dict:
@@ -145,10 +93,6 @@ def _effect_row(res) -> dict:
         "cumulative_upper": float(e.loc["cumulative", "upper"]),
         "p_value": float(res.p_value),
     }
-
-
-def _pct(x: float, digits: int = 1) -> str:
-    return f"{x * 100:+.{digits}f}%"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -191,38 +135,6 @@ class _Spec:
             seed=self.seed,
             **kw,
         )
-
-
-def _excluded(index: pd.DatetimeIndex, exclude) -> np.ndarray:
-    """Boolean mask of history periods inside excluded windows (past campaigns)."""
-    mask = np.zeros(len(index), dtype=bool)
-    if exclude is None:
-        return mask
-    if isinstance(exclude, pd.DataFrame):
-        if "launch" not in exclude.columns:
-            raise ParameterError(
-                "exclude must have 'launch' and 'end' (or 'evaluation_end') columns, like "
-                "the campaign calendar, or be a list of (start, end) pairs."
-            )
-        ends = exclude["evaluation_end"] if "evaluation_end" in exclude else exclude.get("end")
-        if ends is None:
-            ends = pd.Series(pd.NaT, index=exclude.index)
-        ends = ends.fillna(exclude.get("end", pd.Series(pd.NaT, index=exclude.index)))
-        pairs = list(zip(exclude["launch"], ends, strict=True))
-    else:
-        pairs = list(exclude)
-    for pair in pairs:
-        try:
-            start, end = (pd.Timestamp(v) for v in pair)
-        except (TypeError, ValueError):
-            raise ParameterError(
-                f"exclude item {pair!r} is not a (start, end) pair of dates like "
-                "('2025-03-03', '2025-04-27')."
-            ) from None
-        if pd.isna(end):
-            end = start + pd.Timedelta(days=55)  # no end given: assume an 8-week window
-        mask |= (index >= start) & (index <= end)
-    return mask
 
 
 def _controls_from_design(res) -> pd.DataFrame | None:
@@ -283,19 +195,19 @@ def _make_spec(
             fk,
         )
         return spec, res
-    _check_choice(model, _MODELS, "model")
+    check_choice(model, _MODELS, "model")
     if method is None:
         method = "counterfactual" if model == "structural" else "intervention"
-    _check_choice(method, _METHODS, "method")
-    _check_alpha(alpha)
-    series = _check_series(y)
-    pos0 = _launch_position(series.index, launch)
+    check_choice(method, _METHODS, "method")
+    check_alpha(alpha)
+    series = check_series(y)
+    pos0 = launch_position(series.index, launch)
     if pos0 <= 0 or pos0 >= len(series):
         raise InterventionDateError(
             f"launch {pd.Timestamp(launch).date()} must fall after the first date "
             f"({series.index[0].date()}) and on or before the last ({series.index[-1].date()})."
         )
-    duration = _check_duration(duration)
+    duration = check_duration(duration)
     length = len(series) - pos0 if duration is None else min(duration, len(series) - pos0)
     if controls is not None:
         if isinstance(controls, pd.Series):
@@ -372,7 +284,7 @@ class PlaceboInTime:
             [
                 f"Placebo in time: {n} fake launches ({self.n_failed} failed), "
                 f"model={self.model}, method={self.method}",
-                f"real effect {_pct(self.real['estimate'])}, model p = "
+                f"real effect {fixed_percent(self.real['estimate'])}, model p = "
                 f"{self.real['p_value']:.3g}, calibrated p = {self.p_value:.3g}",
                 f"placebos called significant at {self.alpha:g}: "
                 f"{self.false_positive_rate:.0%} (nominal {self.alpha:.0%})",
@@ -400,8 +312,8 @@ class PlaceboInTime:
         lo, hi = np.quantile(est, [0.05, 0.95])
         text = (
             f"At {n} fake launch dates before the campaign, where nothing happened, the same "
-            f"analysis found 'effects' mostly between {_pct(lo)} and {_pct(hi)}. The real "
-            f"effect, {_pct(real)}, is larger (in size) than {beaten} of them: calibrated "
+            f"analysis found 'effects' mostly between {fixed_percent(lo)} and {fixed_percent(hi)}. The real "
+            f"effect, {fixed_percent(real)}, is larger (in size) than {beaten} of them: calibrated "
             f"p = {self.p_value:.2f}. "
         )
         if self.p_value < self.alpha:
@@ -560,7 +472,7 @@ def placebo_in_time(
             f"{min_pre + L}: load more history or shorten duration."
         )
     cand = np.arange(min_pre, last_start + 1)
-    mask = _excluded(spec.y.index, exclude)
+    mask = exclusion_mask(spec.y.index, exclude)
     if mask.any():
         csum = np.concatenate([[0], np.cumsum(mask)])
         cand = cand[(csum[cand + L] - csum[cand]) == 0]
@@ -784,7 +696,7 @@ def placebo_in_space(
             continue
         row = {"series": name, **_effect_row(r)}
         moved = row["cumulative_lower"] > 0 or row["cumulative_upper"] < 0
-        span = f"({_pct(row['estimate'])}, {_pct(row['lower'])} to {_pct(row['upper'])})"
+        span = f"({fixed_percent(row['estimate'])}, {fixed_percent(row['lower'])} to {fixed_percent(row['upper'])})"
         row["moved"] = bool(moved)
         row["sentence"] = f"{name} {'moved' if moved else 'did not move'} {span}"
         rows.append(row)
@@ -869,7 +781,7 @@ class Triangulation:
             return "No model could be fitted; see the notes in the table."
         lo, hi = ok["estimate"].min(), ok["estimate"].max()
         head = f"Across {len(ok)} model, method and pre-period choices the lift ranges from " + (
-            f"{_pct(lo)} to {_pct(hi)}. "
+            f"{fixed_percent(lo)} to {fixed_percent(hi)}. "
         )
         verdict = {
             "significant up": "All of them find a significant increase: the conclusion does "
@@ -999,9 +911,9 @@ def triangulate(
     >>> tri.frame(); print(tri.report())  # doctest: +SKIP
     """
     for m in models:
-        _check_choice(m, _MODELS, "model")
+        check_choice(m, _MODELS, "model")
     for me in methods:
-        _check_choice(me, _METHODS, "method")
+        check_choice(me, _METHODS, "method")
     for pp in pre_periods:
         if pp is not None and (
             isinstance(pp, bool) or not isinstance(pp, int | np.integer) or pp < 1
@@ -1021,7 +933,7 @@ def triangulate(
         seed=seed,
         fit_kwargs=fit_kwargs,
     )
-    counts = _is_counts(base.y)
+    counts = is_count_series(base.y)
     launch_ts = base.y.index[base.pos0]
     rows = []
     for pp in pre_periods:

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from darksocial.errors import DataValidationError, ParameterError
+from darksocial.formatting import count_ticks, percent_ticks
 
 __all__ = [
     "MAIN_SERIES",
@@ -525,7 +526,7 @@ def plot_weekday_profile(profile: pd.DataFrame, *, labels=None, ax: Any = None) 
     ax.set_xticks(x, list(profile.index))
     ax.set_xlabel("day of week")
     ax.set_ylabel("mean relative to an average day")
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    percent_ticks(ax.yaxis)
     ax.legend(frameon=False)
     return ax
 
@@ -560,7 +561,7 @@ def plot_yearly_shape(weekly: pd.DataFrame, *, labels=None, campaigns=None, ax: 
             ax.axvline(launch, color="0.6", linestyle=":", linewidth=1)
     ax.set_xlabel("week")
     ax.set_ylabel("mean per day")
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    count_ticks(ax.yaxis)
     ax.legend(frameon=False, loc="upper left")
     return ax
 
@@ -587,7 +588,7 @@ def plot_search_shares(shares: pd.DataFrame, *, ax: Any = None) -> Any:
     ax.plot(shares.index, shares["anonymized_share"], label="anonymized queries")
     ax.set_ylim(0, max(0.5, float(np.nanmax(shares[["branded_share", "anonymized_share"]]))))
     ax.set_ylabel("share of all search clicks")
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    percent_ticks(ax.yaxis)
     ax.legend(frameon=False)
     return ax
 
@@ -642,7 +643,7 @@ def plot_direct_check(data: pd.DataFrame, *, ax: Any = None) -> Any:
     ax.plot(data.index, data["deep_direct"], label="raw direct on deep pages")
     ax.set_ylabel("sessions per day")
     ax.set_xlabel("day")
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    count_ticks(ax.yaxis)
     ax.legend(frameon=False)
     return ax
 

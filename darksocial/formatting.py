@@ -13,14 +13,20 @@ from collections.abc import Mapping
 import pandas as pd
 
 __all__ = [
+    "count_ticks",
     "day",
     "escape",
+    "fixed_percent",
     "interval",
     "join_words",
     "number",
     "p_value",
     "percent",
+    "percent_ticks",
     "plural",
+    "points",
+    "rounded_percent",
+    "significant",
     "styled_table",
 ]
 
@@ -85,6 +91,110 @@ def percent(x, *, signed: bool = True) -> str:
         return "0%"
     sign = "+" if pct > 0 and signed else MINUS if pct < 0 else ""
     return sign + text
+
+
+def fixed_percent(x, digits: int = 1) -> str:
+    """Format a fraction as a signed percentage with fixed decimals: ``+16.3%``, ``-0.4%``.
+
+    Used where estimates of different sizes stand side by side (a triangulation table, a
+    power plan), so that their decimals line up; :func:`percent` rounds large values.
+
+    Parameters
+    ----------
+    x : float
+        A fraction (0.163 for 16.3%).
+    digits : int, default 1
+        Decimals.
+
+    Returns
+    -------
+    str
+    """
+    return f"{x * 100:+.{digits}f}%"
+
+
+def rounded_percent(x, *, signed: bool = True) -> str:
+    """Format a fraction as a whole percentage, keeping one significant digit below 1%.
+
+    ``+16%``, ``-3%``, ``+0.4%``: a small positive bound never prints as ``0%``. Used by the
+    scorecard, whose rows mix lifts of very different sizes.
+
+    Parameters
+    ----------
+    x : float
+        A fraction.
+    signed : bool, default True
+        Write ``+`` before positive values.
+
+    Returns
+    -------
+    str
+    """
+    spec = "+" if signed else ""
+    if 0 < abs(x) < 0.01:
+        return f"{x * 100:{spec}.1g}%"
+    return f"{x:{spec}.0%}"
+
+
+def points(x) -> str:
+    """Format a difference of two fractions in percentage points, signed: ``+3``, ``+0.4``.
+
+    Parameters
+    ----------
+    x : float
+        A difference of fractions (0.03 for 3 points).
+
+    Returns
+    -------
+    str
+        The number of points, without the word "points".
+    """
+    v = x * 100
+    return f"{v:+.1g}" if 0 < abs(v) < 1 else f"{v:+.0f}"
+
+
+def significant(x, digits: int = 3) -> str:
+    """Format a signed amount to ``digits`` significant digits: ``+1.23e+03``, ``+12.3``.
+
+    Parameters
+    ----------
+    x : float
+    digits : int, default 3
+
+    Returns
+    -------
+    str
+    """
+    return f"{x:+,.{digits}g}"
+
+
+def percent_ticks(axis, *, signed: bool = False) -> None:
+    """Label an axis' ticks as whole percentages (``40%``, or ``+40%`` when signed).
+
+    Parameters
+    ----------
+    axis : matplotlib.axis.Axis
+        ``ax.xaxis`` or ``ax.yaxis``, whose values are fractions.
+    signed : bool, default False
+        Write ``+`` before positive values (effects).
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    spec = "+.0%" if signed else ".0%"
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:{spec}}"))
+
+
+def count_ticks(axis) -> None:
+    """Label an axis' ticks as whole numbers with thousands separators (``12,000``).
+
+    Parameters
+    ----------
+    axis : matplotlib.axis.Axis
+        ``ax.xaxis`` or ``ax.yaxis``.
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
 
 
 def interval(lower, upper, *, kind: str = "percent") -> str:

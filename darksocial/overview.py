@@ -40,7 +40,7 @@ from darksocial.campaign import (
     evaluation_window,
 )
 from darksocial.errors import DataValidationError, ParameterError
-from darksocial.formatting import day, interval, percent
+from darksocial.formatting import day, interval, percent, percent_ticks
 
 __all__ = [
     "OverviewReport",
@@ -504,7 +504,7 @@ def plot_bucket_mix(mix: pd.DataFrame, *, ax: Any = None) -> Any:
     )
     ax.set_ylim(0, 1)
     ax.set_ylabel("share of answers")
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda y, _: f"{y:.0%}"))
+    percent_ticks(ax.yaxis)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     return ax
 

@@ -20,18 +20,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from darksocial.checks import (
-    CHECK_SIMULATIONS,
-    _check_alpha,
-    _check_choice,
-    _check_duration,
-    _check_series,
-    _engine,
-    _excluded,
-    _is_counts,
-    _launch_position,
-    _pct,
-)
+from darksocial.attribution import wilson_interval
+from darksocial.checks import CHECK_SIMULATIONS
 from darksocial.config import ALPHA, SEED
 from darksocial.constants import MIN_YEARS_FOR_YEARLY_SEASONALITY
 from darksocial.errors import (
@@ -40,6 +30,16 @@ from darksocial.errors import (
     DataValidationError,
     InterventionDateError,
     ParameterError,
+)
+from darksocial.formatting import fixed_percent
+from darksocial.validation import (
+    check_alpha,
+    check_choice,
+    check_duration,
+    check_series,
+    exclusion_mask,
+    is_count_series,
+    launch_position,
 )
 
 __all__ = [
@@ -72,17 +72,6 @@ def _profile(shape: str, d: int, ramp_periods: int, half_life: float) -> np.ndar
     if shape == "ramp":
         return np.minimum(k + 1, ramp_periods) / ramp_periods
     return 0.5 ** (k / half_life)
-
-
-def _wilson(k: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
-    if n == 0:
-        return float("nan"), float("nan")
-    z = stats.norm.ppf(1 - alpha / 2)
-    p = k / n
-    den = 1 + z**2 / n
-    mid = (p + z**2 / (2 * n)) / den
-    half = z * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / den
-    return max(0.0, mid - half), min(1.0, mid + half)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -147,7 +136,8 @@ class _Plan:
 
     def detect(self, s: int, d: int, lift: float) -> bool:
         """Inject ``lift`` at position ``s`` for ``d`` periods, refit, report detection."""
-        fit, Intervention = _engine()
+        from darksocial.its import Intervention, fit
+
         ys = self.hist.iloc[: s + d].copy()
         mult = 1 + lift * _profile(self.shape, d, self.ramp_periods, self.half_life)
         post = ys.to_numpy()[s:] * mult
@@ -309,26 +299,26 @@ class PowerAnalysis:
                 top = self.table["lift"].max()
                 return (
                     f"A {d}-period campaign launched on {self.launch.date()} would not reach "
-                    f"{self.power:.0%} power even for a {_pct(top, 0)} lift ({how}): run it "
+                    f"{self.power:.0%} power even for a {fixed_percent(top, 0)} lift ({how}): run it "
                     "longer or measure a less noisy series."
                 )
             text = (
                 f"A {d}-period campaign launched on {self.launch.date()} needs a lift of at "
-                f"least {_pct(self.answer)} to be detected {self.power:.0%} of the time at "
+                f"least {fixed_percent(self.answer)} to be detected {self.power:.0%} of the time at "
                 f"alpha = {self.alpha:g} ({how}). Smaller lifts may be real but will usually "
                 "look like noise."
             )
-            unit = _pct(self.analytic_answer)
+            unit = fixed_percent(self.analytic_answer)
         else:
             if not np.isfinite(self.answer):
                 top = int(self.table["duration"].max())
                 return (
-                    f"A {_pct(self.fixed, 0)} lift would not be detected {self.power:.0%} of "
+                    f"A {fixed_percent(self.fixed, 0)} lift would not be detected {self.power:.0%} of "
                     f"the time even after {top} periods ({how}): aim for a larger lift or "
                     "measure a less noisy series."
                 )
             text = (
-                f"To detect a {_pct(self.fixed, 0)} lift {self.power:.0%} of the time at "
+                f"To detect a {fixed_percent(self.fixed, 0)} lift {self.power:.0%} of the time at "
                 f"alpha = {self.alpha:g}, the campaign must run about "
                 f"{math.ceil(self.answer)} periods from {self.launch.date()} ({how})."
             )
@@ -411,20 +401,20 @@ def _make_plan(
     need: int,
     exclude=None,
 ) -> _Plan:
-    _check_choice(model, _MODELS, "model")
+    check_choice(model, _MODELS, "model")
     if method is None:
         method = "counterfactual" if model == "structural" else "intervention"
-    _check_choice(method, ("intervention", "counterfactual"), "method")
-    _check_choice(shape, _SHAPES, "shape")
-    _check_alpha(alpha)
+    check_choice(method, ("intervention", "counterfactual"), "method")
+    check_choice(shape, _SHAPES, "shape")
+    check_alpha(alpha)
     if not 0 < power < 1:
         raise ParameterError(f"power={power} must lie between 0 and 1, e.g. 0.8.")
     if isinstance(n_sim, bool) or int(n_sim) < 10:
         raise ParameterError(f"n_sim={n_sim} is too few; use at least 10 (e.g. 40).")
     if min_pre is not None and int(min_pre) < 8:
         raise ParameterError(f"min_pre={min_pre} is too short; use at least 8 periods.")
-    y = _check_series(y)
-    pos0 = _launch_position(y.index, launch)
+    y = check_series(y)
+    pos0 = launch_position(y.index, launch)
     launch_ts = pd.Timestamp(launch)
     hist = y.iloc[:pos0]
     if controls is not None:
@@ -448,7 +438,7 @@ def _make_plan(
         )
     return _Plan(
         hist=hist,
-        excluded=_excluded(hist.index, exclude),
+        excluded=exclusion_mask(hist.index, exclude),
         controls=controls,
         launch=launch_ts,
         model=model,
@@ -458,7 +448,7 @@ def _make_plan(
         power=power,
         min_pre=min_pre,
         seed=seed,
-        counts=_is_counts(hist),
+        counts=is_count_series(hist),
         ramp_periods=int(fit_kwargs.pop("ramp_periods", PLAN_RAMP_PERIODS)),
         half_life=float(fit_kwargs.pop("half_life", PLAN_HALF_LIFE)),
         fit_kwargs=fit_kwargs,
@@ -519,7 +509,7 @@ def _lift_curve(plan: _Plan, d: int, lifts: np.ndarray, n_sim: int) -> pd.DataFr
     rows = []
     for j, lift in enumerate(lifts):
         k = int(np.sum(thr <= j))
-        lo_ci, hi_ci = _wilson(k, n)
+        lo_ci, hi_ci = wilson_interval(k, n, 0.05)
         rows.append(
             {
                 "lift": float(lift),
@@ -544,7 +534,7 @@ def _duration_curve(plan: _Plan, lift: float, durations, n_sim: int) -> pd.DataF
         n, k = len(got), int(sum(got))
         if n < 5:
             continue  # too few clean stretches of history for this duration
-        lo_ci, hi_ci = _wilson(k, n)
+        lo_ci, hi_ci = wilson_interval(k, n, 0.05)
         rows.append(
             {
                 "duration": int(d),
@@ -669,7 +659,7 @@ def power_curve(
             "give exactly one of duration= (power by lift) or lift= (power by duration)."
         )
     if duration is not None:
-        d = _check_duration(duration)
+        d = check_duration(duration)
         plan = _make_plan(
             y,
             launch,
@@ -712,7 +702,7 @@ def power_curve(
     lift = _check_lift(lift)
     if durations is None:
         durations = (7, 14, 21, 28, 42, 56, 84, 112)
-    durations = sorted({_check_duration(d) for d in durations})
+    durations = sorted({check_duration(d) for d in durations})
     plan = _make_plan(
         y,
         launch,

@@ -26,6 +26,7 @@ from scipy import optimize, stats
 
 from darksocial.config import ALPHA
 from darksocial.errors import DataValidationError, ParameterError
+from darksocial.validation import check_alpha
 
 __all__ = [
     "campaign_table",
@@ -42,12 +43,6 @@ _DEFAULT_METRIC = "effect"
 
 def _z(alpha: float) -> float:
     return float(stats.norm.ppf(1 - alpha / 2))
-
-
-def _check_alpha(alpha: float) -> float:
-    if not isinstance(alpha, float | int) or not 0 < alpha < 1:
-        raise ParameterError(f"alpha must be between 0 and 1 (e.g. 0.05), got {alpha!r}")
-    return float(alpha)
 
 
 def campaign_table(estimates: pd.DataFrame, *, alpha: float = ALPHA) -> pd.DataFrame:
@@ -85,7 +80,7 @@ def campaign_table(estimates: pd.DataFrame, *, alpha: float = ALPHA) -> pd.DataF
     A missing ``std_err`` is recovered as ``(upper - lower) / (2 z)``, which assumes a
     symmetric normal interval; pass ``std_err`` when the interval is asymmetric.
     """
-    alpha = _check_alpha(alpha)
+    alpha = check_alpha(alpha)
     if not isinstance(estimates, pd.DataFrame):
         raise DataValidationError(
             f"estimates must be a DataFrame with one row per campaign, got {type(estimates).__name__}"
@@ -266,7 +261,7 @@ def random_effects(
     ``tau² = max(0, (Q - (k - 1)) / C)``. The pooled estimate uses weights
     ``1 / (s_i² + tau²)``. ``I² = max(0, (Q - (k - 1)) / Q)``.
     """
-    alpha = _check_alpha(alpha)
+    alpha = check_alpha(alpha)
     if method not in _TAU2:
         raise ParameterError(f"method must be one of {sorted(_TAU2)}, got {method!r}")
     if hksj not in ("modified", "standard", "none"):
@@ -371,7 +366,7 @@ def pool_by(
     ParameterError
         If ``method``, ``hksj`` or ``alpha`` is invalid.
     """
-    alpha = _check_alpha(alpha)
+    alpha = check_alpha(alpha)
     if not isinstance(estimates, pd.DataFrame) or by not in estimates.columns:
         cols = list(getattr(estimates, "columns", []))
         raise DataValidationError(
@@ -451,7 +446,7 @@ def compare_groups(
     DataValidationError
         If a group or metric is not in ``pooled``.
     """
-    alpha = _check_alpha(alpha)
+    alpha = check_alpha(alpha)
     if metric is None:
         metrics = pooled["metric"].unique()
         if len(metrics) > 1:

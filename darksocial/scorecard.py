@@ -24,7 +24,7 @@ import pandas as pd
 
 from darksocial.config import ALPHA
 from darksocial.errors import DataValidationError, ParameterError
-from darksocial.formatting import join_words
+from darksocial.formatting import join_words, points, rounded_percent, significant
 
 __all__ = [
     "NOT_MEASURED",
@@ -64,31 +64,15 @@ _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", 
 
 
 # --------------------------------------------------------------------------- formatting
-def _pct(x: float, sign: bool = True) -> str:
-    spec = "+" if sign else ""
-    # below 1 % keep one significant digit, so a small positive bound never prints as 0
-    if 0 < abs(x) < 0.01:
-        return f"{x * 100:{spec}.1g}%"
-    return f"{x:{spec}.0%}"
-
-
-def _num(x: float) -> str:
-    return f"{x:+,.3g}"
-
-
-def _pts(x: float) -> str:
-    v = x * 100
-    return f"{v:+.1g}" if 0 < abs(v) < 1 else f"{v:+.0f}"
-
-
 def _interval_text(scale: str, est: float, lo: float, hi: float) -> str:
     if scale == "relative":
-        return f"{_pct(est)} ({_pct(lo)} to {_pct(hi)})"
+        return f"{rounded_percent(est)} ({rounded_percent(lo)} to {rounded_percent(hi)})"
     if scale == "points":
-        return f"{_pts(est)} points ({_pts(lo)} to {_pts(hi)})"
+        return f"{points(est)} points ({points(lo)} to {points(hi)})"
     if scale == "share":
-        return f"{_pct(est, False)} ({_pct(lo, False)} to {_pct(hi, False)})"
-    return f"{_num(est)} ({_num(lo)} to {_num(hi)})"
+        est_s, lo_s, hi_s = (rounded_percent(v, signed=False) for v in (est, lo, hi))
+        return f"{est_s} ({lo_s} to {hi_s})"
+    return f"{significant(est)} ({significant(lo)} to {significant(hi)})"
 
 
 def _verdict(lo: float, hi: float) -> str:
@@ -310,9 +294,9 @@ def _phrase(r: pd.Series) -> str:
     nums = _interval_text(r["scale"], r["estimate"], r["lower"], r["upper"])
     if r["signal"] != "mentions" or r["verdict"] == "no change":
         return f"{_subject(r)} {nums}"
-    pts = _pts(abs(r["estimate"])).lstrip("+")
+    pts = points(abs(r["estimate"])).lstrip("+")
     unit = "point" if pts == "1" else "points"
-    lo, hi = _pts(r["lower"]), _pts(r["upper"])
+    lo, hi = points(r["lower"]), points(r["upper"])
     return f"{_subject(r)} {r['verdict']} {pts} {unit} ({lo} to {hi})"
 
 

@@ -9,6 +9,7 @@ import pytest
 from darksocial import cli, planning
 from darksocial.errors import InterventionDateError, ParameterError
 from darksocial.sample import simulate_series
+from darksocial.validation import exclusion_mask
 
 NOISE_SD = 0.05
 PHI = 0.5
@@ -135,7 +136,7 @@ def test_exclude_keeps_pseudo_campaigns_away_from_past_campaigns(history):
         window = lifted.index[s : s + 28]
         assert not ((window >= past[0]) & (window <= past[1])).any()
     with pytest.raises(ParameterError, match="pair of dates"):
-        planning._excluded(history.index, [("soon",)])
+        exclusion_mask(history.index, [("soon",)])
 
 
 def test_report_warns_when_the_analysis_detects_lifts_that_are_not_there():

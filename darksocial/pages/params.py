@@ -9,8 +9,9 @@ from typing import Any
 
 from darksocial import config
 from darksocial.errors import ParameterError
+from darksocial.validation import check_alpha
 
-__all__ = ["MODELS", "ReportParams", "check_alpha", "data_folder", "resolve_report_params"]
+__all__ = ["MODELS", "ReportParams", "data_folder", "resolve_report_params"]
 
 #: Models a report can use for its headline (the ITS engine's list).
 MODELS = ("segmented", "arima", "structural", "poisson", "negbin")
@@ -49,17 +50,6 @@ def data_folder(data_dir: str | Path | None) -> Path:
     if data_dir is None or str(data_dir).strip() == "":
         return config.SAMPLE_DIR
     return Path(data_dir).expanduser().resolve()
-
-
-def check_alpha(alpha: object) -> float:
-    """Return ``alpha`` as a float, or raise when it is not in (0, 0.5)."""
-    try:
-        value = float(alpha)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        value = float("nan")
-    if isinstance(alpha, bool) or not 0 < value < 0.5:
-        raise ParameterError(f"alpha={alpha!r} must be between 0 and 0.5 (0.05 gives 95%)")
-    return value
 
 
 def resolve_report_params(
@@ -106,7 +96,7 @@ def resolve_report_params(
     from darksocial.errors import DataValidationError
     from darksocial.io import load_folder
 
-    alpha = check_alpha(alpha)
+    alpha = check_alpha(alpha, upper=0.5)
     if model is not None and model not in MODELS:
         raise ParameterError(f"model={model!r} is not one of {', '.join(MODELS)}")
     if isinstance(seed, bool) or not isinstance(seed, int):
