@@ -633,6 +633,8 @@ def _infer(settings: Settings, frames: dict[str, Any]) -> Settings:
 def _join(name: str, loaded: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
     if name == "search_console":
         loaded = [(p, _search_role(df)) for p, df in loaded]
+    if name == "trends" and len({str(df.attrs.get("geo")) for _, df in loaded}) > 1:
+        loaded = [(p, _with_geo(df)) for p, df in loaded]
     if len(loaded) == 1:
         path, df = loaded[0]
         df.attrs["paths"] = [str(path)]
@@ -672,6 +674,16 @@ def _join(name: str, loaded: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
     joined = regularize(out[list(numeric)], freq)
     joined.attrs = attrs
     joined.attrs["paths"] = [str(p) for p, _ in loaded]
+    if name == "trends":  # each column's term, from whichever download holds it
+        term_of = {}
+        for _, df in loaded:
+            cols = [c for c in df.columns if c != "missing"]
+            terms = df.attrs.get("terms") or []
+            if len(terms) == len(cols):
+                term_of.update(zip(cols, terms, strict=True))
+        joined.attrs["terms"] = [
+            term_of.get(c, c.replace("_", " ")) for c in joined.columns if c != "missing"
+        ]
     return joined
 
 
@@ -762,6 +774,19 @@ def _join_records(loaded: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
     out = pd.concat(frames, ignore_index=not frames[0].index.name).drop_duplicates()
     out.attrs = dict(frames[0].attrs)
     out.attrs["paths"] = [str(p) for p, _ in loaded]
+    return out
+
+
+def _with_geo(df: pd.DataFrame) -> pd.DataFrame:
+    """Trends downloads for other places are other series: name each column with its place."""
+    from darksocial.io._text import snake
+
+    geo = str(df.attrs.get("geo") or "")
+    if not geo:
+        return df
+    out = df.rename(columns={c: f"{c}_{snake(geo)}" for c in df.columns if c != "missing"})
+    out.attrs = dict(df.attrs)
+    out.attrs["terms"] = [f"{t} ({geo})" for t in df.attrs.get("terms") or []]
     return out
 
 

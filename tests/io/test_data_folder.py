@@ -221,3 +221,18 @@ def test_two_trends_downloads_that_disagree_say_why(tmp_path):
     (folder / "multiTimeline (1).csv").write_text(text, encoding="utf-8")
     with pytest.raises(DataFormatError, match="scales each download to its own peak"):
         load_folder(folder)
+
+
+def test_trends_downloads_for_other_places_are_other_series(tmp_path):
+    folder = _copy(tmp_path, keep={"campaigns.yml"})
+    for geo, value in (("Japon", 9), ("USA", 2)):
+        (folder / f"multiTimeline ({geo}).csv").write_text(
+            "类别：所有类别\n\nsemaine,toilet paper: ("
+            + geo
+            + ")\n"
+            + "".join(f"2020-0{m}-0{d},{value + d}\n" for m in (2, 3) for d in (2, 9)),
+            encoding="utf-8",
+        )
+    trends = load_folder(folder).trends
+    assert {"toilet_paper_japon", "toilet_paper_usa"} <= set(trends.columns)
+    assert trends.attrs["terms"][:2] == ["toilet paper (Japon)", "toilet paper (USA)"]
