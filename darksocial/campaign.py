@@ -1165,10 +1165,11 @@ def prepare_metric(
             else:
                 keep.append(col)
         controls = controls[keep] if keep else None
+    from darksocial.its import effective_transform
+
     options = dict(options)
-    if options.get("model") in ("poisson", "negbin"):
-        options["transform"] = None
-    if options.get("transform") == "log" and (observed <= 0).any():
+    applied, _ = effective_transform(options.get("model", "segmented"), options.get("transform"))
+    if applied == "log" and (observed <= 0).any():
         zeros = int((y <= 0).sum())
         options["transform"] = None
         notes.append(
@@ -1221,7 +1222,7 @@ def fit_joint(
     Returns
     -------
     darksocial.its.ImpactResult
-        ``notes`` (an attribute) lists what :func:`prepare_metric` changed, in words.
+        ``notes`` lists what :func:`prepare_metric` (and the engine) changed, in words.
 
     Raises
     ------
@@ -1240,9 +1241,9 @@ def fit_joint(
             f"({y.index[0]:%d %b %Y} to {y.index[-1]:%d %b %Y}); check the launch dates in "
             "the calendar or export a range that covers them"
         )
-    res = its.fit(y, [*ivs, *extra], controls=controls, alpha=alpha, seed=seed, **options)
-    object.__setattr__(res, "notes", notes)
-    return res
+    return its.fit(
+        y, [*ivs, *extra], controls=controls, alpha=alpha, seed=seed, notes=notes, **options
+    )
 
 
 def campaign_analysis(

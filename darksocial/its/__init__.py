@@ -12,12 +12,17 @@ from darksocial.its.diagnostics import Diagnostics
 from darksocial.its.fitting import fit
 from darksocial.its.models import newey_west_lags
 from darksocial.its.results import ImpactResult, ImpactSummary
+from darksocial.its.spec import COUNT_MODELS, METHODS, MODELS, effective_transform
 
 __all__ = [
+    "COUNT_MODELS",
+    "METHODS",
+    "MODELS",
     "Diagnostics",
     "ImpactResult",
     "ImpactSummary",
     "Intervention",
+    "effective_transform",
     "fit",
     "newey_west_lags",
 ]

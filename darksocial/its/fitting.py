@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
@@ -31,13 +32,9 @@ from darksocial.its.design import (
 from darksocial.its.diagnostics import compute_diagnostics
 from darksocial.its.models import _mvn, make_backend
 from darksocial.its.results import ImpactResult, _Draws
+from darksocial.its.spec import METHODS, MODELS, Method, Model, effective_transform
 
 __all__ = ["fit"]
-
-Model = Literal["segmented", "arima", "structural", "poisson", "negbin"]
-Method = Literal["intervention", "counterfactual"]
-_MODELS = ("segmented", "arima", "structural", "poisson", "negbin")
-_METHODS = ("intervention", "counterfactual")
 
 
 def fit(
@@ -63,6 +60,7 @@ def fit(
     order: tuple[int, int, int] = ARIMA_ORDER,
     seasonal_order: tuple[int, int, int, int] = (0, 0, 0, 0),
     level: Literal["local level", "local linear trend"] | None = None,
+    notes: Sequence[str] = (),
 ) -> ImpactResult:
     """Estimate the effect of one or several campaigns on a time series.
 
@@ -110,6 +108,9 @@ def fit(
         ``holiday`` regressor.
     transform : {None, "log"}, default None
         Model ``log(y)``. Effects are still reported on the original scale of ``y``.
+        Ignored by ``"poisson"`` and ``"negbin"``, whose log link already makes effects
+        multiplicative: they fit without it, ``result.transform`` is None and
+        ``result.notes`` says so.
     exposure : pandas.Series, optional
         Exposure for ``"poisson"``/``"negbin"`` (e.g. sessions), entering as a log offset.
     evaluation_end : str or pandas.Timestamp, optional
@@ -138,6 +139,9 @@ def fit(
         Passed to statsmodels ``SARIMAX`` for ``model="arima"``.
     level : {"local level", "local linear trend"}, optional
         Level component of ``model="structural"`` (overrides ``trend``).
+    notes : sequence of str, optional
+        Sentences the caller wants carried on the result (what it changed about the data or
+        options, say); they follow the engine's own in ``result.notes``.
 
     Returns
     -------
@@ -171,18 +175,18 @@ def fit(
     >>> res = fit(clicks, Intervention("spring", "2025-03-03", shape="level"))
     >>> res.effects.loc["average", "estimate"]  # doctest: +SKIP
     """
-    if model not in _MODELS:
-        raise ParameterError(f"model={model!r} is unknown; use one of {', '.join(_MODELS)}.")
+    if model not in MODELS:
+        raise ParameterError(f"model={model!r} is unknown; use one of {', '.join(MODELS)}.")
     if method is None:
         method = "counterfactual" if model == "structural" else "intervention"
-    if method not in _METHODS:
+    if method not in METHODS:
         raise ParameterError(
             f"method={method!r} is unknown; use 'intervention' or 'counterfactual'."
         )
     if transform not in (None, "log"):
         raise ParameterError(f"transform={transform!r} is unknown; use None or 'log'.")
-    if transform == "log" and model in ("poisson", "negbin"):
-        raise ParameterError(f"model={model!r} already uses a log link; drop transform='log'.")
+    transform, transform_note = effective_transform(model, transform)
+    notes = (*([transform_note] if transform_note else []), *map(str, notes))
     if not 0 < alpha < 1:
         raise ParameterError(f"alpha={alpha} must be between 0 and 1, e.g. 0.05.")
     if int(n_simulations) < 100:
@@ -364,6 +368,7 @@ def fit(
         wald_p=p_value,
         wald_p_by=p_by,
         diagnostics=diagnostics,
+        notes=notes,
     )
 
 

@@ -106,6 +106,9 @@ class ImpactResult:
         Pre-period fit, residual tests and plain warnings.
     model_result : object
         The underlying statsmodels results object.
+    notes : tuple of str
+        What was changed about the request, in words (a transform a count model ignores,
+        and the caller's own notes); empty when nothing was.
     """
 
     def __init__(
@@ -128,6 +131,7 @@ class ImpactResult:
         wald_p,
         wald_p_by,
         diagnostics: Diagnostics,
+        notes=(),
     ):
         self.y = y
         self.interventions = interventions
@@ -146,6 +150,7 @@ class ImpactResult:
         self._wald_p = wald_p
         self._wald_p_by = wald_p_by
         self.diagnostics = diagnostics
+        self.notes = tuple(notes)
         self._effects_all, self._tail_p = self._window_effects(None)
 
     def __repr__(self) -> str:

@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 from conftest import START, simulate
 
+from darksocial import its
+from darksocial.errors import ParameterError
 from darksocial.its import Intervention, fit
 
 
@@ -81,6 +83,33 @@ def test_count_models_recover_multiplicative_lift(model, method):
         assert res.params.loc["intervention:level", "estimate"] == pytest.approx(
             np.log(1.15), abs=0.08
         )
+
+
+def test_count_models_own_the_log_transform_rule():
+    # their log link already makes effects multiplicative: transform='log' is dropped,
+    # said so in the result, and the numbers are those of a fit without it
+    y = counts(33)
+    y.iloc[5] = 0.0  # a zero day a log transform could not hold
+    for model in its.COUNT_MODELS:
+        res = fit(y, START, model=model, transform="log", notes=["from the caller"])
+        plain = fit(y, START, model=model)
+        assert res.transform is None
+        assert res.notes == (
+            f"transform='log' was not applied: model={model!r} has a log link, so its "
+            "effects are already multiplicative.",
+            "from the caller",
+        )
+        pd.testing.assert_frame_equal(res.effects, plain.effects)
+        assert plain.notes == ()
+    assert its.effective_transform("segmented", "log") == ("log", None)
+
+
+def test_model_and_method_lists_are_public():
+    assert its.MODELS[0] == "segmented"
+    assert set(its.COUNT_MODELS) < set(its.MODELS)
+    assert its.METHODS == ("intervention", "counterfactual")
+    with pytest.raises(ParameterError, match="use one of segmented, arima"):
+        fit(counts(34), START, model="ols")
 
 
 def test_poisson_exposure_offset():
