@@ -326,6 +326,15 @@ def metric_series(sources, metric: str) -> tuple[pd.Series, pd.DataFrame | None]
             break
         y = None
     if y is None:
+        trends = getattr(sources, "trends", None)
+        if metric == "brand_interest" and trends is not None:
+            settings = getattr(sources, "settings", None)
+            brand = ", ".join(getattr(settings, "brand", ()) or ()) or "none set"
+            terms = ", ".join(trends.attrs.get("terms") or [c for c in trends if c != "missing"])
+            raise DataValidationError(
+                f"the Google Trends download holds {terms}, and none of them matches the brand "
+                f"terms ({brand}); set `brand:` in darksocial.yml, or download the brand term"
+            )
         raise DataValidationError(f"the data folder has no {spec.label}; it needs {spec.needs}")
     found = {}
     for source, column in spec.controls:
@@ -341,6 +350,15 @@ def metric_series(sources, metric: str) -> tuple[pd.Series, pd.DataFrame | None]
         return y, None
     controls = pd.concat(found, axis=1).reindex(y.index)
     return y, controls
+
+
+def missing_reason(sources, metric: str) -> str:
+    """Why the data lack a metric, and which export would add it (one sentence, no period)."""
+    try:
+        metric_series(sources, metric)
+    except DataValidationError as exc:
+        return str(exc)
+    return f"the {METRICS[metric].label} series was not asked for in this report"
 
 
 def missing_controls(sources, metric: str) -> list[str]:

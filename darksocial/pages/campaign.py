@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from darksocial import config
-from darksocial.campaign import METRICS, CampaignAnalysis, analyze_campaign
+from darksocial.campaign import METRICS, CampaignAnalysis, analyze_campaign, missing_reason
 from darksocial.coverage import MIN_SURVEY_ANSWERS, SOURCE_EXPORTS
 from darksocial.errors import ParameterError
 from darksocial.formatting import (
@@ -274,7 +274,7 @@ class CampaignReport:
         spec = METRICS[metric]
         why = self.analysis.skipped.get(metric)
         if why is None:
-            why = f"the data folder has no {spec.label}; it needs {spec.needs}"
+            why = missing_reason(self.analysis.sources, metric)
         label = spec.label[:1].upper() + spec.label[1:]
         return f"<p><i>{escape(label)} not measured: {escape(why)}.</i></p>"
 
@@ -333,6 +333,10 @@ class CampaignReport:
             )
             self.sections["search"] = {"status": "skipped", "why": why}
             display(HTML("".join(reasons)))
+            return
+        if getattr(self.analysis.sources, "trends", None) is not None:
+            why = missing_reason(self.analysis.sources, "brand_interest")
+            display(HTML(self._skip("search", f"Branded search not measured: {why}.")))
             return
         display(
             HTML(
