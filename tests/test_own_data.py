@@ -216,3 +216,14 @@ def test_report_parameters_override_the_folder_settings(tmp_path):
         campaigns=["podcast-s1"], data_dir=folder, parameters={"country": "US"}
     )
     assert jobs[0].parameters["country"] == "US"
+
+
+def test_trends_without_a_matching_brand_term_says_how_to_fix_it(tmp_path):
+    from darksocial.campaign import missing_reason
+
+    folder = _folder(tmp_path, "t", "google_trends/multiTimeline.csv", settings="brand: [acme]\n")
+    sources = load_folder(folder)
+    why = missing_reason(sources, "brand_interest")
+    assert "trackmytools, tool tracking" in why and "none of them matches the brand" in why
+    assert "set `brand:` in darksocial.yml" in why
+    assert assess(sources).campaigns.columns.empty
