@@ -16,7 +16,9 @@ Usage::
 
 Writes ``benchmarks/results/calibration.csv`` (one row per model, method and scenario,
 plus an ``overall`` row per pair) and ``benchmarks/results/calibration.md`` (the table
-quoted in the README, with the pairs that miss the targets).
+quoted in the README, with the pairs that miss the targets). A full run (not ``--quick``,
+no ``--models``) also writes ``darksocial/data/calibration.csv``, the package's copy that
+:func:`darksocial.checks.calibration_warning` reads.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from darksocial.its import Intervention, fit  # noqa: E402
 from darksocial.sample import simulate_series  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
+#: The copy shipped as package data (darksocial.checks.CALIBRATION_TABLE).
+PACKAGE_TABLE = ROOT / "darksocial" / "data" / "calibration.csv"
 
 #: (name, shape, relative effect) of each scenario.
 SCENARIOS = (
@@ -406,6 +410,12 @@ def main(argv=None) -> int:
     ap.add_argument("--n-simulations", type=int, default=500, help="paths per fit")
     ap.add_argument("--output", type=Path, default=RESULTS, help="folder for the results")
     ap.add_argument("--runs", type=Path, help="also write every replication to this CSV")
+    ap.add_argument(
+        "--package-data",
+        type=Path,
+        default=PACKAGE_TABLE,
+        help="the copy darksocial reads (written by a full run of every pair only)",
+    )
     args = ap.parse_args(argv)
     reps = QUICK_REPS if args.quick else FULL_REPS
     pairs = [p for p in PAIRS if not args.models or p[0] in args.models]
@@ -425,6 +435,11 @@ def main(argv=None) -> int:
     table = summarise(runs)
     args.output.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.output / "calibration.csv", index=False, float_format="%.4f")
+    if args.quick or args.models:
+        print(f"not updating {args.package_data}: a partial run (--quick/--models)")
+    else:
+        # the package's copy, read by darksocial.checks.calibration_table
+        table.to_csv(args.package_data, index=False, float_format="%.4f")
     command = "python benchmarks/calibration.py" + (" --quick" if args.quick else "")
     write_markdown(
         table,

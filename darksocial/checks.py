@@ -12,9 +12,10 @@ specification:
   and pre-period length in one table, so a reader sees whether the conclusion depends on
   a choice.
 
-:func:`calibration_warning` reads the committed calibration study
-(``benchmarks/results/calibration.csv``) and returns a warning sentence for a
-``(model, method)`` pair that missed its coverage or false-positive targets.
+:func:`calibration_warning` reads the calibration study's table (package data
+``darksocial/data/calibration.csv``, written by ``benchmarks/calibration.py``, through
+:func:`calibration_table`) and returns a warning sentence for a ``(model, method)`` pair
+that missed its coverage or false-positive targets.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from darksocial.config import ALPHA, PROJ_ROOT, SEED
+from darksocial.config import ALPHA, SEED
 from darksocial.errors import (
     DarkSocialError,
+    DataFormatError,
     DataValidationError,
     InterventionDateError,
     ParameterError,
@@ -50,14 +52,15 @@ __all__ = [
     "PlaceboInSpace",
     "PlaceboInTime",
     "Triangulation",
+    "calibration_table",
     "calibration_warning",
     "placebo_in_space",
     "placebo_in_time",
     "triangulate",
 ]
 
-#: Where :func:`calibration_warning` reads the calibration study's table.
-CALIBRATION_TABLE = PROJ_ROOT / "benchmarks" / "results" / "calibration.csv"
+#: The calibration study's table, package data written by ``benchmarks/calibration.py``.
+CALIBRATION_TABLE = Path(__file__).resolve().parent / "data" / "calibration.csv"
 
 #: Placebo fits by default: enough for a p-value resolution of 1/31 at ~10 ms a fit.
 N_PLACEBOS = 30
@@ -983,6 +986,35 @@ def triangulate(
 
 
 # -- calibration -----------------------------------------------------------------------------
+def calibration_table(path: str | Path | None = None) -> pd.DataFrame:
+    """Read the calibration study's table: one row per model, method and scenario.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path, optional
+        The table; by default :data:`CALIBRATION_TABLE`, the package's copy.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``model``, ``method``, ``scenario`` (``"overall"`` per pair), coverage,
+        false-positive rate and power columns.
+
+    Raises
+    ------
+    DataFormatError
+        The table is missing: a broken install, or a study never run.
+    """
+    p = Path(path) if path is not None else CALIBRATION_TABLE
+    if not p.is_file():
+        raise DataFormatError(
+            f"the calibration table {p} is missing; run `python benchmarks/calibration.py` "
+            "(it writes darksocial/data/calibration.csv) or reinstall darksocial"
+        )
+    # keep_default_na: a scenario called "null" or "NA" must stay a string
+    return pd.read_csv(p, keep_default_na=False, na_values=[""])
+
+
 def calibration_warning(
     model: str, method: str, *, shape: str | None = None, path: str | Path | None = None
 ) -> str | None:
@@ -998,7 +1030,7 @@ def calibration_warning(
         Campaign shape: judge coverage on the study's scenarios of that shape (e.g. the
         intervention method covers pulses far worse than levels) instead of overall.
     path : str or pathlib.Path, optional
-        The calibration table (default ``benchmarks/results/calibration.csv``).
+        The calibration table (default :data:`CALIBRATION_TABLE`).
 
     Returns
     -------
@@ -1006,15 +1038,16 @@ def calibration_warning(
         A sentence naming the missed targets (coverage outside 92-98%, false-positive
         rate above 6%), or ``None`` when the pair met them or was not studied.
 
+    Raises
+    ------
+    DataFormatError
+        The calibration table is missing (see :func:`calibration_table`).
+
     Examples
     --------
     >>> calibration_warning("segmented", "intervention", shape="pulse")  # doctest: +SKIP
     """
-    p = Path(path) if path is not None else CALIBRATION_TABLE
-    if not p.exists():
-        return None
-    # keep_default_na: a scenario called "null" or "NA" must stay a string
-    table = pd.read_csv(p, keep_default_na=False, na_values=[""])
+    table = calibration_table(path)
     pair = table[(table["model"] == model) & (table["method"] == method)]
     if "scenario" in table.columns:
         overall = pair[pair["scenario"] == "overall"]

@@ -71,7 +71,57 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from darksocial import reporting
 
-    return reporting.main(args)
+    return reporting.run_reports(
+        campaigns=args.campaign,
+        notebooks=args.notebook,
+        parameters=reporting.parse_parameters(args.parameter, params_file=args.params_file),
+        data_dir=args.data,
+        reports_dir=args.reports_dir,
+        workers=args.workers,
+    )
+
+
+def _add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``darksocial report`` options to a parser.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The sub-command's parser.
+    """
+    parser.add_argument(
+        "--campaign",
+        action="append",
+        metavar="ID",
+        help="campaign report for this calendar id (repeatable); default: every campaign",
+    )
+    parser.add_argument(
+        "--notebook",
+        action="append",
+        metavar="NAME",
+        help="run only this notebook (stem in notebooks/ or a path); repeatable",
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="data folder: calendar, darksocial.yml and exports as downloaded (default: the sample)",
+    )
+    parser.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="set a notebook parameter (VALUE is read as YAML: 0.1, true, [a, b], text)",
+    )
+    parser.add_argument(
+        "--params-file", type=Path, help="YAML file of notebook parameters (command line wins)"
+    )
+    parser.add_argument("--reports-dir", type=Path, default=config.REPORTS_DIR)
+    parser.add_argument("--workers", type=int, default=None, help="parallel runs (default: cores)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -131,9 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_plan)
 
     p = sub.add_parser("report", help="run the report notebooks and write HTML reports")
-    from darksocial.reporting import add_arguments
-
-    add_arguments(p)
+    _add_report_arguments(p)
     p.set_defaults(func=_cmd_report)
     return parser
 

@@ -26,7 +26,6 @@ from darksocial.config import ALPHA, SEED
 from darksocial.constants import MIN_YEARS_FOR_YEARLY_SEASONALITY
 from darksocial.errors import (
     DarkSocialError,
-    DataFormatError,
     DataValidationError,
     InterventionDateError,
     ParameterError,
@@ -934,46 +933,9 @@ def load_series(
         If the metric or column is not found (the message lists the ones that are).
     """
     if csv is not None:
-        from darksocial.io._text import read_table, read_text, to_dates, to_number
+        from darksocial.io import load_series_csv
 
-        path = Path(csv)
-        text, _ = read_text(path)
-        df = read_table(
-            text, path=path, what="a CSV with a 'date' column and one column per series"
-        )
-        df.columns = [str(c).strip() for c in df.columns]
-        df = df[[c for c in df.columns if not c.startswith("Unnamed:")]]
-        if df.empty:
-            raise DataFormatError(
-                f"{path.name}: no data rows under the header; give a CSV with one row per date."
-            )
-        date_col = "date" if "date" in df.columns else df.columns[0]
-        col = column or metric
-        if col not in df.columns or col == date_col:
-            others = ", ".join(c for c in df.columns if c != date_col) or "none"
-            raise DataValidationError(
-                f"{path.name} has no column {col!r}; use --column with one of {others}."
-            )
-        try:
-            dates = to_dates(df[date_col], path=path, column=date_col)
-        except DataFormatError:
-            try:  # timestamps such as "2024-01-01 00:00:00" or "2024-01-01T00:00"
-                dates = pd.DatetimeIndex(pd.to_datetime(df[date_col], format="ISO8601"))
-            except (TypeError, ValueError):
-                raise DataFormatError(
-                    f"{path.name}: column {date_col!r} is not dates (first value "
-                    f"{df[date_col].iloc[0]!r}); put YYYY-MM-DD dates in a 'date' column."
-                ) from None
-        dup = dates.duplicated()
-        if dup.any():
-            raise DataValidationError(
-                f"{path.name}: column {date_col!r} lists {dates[dup][0]:%Y-%m-%d} more than once "
-                f"({int(dup.sum())} repeated dates); keep one row per date (sum them first)."
-            )
-        values = to_number(df[col], path=path, column=col)
-        return pd.Series(
-            values.to_numpy(), index=pd.DatetimeIndex(dates, name="date"), name=col
-        ).sort_index()
+        return load_series_csv(csv, column or metric)
     from dataclasses import fields
 
     from darksocial.config import SAMPLE_DIR

@@ -12,7 +12,6 @@ them back from the executed notebook, so notebooks never write files themselves.
 
 from __future__ import annotations
 
-import argparse
 import html
 import json
 import os
@@ -35,9 +34,11 @@ __all__ = [
     "RunRecord",
     "export_html",
     "notebook_parameters",
+    "parse_parameters",
     "publish_summary",
     "plan_jobs",
     "run_jobs",
+    "run_reports",
     "run_notebook",
     "validate_parameters",
     "write_index",
@@ -598,69 +599,51 @@ def _progress_line(n: int, total: int, record: RunRecord) -> str:
     return f"[{n}/{total}] {what}: FAILED ({record.error}) -> {record.html}"
 
 
-# --- command line ---------------------------------------------------------------------------
+# --- the report command -----------------------------------------------------------------
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the ``darksocial report`` options to a parser.
+def parse_parameters(
+    pairs: Sequence[Sequence[str]] = (), *, params_file: str | os.PathLike | None = None
+) -> dict[str, Any]:
+    """Read notebook parameters given as text: a YAML file, then ``NAME VALUE`` pairs.
 
     Parameters
     ----------
-    parser : argparse.ArgumentParser
-        The sub-command's parser.
+    pairs : sequence of (str, str), optional
+        Names and values as typed (``-p alpha 0.1``); each value is read as YAML, so
+        ``0.1``, ``true`` and ``[a, b]`` become numbers, booleans and lists. They win over
+        the file.
+    params_file : str or path-like, optional
+        A YAML file holding a mapping of name: value.
+
+    Returns
+    -------
+    dict
+        Parameter values; dates as ISO strings, as the notebooks take them.
+
+    Raises
+    ------
+    ParameterError
+        A missing or broken file, or a value that cannot be read (a date that does not
+        exist, broken YAML).
     """
-    parser.add_argument(
-        "--campaign",
-        action="append",
-        metavar="ID",
-        help="campaign report for this calendar id (repeatable); default: every campaign",
-    )
-    parser.add_argument(
-        "--notebook",
-        action="append",
-        metavar="NAME",
-        help="run only this notebook (stem in notebooks/ or a path); repeatable",
-    )
-    parser.add_argument(
-        "--data",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="data folder: calendar, darksocial.yml and exports as downloaded (default: the sample)",
-    )
-    parser.add_argument(
-        "-p",
-        "--parameter",
-        nargs=2,
-        action="append",
-        default=[],
-        metavar=("NAME", "VALUE"),
-        help="set a notebook parameter (VALUE is read as YAML: 0.1, true, [a, b], text)",
-    )
-    parser.add_argument(
-        "--params-file", type=Path, help="YAML file of notebook parameters (command line wins)"
-    )
-    parser.add_argument("--reports-dir", type=Path, default=config.REPORTS_DIR)
-    parser.add_argument("--workers", type=int, default=None, help="parallel runs (default: cores)")
-
-
-def _parse_parameters(args: argparse.Namespace) -> dict[str, Any]:
+    params_file = None if params_file is None else Path(params_file)
     params: dict[str, Any] = {}
-    if args.params_file is not None:
-        if not args.params_file.exists():
-            raise ParameterError(f"parameters file {args.params_file} not found")
+    if params_file is not None:
+        if not params_file.exists():
+            raise ParameterError(f"parameters file {params_file} not found")
         try:
-            loaded = yaml.safe_load(args.params_file.read_text()) or {}
+            loaded = yaml.safe_load(params_file.read_text()) or {}
         except ValueError as exc:  # a date that does not exist, e.g. 2025-13-01
-            raise ParameterError(f"{args.params_file}: {exc}; write dates as YYYY-MM-DD") from None
+            raise ParameterError(f"{params_file}: {exc}; write dates as YYYY-MM-DD") from None
         except yaml.YAMLError as exc:
             line = getattr(getattr(exc, "problem_mark", None), "line", None)
             where = f" line {line + 1}" if line is not None else ""
-            raise ParameterError(f"{args.params_file}{where} is not valid YAML") from None
+            raise ParameterError(f"{params_file}{where} is not valid YAML") from None
         if not isinstance(loaded, dict):
-            raise ParameterError(f"{args.params_file} must hold a mapping of name: value")
+            raise ParameterError(f"{params_file} must hold a mapping of name: value")
         params.update(loaded)
-    for name, value in args.parameter:
+    for name, value in pairs:
         try:
             params[name] = yaml.safe_load(value)
         except (ValueError, yaml.YAMLError):
@@ -776,13 +759,25 @@ def plan_jobs(
     return jobs
 
 
-def main(args: argparse.Namespace) -> int:
-    """Run ``darksocial report``.
+def run_reports(
+    *,
+    campaigns: Sequence[str] | None = None,
+    notebooks: Sequence[str] | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    data_dir: str | os.PathLike | None = None,
+    reports_dir: str | os.PathLike = config.REPORTS_DIR,
+    workers: int | None = None,
+) -> int:
+    """Run ``darksocial report``: check the data folder, run the notebooks, write the index.
 
     Parameters
     ----------
-    args : argparse.Namespace
-        Parsed options from :func:`add_arguments`.
+    campaigns, notebooks, parameters, data_dir
+        As :func:`plan_jobs`.
+    reports_dir : str or path-like, default ``config.REPORTS_DIR``
+        Where the reports and ``index.html`` are written.
+    workers : int, optional
+        Parallel runs; the number of cores by default.
 
     Returns
     -------
@@ -793,13 +788,11 @@ def main(args: argparse.Namespace) -> int:
     from darksocial.io import load_folder
     from darksocial.pages.params import data_folder
 
+    reports_dir = Path(reports_dir)
     jobs = plan_jobs(
-        campaigns=args.campaign,
-        notebooks=args.notebook,
-        parameters=_parse_parameters(args),
-        data_dir=args.data,
+        campaigns=campaigns, notebooks=notebooks, parameters=parameters, data_dir=data_dir
     )
-    folder = data_folder(jobs[0].parameters.get("data_dir") if jobs else args.data)
+    folder = data_folder(jobs[0].parameters.get("data_dir") if jobs else data_dir)
     # read every export once before any notebook runs: unreadable input stops here (exit 2)
     coverage = assess(load_folder(folder))
     print(f"data folder {folder}:")
@@ -812,9 +805,9 @@ def main(args: argparse.Namespace) -> int:
                 f"campaign {cid!r}: {row.iloc[0]} for every series of the data folder; check "
                 "its launch date in the calendar or export a range that covers it"
             )
-    print(f"running {len(jobs)} report(s) into {args.reports_dir} ...", flush=True)
-    records = run_jobs(jobs, reports_dir=args.reports_dir, workers=args.workers)
-    index = write_index(args.reports_dir)
+    print(f"running {len(jobs)} report(s) into {reports_dir} ...", flush=True)
+    records = run_jobs(jobs, reports_dir=reports_dir, workers=workers)
+    index = write_index(reports_dir)
     failed = [r for r in records if r.status != "ok"]
     print(f"reports index: {index}")
     if failed:

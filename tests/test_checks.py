@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from darksocial import checks
-from darksocial.errors import DataValidationError, InterventionDateError, ParameterError
+from darksocial import checks, config
+from darksocial.errors import (
+    DataFormatError,
+    DataValidationError,
+    InterventionDateError,
+    ParameterError,
+)
 from darksocial.its import Intervention, fit
 from darksocial.sample import simulate_series
 
@@ -175,7 +182,9 @@ def test_calibration_warning_reads_the_table(tmp_path):
     msg = checks.calibration_warning("arima", "intervention", path=path)
     assert "80%" in msg and "12%" in msg
     assert checks.calibration_warning("structural", "counterfactual", path=path) is None
-    assert checks.calibration_warning("arima", "intervention", path=tmp_path / "no.csv") is None
+    # a missing table is an error, not a silent "no warning"
+    with pytest.raises(DataFormatError, match="calibration table"):
+        checks.calibration_warning("arima", "intervention", path=tmp_path / "no.csv")
 
 
 def test_placebo_in_time_exclude_avoids_earlier_campaigns():
@@ -219,7 +228,7 @@ def test_calibration_warning_by_shape_uses_that_shape_rows(tmp_path):
 
 def test_committed_calibration_table_is_read():
     # the committed study: the warning names the real numbers of the table
-    table = pd.read_csv(checks.CALIBRATION_TABLE, keep_default_na=False, na_values=[""])
+    table = checks.calibration_table()
     row = table[
         (table["model"] == "segmented")
         & (table["method"] == "intervention")
@@ -232,3 +241,13 @@ def test_committed_calibration_table_is_read():
         assert (
             f"{row['false_positive_rate']:.0%}" in msg or f"{row['coverage_average']:.0%}" in msg
         )
+
+
+def test_calibration_table_ships_with_the_package_and_matches_the_benchmark_output():
+    # the package reads its own copy; benchmarks/calibration.py writes both
+    assert checks.CALIBRATION_TABLE.is_file()
+    assert checks.CALIBRATION_TABLE.parent == Path(checks.__file__).resolve().parent / "data"
+    committed = config.PROJ_ROOT / "benchmarks" / "results" / "calibration.csv"
+    pd.testing.assert_frame_equal(checks.calibration_table(), checks.calibration_table(committed))
+    pyproject = (config.PROJ_ROOT / "pyproject.toml").read_text()
+    assert '"data/*.csv"' in pyproject

@@ -84,19 +84,17 @@ def test_unknown_parameter_is_rejected_before_running(tmp_path):
 
 
 def test_parameters_from_file_and_command_line(tmp_path):
-    import argparse
-
     f = tmp_path / "p.yml"
     f.write_text("launch: 2025-03-03\nalpha: 0.1\n")
-    args = argparse.Namespace(params_file=f, parameter=[["alpha", "0.2"], ["name", "pod"]])
-    assert reporting._parse_parameters(args) == {
+    pairs = [["alpha", "0.2"], ["name", "pod"]]
+    assert reporting.parse_parameters(pairs, params_file=f) == {
         "launch": "2025-03-03",
         "alpha": 0.2,
         "name": "pod",
     }
     f.write_text("a: [1,\n")
     with pytest.raises(ParameterError, match="not valid YAML"):
-        reporting._parse_parameters(args)
+        reporting.parse_parameters(pairs, params_file=f)
 
 
 def test_plan_jobs_runs_every_campaign_and_checks_ids():
@@ -130,13 +128,9 @@ def test_cli_report_bad_campaign_exits_2_with_one_line(capsys, tmp_path):
 
 
 def test_a_date_that_does_not_exist_is_one_clear_line(tmp_path):
-    import argparse
-
-    args = argparse.Namespace(params_file=None, parameter=[["launch", "2025-13-01"]])
     with pytest.raises(ParameterError, match="-p launch '2025-13-01' cannot be read"):
-        reporting._parse_parameters(args)
+        reporting.parse_parameters([["launch", "2025-13-01"]])
     f = tmp_path / "p.yml"
     f.write_text("launch: 2025-02-30\n")
-    args = argparse.Namespace(params_file=f, parameter=[])
     with pytest.raises(ParameterError, match="write dates as YYYY-MM-DD"):
-        reporting._parse_parameters(args)
+        reporting.parse_parameters(params_file=f)

@@ -35,6 +35,7 @@ from darksocial.io.search_console import (
     read_search_console_queries,
     read_search_console_table,
 )
+from darksocial.io.series import load_series_csv
 from darksocial.io.survey import load_survey
 from darksocial.io.trends import load_trends
 
@@ -61,6 +62,7 @@ __all__ = [
     "load_meta_ads",
     "load_sample",
     "load_search_console",
+    "load_series_csv",
     "load_survey",
     "load_trends",
     "read_ga4",

@@ -60,7 +60,6 @@ from darksocial.sample.process import (
     GENERATOR_VERSION,
     SampleData,
     SimulatedSeries,
-    ad_delivery,
     seasonality,
     simulate,
     simulate_series,
@@ -73,6 +72,7 @@ from darksocial.sample.scenario import (
     ads_kernel,
     effect_profile,
 )
+from darksocial.sample.signals import ad_delivery
 
 #: The default scenario behind ``data/sample`` (seed :data:`darksocial.config.SEED`).
 TRACKMYTOOLS = Scenario.trackmytools()

@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from darksocial.sample.process import AD_CPM_EUR, ad_delivery
 from darksocial.sample.scenario import Scenario
+from darksocial.sample.signals import AD_CPM_EUR, ad_delivery
 
 __all__ = ["ANSWER_GROUPS", "simulate_meta_ads", "simulate_survey", "survey_truth"]
 

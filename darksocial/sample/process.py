@@ -11,6 +11,7 @@ import pandas as pd
 
 from darksocial import config
 from darksocial.errors import ParameterError
+from darksocial.sample import marketing, search, traffic
 from darksocial.sample.scenario import (
     METRICS,
     Campaign,
@@ -18,16 +19,12 @@ from darksocial.sample.scenario import (
     ads_kernel,
     effect_profile,
 )
+from darksocial.sample.signals import ad_delivery, ar1_noise
 
 __all__ = ["GENERATOR_VERSION", "SampleData", "SimulatedSeries", "simulate", "simulate_series"]
 
 #: Bumped whenever the same seed would give different numbers.
 GENERATOR_VERSION = "1.0"
-
-#: Ad delivery assumptions for paid-social campaigns (Meta): cost per 1,000 impressions in
-#: EUR and the weekend delivery multiplier.
-AD_CPM_EUR = 7.0
-AD_WEEKEND_FACTOR = 0.85
 
 # Independent random streams, one per component, so adding draws to one file never
 # changes another file's numbers.
@@ -84,41 +81,6 @@ def seasonality(
     if yearly:
         f = f * (1 - summer) * (1 - xmas) * (1 - scenario.holiday_dip * is_hol)
     return pd.Series(f, index=idx, name="seasonality")
-
-
-def ad_delivery(campaign: Campaign, index: pd.DatetimeIndex) -> np.ndarray:
-    """Return the expected daily ad impressions of a paid campaign.
-
-    Parameters
-    ----------
-    campaign : Campaign
-        A campaign with an ``end`` date and a ``spend``.
-    index : pandas.DatetimeIndex
-        Daily dates.
-
-    Returns
-    -------
-    numpy.ndarray
-        Impressions per day: spend spread over the flight at :data:`AD_CPM_EUR`, with
-        weekends at :data:`AD_WEEKEND_FACTOR`; zero outside the flight.
-    """
-    if campaign.end is None:
-        raise ParameterError(f"paid campaign {campaign.id!r} needs an end date")
-    on = (index >= campaign.launch) & (index <= campaign.end)
-    w = np.where(index.dayofweek >= 5, AD_WEEKEND_FACTOR, 1.0) * on
-    spend = campaign.spend * w / w.sum()
-    return spend / AD_CPM_EUR * 1000.0
-
-
-def _ar1(rng: np.random.Generator, n: int, phi: float) -> np.ndarray:
-    """AR(1) path with unit stationary variance."""
-    z = rng.standard_normal(n)
-    e = np.empty(n)
-    e[0] = z[0]
-    s = np.sqrt(1 - phi**2)
-    for t in range(1, n):
-        e[t] = phi * e[t - 1] + s * z[t]
-    return e
 
 
 @dataclass(frozen=True)
@@ -344,8 +306,6 @@ def simulate(scenario: Scenario | None = None, *, seed: int | None = None) -> Sa
     >>> data.truth["campaigns"]["newsletter-relaunch"]["metrics"]["branded_clicks"]["cumulative"]
     0.0
     """
-    from darksocial.sample import marketing, search, traffic
-
     scn = Scenario.trackmytools() if scenario is None else scenario
     if seed is not None:
         scn = scn.replace(seed=int(seed))
@@ -379,10 +339,10 @@ def simulate(scenario: Scenario | None = None, *, seed: int | None = None) -> Sa
     expected.index.freq = base.index.freq = "D"
 
     rng = rngs["noise"]
-    common = _ar1(rng, n, scn.phi)
+    common = ar1_noise(rng, n, scn.phi)
     noise = {}
     for name in ("branded", "nonbrand", "shallow", "deep"):
-        own = _ar1(rng, n, scn.phi)
+        own = ar1_noise(rng, n, scn.phi)
         z = np.sqrt(scn.common_share) * common + np.sqrt(1 - scn.common_share) * own
         noise[name] = np.exp(scn.noise_sd * z - scn.noise_sd**2 / 2)
 
@@ -560,10 +520,12 @@ def simulate_series(
     lift = effect * cf * effect_profile(camp, idx)
     mu = cf + lift
     rng = np.random.default_rng(seed)
-    common = _ar1(rng, n_days, phi)
+    common = ar1_noise(rng, n_days, phi)
 
     def draw(m: np.ndarray) -> np.ndarray:
-        z = np.sqrt(control_share) * common + np.sqrt(1 - control_share) * _ar1(rng, n_days, phi)
+        z = np.sqrt(control_share) * common + np.sqrt(1 - control_share) * ar1_noise(
+            rng, n_days, phi
+        )
         v = m * np.exp(noise_sd * z - noise_sd**2 / 2)
         return rng.poisson(v).astype(float) if counts else v
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from darksocial.sample.process import _ar1
 from darksocial.sample.scenario import Scenario
+from darksocial.sample.signals import ar1_noise
 
 __all__ = [
     "BIGQUERY_THINNING",
@@ -91,7 +91,7 @@ def simulate_channels(scn: Scenario, expected, obs, season, meta, rng) -> pd.Dat
     years = np.asarray((idx - scn.start).days, dtype=float) / 365.25
 
     def noisy(level):
-        z = _ar1(rng, n, scn.phi)
+        z = ar1_noise(rng, n, scn.phi)
         return level * (1 + 0.10 * years) * season * np.exp(scn.noise_sd * z - scn.noise_sd**2 / 2)
 
     email_extra = np.zeros(n)
