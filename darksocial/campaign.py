@@ -625,12 +625,11 @@ class CampaignAnalysis:
         for metric, res in self.results.items():
             label = METRICS[metric].label
             for warning in getattr(res.diagnostics, "warnings", ()) or ():
-                plain = plain_warning(warning, label)
-                if plain is None:
+                if warning.code == "missing_values":
+                    missing[label] = warning.n
                     continue
-                if plain.startswith("missing:"):
-                    missing[label] = int(plain.split(":")[1])
-                else:
+                plain = plain_warning(warning, label)
+                if plain is not None:
                     notes.append(plain)
         if missing:
             notes.append(
@@ -1342,29 +1341,37 @@ def _anonymized_share(sources, window) -> float | None:
 # --- formatting ---------------------------------------------------------------------------
 
 
-def plain_warning(warning: str, label: str) -> str | None:
-    """Say an ITS diagnostics warning in words for a marketing reader (None: not for them)."""
-    import re
+def plain_warning(warning, label: str) -> str | None:
+    """Say an ITS diagnostics warning in words for a marketing reader.
 
-    if warning.startswith("Residuals are autocorrelated"):
-        return None  # the model's errors allow for it; a diagnostics detail, not a caveat
-    match = re.match(r"(\d+) values of y are missing", warning)
-    if match:
-        return f"missing:{match.group(1)}"
-    match = re.search(r"level shift around (\d{4}-\d{2}-\d{2})", warning)
-    if match:
-        when = day(pd.Timestamp(match.group(1)))
+    Parameters
+    ----------
+    warning : darksocial.its.FitWarning
+        One of ``result.diagnostics.warnings``.
+    label : str
+        The metric's label, e.g. ``"branded clicks"``.
+
+    Returns
+    -------
+    str or None
+        The sentence, or None when the warning is not for this reader: autocorrelation (the
+        model's errors allow for it) and missing values (callers gather those across
+        metrics from ``warning.n``).
+    """
+    code = warning.code
+    if code in ("autocorrelation", "missing_values"):
+        return None
+    if code == "level_shift":
         return (
-            f"The history of {label} shows an unexplained shift around {when}. If something "
-            "else changed then (tracking, pricing, site), the baseline the campaign is "
-            "compared with may be off."
+            f"The history of {label} shows an unexplained shift around {day(warning.date)}. "
+            "If something else changed then (tracking, pricing, site), the baseline the "
+            "campaign is compared with may be off."
         )
-    match = re.match(r"Control '([^']+)' itself jumps", warning)
-    if match:
+    if code == "control_jump":
         return (
-            f"The control series ({match.group(1).replace('_', ' ')}) also moved at launch; "
+            f"The control series ({warning.control.replace('_', ' ')}) also moved at launch; "
             f"if the campaign moved it too, the lift in {label} is understated."
         )
-    if "pre-period is short" in warning:
+    if code == "short_pre_period":
         return f"Little history before launch for {label}: the baseline rests on few days."
     return f"{label.capitalize()}: {warning}"

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from darksocial.its.design import Intervention
-from darksocial.its.diagnostics import Diagnostics
+from darksocial.its.diagnostics import WARNING_CODES, Diagnostics, FitWarning
 from darksocial.its.fitting import fit
 from darksocial.its.models import newey_west_lags
 from darksocial.its.results import ImpactResult, ImpactSummary
@@ -18,7 +18,9 @@ __all__ = [
     "COUNT_MODELS",
     "METHODS",
     "MODELS",
+    "WARNING_CODES",
     "Diagnostics",
+    "FitWarning",
     "ImpactResult",
     "ImpactSummary",
     "Intervention",

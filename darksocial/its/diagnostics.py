@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,74 @@ from darksocial.constants import (
 )
 from darksocial.its.models import newey_west_lags
 
-__all__ = ["Diagnostics", "compute_diagnostics"]
+__all__ = ["WARNING_CODES", "Diagnostics", "FitWarning", "WarningCode", "compute_diagnostics"]
+
+WarningCode = Literal[
+    "short_pre_period",
+    "missing_values",
+    "autocorrelation",
+    "level_shift",
+    "control_jump",
+    "estimated_shape",
+    "half_life_at_grid_top",
+    "covariance_failed",
+]
+
+#: Codes of :class:`FitWarning`, in the order :func:`compute_diagnostics` checks them.
+WARNING_CODES: tuple[str, ...] = WarningCode.__args__
+
+
+@dataclasses.dataclass(frozen=True)
+class FitWarning:
+    """One thing that looks wrong with an ITS fit: a code, its numbers and a sentence.
+
+    Callers switch on ``code`` and read the fields; ``str()`` gives the English sentence.
+
+    Attributes
+    ----------
+    code : str
+        One of :data:`WARNING_CODES`: ``"short_pre_period"`` (``n``), ``"missing_values"``
+        (``n``, ``n_post``), ``"autocorrelation"`` (``errors``), ``"level_shift"``
+        (``date``, ``t``), ``"control_jump"`` (``control``, ``change``, ``t``),
+        ``"estimated_shape"`` (``campaign``, ``detail``), ``"half_life_at_grid_top"``
+        (``campaign``), ``"covariance_failed"``.
+    message : str
+        The warning in plain English.
+    n : int, optional
+        Pre-period length (``short_pre_period``) or missing values of ``y``
+        (``missing_values``).
+    n_post : int, optional
+        Missing values after the first campaign start (``missing_values``).
+    date : pandas.Timestamp, optional
+        Date of a level shift inside the pre-period (``level_shift``).
+    t : float, optional
+        HAC |t| of the level shift or of the control's jump.
+    control : str, optional
+        Column name of the control that jumps (``control_jump``).
+    change : float, optional
+        The control's relative jump, post-period mean over pre-period mean minus one.
+    campaign : str, optional
+        Campaign whose shape was estimated (``estimated_shape``, ``half_life_at_grid_top``).
+    detail : str, optional
+        What was estimated, e.g. ``"ramp of 12 periods (estimated)"``.
+    errors : str, optional
+        How the model handles autocorrelated errors (``"ar"``, ``"hac"``, or None).
+    """
+
+    code: WarningCode
+    message: str
+    n: int | None = None
+    n_post: int | None = None
+    date: pd.Timestamp | None = None
+    t: float | None = None
+    control: str | None = None
+    change: float | None = None
+    campaign: str | None = None
+    detail: str | None = None
+    errors: str | None = None
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,8 +110,9 @@ class Diagnostics:
         Newey-West lags used for HAC standard errors, if any.
     max_break_t : float
         Largest HAC |t| of a level shift scanned across the pre-period.
-    warnings : tuple of str
-        Plain-language warnings (empty when nothing looks wrong).
+    warnings : tuple of FitWarning
+        What looks wrong, each with a ``code`` and its numbers (empty when nothing does);
+        ``str()`` of one is its plain-language sentence.
     """
 
     mape: float
@@ -54,7 +123,12 @@ class Diagnostics:
     n_missing: int
     maxlags: int | None
     max_break_t: float
-    warnings: tuple[str, ...]
+    warnings: tuple[FitWarning, ...]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The ``code`` of each warning, in order."""
+        return tuple(w.code for w in self.warnings)
 
     def to_frame(self) -> pd.DataFrame:
         """The numeric checks as a one-column DataFrame (``value``) indexed by check."""
@@ -100,7 +174,7 @@ def compute_diagnostics(
 ) -> Diagnostics:
     """Compute :class:`Diagnostics` for a fitted model (internal to ``fit``)."""
     del freq
-    warn: list[str] = []
+    warn: list[FitWarning] = []
     yv = y.to_numpy(dtype=float)
     pre_obs = yv[:pos0]
     pre_fit = np.asarray(fitted[:pos0], dtype=float)
@@ -134,24 +208,38 @@ def compute_diagnostics(
 
     if n_pre < SHORT_PRE_PERIODS:
         warn.append(
-            f"The pre-period is short ({n_pre} periods): the baseline, and so every effect, "
-            "rests on little history."
+            FitWarning(
+                "short_pre_period",
+                f"The pre-period is short ({n_pre} periods): the baseline, and so every "
+                "effect, rests on little history.",
+                n=n_pre,
+            )
         )
     if n_missing:
         miss_post = int(np.isnan(yv[pos0:]).sum())
         warn.append(
-            f"{n_missing} values of y are missing ({miss_post} after the first campaign); "
-            "they are left out of the fit and of the effect sums, not filled with zeros."
+            FitWarning(
+                "missing_values",
+                f"{n_missing} values of y are missing ({miss_post} after the first campaign); "
+                "they are left out of the fit and of the effect sums, not filled with zeros.",
+                n=n_missing,
+                n_post=miss_post,
+            )
         )
     if lb_p < 0.01 and model in ("segmented", "poisson", "negbin"):
+        errors = getattr(backend, "errors", None)
         how = (
             "the AR(2) errors leave some of it"
-            if getattr(backend, "errors", None) == "ar"
+            if errors == "ar"
             else "the HAC standard errors allow for it"
         )
         warn.append(
-            f"Residuals are autocorrelated (Ljung-Box p < 0.01): {how}; model='arima' "
-            "models it explicitly."
+            FitWarning(
+                "autocorrelation",
+                f"Residuals are autocorrelated (Ljung-Box p < 0.01): {how}; model='arima' "
+                "models it explicitly.",
+                errors=errors,
+            )
         )
 
     # a level shift already inside the pre-period makes the baseline untrustworthy
@@ -178,10 +266,16 @@ def compute_diagnostics(
             i = int(np.argmax(np.abs(tstats)))
             max_t = float(abs(tstats[i]))
             if max_t > BREAK_T_THRESHOLD:
-                when = y.index[:pos0][okz][cands[i]].date()
+                when = y.index[:pos0][okz][cands[i]]
                 warn.append(
-                    f"The pre-period may already contain a break (a level shift around {when}, "
-                    f"|t| = {max_t:.1f}): start the data after it or add it as a campaign."
+                    FitWarning(
+                        "level_shift",
+                        "The pre-period may already contain a break (a level shift around "
+                        f"{when.date()}, |t| = {max_t:.1f}): start the data after it or add it "
+                        "as a campaign.",
+                        date=when,
+                        t=max_t,
+                    )
                 )
         except np.linalg.LinAlgError:
             pass
@@ -196,18 +290,40 @@ def compute_diagnostics(
             jump = np.mean(c[pos0:]) / pre_mean - 1 if pre_mean else np.nan
             if abs(t) > CONTROL_JUMP_T_THRESHOLD:
                 warn.append(
-                    f"Control {col!r} itself jumps at the first campaign start "
-                    f"({jump:+.0%} on average, |t| = {abs(t):.1f}); if the campaign moved it, "
-                    "it hides part of the effect: consider dropping it."
+                    FitWarning(
+                        "control_jump",
+                        f"Control {col!r} itself jumps at the first campaign start "
+                        f"({jump:+.0%} on average, |t| = {abs(t):.1f}); if the campaign moved "
+                        "it, it hides part of the effect: consider dropping it.",
+                        control=str(col),
+                        change=float(jump),
+                        t=float(abs(t)),
+                    )
                 )
     for name, text in estimated.items():
-        warn.append(f"Campaign {name!r}: {text}; its uncertainty is not in the intervals.")
+        warn.append(
+            FitWarning(
+                "estimated_shape",
+                f"Campaign {name!r}: {text}; its uncertainty is not in the intervals.",
+                campaign=name,
+                detail=text,
+            )
+        )
         if "half-life" in text and text.startswith(f"half-life of {HALF_LIFE_GRID[-1]:g}"):
-            warn.append(f"Campaign {name!r}: the half-life hit the top of the grid; try 'level'.")
+            warn.append(
+                FitWarning(
+                    "half_life_at_grid_top",
+                    f"Campaign {name!r}: the half-life hit the top of the grid; try 'level'.",
+                    campaign=name,
+                )
+            )
     if getattr(backend, "cov_ok", True) is False:
         warn.append(
-            "The parameter covariance could not be estimated; intervals ignore parameter "
-            "uncertainty."
+            FitWarning(
+                "covariance_failed",
+                "The parameter covariance could not be estimated; intervals ignore parameter "
+                "uncertainty.",
+            )
         )
     return Diagnostics(
         mape=mape,

@@ -961,18 +961,18 @@ class OverviewPage:
                     seen.add(note)
                     notes.append(str(note))
             for warning in getattr(res.diagnostics, "warnings", ()) or ():
-                plain = plain_warning(str(warning), label)
+                if warning.code == "missing_values":
+                    plain = (
+                        f"{_upper_first(label)}: {warning.n} days are missing from the export "
+                        "(a tracking outage); they are left out of the model, not counted as "
+                        "zero."
+                    )
+                else:
+                    plain = plain_warning(warning, label)
                 if plain is None or plain in seen:
                     continue
                 seen.add(plain)
-                if plain.startswith("missing:"):
-                    notes.append(
-                        f"{_upper_first(label)}: {plain.split(':')[1]} days are missing from "
-                        "the export (a tracking outage); they are left out of the model, not "
-                        "counted as zero."
-                    )
-                else:
-                    notes.append(plain)
+                notes.append(plain)
         return notes
 
     def caveats(self) -> Section:

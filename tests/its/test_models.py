@@ -8,6 +8,7 @@ import pytest
 from conftest import START, simulate
 
 from darksocial import its
+from darksocial.constants import BREAK_T_THRESHOLD, CONTROL_JUMP_T_THRESHOLD
 from darksocial.errors import ParameterError
 from darksocial.its import Intervention, fit
 
@@ -141,7 +142,11 @@ def test_control_jumping_at_launch_is_flagged():
     y = simulate(42)
     ctrl = pd.DataFrame({"brand_total": y.to_numpy() * 0.5 + 3}, y.index)
     res = fit(y, START, controls=ctrl)
-    assert any("brand_total" in w and "jumps" in w for w in res.diagnostics.warnings)
+    jumps = [w for w in res.diagnostics.warnings if w.code == "control_jump"]
+    assert [w.control for w in jumps] == ["brand_total"]
+    assert jumps[0].t > CONTROL_JUMP_T_THRESHOLD
+    assert jumps[0].change > 0  # the control follows y, which rises at launch
+    assert "brand_total" in str(jumps[0]) and "jumps" in str(jumps[0])
 
 
 def test_break_in_pre_period_is_flagged():
@@ -149,9 +154,14 @@ def test_break_in_pre_period_is_flagged():
     # confounded with the seasonal shape and cannot be told apart (see BREAK_T_THRESHOLD).
     y = simulate(43) + 25 * (simulate(43).index >= "2024-09-01")
     res = fit(y, START, seasonality=["dayofweek"])
-    assert any("break" in w for w in res.diagnostics.warnings)
+    shifts = [w for w in res.diagnostics.warnings if w.code == "level_shift"]
+    assert len(shifts) == 1 and "break" in str(shifts[0])
+    # the scan's grid of 25 candidates over ~500 days is ~15 days apart
+    assert abs((shifts[0].date - pd.Timestamp("2024-09-01")).days) <= 15
+    assert shifts[0].t == pytest.approx(res.diagnostics.max_break_t)
+    assert shifts[0].t > BREAK_T_THRESHOLD
     clean = fit(simulate(43), START, seasonality=["dayofweek"])
-    assert not any("break" in w for w in clean.diagnostics.warnings)
+    assert "level_shift" not in clean.diagnostics.codes
 
 
 def test_several_campaigns_in_arima():
