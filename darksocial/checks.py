@@ -38,6 +38,7 @@ from darksocial.errors import (
     ParameterError,
 )
 from darksocial.formatting import fixed_percent
+from darksocial.its import COUNT_MODELS, METHODS, MODELS
 from darksocial.validation import (
     check_alpha,
     check_choice,
@@ -69,8 +70,6 @@ N_PLACEBOS = 30
 #: values of 1/201 resolution are enough to rank placebos, and it is 5x faster).
 CHECK_SIMULATIONS = 200
 
-_MODELS = ("segmented", "arima", "structural", "poisson", "negbin")
-_METHODS = ("intervention", "counterfactual")
 # Design columns of the engine that are not user controls (see darksocial.its.design).
 _BASE_TERMS = re.compile(r"^(const|trend|holiday|yearend$|dow\[|month\[|season\d|yearly_|fourier)")
 
@@ -198,10 +197,10 @@ def _make_spec(
             fk,
         )
         return spec, res
-    check_choice(model, _MODELS, "model")
+    check_choice(model, MODELS, "model")
     if method is None:
         method = "counterfactual" if model == "structural" else "intervention"
-    check_choice(method, _METHODS, "method")
+    check_choice(method, METHODS, "method")
     check_alpha(alpha)
     series = check_series(y)
     pos0 = launch_position(series.index, launch)
@@ -852,8 +851,8 @@ def triangulate(
     *,
     duration: int | None = None,
     controls: pd.DataFrame | None = None,
-    models=("segmented", "arima", "structural", "poisson", "negbin"),
-    methods=("intervention", "counterfactual"),
+    models=MODELS,
+    methods=METHODS,
     pre_periods=(None, 12, 9, 6),
     shape: str = "level",
     alpha: float = ALPHA,
@@ -914,9 +913,9 @@ def triangulate(
     >>> tri.frame(); print(tri.report())  # doctest: +SKIP
     """
     for m in models:
-        check_choice(m, _MODELS, "model")
+        check_choice(m, MODELS, "model")
     for me in methods:
-        check_choice(me, _METHODS, "method")
+        check_choice(me, METHODS, "method")
     for pp in pre_periods:
         if pp is not None and (
             isinstance(pp, bool) or not isinstance(pp, int | np.integer) or pp < 1
@@ -951,7 +950,7 @@ def triangulate(
         for m in models:
             for me in methods:
                 row = {"model": m, "method": me, "pre_period": label, "n_pre": base.pos0 - first}
-                if m in ("poisson", "negbin") and not counts:
+                if m in COUNT_MODELS and not counts:
                     row["note"] = "not applicable: y is not non-negative counts"
                     rows.append(row)
                     continue

@@ -31,6 +31,7 @@ from darksocial.errors import (
     ParameterError,
 )
 from darksocial.formatting import fixed_percent
+from darksocial.its import METHODS, MODELS
 from darksocial.validation import (
     check_alpha,
     check_choice,
@@ -61,7 +62,6 @@ PLAN_HALF_LIFE = 7.0
 #: Multiples of the analytic MDE tried by :func:`minimum_detectable_lift` by default.
 _LIFT_MULTIPLES = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0)
 _SHAPES = ("level", "ramp", "pulse")
-_MODELS = ("segmented", "arima", "structural", "poisson", "negbin")
 
 
 def _profile(shape: str, d: int, ramp_periods: int, half_life: float) -> np.ndarray:
@@ -400,10 +400,10 @@ def _make_plan(
     need: int,
     exclude=None,
 ) -> _Plan:
-    check_choice(model, _MODELS, "model")
+    check_choice(model, MODELS, "model")
     if method is None:
         method = "counterfactual" if model == "structural" else "intervention"
-    check_choice(method, ("intervention", "counterfactual"), "method")
+    check_choice(method, METHODS, "method")
     check_choice(shape, _SHAPES, "shape")
     check_alpha(alpha)
     if not 0 < power < 1:

@@ -9,12 +9,10 @@ from typing import Any
 
 from darksocial import config
 from darksocial.errors import ParameterError
+from darksocial.its import MODELS
 from darksocial.validation import check_alpha
 
-__all__ = ["MODELS", "ReportParams", "data_folder", "resolve_report_params"]
-
-#: Models a report can use for its headline (the ITS engine's list).
-MODELS = ("segmented", "arima", "structural", "poisson", "negbin")
+__all__ = ["ReportParams", "data_folder", "resolve_report_params"]
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,7 @@ def resolve_report_params(
         One minus the interval level, in (0, 0.5).
     seed : int, optional
     model : str, optional
-        Headline model, one of :data:`MODELS`.
+        Headline model, one of :data:`darksocial.its.MODELS`.
     brand, country, currency : optional
         Override the data folder's settings for this run (empty: keep them).
 
