@@ -1115,7 +1115,7 @@ def _check_covers(sources, metric: str, campaign_id: str) -> None:
             "export a range that starts well before launch and runs past it"
         )
     pre = int((observed.index < launch).sum())
-    need = MIN_PRE_PERIODS[_family(y.index)]
+    need = MIN_PRE_PERIODS[period_code(y.index)]
     if pre < need:
         unit = period_word(y.index)
         raise InterventionDateError(
@@ -1124,14 +1124,26 @@ def _check_covers(sources, metric: str, campaign_id: str) -> None:
         )
 
 
-def _family(index: pd.DatetimeIndex) -> str:
+def period_code(index: pd.DatetimeIndex) -> str:
+    """``"D"``, ``"W"`` or ``"M"``: the period of a series, from its frequency.
+
+    Parameters
+    ----------
+    index : pandas.DatetimeIndex
+        The series' dates; their ``freq``, else the inferred one, else daily.
+
+    Returns
+    -------
+    str
+        The key of :data:`MIN_PRE_PERIODS`.
+    """
     freq = (index.freqstr or pd.infer_freq(index) or "D").upper()
     return "W" if freq.startswith("W") else "M" if freq.startswith("M") else "D"
 
 
 def period_word(index: pd.DatetimeIndex) -> str:
     """``"day"``, ``"week"`` or ``"month"``: the period of a series, for the prose."""
-    return {"D": "day", "W": "week", "M": "month"}[_family(index)]
+    return {"D": "day", "W": "week", "M": "month"}[period_code(index)]
 
 
 def prepare_metric(

@@ -14,7 +14,13 @@ from pathlib import Path
 import pandas as pd
 
 from darksocial.attribution import MIN_MENTION_ANSWERS
-from darksocial.campaign import METRICS, MIN_PRE_PERIODS, _family, metric_series, period_word
+from darksocial.campaign import (
+    METRICS,
+    MIN_PRE_PERIODS,
+    metric_series,
+    period_code,
+    period_word,
+)
 from darksocial.errors import DataValidationError
 from darksocial.formatting import plural
 
@@ -236,7 +242,7 @@ def assess(sources) -> Coverage:
                 "source": _SOURCE_LABEL.get(_y_source(sources, m), ""),
                 "from": f"{y.index[0]:%Y-%m-%d}",
                 "to": f"{y.index[-1]:%Y-%m-%d}",
-                "frequency": {"D": "daily", "W": "weekly", "M": "monthly"}[_family(y.index)],
+                "frequency": {"D": "daily", "W": "weekly", "M": "monthly"}[period_code(y.index)],
                 "controls": ", ".join(controls.columns) if controls is not None else "",
                 "needs": "",
             }
@@ -274,7 +280,7 @@ def _campaign_status(sources, metric: str, launch: pd.Timestamp) -> str:
             f"{y.index[-1]:%Y-%m-%d})"
         )
     pre = int((y.index < launch).sum())
-    need = MIN_PRE_PERIODS[_family(y.index)]
+    need = MIN_PRE_PERIODS[period_code(y.index)]
     if pre < need:
         unit = period_word(y.index)
         return f"only {plural(pre, unit)} before launch; needs {plural(need, unit)}"
@@ -285,7 +291,7 @@ def _span(df: pd.DataFrame) -> str:
     n = len(df.attrs.get("paths") or [1])
     files = f", {plural(n, 'file')}" if n > 1 else ""
     if isinstance(df.index, pd.DatetimeIndex) and len(df.index):
-        freq = {"D": "daily", "W": "weekly", "M": "monthly"}[_family(df.index)]
+        freq = {"D": "daily", "W": "weekly", "M": "monthly"}[period_code(df.index)]
         return f"{df.index[0]:%Y-%m-%d} to {df.index[-1]:%Y-%m-%d}, {freq}{files}"
     for col in ("submitted_at", "launch"):
         if col in df.columns and df[col].notna().any():

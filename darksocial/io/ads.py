@@ -22,7 +22,7 @@ from darksocial.io._text import (
     to_number,
 )
 
-__all__ = ["is_no_data", "load_linkedin_ads", "load_meta_ads"]
+__all__ = ["ads_daily", "is_no_data", "load_linkedin_ads", "load_meta_ads"]
 
 META: dict[str, tuple[str, ...]] = {
     "campaign": ("Campaign name", "Nom de la campagne", "Ad set name", "Ad name"),
@@ -65,7 +65,7 @@ _METRICS = (
 )
 
 
-def _daily(
+def ads_daily(
     path: Path,
     long: pd.DataFrame,
     source: str,
@@ -74,6 +74,31 @@ def _daily(
     end: object = None,
     **attrs: object,
 ) -> pd.DataFrame:
+    """Sum an ads export's rows per day and campaign into one regular daily frame.
+
+    Used by the loaders here and by the data-folder scan, which joins several exports of
+    one platform before calling it.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The export, recorded as provenance.
+    long : pandas.DataFrame
+        One row per date and campaign (or ad): a ``date`` and a ``campaign`` column and
+        the metric columns.
+    source, variant : str
+        Provenance: the platform and the export's layout.
+    start, end : date-like, optional
+        Widen the daily index to these dates (days without delivery are missing).
+    **attrs
+        Further provenance kept in ``DataFrame.attrs``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Daily sums of the metrics and the number of ``campaigns`` delivering, on a
+        regular daily index with a ``missing`` column; ``long`` kept in ``attrs``.
+    """
     metrics = [c for c in _METRICS if c in long.columns]
     wide = long.groupby("date")[metrics].sum(min_count=1)
     wide["campaigns"] = long.groupby("date")["campaign"].nunique()
@@ -171,7 +196,7 @@ def load_meta_ads(path: str | Path, *, no_delivery: str = "missing") -> pd.DataF
     long = df[["date", "campaign", *[c for c in _METRICS if c in df.columns]]]
     if no_delivery not in ("missing", "zero"):
         raise ParameterError(f"no_delivery={no_delivery!r}; use 'missing' or 'zero'")
-    out = _daily(
+    out = ads_daily(
         path,
         long,
         "meta_ads",
@@ -285,7 +310,7 @@ def load_linkedin_ads(path: str | Path) -> pd.DataFrame:
         df[col] = to_number(df[col], path=path, column=col, decimal=mark)
     currency = _currency(path, list(raw.columns), raw)
     long = df[["date", "campaign", *[c for c in _METRICS if c in df.columns]]]
-    return _daily(
+    return ads_daily(
         path,
         long,
         "linkedin_ads",

@@ -722,7 +722,7 @@ def _check_agreement(name, out, origin, values, path) -> None:
 def _join_ads(name: str, loaded: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
     """Ads exports hold rows per day and campaign (or ad): exports of other campaigns or other
     periods add up; a day and campaign found in two exports must agree."""
-    from darksocial.io.ads import _daily
+    from darksocial.io.ads import ads_daily
 
     longs = []
     for path, df in loaded:
@@ -764,7 +764,7 @@ def _join_ads(name: str, loaded: list[tuple[Path, pd.DataFrame]]) -> pd.DataFram
             f"holds {name} exports in several currencies ({', '.join(sorted(currencies))}); "
             "export them in one currency",
         )
-    out = _daily(loaded[0][0], long, name, str(first.attrs.get("variant")), **attrs)
+    out = ads_daily(loaded[0][0], long, name, str(first.attrs.get("variant")), **attrs)
     out.attrs["paths"] = [str(p) for p, _ in loaded]
     return out
 
