@@ -20,12 +20,22 @@ import pandas as pd
 
 from darksocial.constants import (
     FOURIER_YEARLY_HARMONICS,
+    HALF_LIFE_GRID,
     MIN_YEARS_FOR_YEARLY_SEASONALITY,
+    RAMP_GRID_MAX,
     YEAR_END,
 )
 from darksocial.errors import ParameterError
+from darksocial.its.spec import COUNT_MODELS
 
-__all__ = ["Intervention", "Shape", "campaign_columns", "seasonal_columns", "holiday_columns"]
+__all__ = [
+    "Intervention",
+    "Shape",
+    "campaign_columns",
+    "holiday_columns",
+    "profile_shapes",
+    "seasonal_columns",
+]
 
 Shape = Literal["level", "slope", "level+slope", "ramp", "pulse"]
 _SHAPES = ("level", "slope", "level+slope", "ramp", "pulse")
@@ -370,3 +380,100 @@ def holiday_columns(index: pd.DatetimeIndex, holidays, *, freq: str) -> pd.DataF
     if not np.any(col):
         return pd.DataFrame(index=index)
     return pd.DataFrame({"holiday": col}, index=index)
+
+
+def profile_shapes(
+    ivs: Sequence[Intervention],
+    z: np.ndarray,
+    base: pd.DataFrame,
+    model: str,
+    index: pd.DatetimeIndex,
+) -> tuple[list[Intervention], dict[str, str]]:
+    """Estimate unknown ramp lengths and half-lives by profile least squares.
+
+    Parameters
+    ----------
+    ivs : sequence of Intervention
+        The campaigns; a ramp without ``ramp_periods`` or a pulse (or decay) without
+        ``half_life`` gets them estimated.
+    z : numpy.ndarray
+        The outcome on the modelling scale (NaN where missing).
+    base : pandas.DataFrame
+        The other regressors (trend, seasonality, controls), partialled out once.
+    model : str
+        For count models the target is ``log(z + 0.5)``.
+    index : pandas.DatetimeIndex
+        Dates of the series.
+
+    Returns
+    -------
+    campaigns : list of Intervention
+        The campaigns with every shape parameter set.
+    estimated : dict
+        Campaign name to what was estimated, in words (``"ramp of 12 periods
+        (estimated)"``); empty when nothing was.
+    """
+    todo = [
+        iv
+        for iv in ivs
+        if (iv.shape == "ramp" and iv.ramp_periods is None)
+        or (iv.needs_half_life and iv.half_life is None)
+    ]
+    if not todo:
+        return ivs, {}
+    target = np.log(np.where(np.isnan(z), np.nan, z) + 0.5) if model in COUNT_MODELS else z
+    mask = ~np.isnan(target)
+    B = base.to_numpy()[mask]
+    t = target[mask]
+    current = {}
+    for iv in ivs:
+        current[iv.name] = dataclasses.replace(
+            iv,
+            ramp_periods=iv.ramp_periods or (14 if iv.shape == "ramp" else None),
+            half_life=iv.half_life or (7.0 if iv.needs_half_life else None),
+        )
+
+    # Frisch-Waugh: partial the base regressors out once, then each trial is a small
+    # regression of the target on the (partialled) campaign columns
+    Q, _ = np.linalg.qr(B)
+
+    def partial(v):
+        cols = campaign_columns(v, index).to_numpy()[mask]
+        return cols - Q @ (Q.T @ cols)
+
+    t = t - Q @ (Q.T @ t)
+    cols = {name: partial(v) for name, v in current.items()}
+
+    def sse(name, candidate):
+        trial = dict(cols)
+        trial[name] = partial(candidate)
+        Xm = np.column_stack(list(trial.values()))
+        beta, *_ = np.linalg.lstsq(Xm, t, rcond=None)
+        r = t - Xm @ beta
+        return float(r @ r)
+
+    n_post = len(index) - min(start_position(index, iv.start) for iv in ivs)
+    estimated = {}
+    for _sweep in range(2 if len(todo) > 1 else 1):
+        for iv in todo:
+            best = None
+            if iv.shape == "ramp" and iv.ramp_periods is None:
+                for r in range(1, max(2, min(RAMP_GRID_MAX, n_post)) + 1):
+                    cand = dataclasses.replace(current[iv.name], ramp_periods=r)
+                    val = sse(iv.name, cand)
+                    if best is None or val < best[0]:
+                        best = (val, cand)
+                current[iv.name] = best[1]
+                cols[iv.name] = partial(best[1])
+                estimated[iv.name] = f"ramp of {best[1].ramp_periods} periods (estimated)"
+            if iv.needs_half_life and iv.half_life is None:
+                best = None
+                for hl in HALF_LIFE_GRID:
+                    cand = dataclasses.replace(current[iv.name], half_life=hl)
+                    val = sse(iv.name, cand)
+                    if best is None or val < best[0]:
+                        best = (val, cand)
+                current[iv.name] = best[1]
+                cols[iv.name] = partial(best[1])
+                estimated[iv.name] = f"half-life of {best[1].half_life:g} periods (estimated)"
+    return [current[iv.name] for iv in ivs], estimated

@@ -1,4 +1,10 @@
-"""The one verb of the ITS engine: :func:`fit`."""
+"""The one verb of the ITS engine: :func:`fit`.
+
+:func:`fit` checks the options, then runs three steps: ``_design`` (validate the data,
+build the regressors, estimate unknown campaign shapes), ``_estimate`` (fit the model
+backend, draw the counterfactual) and ``_assemble`` (evaluation windows, diagnostics and
+the :class:`~darksocial.its.ImpactResult`).
+"""
 
 from __future__ import annotations
 
@@ -12,27 +18,34 @@ import pandas as pd
 from darksocial.constants import (
     ALPHA,
     ARIMA_ORDER,
-    HALF_LIFE_GRID,
     MIN_PRE_PERIODS,
     MIN_RESIDUAL_DOF,
     N_SIMULATIONS,
-    RAMP_GRID_MAX,
     SEED,
 )
 from darksocial.errors import DataValidationError, InterventionDateError, ParameterError
 from darksocial.its import _validate
 from darksocial.its.design import (
     PERIODS_PER_YEAR,
+    Intervention,
     campaign_columns,
     end_position,
     holiday_columns,
+    profile_shapes,
     seasonal_columns,
     start_position,
 )
 from darksocial.its.diagnostics import compute_diagnostics
-from darksocial.its.models import _mvn, make_backend
-from darksocial.its.results import ImpactResult, _Draws
-from darksocial.its.spec import METHODS, MODELS, Method, Model, effective_transform
+from darksocial.its.models import make_backend, mvn_draws
+from darksocial.its.results import Draws, ImpactResult
+from darksocial.its.spec import (
+    COUNT_MODELS,
+    METHODS,
+    MODELS,
+    Method,
+    Model,
+    effective_transform,
+)
 
 __all__ = ["fit"]
 
@@ -186,14 +199,94 @@ def fit(
     if transform not in (None, "log"):
         raise ParameterError(f"transform={transform!r} is unknown; use None or 'log'.")
     transform, transform_note = effective_transform(model, transform)
-    notes = (*([transform_note] if transform_note else []), *map(str, notes))
     if not 0 < alpha < 1:
         raise ParameterError(f"alpha={alpha} must be between 0 and 1, e.g. 0.05.")
     if int(n_simulations) < 100:
         raise ParameterError(f"n_simulations={n_simulations} is too few; use at least 100.")
-    if exposure is not None and model not in ("poisson", "negbin"):
+    if exposure is not None and model not in COUNT_MODELS:
         raise ParameterError("exposure is only used by model='poisson' or 'negbin'.")
+    if errors not in ("ar", "hac"):
+        raise ParameterError(f"errors={errors!r} is unknown; use 'ar' or 'hac'.")
+    if trend is None:
+        trend = model != "structural"
+    if model == "structural" and level is None:
+        level = "local linear trend" if trend else "local level"
 
+    design = _design(
+        y,
+        interventions,
+        controls=controls,
+        exposure=exposure,
+        model=model,
+        method=method,
+        trend=trend,
+        seasonality=seasonality,
+        holidays=holidays,
+        transform=transform,
+        order=tuple(order),
+        seasonal_order=tuple(seasonal_order),
+    )
+    options = {
+        "errors": errors,
+        "use_t": use_t,
+        "small_sample": small_sample,
+        "order": tuple(order),
+        "seasonal_order": tuple(seasonal_order),
+        "level": level,
+    }
+    backend = make_backend(model, log=design.log, alpha=alpha, maxlags=maxlags, options=options)
+    estimate = _estimate(design, backend, seed=seed, n_simulations=int(n_simulations))
+    return _assemble(
+        design,
+        estimate,
+        evaluation_end=evaluation_end,
+        alpha=alpha,
+        seed=seed,
+        notes=(*([transform_note] if transform_note else []), *map(str, notes)),
+    )
+
+
+# --- design: what the model is made of ---------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class _Design:
+    """The validated inputs and the regressors of one fit."""
+
+    y: pd.Series
+    z: np.ndarray  # y on the modelling scale (log(y) with transform="log")
+    log: bool
+    model: str
+    method: str
+    transform: str | None
+    freq: str
+    interventions: tuple[Intervention, ...]  # shapes estimated where they were unknown
+    estimated: dict[str, str]  # campaign name -> what was estimated, in words
+    pos0: int  # position of the first campaign start
+    fit_rows: np.ndarray
+    base: pd.DataFrame  # the counterfactual's regressors: trend, seasonality, controls
+    campaigns: pd.DataFrame  # the campaigns' regressors
+    X: pd.DataFrame  # the regressors the model is fitted on
+    controls: pd.DataFrame | None
+    exposure: np.ndarray | None
+
+
+def _design(
+    y,
+    interventions,
+    *,
+    controls,
+    exposure,
+    model,
+    method,
+    trend,
+    seasonality,
+    holidays,
+    transform,
+    order,
+    seasonal_order,
+) -> _Design:
+    """Validate the data and build the regressors (see :func:`fit` for the options)."""
     y = _validate.check_y(y, transform=transform, model=model)
     index = y.index
     freq = _validate.frequency_family(index, str(y.name))
@@ -212,15 +305,9 @@ def fit(
         if np.any(expo <= 0):
             raise DataValidationError("exposure must be > 0 on every date; drop zero periods.")
 
-    if trend is None:
-        trend = model != "structural"
-    if model == "structural" and level is None:
-        level = "local linear trend" if trend else "local level"
-
     fit_rows = np.arange(n) if method == "intervention" else np.arange(pos0)
     fit_span_years = len(fit_rows) / PERIODS_PER_YEAR[freq]
 
-    # --- base design: what the counterfactual is made of ----------------------------
     base = pd.DataFrame(index=index)
     if model not in ("structural",) and not (model == "arima" and (order[1] or seasonal_order[1])):
         base["const"] = 1.0
@@ -267,10 +354,9 @@ def fit(
             "more history, or simplify the model (seasonality=None, fewer controls)."
         )
 
-    # --- campaign design ------------------------------------------------------------------
     estimated: dict[str, str] = {}
     if method == "intervention":
-        ivs, estimated = _profile_shapes(ivs, z, base, model, index)
+        ivs, estimated = profile_shapes(ivs, z, base, model, index)
     camp = pd.concat([campaign_columns(iv, index) for iv in ivs], axis=1)
     for col in camp.columns:
         if np.nanstd(camp[col].to_numpy()) == 0:
@@ -279,101 +365,137 @@ def fit(
                 "end); load later data or use shape='level'."
             )
 
-    if errors not in ("ar", "hac"):
-        raise ParameterError(f"errors={errors!r} is unknown; use 'ar' or 'hac'.")
-    options = {
-        "errors": errors,
-        "use_t": use_t,
-        "small_sample": small_sample,
-        "order": tuple(order),
-        "seasonal_order": tuple(seasonal_order),
-        "level": level,
-    }
-    backend = make_backend(model, log=log, alpha=alpha, maxlags=maxlags, options=options)
     X = pd.concat([base, camp], axis=1) if method == "intervention" else base
     if model == "structural":
         X = X.drop(columns=[c for c in ("const", "trend") if c in X.columns])
-    Xfit = X.iloc[fit_rows]
     mask = ~np.isnan(z[fit_rows])
+    Xfit = X.iloc[fit_rows]
     if Xfit.shape[1] and np.linalg.matrix_rank(Xfit.to_numpy()[mask]) < Xfit.shape[1]:
         raise DataValidationError(
             "The design is collinear: two campaigns, or a campaign and a control, cannot be "
             f"told apart ({', '.join(camp.columns)}); merge campaigns with identical dates."
         )
-    backend.fit(z[fit_rows], Xfit, None if expo is None else expo[fit_rows])
-
-    rng = np.random.default_rng(seed)
-    S = int(n_simulations)
-    post = np.arange(pos0, n)
-    yv = y.to_numpy(dtype=float)
-    if method == "intervention":
-        names = list(camp.columns)
-        b, V = backend.coef(names)
-        bdraws = _mvn(b, V, S, rng)
-        C = camp.to_numpy()
-        contrib_point = C @ b
-        contrib_draws = bdraws @ C.T
-        per = {}
-        for iv in ivs:
-            cols = [names.index(t) for t in iv.terms]
-            per[iv.name] = (C[:, cols] @ b[cols], bdraws[:, cols] @ C[:, cols].T)
-        draws = _Draws.from_contributions(
-            yv,
-            contrib_point,
-            contrib_draws,
-            per,
-            log_link=(log or backend.link == "log"),
-            pos0=pos0,
-        )
-        p_value = backend.wald_p(names)
-        p_by = {iv.name: backend.wald_p(iv.terms) for iv in ivs}
-        fitted = backend.fitted
-    else:
-        Xf = X.iloc[post]
-        point, sims = backend.simulate(Xf, None if expo is None else expo[post], S, rng)
-        fitted = np.concatenate([backend.fitted, point])
-        draws = _Draws.from_forecast(yv, pos0, point, sims)
-        p_value = None
-        p_by = None
-
-    windows = _windows(ivs, index, pos0, evaluation_end)
-    diagnostics = compute_diagnostics(
+    return _Design(
         y=y,
         z=z,
-        fitted=fitted,
-        pos0=pos0,
-        backend=backend,
-        base=base,
-        controls=ctrl,
-        model=model,
-        method=method,
-        estimated=estimated,
-        freq=freq,
-    )
-    return ImpactResult(
-        y=y,
-        interventions=tuple(ivs),
+        log=log,
         model=model,
         method=method,
         transform=transform,
+        freq=freq,
+        interventions=tuple(ivs),
+        estimated=estimated,
+        pos0=pos0,
+        fit_rows=fit_rows,
+        base=base,
+        campaigns=camp,
+        X=X,
+        controls=ctrl,
+        exposure=expo,
+    )
+
+
+# --- estimate: fit the model, draw the counterfactual ---------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class _Estimate:
+    """The fitted backend and the counterfactual draws of one fit."""
+
+    backend: object
+    fitted: np.ndarray  # in-sample fit, then (counterfactual method) the forecast
+    draws: Draws
+    wald_p: float | None  # intervention method only
+    wald_p_by: dict[str, float] | None
+
+
+def _estimate(d: _Design, backend, *, seed: int, n_simulations: int) -> _Estimate:
+    """Fit ``backend`` on the design's rows and simulate the counterfactual."""
+    rows = d.fit_rows
+    backend.fit(d.z[rows], d.X.iloc[rows], None if d.exposure is None else d.exposure[rows])
+    rng = np.random.default_rng(seed)
+    yv = d.y.to_numpy(dtype=float)
+    if d.method == "counterfactual":
+        post = np.arange(d.pos0, len(yv))
+        expo = None if d.exposure is None else d.exposure[post]
+        point, sims = backend.simulate(d.X.iloc[post], expo, n_simulations, rng)
+        return _Estimate(
+            backend=backend,
+            fitted=np.concatenate([backend.fitted, point]),
+            draws=Draws.from_forecast(yv, d.pos0, point, sims),
+            wald_p=None,
+            wald_p_by=None,
+        )
+    names = list(d.campaigns.columns)
+    b, V = backend.coef(names)
+    bdraws = mvn_draws(b, V, n_simulations, rng)
+    C = d.campaigns.to_numpy()
+    per = {}
+    for iv in d.interventions:
+        cols = [names.index(t) for t in iv.terms]
+        per[iv.name] = (C[:, cols] @ b[cols], bdraws[:, cols] @ C[:, cols].T)
+    draws = Draws.from_contributions(
+        yv,
+        C @ b,
+        bdraws @ C.T,
+        per,
+        log_link=(d.log or backend.link == "log"),
+        pos0=d.pos0,
+    )
+    return _Estimate(
+        backend=backend,
+        fitted=backend.fitted,
+        draws=draws,
+        wald_p=backend.wald_p(names),
+        wald_p_by={iv.name: backend.wald_p(iv.terms) for iv in d.interventions},
+    )
+
+
+# --- assemble: windows, diagnostics and the result ---------------------------------------
+
+
+def _assemble(d: _Design, e: _Estimate, *, evaluation_end, alpha, seed, notes) -> ImpactResult:
+    """Put the design and the estimate together into an :class:`ImpactResult`."""
+    index = d.y.index
+    positions = _windows(d.interventions, index, d.pos0, evaluation_end)
+    diagnostics = compute_diagnostics(
+        y=d.y,
+        z=d.z,
+        fitted=e.fitted,
+        pos0=d.pos0,
+        backend=e.backend,
+        base=d.base,
+        controls=d.controls,
+        model=d.model,
+        method=d.method,
+        estimated=d.estimated,
+        freq=d.freq,
+    )
+    lo, hi = positions.pop(None)
+    return ImpactResult(
+        y=d.y,
+        interventions=d.interventions,
+        model=d.model,
+        method=d.method,
+        transform=d.transform,
         alpha=alpha,
         seed=seed,
-        freq=freq,
-        pos0=pos0,
-        windows=windows,
-        backend=backend,
-        design=X,
-        fitted=fitted,
-        draws=draws,
-        wald_p=p_value,
-        wald_p_by=p_by,
+        freq=d.freq,
+        window=(index[lo], index[hi]),
+        windows={name: (index[a], index[b]) for name, (a, b) in positions.items()},
+        design=d.X,
+        fitted=e.fitted,
+        draws=e.draws,
         diagnostics=diagnostics,
+        backend=e.backend,
+        wald_p=e.wald_p,
+        wald_p_by=e.wald_p_by,
         notes=notes,
     )
 
 
 def _windows(ivs, index, pos0, evaluation_end) -> dict:
-    """Evaluation windows (first, last position) overall and per campaign."""
+    """Evaluation windows (first, last position) overall (key None) and per campaign."""
     last = len(index) - 1
     out = {}
     for iv in ivs:
@@ -395,73 +517,3 @@ def _windows(ivs, index, pos0, evaluation_end) -> dict:
         g_end = last
     out[None] = (pos0, min(g_end, last))
     return out
-
-
-def _profile_shapes(ivs, z, base, model, index):
-    """Estimate unknown ramp lengths and half-lives by profile least squares."""
-    todo = [
-        iv
-        for iv in ivs
-        if (iv.shape == "ramp" and iv.ramp_periods is None)
-        or (iv.needs_half_life and iv.half_life is None)
-    ]
-    if not todo:
-        return ivs, {}
-    target = (
-        np.log(np.where(np.isnan(z), np.nan, z) + 0.5) if model in ("poisson", "negbin") else z
-    )
-    mask = ~np.isnan(target)
-    B = base.to_numpy()[mask]
-    t = target[mask]
-    current = {}
-    for iv in ivs:
-        current[iv.name] = dataclasses.replace(
-            iv,
-            ramp_periods=iv.ramp_periods or (14 if iv.shape == "ramp" else None),
-            half_life=iv.half_life or (7.0 if iv.needs_half_life else None),
-        )
-
-    # Frisch-Waugh: partial the base regressors out once, then each trial is a small
-    # regression of the target on the (partialled) campaign columns
-    Q, _ = np.linalg.qr(B)
-
-    def partial(v):
-        cols = campaign_columns(v, index).to_numpy()[mask]
-        return cols - Q @ (Q.T @ cols)
-
-    t = t - Q @ (Q.T @ t)
-    cols = {name: partial(v) for name, v in current.items()}
-
-    def sse(name, candidate):
-        trial = dict(cols)
-        trial[name] = partial(candidate)
-        Xm = np.column_stack(list(trial.values()))
-        beta, *_ = np.linalg.lstsq(Xm, t, rcond=None)
-        r = t - Xm @ beta
-        return float(r @ r)
-
-    n_post = len(index) - min(start_position(index, iv.start) for iv in ivs)
-    estimated = {}
-    for _sweep in range(2 if len(todo) > 1 else 1):
-        for iv in todo:
-            best = None
-            if iv.shape == "ramp" and iv.ramp_periods is None:
-                for r in range(1, max(2, min(RAMP_GRID_MAX, n_post)) + 1):
-                    cand = dataclasses.replace(current[iv.name], ramp_periods=r)
-                    val = sse(iv.name, cand)
-                    if best is None or val < best[0]:
-                        best = (val, cand)
-                current[iv.name] = best[1]
-                cols[iv.name] = partial(best[1])
-                estimated[iv.name] = f"ramp of {best[1].ramp_periods} periods (estimated)"
-            if iv.needs_half_life and iv.half_life is None:
-                best = None
-                for hl in HALF_LIFE_GRID:
-                    cand = dataclasses.replace(current[iv.name], half_life=hl)
-                    val = sse(iv.name, cand)
-                    if best is None or val < best[0]:
-                        best = (val, cand)
-                current[iv.name] = best[1]
-                cols[iv.name] = partial(best[1])
-                estimated[iv.name] = f"half-life of {best[1].half_life:g} periods (estimated)"
-    return [current[iv.name] for iv in ivs], estimated

@@ -21,7 +21,7 @@ from scipy import stats
 from darksocial.constants import AR_ERROR_ORDER, AR_MAX_ITER, STRUCTURAL_PARAM_DRAWS
 from darksocial.errors import DataValidationError
 
-__all__ = ["newey_west_lags", "make_backend"]
+__all__ = ["make_backend", "mvn_draws", "newey_west_lags"]
 
 
 def newey_west_lags(n: int) -> int:
@@ -70,7 +70,26 @@ def _ar1_paths(phi, sd_innov, last, h, size, rng) -> np.ndarray:
     return out
 
 
-def _mvn(mean: np.ndarray, cov: np.ndarray, size: int, rng) -> np.ndarray:
+def mvn_draws(mean: np.ndarray, cov: np.ndarray, size: int, rng) -> np.ndarray:
+    """Draws from a multivariate normal, robust to a singular or failed covariance.
+
+    Parameters
+    ----------
+    mean : numpy.ndarray
+        Mean vector (length ``k``).
+    cov : numpy.ndarray
+        Covariance (``k x k``); negative eigenvalues from rounding are clipped to zero,
+        and a non-finite covariance gives ``size`` copies of ``mean``.
+    size : int
+        Number of draws.
+    rng : numpy.random.Generator
+        Source of the standard normal draws.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``size x k`` draws.
+    """
     cov = np.asarray(cov, dtype=float)
     if not np.all(np.isfinite(cov)):
         return np.repeat(mean[None, :], size, axis=0)
@@ -188,7 +207,7 @@ class SegmentedBackend(_Backend):
         return self
 
     def simulate(self, X_f: pd.DataFrame, exposure_f, size: int, rng):
-        betas = _mvn(self.beta, self.cov, size, rng)
+        betas = mvn_draws(self.beta, self.cov, size, rng)
         lp = betas @ X_f.to_numpy().T
         if self.errors == "ar":
             sd = float(np.nanstd(self.innovations, ddof=len(self.rho)))
@@ -280,7 +299,7 @@ class GLMBackend(_Backend):
 
     def simulate(self, X_f: pd.DataFrame, exposure_f, size: int, rng):
         k = len(self.beta)
-        betas = _mvn(self.beta, self.cov[:k, :k], size, rng)
+        betas = mvn_draws(self.beta, self.cov[:k, :k], size, rng)
         offset = np.zeros(X_f.shape[0]) if exposure_f is None else np.log(exposure_f)
         mu = np.exp(betas @ X_f.to_numpy().T + offset)
         phi, sd, last, v = self.latent
@@ -365,7 +384,7 @@ class StateSpaceBackend(_Backend):
         mle = np.asarray(self.res.params, dtype=float)
         n_par = min(STRUCTURAL_PARAM_DRAWS, size)
         reps = int(math.ceil(size / n_par))
-        thetas = _mvn(mle, self.cov if self.cov_ok else np.zeros_like(self.cov), n_par, rng)
+        thetas = mvn_draws(mle, self.cov if self.cov_ok else np.zeros_like(self.cov), n_par, rng)
         beta_idx = [self.param_names.index(c) for c in self.exog_names]
         Xf = X_f.to_numpy()
         paths = []

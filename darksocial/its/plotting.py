@@ -95,9 +95,9 @@ def plot_impact(result, *, figsize=(10, 8), title=None):
         if panel != "original":
             ax.axhline(0, color="grey", lw=0.8)
         for iv in result.interventions:
-            lo, hi = result._windows[iv.name]
-            ax.axvspan(result.y.index[lo], result.y.index[hi], color="C1", alpha=0.1, lw=0)
-        ax.axvline(result.y.index[result._pos0], color="grey", ls=":", lw=1)
+            start, end = result.windows[iv.name]
+            ax.axvspan(start, end, color="C1", alpha=0.1, lw=0)
+        ax.axvline(result.window[0], color="grey", ls=":", lw=1)
         ax.set_ylabel(ylabels[panel])
     axes[0].legend(loc="upper left", frameon=False)
     if title:

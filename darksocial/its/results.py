@@ -5,24 +5,42 @@ from __future__ import annotations
 import dataclasses
 import functools
 import html
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from darksocial.errors import ParameterError
+from darksocial.its.design import Intervention
 from darksocial.its.diagnostics import Diagnostics
 
-__all__ = ["ImpactResult", "ImpactSummary"]
+__all__ = ["Draws", "ImpactResult", "ImpactSummary"]
 
 _METRICS = ["average", "cumulative", "relative"]
 
 
-@dataclasses.dataclass
-class _Draws:
+@dataclasses.dataclass(frozen=True, eq=False)
+class Draws:
     """Counterfactual paths from the first campaign start to the end of the data.
 
-    ``cf_point`` (length ``h``) and ``cf_draws`` (``S x h``) are on the original scale of
-    ``y``; ``per`` holds the same per campaign for the intervention method (each
-    campaign switched off alone).
+    Every interval of an :class:`ImpactResult` is a quantile of these draws, so they are
+    kept: :meth:`ImpactResult.summary_frame` re-derives intervals at another ``alpha``
+    from them without a refit.
+
+    Attributes
+    ----------
+    y : numpy.ndarray
+        The observed series (all of it, original scale).
+    start : int
+        Position of the first campaign start in ``y``.
+    cf_point : numpy.ndarray
+        Point counterfactual from ``start`` on (length ``h``), original scale.
+    cf_draws : numpy.ndarray
+        Simulated counterfactuals (``S x h``), original scale.
+    per : dict or None
+        For the intervention method, ``name -> (cf_point, cf_draws)`` with only that
+        campaign switched off; None for the counterfactual method.
     """
 
     y: np.ndarray
@@ -84,74 +102,90 @@ def _effects(y, cf_point, cf_draws, lo, hi, alpha) -> tuple[pd.DataFrame, float]
     return frame, float(p)
 
 
+@dataclasses.dataclass(frozen=True, eq=False, repr=False)
 class ImpactResult:
     """Effects of campaigns on a time series, as estimated by :func:`darksocial.its.fit`.
 
+    An immutable value: every field is set once, by :func:`~darksocial.its.fit`; tables
+    are derived from the fields on first use. Use :func:`dataclasses.replace` for a copy
+    with other ``notes``.
+
     Attributes
     ----------
-    params : pandas.DataFrame
-        One row per model term (``const``, ``trend``, seasonal terms, controls,
-        ``"<campaign>:level"`` ...), columns ``estimate, std_err, lower, upper, p_value``.
-    effects : pandas.DataFrame
-        Index ``["average", "cumulative", "relative"]``, columns ``estimate, lower,
-        upper``: observed vs counterfactual (all campaigns off) over the evaluation window,
-        on the original scale of ``y``.
-    effects_by_intervention : pandas.DataFrame
-        The same per campaign over its own window, indexed by ``(intervention, metric)``.
-    p_value : float
-        Tail-area probability (counterfactual method) or Wald p (intervention method).
-    pointwise : pandas.DataFrame
-        Observed, fitted, counterfactual and effects by date, with intervals.
+    y : pandas.Series
+        The outcome as fitted.
+    interventions : tuple of Intervention
+        The campaigns, with estimated ramp lengths and half-lives filled in.
+    model, method : str
+        As passed to :func:`~darksocial.its.fit` (``method`` resolved from its default).
+    transform : {None, "log"}
+        The transform applied (None for a count model asked for ``"log"``).
+    alpha : float
+        Intervals of :attr:`effects`, :attr:`params` and :attr:`pointwise` are central
+        ``1 - alpha`` intervals; :meth:`summary_frame` gives others.
+    seed : int
+        Seed of the simulations.
+    freq : str
+        Frequency family of ``y``: ``"D"``, ``"W"``, ``"M"``, ``"Q"`` or ``"Y"``.
+    window : tuple of pandas.Timestamp
+        First and last date of the evaluation window of :attr:`effects`; its first date
+        is the first campaign start.
+    windows : dict
+        Campaign name to the (first, last) date of its own evaluation window, over which
+        :attr:`effects_by_intervention` is summed.
+    design : pandas.DataFrame
+        The regressors the model was fitted on.
+    fitted : numpy.ndarray
+        Fitted values on the original scale: in-sample, then (counterfactual method) the
+        forecast.
+    draws : Draws
+        The counterfactual draws behind every interval.
     diagnostics : Diagnostics
-        Pre-period fit, residual tests and plain warnings.
-    model_result : object
-        The underlying statsmodels results object.
+        Pre-period fit, residual tests and typed warnings.
+    backend : object
+        The fitted model backend (:mod:`darksocial.its.models`).
+    wald_p : float or None
+        Wald p-value of all campaign terms (intervention method), else None.
+    wald_p_by : dict or None
+        Wald p-value of each campaign's terms (intervention method), else None.
     notes : tuple of str
         What was changed about the request, in words (a transform a count model ignores,
         and the caller's own notes); empty when nothing was.
+
+    Notes
+    -----
+    Derived tables: ``params`` (one row per model term, columns ``estimate, std_err,
+    lower, upper, p_value``), ``effects`` (index ``["average", "cumulative",
+    "relative"]``, columns ``estimate, lower, upper``), ``effects_by_intervention``,
+    ``p_value``, ``p_value_by_intervention``, ``pointwise`` and ``model_result`` (the
+    statsmodels results object).
     """
 
-    def __init__(
-        self,
-        *,
-        y,
-        interventions,
-        model,
-        method,
-        transform,
-        alpha,
-        seed,
-        freq,
-        pos0,
-        windows,
-        backend,
-        design,
-        fitted,
-        draws,
-        wald_p,
-        wald_p_by,
-        diagnostics: Diagnostics,
-        notes=(),
-    ):
-        self.y = y
-        self.interventions = interventions
-        self.model = model
-        self.method = method
-        self.transform = transform
-        self.alpha = alpha
-        self.seed = seed
-        self.freq = freq
-        self._pos0 = pos0
-        self._windows = windows
-        self._backend = backend
-        self.design = design
-        self._fitted = np.asarray(fitted, dtype=float)
-        self._draws = draws
-        self._wald_p = wald_p
-        self._wald_p_by = wald_p_by
-        self.diagnostics = diagnostics
-        self.notes = tuple(notes)
-        self._effects_all, self._tail_p = self._window_effects(None)
+    y: pd.Series
+    interventions: tuple[Intervention, ...]
+    model: str
+    method: str
+    transform: str | None
+    alpha: float
+    seed: int
+    freq: str
+    window: tuple[pd.Timestamp, pd.Timestamp]
+    windows: Mapping[str, tuple[pd.Timestamp, pd.Timestamp]]
+    design: pd.DataFrame
+    fitted: np.ndarray
+    draws: Draws
+    diagnostics: Diagnostics
+    backend: Any
+    wald_p: float | None = None
+    wald_p_by: Mapping[str, float] | None = None
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        # normalise once, at construction: the fields never change afterwards
+        object.__setattr__(self, "interventions", tuple(self.interventions))
+        object.__setattr__(self, "windows", dict(self.windows))
+        object.__setattr__(self, "fitted", np.asarray(self.fitted, dtype=float))
+        object.__setattr__(self, "notes", tuple(str(n) for n in self.notes))
 
     def __repr__(self) -> str:
         e = self.effects.loc["average"]
@@ -162,29 +196,45 @@ class ImpactResult:
         )
 
     # -- numbers ----------------------------------------------------------------------------
-    def _window_effects(self, name):
-        lo, hi = self._windows[name]
-        d = self._draws
+    def _positions(self, name) -> tuple[int, int]:
+        """First and last position of a window (``None``: the overall one)."""
+        lo, hi = self.window if name is None else self.windows[name]
+        return self.y.index.get_loc(lo), self.y.index.get_loc(hi)
+
+    def _window_effects(self, name, alpha=None):
+        lo, hi = self._positions(name)
+        d = self.draws
         if name is not None and d.per is not None:
             cf_point, cf_draws = d.per[name]
         else:
             cf_point, cf_draws = d.cf_point, d.cf_draws
-        return _effects(d.y[d.start :], cf_point, cf_draws, lo - d.start, hi - d.start, self.alpha)
+        return _effects(
+            d.y[d.start :],
+            cf_point,
+            cf_draws,
+            lo - d.start,
+            hi - d.start,
+            self.alpha if alpha is None else alpha,
+        )
+
+    @functools.cached_property
+    def _overall(self):
+        return self._window_effects(None)
 
     @property
     def model_result(self):
         """The statsmodels results object behind the fit."""
-        return self._backend.res
+        return self.backend.res
 
     @functools.cached_property
     def params(self) -> pd.DataFrame:
         """Coefficient table: ``estimate, std_err, lower, upper, p_value`` by term."""
-        return self._backend.params_frame()
+        return self.backend.params_frame()
 
     @property
     def effects(self) -> pd.DataFrame:
         """Average, cumulative and relative effect over the evaluation window."""
-        return self._effects_all.copy()
+        return self._overall[0].copy()
 
     @functools.cached_property
     def effects_by_intervention(self) -> pd.DataFrame:
@@ -202,25 +252,19 @@ class ImpactResult:
     @property
     def p_value(self) -> float:
         """CausalImpact tail-area p (counterfactual) or the Wald p of all campaign terms."""
-        return float(self._tail_p if self._wald_p is None else self._wald_p)
+        return float(self._overall[1] if self.wald_p is None else self.wald_p)
 
     @functools.cached_property
     def p_value_by_intervention(self) -> pd.Series:
         """The p-value of each campaign (Wald on its terms, or tail area over its window)."""
-        if self._wald_p_by is not None:
-            vals = {iv.name: self._wald_p_by[iv.name] for iv in self.interventions}
+        if self.wald_p_by is not None:
+            vals = {iv.name: self.wald_p_by[iv.name] for iv in self.interventions}
         else:
             vals = {iv.name: self._window_effects(iv.name)[1] for iv in self.interventions}
         return pd.Series(vals, name="p_value", dtype=float)
 
-    @property
-    def window(self) -> tuple[pd.Timestamp, pd.Timestamp]:
-        """First and last date of the evaluation window of :attr:`effects`."""
-        lo, hi = self._windows[None]
-        return self.y.index[lo], self.y.index[hi]
-
     def effects_frame(self) -> pd.DataFrame:
-        """All effects in one tidy table.
+        """All effects in one tidy table, at the fit's ``alpha``.
 
         Returns
         -------
@@ -228,12 +272,45 @@ class ImpactResult:
             Columns ``intervention`` (``"all"`` for the combined effect), ``metric``,
             ``estimate``, ``lower``, ``upper``, ``p_value``, ``start``, ``end``.
         """
+        return self.summary_frame()
+
+    def summary_frame(self, alpha: float | None = None) -> pd.DataFrame:
+        """All effects in one tidy table, with intervals at any ``alpha``, without a refit.
+
+        The intervals are quantiles of the stored counterfactual draws (:attr:`draws`),
+        which do not depend on ``alpha``: the table equals :meth:`effects_frame` of a refit
+        with that ``alpha`` and the same seed. Like statsmodels'
+        ``PredictionResults.summary_frame(alpha=)``.
+
+        Parameters
+        ----------
+        alpha : float, optional
+            Intervals are central ``1 - alpha`` intervals; default the fit's ``alpha``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``intervention`` (``"all"`` for the combined effect), ``metric``,
+            ``estimate``, ``lower``, ``upper``, ``p_value``, ``start``, ``end``. Estimates
+            and p-values do not depend on ``alpha``.
+
+        Raises
+        ------
+        ParameterError
+            If ``alpha`` is not between 0 and 1.
+
+        Examples
+        --------
+        >>> res.summary_frame(alpha=0.1)  # doctest: +SKIP
+        """
+        if alpha is not None and not 0 < alpha < 1:
+            raise ParameterError(f"alpha={alpha} must be between 0 and 1, e.g. 0.05.")
         rows = []
         names = [None] + [iv.name for iv in self.interventions]
         for name in names:
-            frame, p_tail = self._window_effects(name)
+            frame, _ = self._window_effects(name, alpha)
             p = self.p_value if name is None else float(self.p_value_by_intervention[name])
-            lo, hi = self._windows[name]
+            start, end = self.window if name is None else self.windows[name]
             for metric, r in frame.iterrows():
                 rows.append(
                     {
@@ -243,8 +320,8 @@ class ImpactResult:
                         "lower": r["lower"],
                         "upper": r["upper"],
                         "p_value": p,
-                        "start": self.y.index[lo],
-                        "end": self.y.index[hi],
+                        "start": start,
+                        "end": end,
                     }
                 )
         return pd.DataFrame(rows)
@@ -258,7 +335,7 @@ class ImpactResult:
         normal band of the residual spread; after it, the forecast and the quantiles of
         simulated paths (observation noise included).
         """
-        d = self._draws
+        d = self.draws
         y = d.y
         n, s = len(y), d.start
         q = [self.alpha / 2, 1 - self.alpha / 2]
@@ -267,7 +344,7 @@ class ImpactResult:
         cf_hi = np.full(n, np.nan)
         if self.method == "counterfactual":
             lo, hi = self._pre_band()
-            cf[:s], cf_lo[:s], cf_hi[:s] = self._fitted[:s], lo, hi
+            cf[:s], cf_lo[:s], cf_hi[:s] = self.fitted[:s], lo, hi
         else:
             cf[:s], cf_lo[:s], cf_hi[:s] = y[:s], y[:s], y[:s]
         cf[s:] = d.cf_point
@@ -290,7 +367,7 @@ class ImpactResult:
         return pd.DataFrame(
             {
                 "observed": y,
-                "fitted": self._fitted,
+                "fitted": self.fitted,
                 "counterfactual": cf,
                 "counterfactual_lower": cf_lo,
                 "counterfactual_upper": cf_hi,
@@ -307,9 +384,9 @@ class ImpactResult:
     def _pre_band(self):
         from scipy import stats
 
-        b = self._backend
+        b = self.backend
         zq = stats.norm.ppf(1 - self.alpha / 2)
-        s = self._draws.start
+        s = self.draws.start
         lp = np.asarray(b.lp[:s], dtype=float)
         if b.link == "log" and not b.log:  # GLM: Poisson-lognormal spread
             v = b.latent[3]

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from conftest import START, simulate
 
+from darksocial.errors import ParameterError
 from darksocial.its import Intervention, fit
 from darksocial.its.reporting import is_significant
 
@@ -99,3 +100,67 @@ def test_plot_draws_plot_data(series):
         spans = [p for p in ax.patches if p.__class__.__name__ in ("Rectangle", "Polygon")]
         assert len(spans) >= 2
     assert axes[0].get_legend() is not None
+
+
+def test_plot_shades_the_public_windows(series):
+    import matplotlib.dates as mdates
+
+    end = START + pd.Timedelta(days=30)
+    res = fit(
+        series,
+        [Intervention("a", START, end=end), Intervention("b", "2025-09-01")],
+        n_simulations=200,
+    )
+    assert res.windows == {"a": (START, end), "b": (pd.Timestamp("2025-09-01"), series.index[-1])}
+    assert res.window == (START, series.index[-1])
+    ax = res.plot().axes[0]
+    spans = [p for p in ax.patches if p.__class__.__name__ == "Rectangle"]
+    got = sorted((p.get_x(), p.get_x() + p.get_width()) for p in spans)
+    want = sorted(tuple(mdates.date2num(list(w))) for w in res.windows.values())
+    np.testing.assert_allclose(got, want)
+    # the first campaign start is the dotted line
+    starts = [ln.get_xdata()[0] for ln in ax.get_lines() if ln.get_linestyle() == ":"]
+    assert mdates.date2num(res.window[0]) in [mdates.date2num(x) for x in starts]
+
+
+def test_result_is_an_immutable_value(series):
+    import dataclasses
+
+    res = fit(series, START, n_simulations=200)
+    for name, value in [("alpha", 0.1), ("windows", {}), ("notes", ("x",)), ("effects", None)]:
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(res, name, value)
+    assert res.notes == ()
+    noted = dataclasses.replace(res, notes=["checked by hand"])
+    assert noted.notes == ("checked by hand",) and res.notes == ()
+    pd.testing.assert_frame_equal(noted.effects_frame(), res.effects_frame())
+
+
+@pytest.mark.parametrize("method", ["intervention", "counterfactual"])
+def test_summary_frame_at_another_alpha_equals_a_refit(series, method):
+    ivs = [
+        Intervention("a", START, end=START + pd.Timedelta(days=30)),
+        Intervention("b", "2025-09-01"),
+    ]
+    res = fit(series, ivs, method=method, n_simulations=300)
+    # at the fit's own alpha: the stored intervals
+    own = res.summary_frame()
+    pd.testing.assert_frame_equal(own, res.effects_frame())
+    pd.testing.assert_frame_equal(res.summary_frame(alpha=res.alpha), own)
+    overall = own[own.intervention == "all"].set_index("metric")[["estimate", "lower", "upper"]]
+    pd.testing.assert_frame_equal(overall, res.effects, check_names=False)
+    per = own[own.intervention != "all"].set_index(["intervention", "metric"])
+    pd.testing.assert_frame_equal(
+        per[["estimate", "lower", "upper"]], res.effects_by_intervention, check_names=False
+    )
+    # at another alpha: what a refit at that alpha (same seed) reports, without the refit
+    for alpha in (0.1, 0.01):
+        refit = fit(series, ivs, method=method, n_simulations=300, alpha=alpha)
+        pd.testing.assert_frame_equal(
+            res.summary_frame(alpha=alpha), refit.effects_frame(), check_exact=False, rtol=1e-10
+        )
+    narrow, wide = res.summary_frame(alpha=0.2), res.summary_frame(alpha=0.01)
+    assert (narrow["lower"] >= wide["lower"]).all() and (narrow["upper"] <= wide["upper"]).all()
+    assert (narrow["upper"] - narrow["lower"] < own["upper"] - own["lower"]).all()
+    with pytest.raises(ParameterError, match="alpha=1.5"):
+        res.summary_frame(alpha=1.5)

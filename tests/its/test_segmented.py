@@ -60,7 +60,7 @@ def test_ar_errors_match_statsmodels_glsar(series):
 
 def test_cumulative_interval_and_tail_p_follow_causalimpact_definitions(series):
     res = fit(series, START, method="counterfactual", n_simulations=500, seed=3)
-    d = res._draws
+    d = res.draws
     y = d.y[d.start :]
     sims = d.cf_draws.sum(axis=1)
     total = y.sum()
