@@ -425,7 +425,7 @@ class ImpactResult:
             :attr:`p_value`, and its wording on significance follows whether the interval
             of the cumulative effect excludes zero.
         """
-        from darksocial.its.reporting import report_text
+        from darksocial.its.wording import report_text
 
         return report_text(self, outcome=outcome, unit=unit)
 

@@ -9,7 +9,7 @@ from conftest import START, simulate
 
 from darksocial.errors import ParameterError
 from darksocial.its import Intervention, fit
-from darksocial.its.reporting import is_significant
+from darksocial.its.wording import is_significant
 
 
 def test_effects_layout_and_tidy_frame(series):

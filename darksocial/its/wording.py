@@ -1,4 +1,4 @@
-"""Plain-language report of an ITS result, in the spirit of CausalImpact's report.
+"""The words of an ITS result: the plain-language report, in the spirit of CausalImpact's.
 
 Every number in the text is read from ``result.effects`` / ``result.p_value``; the
 significance wording follows whether the interval of the cumulative effect excludes
