@@ -352,6 +352,30 @@ def metric_series(sources, metric: str) -> tuple[pd.Series, pd.DataFrame | None]
     return y, controls
 
 
+def metric_label(sources, metric: str) -> str:
+    """A metric's label for these data: a filtered Search Console export says what it covers.
+
+    ``"search clicks, branded and non-branded together (/blog/ pages only)"`` when the
+    export's ``Filters.csv`` holds a page filter; the plain label otherwise.
+    """
+    spec = METRICS[metric]
+    sc = getattr(sources, "search_console", None)
+    if sc is None or spec.source != "search_console":
+        return spec.label
+    scope = []
+    page = sc.attrs.get("page_filter")
+    if page:
+        page = str(page).strip()
+        scope.append(
+            f"pages outside {page[1:]}" if page.startswith("-") else f"{page.lstrip('+')} pages"
+        )
+    for key, word in (("country_filter", "from"), ("device_filter", "on")):
+        value = sc.attrs.get(key)
+        if value:
+            scope.append(f"{word} {str(value).lstrip('+')}")
+    return f"{spec.label} ({' '.join(scope)} only)" if scope else spec.label
+
+
 def missing_reason(sources, metric: str) -> str:
     """Why the data lack a metric, and which export would add it (one sentence, no period)."""
     try:
@@ -493,7 +517,7 @@ class CampaignAnalysis:
             rows.append(
                 {
                     "metric": metric,
-                    "label": METRICS[metric].label,
+                    "label": metric_label(self.sources, metric),
                     "unit": METRICS[metric].unit,
                     "period": period_word(res.y.index),
                     "observed": observed,
@@ -532,7 +556,8 @@ class CampaignAnalysis:
         name = self.campaign.get("name")
         name = escape(self.campaign_id if name is None or pd.isna(name) else name)
         start, end = self.window
-        weeks = (end - start).days // 7 + 1
+        days = (end - start).days + 1
+        span = plural(days // 7, "week") if days % 7 == 0 else plural(days, "day")
         if eff.empty and not self.skipped:
             return (
                 f"**This data folder holds no series {name} can be measured on.** Branded "
@@ -560,7 +585,7 @@ class CampaignAnalysis:
             head = f"We cannot tell whether {name} moved {join_words(list(eff['label']))}."
         level = int(round((1 - self.alpha) * 100))
         lines = [
-            f"**{head}** Measured over {plural(weeks, 'week')} from {day(start)} to "
+            f"**{head}** Measured over {span} from {day(start)} to "
             f"{day(end)}, against what the model expects without any campaign."
         ]
         for r in eff.itertuples():
@@ -576,9 +601,10 @@ class CampaignAnalysis:
                 if METRICS[r.Index].count
                 else ""
             )
+            per = "" if not METRICS[r.Index].count else f" a {r.period}"
             lines.append(
                 f"- **{r.label[:1].upper() + r.label[1:]}: {verdict}.** "
-                f"{number(r.average, signed=True)} {r.unit} a {r.period} ({percent(r.relative)}, "
+                f"{number(r.average, signed=True)} {r.unit}{per} ({percent(r.relative)}, "
                 f"{ci}){total}; {sure}."
             )
         if "search_clicks" in eff.index and "branded_clicks" not in eff.index:
@@ -986,7 +1012,7 @@ def analyze_campaign(
     outside = [m for m, why in skipped.items() if _OUTSIDE in why]
     if not results and outside and len(outside) == len(skipped):
         raise InterventionDateError(
-            f"campaign {campaign_id!r} launches outside every series of the data folder ("
+            f"campaign {campaign_id!r} launches outside every series it could be measured on ("
             + "; ".join(skipped[m].split(_OUTSIDE)[0].removeprefix("the ") for m in outside)
             + "); check its launch date in the calendar or export a range that covers it"
         )

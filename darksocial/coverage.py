@@ -147,6 +147,8 @@ class Coverage:
             label = _SOURCE_LABEL.get(name, name)
             if row["present"]:
                 out.append(f"  found    {label:<28} {row['detail']}")
+            elif row["unused"]:
+                out.append(f"  unusable {label:<28} {row['detail']}")
             else:
                 out.append(f"  missing  {label:<28} would add {row['adds']}")
         return out
@@ -155,8 +157,12 @@ class Coverage:
         """The whole assessment as one plain-text screen."""
         lines = ["Files"]
         for row in self.files.itertuples(index=False):
-            what = row.recognised or "not used"
-            note = f" ({row.note})" if row.note else ""
+            what = (
+                f"{row.recognised}, not used"
+                if row.note and row.recognised
+                else (row.recognised or "not used")
+            )
+            note = f": {row.note}" if row.note else ""
             lines.append(f"  {row.path:<48} {what}{note}")
         lines += ["", "Sources"] + self.lines()
         lines += ["", "Settings"]
@@ -212,7 +218,7 @@ def assess(sources) -> Coverage:
         [
             {
                 "path": str(e.path.relative_to(root)) if root else str(e.path),
-                "recognised": _SOURCE_LABEL.get(e.source, "") if e.source else "",
+                "recognised": _SOURCE_LABEL.get(e.kind, "") if e.kind else "",
                 "note": e.note,
             }
             for e in sources.exports
@@ -225,8 +231,18 @@ def assess(sources) -> Coverage:
         detail = ""
         if df is not None:
             detail = _span(df)
+        unused = [e for e in sources.exports if e.kind == name and e.source is None]
+        if df is None and unused:
+            detail = f"in the folder but not used: {unused[0].note}"
         src_rows.append(
-            {"source": name, "present": df is not None, "detail": detail, "adds": adds, "how": how}
+            {
+                "source": name,
+                "present": df is not None,
+                "unused": bool(unused) and df is None,
+                "detail": detail,
+                "adds": adds,
+                "how": how,
+            }
         )
     metric_rows = []
     for m, spec in METRICS.items():

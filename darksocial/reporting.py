@@ -802,7 +802,8 @@ def run_reports(
         row = coverage.campaigns.loc[cid] if cid in coverage.campaigns.index else None
         if row is not None and len(row) and all(str(v).startswith("launch") for v in row):
             raise InterventionDateError(
-                f"campaign {cid!r}: {row.iloc[0]} for every series of the data folder; check "
+                f"campaign {cid!r}: {row.iloc[0]} for every series it could be measured on "
+                "(search, direct traffic); check "
                 "its launch date in the calendar or export a range that covers it"
             )
     print(f"running {len(jobs)} report(s) into {reports_dir} ...", flush=True)

@@ -181,6 +181,8 @@ def test_each_folder_gives_a_report(tmp_path):
         text = _text(Path(record.html).read_text())
         for bad in (r"\bnan\b", r"\bNone\b", "Traceback", r"\bNaN\b"):
             assert not re.search(bad, text), f"{name}: the report shows {bad}"
+        if name == "zero-days":
+            assert "Measured over 56 days" not in text and "Measured over 8 weeks" in text
         if name == "search-console-only":
             assert "branded search" not in summary["metrics"]["search_clicks"]["label"]
             assert "cannot be separated" in text
@@ -189,7 +191,7 @@ def test_each_folder_gives_a_report(tmp_path):
         if name == "missing-control":
             assert "so the model runs without it" in text
         if name == "weekly-trends-only":
-            assert "index points a week" in text
+            assert "an index of" in text and "index points a week" not in text
 
 
 def test_relative_data_folder_is_resolved_for_the_notebook(tmp_path, monkeypatch):
@@ -227,3 +229,19 @@ def test_trends_without_a_matching_brand_term_says_how_to_fix_it(tmp_path):
     assert "trackmytools, tool tracking" in why and "none of them matches the brand" in why
     assert "set `brand:` in darksocial.yml" in why
     assert assess(sources).campaigns.columns.empty
+
+
+def test_a_page_filter_is_in_every_label_of_the_search_metric(tmp_path):
+    from darksocial.campaign import metric_label
+
+    folder = _folder(tmp_path, "blog", "search_console/ui_export")
+    filters = folder / "ui_export" / "Filters.csv"
+    filters.write_text(filters.read_text() + "\nPage,+/blog/\n")
+    sources = load_folder(folder)
+    assert metric_label(sources, "search_clicks") == (
+        "search clicks, branded and non-branded together (/blog/ pages only)"
+    )
+    from darksocial.campaign import analyze_campaign
+
+    a = analyze_campaign(sources, "podcast-s1", metrics=["search_clicks"])
+    assert "(/blog/ pages only)" in a.bottom_line()

@@ -289,11 +289,19 @@ class Export:
         The :class:`Sources` field it feeds; None when it is not used.
     note : str
         Why it is not used (not recognised, a part of an export without its daily table...).
+    kind : str or None
+        The source it was recognised as even when it is not used (an empty Meta download is
+        ``"meta_ads"``); None when not recognised.
     """
 
     path: Path
     source: str | None
     note: str = ""
+    kind: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind is None and self.source is not None:
+            object.__setattr__(self, "kind", self.source)
 
 
 def scan_folder(directory: str | Path) -> list[Export]:
@@ -339,7 +347,7 @@ def scan_folder(directory: str | Path) -> list[Export]:
             name = "ga4_channels"
         if name == "meta_ads" and _no_data(entry):
             found.append(
-                Export(entry, None, "a Meta export that says 'No data available.'; not used")
+                Export(entry, None, "a Meta export that says 'No data available.'", "meta_ads")
             )
         elif name in _FIELD_OF:
             found.append(Export(entry, _FIELD_OF[name]))
@@ -487,7 +495,8 @@ class Sources:
             else:
                 col = next((c for c in ("submitted_at", "launch") if c in df.columns), None)
                 start = df[col].min() if col else pd.NaT
-                end = df[col].max() if col else pd.NaT
+                ends = [df[c] for c in ("end", "evaluation_end", col) if c and c in df.columns]
+                end = pd.concat(ends).max() if ends else pd.NaT
                 freq = "records"
             gaps = find_gaps(df) if "missing" in df.columns else pd.DataFrame({"periods": []})
             paths = df.attrs.get("paths") or [df.attrs.get("path", "")]
@@ -596,8 +605,7 @@ def load_folder(
             frames[name] = _join(name, loaded)
     settings = _infer(settings, frames)
     exports = [
-        Export(e.path, None, f"{unused[e.path]}; not used") if e.path in unused else e
-        for e in exports
+        Export(e.path, None, unused[e.path], e.kind) if e.path in unused else e for e in exports
     ]
     return Sources(**frames, settings=settings, exports=tuple(exports), directory=str(directory))
 

@@ -22,7 +22,13 @@ from typing import Any
 import pandas as pd
 
 from darksocial import config
-from darksocial.campaign import METRICS, CampaignAnalysis, analyze_campaign, missing_reason
+from darksocial.campaign import (
+    METRICS,
+    CampaignAnalysis,
+    analyze_campaign,
+    metric_label,
+    missing_reason,
+)
 from darksocial.coverage import MIN_SURVEY_ANSWERS, SOURCE_EXPORTS
 from darksocial.errors import ParameterError
 from darksocial.formatting import (
@@ -135,6 +141,18 @@ class CampaignReport:
             scope = _search_scope(sc)
             if scope:
                 parts.append(f"<p>{escape(scope)}</p>")
+        start, end = self.analysis.window
+        for name, what in (("meta_ads", "Meta ads"), ("linkedin_ads", "LinkedIn ads")):
+            ads = getattr(self.analysis.sources, name, None)
+            if ads is None or not len(ads.index):
+                continue
+            if ads.index[0] > end or ads.index[-1] < start:
+                parts.append(
+                    f"<p>The {what} export covers {ads.index[0]:%d %b %Y} to "
+                    f"{ads.index[-1]:%d %b %Y}, not this campaign's window: it says nothing "
+                    "about this campaign's ads. Export the campaign's period, broken down by "
+                    "day, to add spend and impressions.</p>"
+                )
         unused = [e for e in getattr(self.analysis.sources, "exports", ()) if e.source is None]
         if unused:
             items = "".join(
@@ -145,7 +163,9 @@ class CampaignReport:
         missing = [
             (name, adds, how)
             for name, (adds, how) in SOURCE_EXPORTS.items()
-            if name in _CAMPAIGN_SOURCES and getattr(self.analysis.sources, name, None) is None
+            if name in _CAMPAIGN_SOURCES
+            and getattr(self.analysis.sources, name, None) is None
+            and not any(e.kind == name for e in getattr(self.analysis.sources, "exports", ()))
         ]
         if missing:
             items = "".join(
@@ -197,7 +217,7 @@ class CampaignReport:
         from darksocial.campaign import period_word
 
         result = self._result(metric)
-        label = METRICS[metric].label
+        label = metric_label(self.analysis.sources, metric)
         return result.plot(
             title=f"{label[:1].upper() + label[1:]} ({METRICS[metric].unit} a "
             f"{period_word(result.y.index)})"
@@ -221,11 +241,17 @@ class CampaignReport:
             "down": "fell",
             "no clear change": "showed no clear change",
         }[row.direction]
+        per = f" a {row.period}" if METRICS[metric].count else ""
+        level_words = (
+            f"{number(row.observed)} {escape(row.unit)}{per} against "
+            if METRICS[metric].count
+            else f"an index of {number(row.observed)} on average against "
+        )
         sentence = (
             f"<p><b>{escape(row.label[:1].upper() + row.label[1:])} {verdict}</b> during the "
-            f"campaign: {number(row.observed)} {escape(row.unit)} a {row.period} against "
+            f"campaign: {level_words}"
             f"{number(row.counterfactual)} expected without it, "
-            f"{number(row.average, signed=True)} a {row.period} ({percent(row.relative)}; "
+            f"{number(row.average, signed=True)}{per or ' index points'} ({percent(row.relative)}; "
             f"{level}% interval {interval(row.relative_lower, row.relative_upper)})"
             + (
                 f", {number(row.cumulative, signed=True)} in total"
@@ -247,7 +273,11 @@ class CampaignReport:
                     interval(row.relative_lower, row.relative_upper),
                 ],
             },
-            index=[f"Per {row.period} ({row.unit})", f"Total ({row.unit})", "Relative lift"],
+            index=[
+                f"Per {row.period} ({row.unit})" if METRICS[metric].count else "Index points",
+                f"Total ({row.unit})",
+                "Relative lift",
+            ],
         )
         if not METRICS[metric].count:  # a total of index points means nothing
             table = table.drop(index=f"Total ({row.unit})")
@@ -297,8 +327,9 @@ class CampaignReport:
             display(
                 HTML(
                     "<p>This Search Console export has no query filter, so searches for the "
-                    "brand cannot be separated from the rest: below are <b>all search clicks, "
-                    "branded and non-branded together</b>. A lift here is not a lift in branded "
+                    "brand cannot be separated from the rest: below are <b>"
+                    + escape(metric_label(self.analysis.sources, "search_clicks"))
+                    + "</b>. A lift here is not a lift in branded "
                     "search. To measure branded search, export the Performance report twice: "
                     "once with the filter <i>Query → Queries containing</i> your brand, once "
                     "with <i>Queries not containing</i> it, and drop both exports in the data "
