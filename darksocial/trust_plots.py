@@ -43,8 +43,12 @@ def plot_placebo_in_time(result, *, bins: int | None = None, ax=None):
     data = result.plot_data()
     est = data.loc[data["kind"] == "placebo", "estimate"].to_numpy(dtype=float)
     real = float(data.loc[data["kind"] == "real", "estimate"].iloc[0])
+    import seaborn as sns
+
     nb = bins or max(8, len(est) // 3)
-    ax.hist(est, bins=nb, color=_GREY, alpha=0.7, label=f"{len(est)} placebo launches")
+    sns.histplot(
+        x=est, bins=nb, color=_GREY, alpha=0.7, label=f"{len(est)} placebo launches", ax=ax
+    )
     ax.axvline(
         real, color=_REAL, lw=2, label=f"real campaign (calibrated p = {result.p_value:.2f})"
     )

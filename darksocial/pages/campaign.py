@@ -797,6 +797,9 @@ def campaign_report(
         For an unknown campaign, metric or model, or an alpha outside (0, 0.5).
     """
     from darksocial.pages.params import resolve_report_params
+    from darksocial.theme import report_theme
+
+    report_theme()
 
     params = resolve_report_params(
         data_dir=data_dir,

@@ -438,6 +438,9 @@ def explore_page(
         If the folder is missing, has no calendar, or an export cannot be read.
     """
     from darksocial.pages.params import resolve_report_params
+    from darksocial.theme import report_theme
+
+    report_theme()
 
     params = resolve_report_params(
         data_dir=data_dir, country=country, currency=currency, brand=brand

@@ -1057,6 +1057,9 @@ def overview_page(
         As :func:`darksocial.overview.overview_report`.
     """
     from darksocial.overview import overview_report
+    from darksocial.theme import report_theme
+
+    report_theme()
 
     report = overview_report(
         data_dir=data_dir,

@@ -1,0 +1,37 @@
+"""Report figures share one seaborn theme, and text from data is drawn literally."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib as mpl  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from darksocial.theme import report_theme  # noqa: E402
+
+
+@pytest.fixture
+def restore_rc():
+    saved = mpl.rcParams.copy()
+    yield
+    mpl.rcParams.update(saved)
+
+
+def test_dollar_signs_in_data_are_text_not_mathtext(restore_rc):
+    fig, ax = plt.subplots()
+    ax.set_title("$$$ Big Savings $$$")
+    with pytest.raises(ValueError):  # matplotlib's default parses it as TeX and fails
+        fig.canvas.draw()
+    plt.close(fig)
+    report_theme()  # the pages apply it before drawing any figure
+    fig, ax = plt.subplots()
+    ax.set_title("$$$ Big Savings $$$ and $50 to $99")
+    ax.set_xlabel("$x$")
+    fig.canvas.draw()  # drawn as written
+    assert ax.title.get_text() == "$$$ Big Savings $$$ and $50 to $99"
+    assert mpl.rcParams["text.parse_math"] is False
+    assert mpl.rcParams["axes.grid"] is True  # seaborn's whitegrid
+    plt.close(fig)
