@@ -21,6 +21,7 @@ def restore_rc():
 
 
 def test_dollar_signs_in_data_are_text_not_mathtext(restore_rc):
+    mpl.rcParams["text.parse_math"] = True  # matplotlib's default (a page may have run already)
     fig, ax = plt.subplots()
     ax.set_title("$$$ Big Savings $$$")
     with pytest.raises(ValueError):  # matplotlib's default parses it as TeX and fails
