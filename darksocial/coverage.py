@@ -24,7 +24,7 @@ from darksocial.campaign import (
 from darksocial.errors import DataValidationError
 from darksocial.formatting import plural
 
-__all__ = ["SOURCE_EXPORTS", "Coverage", "assess", "available_metrics"]
+__all__ = ["SOURCE_EXPORTS", "SOURCE_LABELS", "Coverage", "assess", "available_metrics"]
 
 #: Each source, what it adds to the reports, and the export that provides it (menu path).
 SOURCE_EXPORTS: dict[str, tuple[str, str]] = {
@@ -66,7 +66,8 @@ SOURCE_EXPORTS: dict[str, tuple[str, str]] = {
     ),
 }
 
-_SOURCE_LABEL = {
+#: Plain names of the sources, for reports and `darksocial check`.
+SOURCE_LABELS = {
     "campaigns": "campaign calendar",
     "search_console": "Search Console",
     "ga4_channels": "GA4 traffic acquisition",
@@ -144,7 +145,7 @@ class Coverage:
         """One line per source: what was found, or what its export would add."""
         out = []
         for name, row in self.sources.iterrows():
-            label = _SOURCE_LABEL.get(name, name)
+            label = SOURCE_LABELS.get(name, name)
             if row["present"]:
                 out.append(f"  found    {label:<28} {row['detail']}")
             elif row["unused"]:
@@ -218,7 +219,7 @@ def assess(sources) -> Coverage:
         [
             {
                 "path": str(e.path.relative_to(root)) if root else str(e.path),
-                "recognised": _SOURCE_LABEL.get(e.kind, "") if e.kind else "",
+                "recognised": SOURCE_LABELS.get(e.kind, "") if e.kind else "",
                 "note": e.note,
             }
             for e in sources.exports
@@ -255,7 +256,7 @@ def assess(sources) -> Coverage:
             {
                 "metric": m,
                 "available": True,
-                "source": _SOURCE_LABEL.get(_y_source(sources, m), ""),
+                "source": SOURCE_LABELS.get(_y_source(sources, m), ""),
                 "from": f"{y.index[0]:%Y-%m-%d}",
                 "to": f"{y.index[-1]:%Y-%m-%d}",
                 "frequency": {"D": "daily", "W": "weekly", "M": "monthly"}[period_code(y.index)],

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from darksocial import explore
-from darksocial.coverage import SOURCE_EXPORTS
+from darksocial.coverage import SOURCE_EXPORTS, SOURCE_LABELS
 from darksocial.errors import DataValidationError
 from darksocial.formatting import escape, number, percent, styled_table
 from darksocial.overview import finite_or_none
@@ -32,17 +32,7 @@ MIN_WEEKDAY_DAYS = 14
 #: Fewest weeks for the yearly shape to say anything.
 MIN_SHAPE_WEEKS = 4
 
-_LABELS = {
-    "campaigns": "campaign calendar",
-    "search_console": "Search Console",
-    "ga4_channels": "GA4 traffic acquisition",
-    "direct_landing": "GA4 landing pages (Direct)",
-    "ga4_events": "GA4 BigQuery events",
-    "trends": "Google Trends",
-    "meta_ads": "Meta ads",
-    "linkedin_ads": "LinkedIn ads",
-    "survey": "survey answers",
-}
+_LABELS = SOURCE_LABELS
 _SEARCH = ("branded_clicks", "nonbranded_clicks", "search_clicks")
 _DIRECT = ("direct_sessions", "deep_direct_sessions")
 
