@@ -45,6 +45,7 @@ __all__ = [
     "CampaignAnalysis",
     "MetricSpec",
     "analyze_campaign",
+    "available_metrics",
     "calendar_interventions",
     "campaign_analysis",
     "evaluation_window",
@@ -350,6 +351,37 @@ def metric_series(sources, metric: str) -> tuple[pd.Series, pd.DataFrame | None]
         return y, None
     controls = pd.concat(found, axis=1).reindex(y.index)
     return y, controls
+
+
+def available_metrics(sources) -> list[str]:
+    """The metrics a campaign report measures on these data, in report order.
+
+    Branded search clicks when the data separate them; otherwise total search clicks (said
+    to be such) and Google Trends interest in the brand; then direct and deep-page direct
+    sessions where GA4 provides them.
+
+    Parameters
+    ----------
+    sources : darksocial.io.Sources
+
+    Returns
+    -------
+    list of str
+        Keys of :data:`darksocial.campaign.METRICS`; empty when the folder has no series.
+    """
+    have = set()
+    for m in METRICS:
+        try:
+            y, _ = metric_series(sources, m)
+        except DataValidationError:
+            continue
+        if y.notna().any():
+            have.add(m)
+    order = ["branded_clicks"]
+    if "branded_clicks" not in have:
+        order += ["search_clicks", "brand_interest"]
+    order += ["direct_sessions", "deep_direct_sessions"]
+    return [m for m in order if m in have]
 
 
 def metric_label(sources, metric: str) -> str:
@@ -980,7 +1012,7 @@ def analyze_campaign(
         Campaign id from the calendar.
     metrics : sequence of str, optional
         Keys of :data:`METRICS`; by default every metric the data support
-        (:func:`darksocial.coverage.available_metrics`).
+        (:func:`available_metrics`).
     alpha : float, default 0.05
         One minus the interval level.
     seed : int, optional
@@ -1001,8 +1033,6 @@ def analyze_campaign(
     ParameterError
         Unknown campaign or metric.
     """
-    from darksocial.coverage import available_metrics
-
     _campaign_row(sources.campaigns, campaign_id)
     if metrics is None:
         metrics = available_metrics(sources) or list(DEFAULT_METRICS)

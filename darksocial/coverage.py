@@ -17,6 +17,7 @@ from darksocial.attribution import MIN_MENTION_ANSWERS
 from darksocial.campaign import (
     METRICS,
     MIN_PRE_PERIODS,
+    available_metrics,
     metric_series,
     period_code,
     period_word,
@@ -24,7 +25,7 @@ from darksocial.campaign import (
 from darksocial.errors import DataValidationError
 from darksocial.formatting import plural
 
-__all__ = ["SOURCE_EXPORTS", "SOURCE_LABELS", "Coverage", "assess", "available_metrics"]
+__all__ = ["SOURCE_EXPORTS", "SOURCE_LABELS", "Coverage", "assess"]
 
 #: Each source, what it adds to the reports, and the export that provides it (menu path).
 SOURCE_EXPORTS: dict[str, tuple[str, str]] = {
@@ -81,30 +82,6 @@ SOURCE_LABELS = {
 
 #: Fewest survey answers before and after launch to compare mentions.
 MIN_SURVEY_ANSWERS = MIN_MENTION_ANSWERS
-
-
-def available_metrics(sources) -> list[str]:
-    """The metrics a campaign report measures on these data, in report order.
-
-    Branded search clicks when the data separate them; otherwise total search clicks (said
-    to be such) and Google Trends interest in the brand; then direct and deep-page direct
-    sessions where GA4 provides them.
-
-    Parameters
-    ----------
-    sources : darksocial.io.Sources
-
-    Returns
-    -------
-    list of str
-        Keys of :data:`darksocial.campaign.METRICS`; empty when the folder has no series.
-    """
-    have = {m for m in METRICS if _series(sources, m) is not None}
-    order = ["branded_clicks"]
-    if "branded_clicks" not in have:
-        order += ["search_clicks", "brand_interest"]
-    order += ["direct_sessions", "deep_direct_sessions"]
-    return [m for m in order if m in have]
 
 
 def _series(sources, metric: str) -> pd.Series | None:

@@ -89,8 +89,7 @@ def resolve_report_params(
     DataFormatError
         The folder is missing or an export in it cannot be read.
     """
-    from darksocial.campaign import METRICS, metric_series
-    from darksocial.coverage import available_metrics
+    from darksocial.campaign import METRICS, available_metrics, metric_series
     from darksocial.errors import DataValidationError
     from darksocial.io import load_folder
 
