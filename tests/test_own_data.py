@@ -245,3 +245,28 @@ def test_a_page_filter_is_in_every_label_of_the_search_metric(tmp_path):
 
     a = analyze_campaign(sources, "podcast-s1", metrics=["search_clicks"])
     assert "(/blog/ pages only)" in a.bottom_line()
+
+
+def _filtered_export(target: Path, name: str, daily: pd.Series, query_filter: str) -> None:
+    """A Performance export folder as the UI writes it with a query filter."""
+    folder = target / name
+    shutil.copytree(UI, folder)
+    rows = ["Date,Clicks,Impressions,CTR,Position"]
+    rows += [f"{d:%Y-%m-%d},{int(v)},{int(v) * 20},5%,3.1" for d, v in daily.items()]
+    (folder / "Chart.csv").write_text("\n".join(rows) + "\n")
+    (folder / "Filters.csv").write_text(
+        f"Filter,Value\nSearch type,Web\nDate,Last 16 months\nQuery,{query_filter}\n"
+    )
+
+
+def test_two_filtered_performance_exports_give_branded_search_and_its_control(tmp_path):
+    truth = load_folder(SAMPLE).search_console.loc["2024-09-01":]
+    target = _folder(tmp_path, "two", settings="brand: [trackmytools, track my tools]\n")
+    _filtered_export(target, "branded", truth["branded_clicks"], "+trackmytools")
+    _filtered_export(target, "non-branded", truth["nonbranded_clicks"], "-trackmytools")
+    sc = load_folder(target).search_console
+    assert (sc["branded_clicks"] == truth["branded_clicks"]).all()
+    assert (sc["nonbranded_clicks"] == truth["nonbranded_clicks"]).all()
+    cov = assess(load_folder(target))
+    assert cov.metrics.loc["branded_clicks", "controls"] == "nonbranded_clicks"
+    assert "search_clicks" not in cov.campaigns.columns
