@@ -13,8 +13,9 @@ modify their input.
 * :func:`attribution_gap` cross-tabulates the self-reported bucket against the source the
   analytics software recorded, with the headline share of "Direct" or "Organic" leads who
   name a dark channel.
-* :func:`mask_pii` and :func:`mask_pii_frame` replace e-mail addresses and phone numbers by
-  ``[email]`` and ``[phone]`` before anything is shown in a report.
+* :func:`mask_pii` (from :mod:`darksocial.safetext`) and :func:`mask_pii_frame` replace
+  e-mail addresses, IBANs, card and phone numbers by ``[email]``, ``[iban]``, ``[card]``
+  and ``[phone]`` before anything is shown in a report.
 
 Matching rules
 --------------
@@ -44,6 +45,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import yaml
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from statsmodels.stats.proportion import (
     confint_proportions_2indep,
@@ -62,6 +64,7 @@ from darksocial.errors import (
 )
 from darksocial.formatting import p_value as format_p
 from darksocial.formatting import percent_ticks
+from darksocial.safetext import mask_pii, shorten
 from darksocial.validation import check_alpha
 
 __all__ = [
@@ -425,6 +428,7 @@ def _match_one(norm: str, rules: AttributionRules) -> list[tuple[str, str, bool]
     """Return (bucket, pattern, weak) for every pattern matching a normalised answer."""
     hits: list[tuple[str, str, bool]] = []
     tokens = norm.split(" ")
+    grams_of: dict[int, list[str]] = {}
     for pat in rules.patterns:
         if pat.regex.search(norm):
             hits.append((pat.bucket, pat.text, pat.weak))
@@ -432,14 +436,19 @@ def _match_one(norm: str, rules: AttributionRules) -> list[tuple[str, str, bool]
         if not pat.fuzzy:
             continue
         n = pat.text.count(" ") + 1
-        for i in range(len(tokens) - n + 1):
-            gram = " ".join(tokens[i : i + n])
-            if (
-                len(gram.replace(" ", "")) >= rules.fuzzy_min_length
-                and OSA.distance(gram, pat.text, score_cutoff=1) <= 1
-            ):
-                hits.append((pat.bucket, f"~{pat.text}", pat.weak))
-                break
+        if n not in grams_of:
+            # Each distinct run of n words once, compared in C: a 100,000-character answer
+            # costs one pass, not one Python loop per pattern and position.
+            grams_of[n] = [
+                gram
+                for gram in {" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+                if len(gram) - gram.count(" ") >= rules.fuzzy_min_length
+            ]
+        if grams_of[n] and (
+            process.extractOne(pat.text, grams_of[n], scorer=OSA.distance, score_cutoff=1)
+            is not None
+        ):
+            hits.append((pat.bucket, f"~{pat.text}", pat.weak))
     return hits
 
 
@@ -459,12 +468,15 @@ def _decide(hits: list[tuple[str, str, bool]], rules: AttributionRules) -> str:
     return OTHER
 
 
+_PII_TAG = re.compile(r"\[(?:email|phone|iban|card)\]")
+
+
 def _without_pii(value: Any) -> Any:
     # Contact details are not an answer: "jo@ex.com" alone is blank, and digits of a
     # phone number must not fuzzy-match anything.
     if not isinstance(value, str):
         return value
-    return mask_pii(value).replace("[email]", " ").replace("[phone]", " ")
+    return _PII_TAG.sub(" ", mask_pii(value))
 
 
 def _classify_values(values: Sequence[Any], rules: AttributionRules) -> tuple[list, list]:
@@ -556,7 +568,8 @@ def explain_answers(
     rules : AttributionRules, str, pathlib.Path, dict or None, optional
         Rules as in :func:`classify_answers`; default the bundled rules.
     mask : bool, default True
-        Mask e-mail addresses and phone numbers in the ``answer`` column.
+        Mask personal data in the ``answer`` column and cut answers longer than
+        ``safetext.ANSWER_DISPLAY_LIMIT`` characters, for display.
 
     Returns
     -------
@@ -572,7 +585,11 @@ def explain_answers(
         "; ".join(dict.fromkeys(f"{b}:{p}{' (weak)' if w else ''}" for b, p, w in hits))
         for hits in matches
     ]
-    shown = answers.map(mask_pii) if mask else answers
+    shown = (
+        answers.map(lambda a: shorten(mask_pii(a)) if isinstance(a, str) else a)
+        if mask
+        else answers
+    )
     return pd.DataFrame(
         {"answer": shown, "bucket": buckets, "matched": matched}, index=answers.index
     )
@@ -591,7 +608,8 @@ def unclassified(answers: pd.Series, buckets: pd.Series, *, mask: bool = True) -
     buckets : pandas.Series
         Output of :func:`classify_answers` for ``answers`` (same index).
     mask : bool, default True
-        Mask e-mail addresses and phone numbers in the listed answers.
+        Mask personal data in the listed answers and cut those longer than
+        ``safetext.ANSWER_DISPLAY_LIMIT`` characters, for display.
 
     Returns
     -------
@@ -627,51 +645,11 @@ def unclassified(answers: pd.Series, buckets: pd.Series, *, mask: bool = True) -
     out = out.drop(columns="key")
     out["share"] = out["count"] / out["count"].sum()
     if mask:
-        out["answer"] = out["answer"].map(mask_pii)
+        out["answer"] = out["answer"].map(lambda a: shorten(mask_pii(a)))
     return out.reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- PII masking
-_EMAIL = re.compile(r"[\w.+\-']+@[\w\-]+(?:\.[\w\-]+)+", re.UNICODE)
-_PHONE = re.compile(r"(?<![\w@+])(?:\+|\b00)?\(?\d[\d ().\-/]{5,22}\d(?![\w@])")
-
-
-def _phone_sub(match: re.Match) -> str:
-    text = match.group(0)
-    digits = sum(ch.isdigit() for ch in text)
-    international = text.startswith("+") or text.startswith("00")
-    # >= 9 digits keeps years, counts and dates like 2025-01-15 (8 digits) readable.
-    if 9 <= digits <= 15 or (international and 8 <= digits <= 15):
-        return "[phone]"
-    return text
-
-
-def mask_pii(text: Any) -> Any:
-    """Mask e-mail addresses and phone numbers in a piece of text.
-
-    Parameters
-    ----------
-    text : str or any
-        Text to mask. Non-text values (NaN, numbers) are returned unchanged.
-
-    Returns
-    -------
-    str or any
-        The text with e-mail addresses replaced by ``[email]`` and phone numbers (9 to 15
-        digits, or 8 with an international prefix, in international, French or North
-        American formats) by ``[phone]``. Years and small numbers are kept.
-
-    Examples
-    --------
-    >>> mask_pii("Call me on 06 12 34 56 78 or jo@ex.com, 3 colleagues in 2025")
-    'Call me on [phone] or [email], 3 colleagues in 2025'
-    """
-    if not isinstance(text, str):
-        return text
-    text = _EMAIL.sub("[email]", text)
-    return _PHONE.sub(_phone_sub, text)
-
-
 def mask_pii_frame(
     frame: pd.DataFrame, *, columns: Sequence[Hashable] | None = None
 ) -> pd.DataFrame:

@@ -29,7 +29,6 @@ from darksocial import config
 from darksocial.errors import DataValidationError, InterventionDateError, ParameterError
 from darksocial.formatting import (
     day,
-    escape,
     interval,
     join_words,
     number,
@@ -37,6 +36,7 @@ from darksocial.formatting import (
     percent,
     plural,
 )
+from darksocial.safetext import markdown_text
 
 __all__ = [
     "DEFAULT_FIT",
@@ -586,7 +586,9 @@ class CampaignAnalysis:
         """
         eff = self.effects_frame()
         name = self.campaign.get("name")
-        name = escape(self.campaign_id if name is None or pd.isna(name) else name)
+        # Data reach this Markdown only through markdown_text: a name like
+        # "[x](javascript:...)" or "$$$ Big Savings $$$" is shown as written.
+        name = markdown_text(self.campaign_id if name is None or pd.isna(name) else name)
         start, end = self.window
         days = (end - start).days + 1
         span = plural(days // 7, "week") if days % 7 == 0 else plural(days, "day")
@@ -598,15 +600,15 @@ class CampaignAnalysis:
             )
         if eff.empty:
             why = " ".join(
-                f"{escape(METRICS[m].label.capitalize())}: {escape(r)}."
+                f"{markdown_text(METRICS[m].label.capitalize())}: {markdown_text(r)}."
                 for m, r in self.skipped.items()
             )
             return (
                 f"**We could not measure {name} yet: no series in this data folder covers "
                 f"its launch with enough history.** {why}"
             )
-        up = [r.label for r in eff.itertuples() if r.direction == "up"]
-        down = [r.label for r in eff.itertuples() if r.direction == "down"]
+        up = [markdown_text(r.label) for r in eff.itertuples() if r.direction == "up"]
+        down = [markdown_text(r.label) for r in eff.itertuples() if r.direction == "down"]
         if up and not down:
             head = f"{name} lifted {join_words(up)}."
         elif down and not up:
@@ -614,7 +616,8 @@ class CampaignAnalysis:
         elif up and down:
             head = f"{name} lifted {join_words(up)}, but {join_words(down)} fell."
         else:
-            head = f"We cannot tell whether {name} moved {join_words(list(eff['label']))}."
+            labels = [markdown_text(label) for label in eff["label"]]
+            head = f"We cannot tell whether {name} moved {join_words(labels)}."
         level = int(round((1 - self.alpha) * 100))
         lines = [
             f"**{head}** Measured over {span} from {day(start)} to "
@@ -635,8 +638,9 @@ class CampaignAnalysis:
             )
             per = "" if not METRICS[r.Index].count else f" a {r.period}"
             lines.append(
-                f"- **{r.label[:1].upper() + r.label[1:]}: {verdict}.** "
-                f"{number(r.average, signed=True)} {r.unit}{per} ({percent(r.relative)}, "
+                f"- **{markdown_text(r.label[:1].upper() + r.label[1:])}: {verdict}.** "
+                f"{number(r.average, signed=True)} {markdown_text(r.unit)}{per} "
+                f"({percent(r.relative)}, "
                 f"{ci}){total}; {sure}."
             )
         if "search_clicks" in eff.index and "branded_clicks" not in eff.index:

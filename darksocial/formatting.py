@@ -6,11 +6,12 @@ written the same way in the bottom line, the tables and ``index.html``.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping
 
 import pandas as pd
+
+from darksocial.safetext import clean, html_text
 
 __all__ = [
     "count_ticks",
@@ -281,18 +282,24 @@ def day(ts) -> str:
     return f"{ts.day} {ts.strftime('%b %Y')}"
 
 
-def escape(text) -> str:
+def escape(text, *, limit: int | None = None) -> str:
     """HTML-escape a string that came from data (campaign names, survey answers).
+
+    Bidirectional and other control characters are removed first
+    (:func:`darksocial.safetext.html_text`); Markdown takes
+    :func:`darksocial.safetext.markdown_text` instead.
 
     Parameters
     ----------
     text : object
+    limit : int, optional
+        Cut the text at this many characters, marked with "…" (long survey answers).
 
     Returns
     -------
     str
     """
-    return html.escape(str(text), quote=True)
+    return html_text(text, limit=limit)
 
 
 def styled_table(
@@ -313,6 +320,8 @@ def styled_table(
     -------
     pandas.io.formats.style.Styler
     """
+    # pandas escapes the HTML; bidirectional controls in names are removed here
+    frame = frame.rename(index=clean, columns=clean).map(clean)
     styler = frame.style.format(formats or {}, na_rep="n/a", escape="html")
     styler = styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
     if caption:

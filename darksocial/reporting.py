@@ -3,15 +3,25 @@
 Each run goes to ``reports/<notebook>/<run-id>/`` and holds the executed notebook, an
 HTML export without code, ``status.json`` (what ran, with which parameters, how it
 ended) and, when the notebook publishes one, ``summary.json`` with its headline numbers.
+A failed run also keeps ``run.log`` (the traceback, personal data masked).
 ``reports/index.html`` lists every run; ``reports/<notebook>/latest[-<key>].html``
 points to the latest *successful* run, so a failing run never replaces a good report.
 
 A notebook publishes its headline numbers with :func:`publish_summary`; the runner reads
 them back from the executed notebook, so notebooks never write files themselves.
+
+Published files hold no server paths (``status.json`` gives paths relative to the
+reports folder) and no personal data (error lines go through
+:func:`darksocial.safetext.safe_message`). Pages load nothing from outside: the export
+template drops nbconvert's CDN scripts (require.js, MathJax, mermaid) and forbids scripts
+and outside requests with a Content-Security-Policy. A failed run's page tells the reader
+which section stopped, why in one sentence, and what to do; the traceback stays in the
+executed notebook of the run folder, for the data scientist.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -28,6 +38,7 @@ import yaml
 
 from darksocial import config
 from darksocial.errors import InterventionDateError, ParameterError, ReportError
+from darksocial.safetext import clean, mask_pii, safe_message
 
 __all__ = [
     "Job",
@@ -94,7 +105,8 @@ class RunRecord:
     status : {"ok", "failed"}
         How the run ended.
     directory, html, executed : str
-        Paths of the run folder, the HTML report and the executed notebook.
+        Paths of the run folder, the HTML report and the executed notebook (relative to
+        the reports folder in ``status.json``).
     parameters : dict
         Parameters the notebook ran with.
     seconds : float
@@ -200,8 +212,20 @@ def publish_summary(summary: Mapping[str, Any]) -> None:
     """
     from IPython.display import display
 
-    payload = _finite(json.loads(json.dumps(summary, default=_json_default)))
+    payload = _safe_strings(_finite(json.loads(json.dumps(summary, default=_json_default))))
     display({SUMMARY_MIMETYPE: payload}, raw=True)
+
+
+def _safe_strings(value: Any) -> Any:
+    """Every string of a summary without control characters or personal data: dashboards
+    show campaign names and notes as they are."""
+    if isinstance(value, dict):
+        return {clean(k): _safe_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_safe_strings(v) for v in value]
+    if isinstance(value, str):
+        return mask_pii(clean(value))
+    return value
 
 
 def _finite(value: Any) -> Any:
@@ -232,25 +256,66 @@ def _extract_summary(nb: Any) -> dict[str, Any] | None:
     return None
 
 
-def _failure_line(nb: Any) -> str:
-    """Say which step failed and why, from the executed notebook."""
+#: Exceptions raised on purpose on bad input, whose message is written for people.
+_INPUT_ERRORS = frozenset(
+    {
+        "DarkSocialError",
+        "DataFormatError",
+        "DataValidationError",
+        "InterventionDateError",
+        "ParameterError",
+        "ReportError",
+        "UnusableExportError",
+    }
+)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class _Failure:
+    section: str | None
+    ename: str
+    evalue: str
+    traceback: str = ""
+
+    @property
+    def line(self) -> str:
+        """One line for stdout, ``status.json`` and the index (masked, no paths)."""
+        where = f"section '{safe_message(self.section, limit=80)}'" if self.section else "a cell"
+        return f"{where} failed: {self.ename}: {safe_message(self.evalue)}"
+
+
+def _failure(nb: Any) -> _Failure | None:
+    """Which section failed and why, from the executed notebook."""
     heading = None
-    for index, cell in enumerate(nb.cells):
+    for cell in nb.cells:
         if cell.cell_type == "markdown":
             match = re.search(r"^#+\s*(.+)$", cell.source, flags=re.M)
             if match:
                 heading = match.group(1).strip()
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                where = f"section '{heading}'" if heading else f"cell {index}"
-                return f"{where} failed: {output.get('ename')}: {output.get('evalue')}"
-    return "the notebook failed before any cell reported an error"
+                trace = _ANSI.sub("", "\n".join(output.get("traceback", [])))
+                return _Failure(
+                    heading, str(output.get("ename")), str(output.get("evalue")), trace
+                )
+    return None
+
+
+#: nbconvert template of the report pages: the lab page without CDN scripts.
+REPORT_TEMPLATE = Path(__file__).parent / "templates" / "report.html.j2"
 
 
 def export_html(
     executed: str | os.PathLike, target: str | os.PathLike, *, show_code: bool = False
 ) -> Path:
     """Export an executed notebook to a stand-alone HTML page.
+
+    The page loads nothing from outside (no require.js, MathJax or mermaid from a CDN;
+    figures are embedded PNG) and its Content-Security-Policy forbids scripts and outside
+    requests.
 
     Parameters
     ----------
@@ -259,8 +324,7 @@ def export_html(
     target : str or path-like
         The HTML file to write.
     show_code : bool, default False
-        Keep code cells. Reports hide code; failure pages show it so the failing step is
-        visible.
+        Keep code cells and warnings, for the data scientist; report pages hide them.
 
     Returns
     -------
@@ -283,7 +347,11 @@ def export_html(
             if SUMMARY_MIMETYPE not in o.get("data", {})
             and (show_code or not (o.get("output_type") == "stream" and o.get("name") == "stderr"))
         ]
-    exporter = HTMLExporter(template_name="lab")
+    exporter = HTMLExporter(
+        template_name="lab",
+        template_file=REPORT_TEMPLATE.name,
+        extra_template_paths=[str(REPORT_TEMPLATE.parent)],
+    )
     exporter.exclude_input = not show_code
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
@@ -317,7 +385,17 @@ def _new_run_id(job: Job, reports_dir: Path) -> str:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", str(text)).strip("-") or "run"
+    """A file-name part for a key, distinct for distinct keys.
+
+    Calendar ids are file names as they are (``io.calendar.ID_PATTERN``); any other key
+    ("a/b", "a b", 300 characters) is cut, cleaned and suffixed with a hash of the key, so
+    that two keys never share a folder name or a ``latest-*.html`` link.
+    """
+    text = str(text)
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-.")[:48] or "run"
+    if slug == text and len(text) <= 64:
+        return slug
+    return f"{slug}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:10]}"
 
 
 def run_notebook(
@@ -366,6 +444,7 @@ def run_notebook(
     started = time.strftime("%Y-%m-%dT%H:%M:%S")
     t0 = time.perf_counter()
     error = None
+    failure = None
     try:
         papermill.execute_notebook(
             str(job.path),
@@ -380,20 +459,25 @@ def run_notebook(
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except PapermillExecutionError:
-        error = _failure_line(nbformat.read(str(executed), as_version=4))
+        failure = _failure(nbformat.read(str(executed), as_version=4))
+        error = (
+            failure.line if failure else "the notebook failed before any cell reported an error"
+        )
     except Exception as exc:  # kernel missing or dead: still leave a record of the run
-        error = f"the notebook could not run: {type(exc).__name__}: {exc}"
+        error = f"the notebook could not run: {type(exc).__name__}: {safe_message(exc)}"
         if "No such kernel" in str(exc):
             error += " (register it with `make install`)"
     summary = None
-    if executed.exists():
+    if error is None:
         nb = nbformat.read(str(executed), as_version=4)
-        summary = _extract_summary(nb) if error is None else None
-        export_html(executed, html_path, show_code=error is not None)
-        if error is not None:
-            _prepend_failure_banner(html_path, job, error)
+        summary = _extract_summary(nb)
+        export_html(executed, html_path)
     else:
-        _atomic_write(html_path, _failure_page(job, error or "no output"))
+        # the reader gets a plain page; the traceback stays in the executed notebook and
+        # run.log, for the data scientist (personal data masked there too)
+        _atomic_write(html_path, _failure_page(job, failure, run_id))
+        trace = failure.traceback if failure is not None else ""
+        _atomic_write(run_dir / "run.log", mask_pii(f"{error}\n\n{trace}".strip()) + "\n")
     record = RunRecord(
         notebook=job.name,
         key=job.key,
@@ -413,29 +497,81 @@ def run_notebook(
             run_dir / "summary.json",
             json.dumps(_finite(summary), indent=2, sort_keys=True, allow_nan=False),
         )
-    _atomic_write(run_dir / "status.json", json.dumps(asdict(record), indent=2, sort_keys=True))
+    _atomic_write(
+        run_dir / "status.json",
+        json.dumps(_published(record, reports_dir), indent=2, sort_keys=True),
+    )
     if record.status == "ok":
         _write_latest_link(reports_dir, record)
     return record
 
 
-def _failure_page(job: Job, error: str) -> str:
+def _published(record: RunRecord, reports_dir: Path) -> dict[str, Any]:
+    """The record as ``status.json`` holds it: paths relative to the reports folder."""
+    out = asdict(record)
+    for name in ("directory", "html", "executed"):
+        out[name] = _relative(out[name], reports_dir)
+    params = dict(out["parameters"])
+    if params.get("data_dir"):
+        params["data_dir"] = _relative(params["data_dir"], reports_dir)
+    out["parameters"] = _safe_strings(params)
+    return out
+
+
+def _relative(path: str | os.PathLike, reports_dir: Path) -> str:
+    path = Path(path)
+    if not path.is_absolute():
+        return path.as_posix()
+    try:
+        return Path(os.path.relpath(path, reports_dir.resolve())).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.name
+
+
+#: What the reader of a failed report can do, by kind of failure.
+_FIX_INPUT = (
+    "Correct the data folder as the sentence above says, then run the report again. "
+    "Until then, the last good report stays published."
+)
+_FIX_UNEXPECTED = (
+    "This is not a problem with your data that we recognise. Send the run name {run_id} "
+    "to whoever maintains the reports: the details are in the executed notebook of that "
+    "run folder. Until then, the last good report stays published."
+)
+
+
+def _failure_page(job: Job, failure: _Failure | None, run_id: str) -> str:
+    """A failed run's page, for a reader: which section, why in plain words, what to do.
+
+    No code, traceback or server path: those stay in the run's executed notebook.
+    """
+    title = job.name.replace("-", " ").capitalize()
+    if failure is not None and failure.ename in _INPUT_ERRORS:
+        why = f"{safe_message(failure.evalue)}"
+        todo = _FIX_INPUT
+    else:
+        why = "the analysis stopped on an unexpected error."
+        todo = _FIX_UNEXPECTED.format(run_id=run_id)
+    where = (
+        f"The section “{html.escape(safe_message(failure.section, limit=80))}” could not be "
+        "built: "
+        if failure is not None and failure.section
+        else "The report could not be built: "
+    )
     return (
-        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Report failed</title></head>"
-        f"<body><h1>{html.escape(job.name)}: report failed</h1>"
-        f"<p>{html.escape(error)}</p></body></html>"
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
+        "style-src 'unsafe-inline'\">"
+        f"<title>{html.escape(title)}: not available</title>"
+        "<style>body{font-family:system-ui,sans-serif;max-width:40em;margin:2em auto;"
+        "padding:0 1em;color:#222;line-height:1.5}"
+        ".box{background:#fde8e8;border:2px solid #c0392b;padding:1em}</style></head>"
+        f"<body><h1>{html.escape(title)}</h1><div class='box'>"
+        "<p><strong>This report could not be built.</strong></p>"
+        f"<p>{where}{html.escape(why)}</p>"
+        f"<p><strong>What to do:</strong> {html.escape(todo)}</p></div></body></html>"
     )
-
-
-def _prepend_failure_banner(html_path: Path, job: Job, error: str) -> None:
-    banner = (
-        "<div style='background:#fde8e8;border:2px solid #c0392b;padding:1em;margin:1em;"
-        "font-family:sans-serif'><strong>This report failed.</strong> "
-        f"{html.escape(error)}<br>The last good report is still published.</div>"
-    )
-    text = html_path.read_text(encoding="utf-8")
-    text = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, text, count=1)
-    _atomic_write(html_path, text)
 
 
 def _latest_name(record: RunRecord) -> str:
@@ -596,7 +732,7 @@ def _progress_line(n: int, total: int, record: RunRecord) -> str:
     what = f"{record.notebook}" + (f" [{record.key}]" if record.key else "")
     if record.status == "ok":
         return f"[{n}/{total}] {what}: ok in {record.seconds:.1f} s -> {record.html}"
-    return f"[{n}/{total}] {what}: FAILED ({record.error}) -> {record.html}"
+    return f"[{n}/{total}] {what}: FAILED ({safe_message(record.error)}) -> {record.html}"
 
 
 # --- the report command -----------------------------------------------------------------

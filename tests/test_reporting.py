@@ -69,11 +69,21 @@ def test_failed_run_keeps_record_and_last_good_link(tmp_path):
     second = reporting.run_notebook(reporting.Job(str(good)), reports_dir=reports)
     assert second.status == "failed"
     assert second.error == "section 'Numbers' failed: ValueError: launch date is after the data"
-    assert "This report failed" in (reports / "toy" / second.run_id / "toy.html").read_text()
+    page = (reports / "toy" / second.run_id / "toy.html").read_text()
+    # the reader gets a plain sentence and what to do; no code, traceback or server path
+    assert "This report could not be built" in page and "What to do" in page
+    assert "The section “Numbers” could not be built" in page
+    for hidden in ("raise ValueError", "Traceback", str(tmp_path), "launch date is after"):
+        assert hidden not in page
+    # the data scientist keeps the traceback in the run folder
+    assert "raise ValueError" in (reports / "toy" / second.run_id / "run.log").read_text()
     assert (reports / "toy" / second.run_id / "toy.ipynb").exists()
     assert first.run_id in (reports / "toy" / "latest.html").read_text()
-    status = json.loads((reports / "toy" / second.run_id / "status.json").read_text())
+    status_text = (reports / "toy" / second.run_id / "status.json").read_text()
+    status = json.loads(status_text)
     assert status["status"] == "failed"
+    assert str(tmp_path) not in status_text
+    assert status["html"] == f"toy/{second.run_id}/toy.html"
 
 
 def test_unknown_parameter_is_rejected_before_running(tmp_path):

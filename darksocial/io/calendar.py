@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -9,10 +10,46 @@ import yaml
 
 from darksocial.errors import DataFormatError, DataValidationError
 from darksocial.io._text import fail, provenance, read_table, read_text, to_number
+from darksocial.safetext import clean, mask_pii, safe_message
 
-__all__ = ["load_campaigns"]
+__all__ = ["ID_MAX_LENGTH", "ID_PATTERN", "load_campaigns"]
 
 COLUMNS = ("name", "channel", "content_type", "launch", "end", "spend", "notes", "evaluation_end")
+#: Longest campaign id: it names report folders and ``latest-<id>.html`` links.
+ID_MAX_LENGTH = 64
+#: What a campaign id may hold: letters, digits, ``-``, ``_`` and ``.``, starting with a
+#: letter or digit. An id is a file name as it is, so two ids never share a report link.
+ID_PATTERN = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{ID_MAX_LENGTH - 1}}}")
+
+
+def _quote(value) -> str:
+    """A value from the calendar, quoted in an error message (masked, shortened)."""
+    return f"'{safe_message(value, limit=60)}'"
+
+
+def _check_ids(ids: pd.Series, path: Path) -> None:
+    """Ids name files and links: check them before anything runs."""
+    for i, cid in enumerate(ids):
+        if not ID_PATTERN.fullmatch(cid):
+            why = (
+                f"is {len(cid)} characters long"
+                if len(cid) > ID_MAX_LENGTH
+                else "holds characters an id cannot hold"
+            )
+            raise fail(
+                path,
+                f"campaign {i + 1}: id {_quote(cid)} {why}; ids use letters, digits, '-', '_' "
+                f"and '.', start with a letter or digit and are at most {ID_MAX_LENGTH} "
+                "characters (e.g. podcast-s1)",
+            )
+    folded = ids.str.casefold()
+    dup = ids[folded.duplicated()]
+    if len(dup):
+        first = ids[folded == dup.iloc[0].casefold()].iloc[0]
+        same = "is used twice" if first == dup.iloc[0] else f"differs from '{first}' only in case"
+        raise DataValidationError(
+            f"{path.name}: campaign id '{dup.iloc[0]}' {same}; ids must be unique"
+        )
 
 
 def _keywords(value, path: Path, cid: str) -> list[str]:
@@ -95,14 +132,10 @@ def load_campaigns(path: str | Path) -> pd.DataFrame:
             raise fail(path, f"every campaign needs '{col}'; add it to each entry")
         if df[col].isna().any():
             i = int(df[col].isna().to_numpy().nonzero()[0][0])
-            who = f"campaign '{df['id'].iloc[i]}'" if col != "id" else f"campaign {i + 1}"
+            who = f"campaign {_quote(df['id'].iloc[i])}" if col != "id" else f"campaign {i + 1}"
             raise fail(path, f"{who} has no '{col}'; every campaign needs one")
-    df["id"] = df["id"].astype(str)
-    dup = df["id"][df["id"].duplicated()]
-    if len(dup):
-        raise DataValidationError(
-            f"{path.name}: campaign id '{dup.iloc[0]}' is used twice; ids must be unique"
-        )
+    df["id"] = df["id"].astype(str).str.strip()
+    _check_ids(df["id"], path)
     for col in ("launch", "end", "evaluation_end"):
         if col not in df.columns:
             df[col] = pd.NaT
@@ -114,7 +147,8 @@ def load_campaigns(path: str | Path) -> pd.DataFrame:
             i = int(bad.to_numpy().nonzero()[0][0])
             raise fail(
                 path,
-                f"campaign '{df['id'].iloc[i]}': cannot read {col} date '{values.iloc[i]}'; use YYYY-MM-DD",
+                f"campaign '{df['id'].iloc[i]}': cannot read {col} date {_quote(values.iloc[i])}; "
+                "use YYYY-MM-DD",
             )
         df[col] = parsed.dt.normalize()
     late = df["end"].notna() & (df["end"] < df["launch"])
@@ -133,12 +167,17 @@ def load_campaigns(path: str | Path) -> pd.DataFrame:
         except DataFormatError:
             raise fail(
                 path,
-                f"campaign '{df['id'].iloc[i]}': spend '{value}' is not a number; write e.g. 12000",
+                f"campaign '{df['id'].iloc[i]}': spend {_quote(value)} is not a number; "
+                "write e.g. 12000",
             ) from None
     df["spend"] = to_number(df["spend"].astype("string"), path=path, column="spend").to_numpy()
     df["keywords"] = [
         _keywords(v, path, cid)
         for v, cid in zip(df.get("keywords", [None] * len(df)), df["id"], strict=True)
     ]
+    # text is shown in reports: no bidirectional controls anywhere, no personal data in notes
+    for col in ("name", "channel", "content_type", "notes"):
+        df[col] = df[col].map(clean)
+    df["notes"] = df["notes"].map(mask_pii)
     out = df.set_index("id")[[*COLUMNS, "keywords"]].sort_values("launch", kind="stable")
     return provenance(out, source="campaigns", variant=variant, path=path)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from darksocial.io._text import fail, map_columns, provenance, read_table, read_text
+from darksocial.safetext import clean, safe_message
 
 __all__ = ["load_survey"]
 
@@ -66,7 +67,8 @@ def load_survey(
     -------
     pandas.DataFrame
         One row per answer, sorted by time: ``submitted_at`` (Timestamp), ``answer``
-        (raw text kept verbatim; blank answers are empty strings), and when present
+        (text as written, less bidirectional and other control characters, which can make
+        text display reversed; blank answers are empty strings), and when present
         ``software_source``, ``software_source_detail``, ``record_id``.
     """
     path = Path(path)
@@ -137,12 +139,14 @@ def load_survey(
         row = int(parsed.isna().to_numpy().nonzero()[0][0])
         raise fail(
             path,
-            f"column '{date_column or 'Create Date'}' row {row + 1}: cannot read date '{when.iloc[row]}'",
+            # the cell may hold anything, an answer's e-mail or phone included
+            f"column '{date_column or 'Create Date'}' row {row + 1}: cannot read date "
+            f"'{safe_message(when.iloc[row], limit=60)}'",
         )
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_convert("Europe/Paris").dt.tz_localize(None)
     df["submitted_at"] = parsed
-    df["answer"] = df["answer"].fillna("").astype(str)
+    df["answer"] = df["answer"].fillna("").astype(str).map(clean)
     order = ["submitted_at", "answer", "software_source", "software_source_detail", "record_id"]
     df = df[[c for c in order if c in df.columns]].sort_values("submitted_at", kind="stable")
     return provenance(

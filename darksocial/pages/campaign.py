@@ -41,6 +41,7 @@ from darksocial.formatting import (
     plural,
     styled_table,
 )
+from darksocial.safetext import ANSWER_DISPLAY_LIMIT, markdown_text
 
 __all__ = ["CampaignReport", "campaign_report"]
 
@@ -672,7 +673,9 @@ class CampaignReport:
             examples = during.loc[buckets[buckets == _bucket_of(self.analysis)].index, "answer"]
             examples = examples.dropna().map(attribution.mask_pii).drop_duplicates().head(5)
             if len(examples) and bucket:
-                items = "".join(f"<li>“{escape(a)}”</li>" for a in examples)
+                items = "".join(
+                    f"<li>“{escape(a, limit=ANSWER_DISPLAY_LIMIT)}”</li>" for a in examples
+                )
                 parts.append(f"<p>Some answers, as written:</p><ul>{items}</ul>")
         if not parts:
             return self._skip(
@@ -714,7 +717,7 @@ class CampaignReport:
         return out
 
     def caveats_markdown(self) -> str:
-        """The caveats as a Markdown list (escaped).
+        """The caveats as a Markdown list (data escaped with ``safetext.markdown_text``).
 
         Returns
         -------
@@ -723,7 +726,7 @@ class CampaignReport:
         notes = self.caveats()
         if not notes:
             return "Nothing in the data or the model checks calls for a caveat."
-        return "\n".join(f"- {escape(n)}" for n in notes)
+        return "\n".join(f"- {markdown_text(n)}" for n in notes)
 
     def summary(self) -> dict[str, Any]:
         """Headline numbers for ``summary.json``: the analysis, the checks that ran, and each
