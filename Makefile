@@ -16,7 +16,7 @@ help: ## list the targets
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -c constraints.txt -e '.[dev]'
+	$(PIP) install --quiet -c constraints.txt -e '.[dev,google,meta]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name darksocial --display-name "Python (darksocial)" >/dev/null
 	@touch $(STAMP)
 

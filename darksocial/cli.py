@@ -82,6 +82,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from darksocial.fetch import fetch_folder
+
+    fetch_folder(args.data, sources=args.source, yes=args.yes)
+    return 0
+
+
 def _add_report_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``darksocial report`` options to a parser.
 
@@ -180,6 +187,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n-sim", type=int, default=40, help="pseudo-launches per grid point")
     p.add_argument("--seed", type=int, default=config.SEED, help="random seed")
     p.set_defaults(func=_cmd_plan)
+
+    p = sub.add_parser(
+        "fetch", help="bring a data folder up to date from the APIs its darksocial.yml names"
+    )
+    p.add_argument("--data", type=Path, required=True, metavar="DIR", help="data folder")
+    p.add_argument(
+        "--source",
+        action="append",
+        choices=("search_console", "ga4", "bigquery", "meta"),
+        help="fetch only this source (repeatable); default: every source in the settings",
+    )
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help="run the BigQuery query even above maximum_bytes_billed",
+    )
+    p.set_defaults(func=_cmd_fetch)
 
     p = sub.add_parser("report", help="run the report notebooks and write HTML reports")
     _add_report_arguments(p)

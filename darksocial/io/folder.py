@@ -98,6 +98,11 @@ class Settings:
         ``darksocial.yml`` did not state.
     path : str or None
         The settings file read, if any.
+    overridden : tuple of str
+        Settings a report parameter replaced for one run.
+    fetch : dict
+        What ``darksocial fetch`` pulls and with which credentials: the validated
+        ``search_console``, ``ga4``, ``bigquery``, ``meta`` and ``credentials`` settings.
     """
 
     brand: tuple[str, ...] = ()
@@ -108,6 +113,7 @@ class Settings:
     inferred: Mapping[str, str] = field(default_factory=dict)
     path: str | None = None
     overridden: tuple[str, ...] = ()
+    fetch: Mapping[str, Any] = field(default_factory=dict)
 
     def classifier(self) -> BrandClassifier | None:
         """The brand classifier of these terms, or None when no term is known."""
@@ -220,7 +226,7 @@ def read_settings(directory: str | Path) -> Settings:
         spec = {"brand": {"terms": spec.get("terms"), "exclude": spec.get("exclude")}}
         if not _terms(spec["brand"]["terms"]):
             raise fail(path, "needs a `terms:` list of brand spellings, e.g. [acme, acme app]")
-    known = {"brand", "country", "currency", "time_zone"}
+    known = {"brand", "country", "currency", "time_zone", *FETCH_KEYS}
     unknown = sorted(set(spec) - known)
     if unknown:
         raise fail(
@@ -251,7 +257,114 @@ def read_settings(directory: str | Path) -> Settings:
         currency=currency.upper() if currency else None,
         time_zone=tz,
         path=str(path),
+        fetch=_fetch_settings(path, spec),
     )
+
+
+#: Settings read by ``darksocial fetch``: the APIs to pull from and where credentials are.
+FETCH_KEYS = ("search_console", "ga4", "bigquery", "meta", "credentials")
+#: Per API: its required keys with their form, and the optional ones.
+_FETCH_SPEC = {
+    "search_console": (
+        {"site": (r"^(sc-domain:[^\s/]+|https?://\S+)$", "sc-domain:acme.com")},
+        ("start",),
+    ),
+    "ga4": ({"property": (r"^\d+$", '"123456"')}, ("start",)),
+    "bigquery": (
+        {
+            "dataset": (r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_]+$", "my-project.analytics_123456"),
+            "maximum_bytes_billed": (r"^[1-9]\d*$", "10000000000"),
+        },
+        ("start", "project", "location"),
+    ),
+    "meta": ({"ad_account": (r"^act_\d+$", "act_1234567890")}, ("start",)),
+}
+_CREDENTIAL_FORMS = (
+    "credentials: {google: application_default} (or {key_file: /path/outside/the/folder.json} "
+    "or {key_file_env: GOOGLE_APPLICATION_CREDENTIALS}), meta: {token_env: META_ACCESS_TOKEN}"
+)
+
+
+def _fetch_settings(path: Path, spec: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate the ``darksocial fetch`` settings; credentials are only *where* they are."""
+    out: dict[str, Any] = {}
+    for name, (required, optional) in _FETCH_SPEC.items():
+        if name not in spec:
+            continue
+        value = spec[name]
+        example = ", ".join(f"{k}: {form}" for k, (_, form) in required.items())
+        if not isinstance(value, dict):
+            raise fail(path, f"`{name}` must be a mapping, e.g. `{name}: {{{example}}}`")
+        unknown = sorted(set(value) - set(required) - set(optional))
+        if unknown:
+            raise fail(
+                path,
+                f"`{name}` has unknown key {', '.join(unknown)}; it accepts "
+                f"{', '.join([*required, *optional])}",
+            )
+        clean: dict[str, Any] = {}
+        for key, (pattern, form) in required.items():
+            text = str(value.get(key, "")).strip()
+            if not re.match(pattern, text):
+                raise fail(path, f"`{name}: {key}` must look like {form}; found {text!r}")
+            clean[key] = text
+        for key in optional:
+            if value.get(key) in (None, ""):
+                continue
+            if key == "start":
+                try:
+                    clean[key] = pd.Timestamp(str(value[key])).strftime("%Y-%m-%d")
+                except ValueError:
+                    raise fail(path, f"`{name}: start` must be a date, YYYY-MM-DD") from None
+            else:
+                clean[key] = str(value[key]).strip()
+        out[name] = clean
+    if "credentials" in spec:
+        out["credentials"] = _credential_settings(path, spec["credentials"])
+    return out
+
+
+def _credential_settings(path: Path, value: object) -> dict[str, Any]:
+    if not isinstance(value, dict) or set(value) - {"google", "meta"}:
+        raise fail(path, f"`credentials` must be {_CREDENTIAL_FORMS}")
+    out: dict[str, Any] = {}
+    google = value.get("google", "application_default")
+    if google == "application_default":
+        out["google"] = {"application_default": True}
+    elif isinstance(google, dict) and set(google) == {"key_file"}:
+        key_file = Path(str(google["key_file"])).expanduser()
+        key_file = key_file if key_file.is_absolute() else (path.parent / key_file)
+        if key_file.resolve().is_relative_to(path.parent.resolve()):
+            raise fail(
+                path,
+                "`credentials: google: key_file` is inside the data folder; keep keys out of "
+                "it (the folder is shared with reports): move the file and give its new path",
+            )
+        out["google"] = {"key_file": str(key_file)}
+    elif isinstance(google, dict) and set(google) == {"key_file_env"}:
+        out["google"] = {"key_file_env": _env_name(path, google["key_file_env"])}
+    else:
+        raise fail(path, f"`credentials: google` must be one of: {_CREDENTIAL_FORMS}")
+    meta = value.get("meta", {"token_env": "META_ACCESS_TOKEN"})
+    if not (isinstance(meta, dict) and set(meta) == {"token_env"}):
+        raise fail(
+            path,
+            "`credentials: meta` names the environment variable holding the token, "
+            "`meta: {token_env: META_ACCESS_TOKEN}`; a token is never written in this file",
+        )
+    out["meta"] = {"token_env": _env_name(path, meta["token_env"])}
+    return out
+
+
+def _env_name(path: Path, name: object) -> str:
+    if not (isinstance(name, str) and re.fullmatch(r"[A-Z_][A-Z0-9_]*", name)):
+        # never echo the value: it may be the secret itself, pasted by mistake
+        raise fail(
+            path,
+            "`credentials` names an environment variable (upper case, e.g. "
+            "META_ACCESS_TOKEN), not its value; a credential is never written in this file",
+        )
+    return name
 
 
 def _terms(values: object) -> tuple[str, ...]:
