@@ -113,6 +113,11 @@ def detect(path: str | Path) -> Detection:
         return Detection("linkedin_ads", ads.load_linkedin_ads)
     if head.startswith("Category:") or trends.is_trends(head):
         return Detection("google_trends", trends.load_trends)
+    first = head.lstrip().splitlines()[0] if head.strip() else ""
+    if {"session_date", "raw_channel", "landing_depth", "sessions"} <= {
+        c.strip().strip('"') for c in first.split(",")
+    }:
+        return Detection("ga4_bigquery", ga4_bigquery.load_ga4_sessions_daily)
     sections = split_sections(head)
     header = sections[0].header if sections else []
     low = {header_key(h) for h in header}

@@ -695,7 +695,11 @@ def load_folder(
     loaders = {
         "ga4_channels": ga4.load_ga4_channels,
         "direct_landing": lambda p: ga4.load_direct_landing(p, rules=rules),
-        "ga4_events": lambda p: ga4_bigquery.load_ga4_events(p, rules=rules),
+        "ga4_events": lambda p: (
+            ga4_bigquery.load_ga4_sessions_daily(p)
+            if p.is_file() and p.suffix.lower() == ".csv"
+            else ga4_bigquery.load_ga4_events(p, rules=rules)
+        ),
         "search_console": lambda p: search_console.load_search_console(p, brand=classifier),
         "trends": trends.load_trends,
         "meta_ads": ads.load_meta_ads,

@@ -21,7 +21,14 @@ from darksocial.cleaning import regularize
 from darksocial.io._text import fail, provenance, snake
 from darksocial.io.landing import PathRules
 
-__all__ = ["bigquery_sql", "connect_events", "duckdb_sql", "load_ga4_events"]
+__all__ = [
+    "AGGREGATE_COLUMNS",
+    "load_ga4_sessions_daily",
+    "bigquery_sql",
+    "connect_events",
+    "duckdb_sql",
+    "load_ga4_events",
+]
 
 #: Explicit schema for NDJSON exports: int64 values arrive as strings, missing records as NULL.
 _JSON_COLUMNS = {
@@ -243,7 +250,55 @@ def load_ga4_events(
         con.close()
     if long.empty:
         raise fail(path, "no sessions found (no events with user_pseudo_id and ga_session_id)")
-    long["date"] = pd.to_datetime(long.pop("session_date"), format="%Y%m%d")
+    return _daily_sessions(
+        long, path, variant="bigquery_export", start=start, end=end, rules=rules
+    )
+
+
+#: Columns of the daily aggregate the GA4 session query returns (and ``darksocial fetch``
+#: writes after running it in BigQuery).
+AGGREGATE_COLUMNS = ("session_date", "raw_channel", "ga_channel", "landing_depth", "sessions")
+
+
+def load_ga4_sessions_daily(path: str | Path) -> pd.DataFrame:
+    """Load the daily session aggregate of the GA4 query, as run in BigQuery.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A CSV with the columns of :data:`AGGREGATE_COLUMNS` (``darksocial fetch`` writes
+        ``ga4_bigquery/ga4_sessions_daily.csv``; ``bq query --format=csv`` with the SQL of
+        :func:`bigquery_sql` gives the same).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The frame of :func:`load_ga4_events`, variant ``bigquery_aggregate``.
+    """
+    from darksocial.io._text import read_table, read_text, to_number
+
+    path = Path(path)
+    text, _ = read_text(path)
+    raw = read_table(text, path=path, what="the GA4 session aggregate")
+    missing = [c for c in AGGREGATE_COLUMNS if c not in raw.columns]
+    if missing:
+        raise fail(path, f"missing column(s) {', '.join(missing)}; expected {AGGREGATE_COLUMNS}")
+    if raw.empty:
+        raise fail(path, "no rows; the aggregate is empty")
+    long = raw[list(AGGREGATE_COLUMNS)].copy()
+    long["sessions"] = to_number(long["sessions"], path=path, column="sessions")
+    long["session_date"] = long["session_date"].astype(str).str.replace("-", "", regex=False)
+    long["ga_channel"] = long["ga_channel"].replace("", pd.NA)
+    return _daily_sessions(long, path, variant="bigquery_aggregate")
+
+
+def _daily_sessions(long, path, *, variant, start=None, end=None, rules=None) -> pd.DataFrame:
+    """Pivot the session query's tidy rows into the daily frame of :func:`load_ga4_events`."""
+    long = long.copy()
+    try:
+        long["date"] = pd.to_datetime(long.pop("session_date"), format="%Y%m%d")
+    except ValueError:
+        raise fail(path, "session_date is not dates (YYYYMMDD or YYYY-MM-DD)") from None
     total = long.groupby("date")["sessions"].sum().rename("sessions")
     raw = long.pivot_table(index="date", columns="raw_channel", values="sessions", aggfunc="sum")
     raw.columns = [f"raw_{snake(c)}" for c in raw.columns]
@@ -268,7 +323,7 @@ def load_ga4_events(
     return provenance(
         out,
         source="ga4_bigquery",
-        variant="bigquery_export",
+        variant=variant,
         path=path,
         has_ga4_channel=bool(has_ga),
         long=long,
