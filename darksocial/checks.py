@@ -37,7 +37,7 @@ from darksocial.errors import (
     InterventionDateError,
     ParameterError,
 )
-from darksocial.formatting import fixed_percent
+from darksocial.formatting import fixed_percent, percent
 from darksocial.its import COUNT_MODELS, METHODS, MODELS
 from darksocial.validation import (
     check_alpha,
@@ -314,8 +314,8 @@ class PlaceboInTime:
         lo, hi = np.quantile(est, [0.05, 0.95])
         text = (
             f"At {n} fake launch dates before the campaign, where nothing happened, the same "
-            f"analysis found 'effects' mostly between {fixed_percent(lo)} and {fixed_percent(hi)}. The real "
-            f"effect, {fixed_percent(real)}, is larger (in size) than {beaten} of them: calibrated "
+            f"analysis found 'effects' mostly between {percent(lo)} and {percent(hi)}. The real "
+            f"effect, {percent(real)}, is larger (in size) than {beaten} of them: calibrated "
             f"p = {self.p_value:.2f}. "
         )
         if self.p_value < self.alpha:
@@ -325,15 +325,28 @@ class PlaceboInTime:
                 "Lifts this large happen without any campaign on this series, so this one "
                 "could be noise."
             )
-        # binomial upper tolerance on the model's own placebo rejections
-        tol = self.alpha + 2 * np.sqrt(self.alpha * (1 - self.alpha) / n)
-        if self.false_positive_rate > tol:
+        if self.intervals_too_narrow:
             text += (
                 f" Warning: the model called {self.false_positive_rate:.0%} of the fake "
                 f"launches significant (nominal {self.alpha:.0%}); its own intervals are too "
                 "narrow here, trust the calibrated p."
             )
         return text
+
+    @property
+    def intervals_too_narrow(self) -> bool:
+        """Whether the model called more fake launches significant than chance allows.
+
+        True when :attr:`false_positive_rate` exceeds ``alpha`` by more than two binomial
+        standard errors: the model's own intervals and p-values are then too optimistic on
+        this series, and :attr:`p_value` (calibrated) is the one to quote.
+        """
+        n = len(self.placebos)
+        if n == 0 or not np.isfinite(self.false_positive_rate):
+            return False
+        # binomial upper tolerance on the model's own placebo rejections
+        tol = self.alpha + 2 * np.sqrt(self.alpha * (1 - self.alpha) / n)
+        return bool(self.false_positive_rate > tol)
 
     def plot_data(self) -> pd.DataFrame:
         """The data drawn by :meth:`plot`: :meth:`frame` columns ``kind, launch, estimate``.
@@ -556,13 +569,19 @@ class PlaceboInSpace:
         """Whether any series that should not move did move."""
         return bool(self.table["moved"].any())
 
-    def report(self) -> str:
+    def report(self, *, lift: bool | None = None) -> str:
         """One plain sentence per series and a conclusion.
+
+        Parameters
+        ----------
+        lift : bool, optional
+            Whether the campaign's own metric showed a significant change. With False the
+            conclusion says there is no lift to explain, instead of vouching for one.
 
         Returns
         -------
         str
-            E.g. ``"non-branded search did not move (+1.2%, -3.0% to +5.0%)."`` and a
+            E.g. ``"non-branded search did not move (+1.2%, −3.0% to +5.0%)."`` and a
             closing sentence.
         """
         t = self.table
@@ -575,6 +594,11 @@ class PlaceboInSpace:
             lines.append(
                 f"{names} moved too: the lift may not be the campaign (a site-wide change, "
                 "seasonality the model missed, or spill-over into the controls)."
+            )
+        elif lift is False:
+            lines.append(
+                "No series that should not move did; as the campaign's own metric showed no "
+                "clear change either, there is no lift for this check to explain."
             )
         else:
             lines.append(
@@ -698,7 +722,7 @@ def placebo_in_space(
             continue
         row = {"series": name, **_effect_row(r)}
         moved = row["cumulative_lower"] > 0 or row["cumulative_upper"] < 0
-        span = f"({fixed_percent(row['estimate'])}, {fixed_percent(row['lower'])} to {fixed_percent(row['upper'])})"
+        span = f"({percent(row['estimate'])}, {percent(row['lower'])} to {percent(row['upper'])})"
         row["moved"] = bool(moved)
         row["sentence"] = f"{name} {'moved' if moved else 'did not move'} {span}"
         rows.append(row)
@@ -723,6 +747,13 @@ def _effect_row_keys() -> list[str]:
 
 
 # -- triangulation ---------------------------------------------------------------------------
+def _choice(row) -> str:
+    """One triangulation row in words: 'negbin/intervention −34%'."""
+    pre = row.get("pre_period")
+    pre = "" if pre in (None, "all") or pd.isna(pre) else f"/last {pre}"
+    return f"{row['model']}/{row['method']}{pre} {percent(row['estimate'])}"
+
+
 @dataclasses.dataclass(frozen=True)
 class Triangulation:
     """The same campaign estimated by several models, methods and pre-period lengths.
@@ -782,28 +813,36 @@ class Triangulation:
         if ok.empty:
             return "No model could be fitted; see the notes in the table."
         lo, hi = ok["estimate"].min(), ok["estimate"].max()
+        # the table shows percent(): the sentence rounds the same way
         head = f"Across {len(ok)} model, method and pre-period choices the lift ranges from " + (
-            f"{fixed_percent(lo)} to {fixed_percent(hi)}. "
+            f"{percent(lo)} to {percent(hi)}. "
         )
         verdict = {
             "significant up": "All of them find a significant increase: the conclusion does "
             "not depend on the modelling choice.",
             "significant down": "All of them find a significant decrease: the conclusion does "
             "not depend on the modelling choice.",
-            "none": "No model finds an effect whose interval excludes zero: the conclusion (no detectable lift) does "
-            "not depend on the modelling choice.",
+            "none": "No model finds an effect whose interval excludes zero: the conclusion (no "
+            "detectable lift) does not depend on the modelling choice.",
         }.get(self.agreement)
         if verdict is None:
             sig = ok["significant"].astype(bool)
-            k = int(sig.sum())
-            odd = ok[~sig] if k >= len(ok) / 2 else ok[sig]
-            names = "; ".join(
-                f"{m}/{me}/{p}" for m, me, p in odd[["model", "method", "pre_period"]].values[:4]
-            )
-            more = "..." if len(odd) > 4 else ""
-            side = "not significant" if k >= len(ok) / 2 else "significant"
+            k, n = int(sig.sum()), len(ok)
+            rows = ok[sig]
+            ups, downs = int((rows["estimate"] > 0).sum()), int((rows["estimate"] < 0).sum())
+            if ups and downs:
+                what = f"{ups} a rise and {downs} a fall"
+            else:
+                what = (
+                    ("a rise" if ups else "a fall")
+                    if k == 1
+                    else ("all rises" if ups else "all falls")
+                )
+            names = "; ".join(_choice(r) for _, r in rows.head(4).iterrows())
+            more = "; ..." if k > 4 else ""
+            finds = "finds" if k == 1 else "find"
             verdict = (
-                f"{k} of {len(ok)} find a significant effect ({side}: {names}{more}): the "
+                f"{k} of {n} {finds} a significant effect, {what} ({names}{more}): the "
                 "conclusion depends on the modelling choice; report it with caution."
             )
         tail = f" ({n_fail} combination(s) could not be fitted; see the notes.)" if n_fail else ""

@@ -618,13 +618,121 @@ def _headline(summary: Mapping[str, Any] | None) -> str:
     return "<br>".join(parts)
 
 
-def write_index(reports_dir: str | os.PathLike = config.REPORTS_DIR) -> Path:
-    """Write ``reports/index.html`` listing every run, newest first.
+#: Runs kept per report (per notebook and campaign) when the index is written; older run
+#: folders are deleted, except the newest successful run, which the stable link opens.
+#: None keeps every run.
+KEEP_RUNS = 10
+
+#: What each report notebook is, in words, for the index.
+_REPORT_TITLES = {
+    "campaign-impact": "Campaign report",
+    "dark-social-overview": "Overview of every campaign",
+    "explore-sources": "The data, source by source",
+}
+
+
+def prune_runs(reports_dir: str | os.PathLike, *, keep: int | None = KEEP_RUNS) -> list[Path]:
+    """Delete old run folders, keeping the last ``keep`` runs of each report.
+
+    A report is one notebook for one key (campaign). The newest successful run is always
+    kept, so ``latest-<key>.html`` never points at a deleted page.
+
+    Parameters
+    ----------
+    reports_dir : str or path-like
+        Root folder of the reports.
+    keep : int or None, default KEEP_RUNS (10)
+        Runs to keep per report; None keeps all.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The deleted run folders.
+    """
+    import shutil
+
+    if keep is None:
+        return []
+    if keep < 1:
+        raise ParameterError(f"keep={keep}: keep at least one run per report, or None for all")
+    reports_dir = Path(reports_dir)
+    groups: dict[tuple[str, str | None], list[RunRecord]] = {}
+    for r in _load_records(reports_dir):
+        groups.setdefault((r.notebook, r.key), []).append(r)
+    deleted = []
+    for runs in groups.values():
+        runs.sort(key=lambda r: (r.started or "", r.run_id), reverse=True)
+        kept = runs[:keep]
+        good = next((r for r in runs if r.status == "ok"), None)
+        if good is not None and good not in kept:
+            kept.append(good)
+        for r in runs:
+            if r in kept:
+                continue
+            folder = reports_dir / r.notebook / r.run_id
+            # only ever a run folder of this reports folder: it holds the status.json read
+            if folder.is_dir() and (folder / "status.json").exists():
+                shutil.rmtree(folder)
+                deleted.append(folder)
+    return deleted
+
+
+def _when(record: RunRecord) -> str:
+    """The run's start as a reader writes it: ``30 Nov 2026, 14:08``."""
+    try:
+        t = time.strptime(str(record.started)[:16], "%Y-%m-%dT%H:%M")
+    except (TypeError, ValueError):
+        return html.escape(record.run_id)
+    return f"{t.tm_mday} {time.strftime('%b %Y, %H:%M', t)}"
+
+
+def _verdicts(summary: Mapping[str, Any] | None) -> str:
+    """One line per metric: its verdict as the campaign report words it, with the lift."""
+    from darksocial.formatting import interval, percent
+
+    if not summary:
+        return ""
+    metrics = summary.get("metrics")
+    if not isinstance(metrics, Mapping):
+        return html.escape(str(summary.get("headline", "")))
+    lines = []
+    for metric, v in metrics.items():
+        if not isinstance(v, Mapping) or v.get("relative") is None:
+            continue
+        lo, hi = v.get("relative_lower"), v.get("relative_upper")
+        word = "no clear change"
+        if v.get("significant"):
+            word = "rose" if (lo or 0) > 0 else "fell"
+        label = str(v.get("label") or metric.replace("_", " "))
+        text = f"{label[:1].upper() + label[1:]}: {word}, {percent(v['relative'])}"
+        if lo is not None and hi is not None:
+            text += f" ({interval(lo, hi)})"
+        lines.append(html.escape(text))
+    if summary.get("placebo_intervals_too_narrow"):
+        p = summary.get("placebo_in_time_p")
+        lines.append(
+            "<i>The model's intervals are too narrow here; calibrated p = "
+            + (f"{p:.2f}" if isinstance(p, float) else "n/a")
+            + "</i>"
+        )
+    return "<br>".join(lines)
+
+
+def write_index(
+    reports_dir: str | os.PathLike = config.REPORTS_DIR, *, keep: int | None = KEEP_RUNS
+) -> Path:
+    """Write ``reports/index.html``: the latest run of each report, then older runs.
+
+    Each report's row names its campaign, gives the verdict per metric in the campaign
+    report's words, the run's date, and a stable link when a successful run exists. Old
+    runs beyond ``keep`` per report are deleted first (:func:`prune_runs`).
 
     Parameters
     ----------
     reports_dir : str or path-like, optional
         Root folder of the reports.
+    keep : int or None, default KEEP_RUNS (10)
+        Runs kept per report (notebook and campaign); None keeps every run.
 
     Returns
     -------
@@ -633,38 +741,102 @@ def write_index(reports_dir: str | os.PathLike = config.REPORTS_DIR) -> Path:
     """
     reports_dir = Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
-    records = sorted(_load_records(reports_dir), key=lambda r: r.run_id, reverse=True)
-    rows = []
+    prune_runs(reports_dir, keep=keep)
+    records = sorted(
+        _load_records(reports_dir), key=lambda r: (r.started or "", r.run_id), reverse=True
+    )
+    latest: dict[tuple[str, str | None], RunRecord] = {}
     for r in records:
-        rel_html = Path(r.notebook, r.run_id, Path(r.html).name)
-        latest = Path(r.notebook, _latest_name(r))
-        status = "ok" if r.status == "ok" else f"failed: {r.error}"
-        rows.append(
-            "<tr>"
-            f"<td>{html.escape(r.notebook)}</td><td>{html.escape(r.key or '')}</td>"
-            f"<td><a href='{html.escape(str(rel_html))}'>{html.escape(r.run_id)}</a></td>"
-            f"<td>{html.escape(status)}</td><td>{_headline(r.summary)}</td>"
-            f"<td><a href='{html.escape(str(latest))}'>latest good</a></td></tr>"
+        latest.setdefault((r.notebook, r.key), r)
+    order = list(_REPORT_TITLES)
+
+    def rank(r: RunRecord):
+        first = order.index(r.notebook) if r.notebook in order else len(order)
+        launch = str((r.summary or {}).get("window", [""])[0] or "")
+        return (first, launch, r.key or "")
+
+    def page_link(r: RunRecord, text: str) -> str:
+        href = Path(r.notebook, r.run_id, Path(r.html).name).as_posix()
+        return f"<a href='{html.escape(href)}'>{text}</a>"
+
+    rows = []
+    for r in sorted(latest.values(), key=rank):
+        title = _REPORT_TITLES.get(r.notebook, r.notebook.replace("-", " ").capitalize())
+        name = (r.summary or {}).get("name") if r.key else None
+        what = html.escape(title) + (
+            f": <b>{html.escape(str(name or r.key))}</b>" if r.key else ""
         )
+        window = (r.summary or {}).get("window")
+        if r.key and isinstance(window, list) and len(window) == 2:
+            try:
+                a, b = (time.strptime(w, "%Y-%m-%d") for w in window)
+                what += f"<br><small>{_day_text(a)} to {_day_text(b)}</small>"
+            except (TypeError, ValueError):
+                pass
+        if r.status == "ok":
+            verdict = _verdicts(r.summary)
+        else:
+            verdict = "<b>This run failed</b>: " + html.escape(str(r.error or "see the page"))
+        stable = reports_dir / r.notebook / _latest_name(r)
+        good = any(x.status == "ok" for x in records if (x.notebook, x.key) == (r.notebook, r.key))
+        link = (
+            f"<a href='{html.escape(Path(r.notebook, _latest_name(r)).as_posix())}'>"
+            "latest good</a>"
+            if good and stable.exists()
+            else "no successful run yet"
+        )
+        rows.append(
+            f"<tr><td>{what}</td><td>{verdict}</td>"
+            f"<td class='when'>{page_link(r, _when(r))}</td><td>{link}</td></tr>"
+        )
+    older = [r for r in records if latest.get((r.notebook, r.key)) is not r]
+    old_items = "".join(
+        f"<li>{page_link(r, _when(r))}: "
+        + html.escape(_REPORT_TITLES.get(r.notebook, r.notebook))
+        + (f", {html.escape(str((r.summary or {}).get('name') or r.key))}" if r.key else "")
+        + ("" if r.status == "ok" else " (failed)")
+        + "</li>"
+        for r in older
+    )
+    keep_text = "every run is kept" if keep is None else f"the last {keep} runs of each are kept"
     page = f"""<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>darksocial reports</title>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>darksocial reports</title>
 <style>
-body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
-table {{ border-collapse: collapse; }}
-td, th {{ border-bottom: 1px solid #ddd; padding: .4em .8em; text-align: left;
+body {{ font-family: system-ui, sans-serif; margin: 1.5em auto; max-width: 72em;
+        padding: 0 1em; color: #222; line-height: 1.45; }}
+.scroll {{ overflow-x: auto; }}
+table {{ border-collapse: collapse; width: 100%; }}
+td, th {{ border-bottom: 1px solid #ddd; padding: .5em .7em; text-align: left;
           vertical-align: top; }}
 th {{ background: #f4f4f4; }}
+td.when {{ white-space: nowrap; }}
+@media (max-width: 600px) {{
+  table, tbody, tr, td {{ display: block; width: auto; }}
+  tr:first-child {{ display: none; }}
+  tr {{ border-bottom: 2px solid #ccc; padding: .4em 0; }}
+  td {{ border: none; padding: .2em 0; }}
+}}
 </style></head>
 <body><h1>darksocial reports</h1>
-<p>{len(records)} runs, newest first. "latest good" always opens the most recent successful run.</p>
-<table><tr><th>Report</th><th>For</th><th>Run</th><th>Status</th><th>Headline</th>
+<p>The latest run of each report. “Latest good” always opens the most recent successful
+run; {keep_text}.</p>
+<div class="scroll"><table><tr><th>Report</th><th>What it found</th><th>Run</th>
 <th>Stable link</th></tr>
 {chr(10).join(rows)}
-</table></body></html>
+</table></div>
+{f"<h2>Earlier runs</h2><ul>{old_items}</ul>" if old_items else ""}
+</body></html>
 """
     index = reports_dir / "index.html"
     _atomic_write(index, page)
     return index
+
+
+def _day_text(t: time.struct_time) -> str:
+    """A date as ``3 Feb 2025`` from a ``time.struct_time``."""
+    return f"{t.tm_mday} {time.strftime('%b %Y', t)}"
 
 
 #: Thread pools of the numeric libraries; pinned to one thread per kernel when reports

@@ -24,7 +24,7 @@ import pandas as pd
 
 from darksocial.config import ALPHA
 from darksocial.errors import DataValidationError, ParameterError
-from darksocial.formatting import join_words, points, rounded_percent, significant
+from darksocial.formatting import MINUS, interval, join_words, percent, points, significant
 
 __all__ = [
     "NOT_MEASURED",
@@ -53,7 +53,12 @@ SIGNAL_LABELS = {
 }
 
 #: Colour of each verdict in :func:`plot_scorecard` (colour-blind safe Dark2 hues).
-VERDICT_COLORS = {"up": "#1b9e77", "no change": "#7f7f7f", "down": "#d95f02"}
+VERDICT_COLORS = {
+    "up": "#1b9e77",
+    "no change": "#7f7f7f",
+    "unconfirmed": "#7f7f7f",
+    "down": "#d95f02",
+}
 
 #: Verdict of a signal that has no estimate for a campaign.
 NOT_MEASURED = "not measured"
@@ -64,15 +69,22 @@ _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", 
 
 
 # --------------------------------------------------------------------------- formatting
+def _points(x: float) -> str:
+    # one minus sign on every page: the typographic one, as formatting.number writes it
+    return points(x).replace("-", MINUS)
+
+
 def _interval_text(scale: str, est: float, lo: float, hi: float) -> str:
+    # the same formatter as the campaign reports and the overview's tables, so a lift
+    # reads "+3.6% (−2.9% to +10%)" everywhere
     if scale == "relative":
-        return f"{rounded_percent(est)} ({rounded_percent(lo)} to {rounded_percent(hi)})"
+        return f"{percent(est)} ({interval(lo, hi)})"
     if scale == "points":
-        return f"{points(est)} points ({points(lo)} to {points(hi)})"
+        return f"{_points(est)} points ({_points(lo)} to {_points(hi)})"
     if scale == "share":
-        est_s, lo_s, hi_s = (rounded_percent(v, signed=False) for v in (est, lo, hi))
+        est_s, lo_s, hi_s = (percent(v, signed=False) for v in (est, lo, hi))
         return f"{est_s} ({lo_s} to {hi_s})"
-    return f"{significant(est)} ({significant(lo)} to {significant(hi)})"
+    return f"{significant(est)} ({significant(lo)} to {significant(hi)})".replace("-", MINUS)
 
 
 def _verdict(lo: float, hi: float) -> str:
@@ -282,6 +294,22 @@ def _ads_rows(ads: pd.DataFrame, label: str) -> list[dict]:
     ]
 
 
+def _ads_with_search(data: pd.DataFrame) -> pd.Series:
+    """Ads-to-search verdicts that never say more than the campaign's branded search.
+
+    The ads-to-search share says how many branded clicks came soon after an ad; it is
+    not a lift. When the campaign's branded search was measured and did not rise, a share
+    above zero is "unconfirmed" (counted as no change), never "up": the overview and the
+    campaign report must not disagree on whether branded search rose.
+    """
+    verdict = data["verdict"].copy()
+    search = data[data["signal"].isin(["branded_search", "branded_clicks"])]
+    flat = set(search.loc[search["verdict"] != "up", "campaign"])
+    ads = (data["signal"] == "ads_share") & (data["verdict"] == "up")
+    verdict[ads & data["campaign"].isin(flat)] = "unconfirmed"
+    return verdict
+
+
 # --------------------------------------------------------------------------- the card
 def _subject(r: pd.Series) -> str:
     if r["signal"] == "mentions":
@@ -296,7 +324,7 @@ def _phrase(r: pd.Series) -> str:
         return f"{_subject(r)} {nums}"
     pts = points(abs(r["estimate"])).lstrip("+")
     unit = "point" if pts == "1" else "points"
-    lo, hi = points(r["lower"]), points(r["upper"])
+    lo, hi = _points(r["lower"]), _points(r["upper"])
     return f"{_subject(r)} {r['verdict']} {pts} {unit} ({lo} to {hi})"
 
 
@@ -310,6 +338,7 @@ def _clauses(rows: pd.DataFrame) -> list[str]:
                 "up": "were followed by branded search",
                 "no change": "were not measurably followed by branded search",
                 "down": "were followed by less branded search",
+                "unconfirmed": "were followed by branded clicks, but branded search did not rise",
             }[r["verdict"]]
         else:
             subject = _subject(r)
@@ -325,7 +354,8 @@ def _agreement(rows: pd.DataFrame) -> tuple[str, str]:
     if k == 0:
         return "none", "No signal was measured for this campaign."
     details = "; ".join(_phrase(r) for _, r in rows.iterrows())
-    verdicts = set(rows["verdict"])
+    # an unconfirmed ads-to-search share counts as no change
+    verdicts = set(rows["verdict"].replace("unconfirmed", "no change"))
     if k == 1:
         return "single", (
             f"Only one signal was measured, so agreement cannot be judged: {details}; "
@@ -334,9 +364,36 @@ def _agreement(rows: pd.DataFrame) -> tuple[str, str]:
     if verdicts == {"up"}:
         return "up", f"{_word(k).capitalize()} of {_word(k)} signals agree on a lift: {details}."
     if verdicts == {"no change"}:
-        return "no change", f"No signal moved ({details}); there is no evidence of a lift."
+        ads = (
+            "; some branded clicks came soon after an ad, but branded search did not rise"
+            if "unconfirmed" in set(rows["verdict"])
+            else ""
+        )
+        return "no change", (f"No signal moved ({details}){ads}; there is no evidence of a lift.")
     if verdicts == {"down"}:
         return "down", f"{_word(k).capitalize()} of {_word(k)} signals agree on a fall: {details}."
+    if verdicts == {"up", "no change"}:
+        ups = rows[rows["verdict"] == "up"]
+        n_up = len(ups)
+        lead = _clauses(ups)
+        rest = _clauses(rows[rows["verdict"] != "up"])
+        if n_up > k - n_up:
+            note = ""
+            if "direct" in set(rows.loc[rows["verdict"] == "no change", "signal"]) and (
+                "deep_direct" in set(ups["signal"])
+            ):
+                note = (
+                    " (all direct sessions include home-page visits, so a rise on deep pages "
+                    "can be too small to show in the total)"
+                )
+            return "up", (
+                f"{_word(n_up).capitalize()} of {_word(k)} signals point to a lift: "
+                f"{join_words(lead)}; {join_words(rest)}{note} ({details})."
+            )
+        return "mixed", (
+            f"Mixed signals: {join_words(lead)}, but {join_words(rest)}; treat the lift with "
+            f"caution ({details})."
+        )
     first = "up" if "up" in verdicts else "down"
     lead = _clauses(rows[rows["verdict"] == first])
     rest = _clauses(rows[rows["verdict"] != first])
@@ -684,6 +741,7 @@ def scorecard(
     data["verdict"] = [
         _verdict(lo, hi) for lo, hi in zip(data["lower"], data["upper"], strict=True)
     ]
+    data["verdict"] = _ads_with_search(data)
     data["text"] = [
         _interval_text(s, e, lo, hi)
         for s, e, lo, hi in zip(

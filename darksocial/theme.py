@@ -9,10 +9,60 @@ state themselves, so calling them in JupyterLab keeps your own style.
 
 from __future__ import annotations
 
-__all__ = ["PALETTE", "report_theme"]
+import base64
+import html
+import io
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "BAND_COLOUR",
+    "OBSERVED_COLOUR",
+    "PAGE_STYLE",
+    "PALETTE",
+    "WINDOW_COLOUR",
+    "Chart",
+    "figure_html",
+    "report_theme",
+]
 
 #: seaborn's colour-blind-safe palette, shared by every report figure.
 PALETTE = "colorblind"
+
+# Each colour with the word captions use for it, so a caption names what the reader sees.
+#: The campaign's window (a shaded span): seaborn colorblind orange.
+WINDOW_COLOUR = ("#de8f05", "orange")
+#: Expected values without the campaign and effects, with their interval band.
+BAND_COLOUR = ("#0173b2", "blue")
+#: Observed values.
+OBSERVED_COLOUR = ("#222222", "black")
+
+#: Pixels per inch of report figures: a 6.4-inch figure is 640 px wide, so a phone
+#: (390 px) shows it at 60% and 11 pt labels stay about 9 px high.
+FIGURE_DPI = 100
+
+#: Figures wider than this (pixels) show at 70% of their size on a phone, scrolling
+#: sideways inside their box, instead of shrinking their labels below legibility.
+WIDE_FIGURE_PX = 700
+
+#: CSS every report page adds once: a phone-width viewport, tables that scroll inside
+#: their own box instead of widening the page, figures no wider than the screen.
+PAGE_STYLE = """<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+.jp-RenderedHTMLCommon table, .rendered_html table {
+  display: block; max-width: 100%; overflow-x: auto; }
+.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { white-space: normal; }
+figure.ds-figure { margin: 0.5em 0 1.2em 0; max-width: 100%; overflow-x: auto; }
+figure.ds-figure img { max-width: 100%; height: auto; }
+
+figure.ds-figure figcaption { font-size: 0.9em; color: #444; max-width: 46em; }
+@media (max-width: 600px) {
+  figure.ds-wide img { max-width: none; width: calc(var(--natural-width) * 0.7); }
+  body, .jp-Notebook { padding: 0 !important; }
+  .jp-Cell, .jp-OutputArea-output { padding-left: 4px !important; padding-right: 4px !important; }
+  .jp-RenderedHTMLCommon { font-size: 15px; }
+}
+</style>"""
 
 
 def report_theme() -> None:
@@ -40,3 +90,95 @@ def report_theme() -> None:
     )
     # figure text comes from data: draw "$50 ... $99" as written, never as TeX
     mpl.rcParams["text.parse_math"] = False
+
+
+def figure_html(fig, *, alt: str, caption: str | None = None) -> str:
+    """A figure as an HTML ``<figure>``: a compact PNG with alt text and an optional caption.
+
+    The PNG is reduced to a 256-colour palette (report figures use a handful of colours),
+    which keeps a campaign page's four figures to a few hundred kilobytes in all.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure; not closed here.
+    alt : str
+        What the figure shows, in one sentence (escaped here).
+    caption : str, optional
+        HTML caption shown under the figure (the caller escapes data in it).
+
+    Returns
+    -------
+    str
+    """
+    from PIL import Image
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=FIGURE_DPI, facecolor="white")
+    buf.seek(0)
+    img = Image.open(buf).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    out = io.BytesIO()
+    img.save(out, format="PNG", optimize=True)
+    data = base64.b64encode(out.getvalue()).decode("ascii")
+    w, h = img.size
+    cap = f"<figcaption>{caption}</figcaption>" if caption else ""
+    # a wide figure scrolls sideways inside its box on a phone rather than shrinking
+    # its labels below legibility
+    wide = " ds-wide" if w > WIDE_FIGURE_PX else ""
+    return (
+        f'<figure class="ds-figure{wide}"><img src="data:image/png;base64,{data}" '
+        f'width="{w}" height="{h}" style="--natural-width: {w}px" '
+        f'alt="{html.escape(alt, quote=True)}">{cap}</figure>'
+    )
+
+
+@dataclass
+class Chart:
+    """A report figure with its alt text and caption; displays as :func:`figure_html`.
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+    alt : str
+        What the figure shows, in one sentence.
+    caption : str, optional
+        HTML caption.
+    """
+
+    figure: Any
+    alt: str
+    caption: str | None = None
+
+    def _repr_html_(self) -> str:
+        return figure_html(self.figure, alt=self.alt, caption=self.caption)
+
+    def close(self) -> None:
+        """Close the matplotlib figure."""
+        import matplotlib.pyplot as plt
+
+        plt.close(self.figure)
+
+
+def describe_figure(fig) -> str:
+    """A fallback alt text for a figure: its title and what its axes show.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+
+    Returns
+    -------
+    str
+        E.g. ``"Chart: Direct sessions by weekday. Sessions a day against weekday."``
+    """
+    sup = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) is not None else ""
+    parts = []
+    for ax in fig.axes:
+        title = ax.get_title() or ax.get_title(loc="left")
+        y, x = ax.get_ylabel(), ax.get_xlabel()
+        axes = f"{y} against {x}" if y and x else (y or x)
+        text = "; ".join(t for t in (title, axes) if t)
+        if text and text not in parts:
+            parts.append(text)
+    body = ". ".join([t for t in [sup, *parts[:4]] if t])
+    return f"Chart: {body}." if body else "Chart."

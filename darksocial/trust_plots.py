@@ -54,9 +54,9 @@ def plot_placebo_in_time(result, *, bins: int | None = None, ax=None):
     )
     ax.axvline(0, color="black", lw=0.8, ls=":")
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel("relative effect")
-    ax.set_ylabel("placebo launches")
-    ax.set_title("Placebo in time: effects found where no campaign ran")
+    ax.set_xlabel("Relative effect (change against expected)")
+    ax.set_ylabel("Fake launches")
+    ax.set_title("Effects found where no campaign ran", fontsize="medium")
     ax.legend(loc="best", frameon=False)
     return ax
 

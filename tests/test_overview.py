@@ -358,3 +358,37 @@ def test_a_calendar_outside_the_data_is_one_sentence_not_a_failure(tmp_path):
     assert s.status == "skipped" and "check the launch dates" in s.why
     assert "Old launch: not measured" in page.data().html
     _assert_clean(_page_text(page))
+
+
+def test_newsletter_has_no_cost_per_extra_unit(report, page):
+    costs = page.campaigns_table().data
+    name = report.name("newsletter-relaunch")
+    cost_cols = [c for c in costs.columns if "cost per extra" in c]
+    assert cost_cols
+    for col in cost_cols:
+        assert not costs.loc[name, col].startswith("€"), (col, costs.loc[name, col])
+
+
+def test_podcast_scorecard_agrees_with_its_campaign_report(report, page):
+    card = report.scorecard()
+    v = card.verdicts()
+    eff = report.analyses["podcast-s1"].effects_frame()
+    words = {"up": "up", "down": "down", "no clear change": "no change"}
+    keys = {"branded_clicks": "branded_search", "deep_direct_sessions": "deep_direct"}
+    for metric, key in keys.items():
+        if key in v.columns:
+            assert v.at["podcast-s1", key] == words[eff.loc[metric, "direction"]]
+    assert v.at["podcast-s1", "consensus"] == "up"
+    assert "caution" not in v.at["podcast-s1", "agreement"]
+    assert "disagree" not in page.agreement_html().split("podcast")[0]
+
+
+def test_ads_sentence_follows_the_campaign_reports_verdict(report, page):
+    text = page.bottom_line().html
+    eff = report.analyses["meta-ads-spring"].effects_frame()
+    if eff.loc["branded_clicks", "direction"] != "up":
+        assert "were followed by more branded search" not in text
+        assert "branded search showed no clear change during the" in text
+    v = report.scorecard().verdicts()
+    if "ads_share" in v.columns:
+        assert v.at["meta-ads-spring", "ads_share"] != "up"

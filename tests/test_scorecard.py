@@ -75,18 +75,18 @@ def test_sentences_quote_the_numbers():
     v = _card().verdicts()
     assert v.at["podcast", "agreement"] == (
         "Three of three signals agree on a lift: branded search +16% (+10% to +23%); "
-        "deep-page direct +15% (+9% to +21%); podcast mentions up 12 points (+5 to +19)."
+        "deep-page direct +15% (+9.0% to +21%); podcast mentions up 12 points (+5 to +19)."
     )
     assert v.at["ads", "agreement"] == (
-        "Signals disagree: branded search rose, but deep-page direct did not move and the "
+        "Mixed signals: branded search rose, but deep-page direct did not move and the "
         "ads were not measurably followed by branded search; treat the lift with caution "
-        "(branded search +5% (+1% to +9%); deep-page direct +0.4% (-3% to +4%); "
-        "ads-to-search share 1% (-0.2% to 2%))."
+        "(branded search +5.0% (+1.2% to +9.0%); deep-page direct +0.4% (−3.0% to +4.0%); "
+        "ads-to-search share 1.0% (−0.2% to 2.2%))."
     )
     assert v.at["newsletter", "agreement"].startswith("No signal moved (branded search +0.2%")
     assert v.at["newsletter", "agreement"].endswith("there is no evidence of a lift.")
     # what was mentioned comes from the calendar channel when the table has no label
-    assert "email mentions +0.5 points (-2 to +3)" in v.at["newsletter", "agreement"]
+    assert "email mentions +0.5 points (−2 to +3)" in v.at["newsletter", "agreement"]
     assert v["consensus"].tolist() == ["up", "mixed", "no change"]
     assert v.loc["podcast", "ads_share"] == NOT_MEASURED
 
@@ -121,8 +121,11 @@ def test_verdicts_match_intervals_on_random_tables(rng):
             assert sentence.startswith("Two of two signals agree on a fall")
         elif words == {"no change"}:
             assert sentence.startswith("No signal moved")
+        elif words == {"up", "no change"}:  # one of two rose: not a majority
+            assert sentence.startswith("Mixed signals")
         else:
             assert sentence.startswith("Signals disagree")
+        if len(words) > 1:
             for label, key in (
                 ("branded search", "branded_search"),
                 ("deep-page direct", "deep_direct"),
@@ -141,7 +144,7 @@ def test_verdicts_match_intervals_on_random_tables(rng):
             if v.at[c, key] == "up":
                 assert lo_text.startswith("+")
             if v.at[c, key] == "down":
-                assert table.at[c, label].split(" to ")[1].startswith("-")
+                assert table.at[c, label].split(" to ")[1].startswith("−")
 
 
 def test_table_frame_and_calendar_order():
@@ -183,8 +186,8 @@ def test_absolute_only_single_signal_and_unmeasured_campaign():
     v = card.verdicts()
     assert v.at["podcast", "branded_search"] == "down"
     assert v.at["podcast", "agreement"] == (
-        "Only one signal was measured, so agreement cannot be judged: branded search -30 "
-        "(-50 to -10); confirm with a second signal before acting."
+        "Only one signal was measured, so agreement cannot be judged: branded search −30 "
+        "(−50 to −10); confirm with a second signal before acting."
     )
     assert v.at["ads", "consensus"] == "none"
     assert v.at["ads", "agreement"] == "No signal was measured for this campaign."
@@ -342,3 +345,31 @@ def test_sample_end_to_end(sample_dir):
         rel = truth["podcast-s1"]["metrics"][metric]["relative"]
         assert f.at["podcast-s1", f"{key}_lower"] < rel < f.at["podcast-s1", f"{key}_upper"]
     assert card.table().index.tolist() == list(s.campaigns.sort_values("launch").index)
+
+
+def test_a_majority_of_signals_up_is_a_lift_and_ads_never_outrun_search():
+    est = pd.DataFrame(
+        {
+            "campaign": ["pod"] * 3 + ["meta"] * 3,
+            "metric": ["branded_search", "deep_direct", "direct"] * 2,
+            "relative": [0.14, 0.10, 0.036, 0.04, 0.012, -0.06],
+            "relative_lower": [0.056, 0.036, -0.029, -0.072, -0.074, -0.13],
+            "relative_upper": [0.22, 0.18, 0.10, 0.16, 0.11, 0.026],
+        }
+    )
+    mentions = pd.DataFrame(
+        {"campaign": ["pod"], "diff": [0.11], "diff_lower": [0.06], "diff_upper": [0.16]}
+    )
+    ads = pd.DataFrame(
+        {"campaign": ["meta"], "share": [0.075], "share_lower": [0.001], "share_upper": [0.15]}
+    )
+    v = scorecard(est, mentions=mentions, ads=ads).verdicts()
+    # the podcast: search, deep-page direct and mentions rose; all direct did not move
+    assert v.at["pod", "consensus"] == "up"
+    assert v.at["pod", "agreement"].startswith("Three of four signals point to a lift")
+    assert "caution" not in v.at["pod", "agreement"]
+    # branded search did not rise after the ads: the ads-to-search share is not "up"
+    assert v.at["meta", "branded_search"] == "no change"
+    assert v.at["meta", "ads_share"] == "unconfirmed"
+    assert v.at["meta", "consensus"] == "no change"
+    assert "branded search did not rise" in v.at["meta", "agreement"]

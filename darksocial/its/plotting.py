@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["impact_plot_data", "plot_impact"]
+__all__ = ["campaign_plot_data", "impact_plot_data", "plot_campaign", "plot_impact"]
 
 _PANELS = (
     ("original", [("observed", None), ("counterfactual", "counterfactual")]),
@@ -104,3 +104,287 @@ def plot_impact(result, *, figsize=(10, 8), title=None):
         fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+#: Days before launch the campaign figure's zoom starts.
+ZOOM_BEFORE_DAYS = 28
+
+
+def _campaign_arrays(result, name):
+    """Observed values and this campaign's counterfactual (point, draws) on every date.
+
+    With the intervention method only ``name`` is switched off (the other campaigns stay
+    on), so the difference is this campaign's effect alone; with the counterfactual method
+    it is observed minus the no-campaign forecast. Before the draws start the
+    counterfactual is the observed value: no effect.
+    """
+    import numpy as np
+
+    d = result.draws
+    y = np.asarray(d.y, dtype=float)
+    if d.per is not None and name in d.per:
+        cp, cd = d.per[name]
+    else:
+        cp, cd = d.cf_point, d.cf_draws
+    n, s = len(y), d.start
+    point = y.copy()
+    point[s:] = cp
+    draws = np.broadcast_to(y, (cd.shape[0], n)).copy()
+    draws[:, s:] = cd
+    return y, point, draws
+
+
+def campaign_plot_data(
+    result, name: str, *, before_days: int = ZOOM_BEFORE_DAYS, weekly: bool = False
+) -> pd.DataFrame:
+    """Tidy data of one campaign's figure (:func:`plot_campaign`).
+
+    Parameters
+    ----------
+    result : ImpactResult
+        The fitted result; ``name`` must be one of its interventions.
+    name : str
+        The campaign whose effect is drawn.
+    before_days : int, default 28
+        Days before launch shown in the zoom.
+    weekly : bool, default False
+        Show the zoom's observed, expected and effect as averages per day over weeks
+        counted from launch (daily data only; the model stays daily). The cumulative
+        panel stays daily.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``date, panel, line, value, lower, upper``. Panels: ``"context"`` (the
+        whole observed series, weekly averages for daily data), ``"original"`` (observed
+        and ``"counterfactual"``: expected without this campaign), ``"pointwise"`` (this
+        campaign's effect) and ``"cumulative"`` (its running total over its own window;
+        the last value is the campaign's cumulative effect in
+        ``result.effects_by_intervention``).
+    """
+    import numpy as np
+
+    if name not in result.windows:
+        raise KeyError(f"{name!r} is not a campaign of this result")
+    alpha = result.alpha
+    q = [alpha / 2, 1 - alpha / 2]
+    index = result.y.index
+    y, point, draws = _campaign_arrays(result, name)
+    lo_date, hi_date = result.windows[name]
+    lo, hi = index.get_loc(lo_date), index.get_loc(hi_date)
+    a = int(index.searchsorted(lo_date - pd.Timedelta(days=before_days)))
+    daily = result.freq == "D"
+    frames = []
+
+    def add(panel, line, dates, value, lower=None, upper=None):
+        nan = np.full(len(dates), np.nan)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "date": dates,
+                    "panel": panel,
+                    "line": line,
+                    "value": np.asarray(value, dtype=float),
+                    "lower": nan if lower is None else np.asarray(lower, dtype=float),
+                    "upper": nan if upper is None else np.asarray(upper, dtype=float),
+                }
+            )
+        )
+
+    context = result.y.astype(float)
+    if daily:
+        context = context.resample("W").mean()
+    add("context", "observed", context.index, context.to_numpy())
+
+    pos = np.arange(a, hi + 1)
+    if weekly and daily:
+        # weeks counted from launch, so one bin starts on the launch day
+        bins = np.floor_divide(pos - lo, 7)
+        groups = [pos[bins == b] for b in np.unique(bins)]
+    else:
+        groups = [np.array([p]) for p in pos]
+    dates, obs, cf, cf_lo, cf_hi = [], [], [], [], []
+    for g in groups:
+        ok = g[~np.isnan(y[g])]
+        dates.append(index[g[0]])
+        if not len(ok):
+            obs.append(np.nan), cf.append(np.nan), cf_lo.append(np.nan), cf_hi.append(np.nan)
+            continue
+        obs.append(y[ok].mean())
+        cf.append(point[ok].mean())
+        qs = np.quantile(draws[:, ok].mean(axis=1), q)
+        cf_lo.append(qs[0]), cf_hi.append(qs[1])
+    dates = pd.DatetimeIndex(dates)
+    obs, cf, cf_lo, cf_hi = map(np.asarray, (obs, cf, cf_lo, cf_hi))
+    add("original", "observed", dates, obs)
+    add("original", "counterfactual", dates, cf, cf_lo, cf_hi)
+    add("pointwise", "effect", dates, obs - cf, obs - cf_hi, obs - cf_lo)
+
+    w = np.arange(lo, hi + 1)
+    yw = y[w]
+    miss = np.isnan(yw)
+    cum = np.cumsum(np.where(miss, 0.0, yw - point[w]))
+    paths = np.cumsum(np.where(miss[None, :], 0.0, yw[None, :] - draws[:, w]), axis=1)
+    cq = np.quantile(paths, q, axis=0)
+    add("cumulative", "cumulative_effect", index[w], cum, cq[0], cq[1])
+    return pd.concat(frames, ignore_index=True)
+
+
+def plot_campaign(
+    result,
+    name: str,
+    *,
+    unit: str = "",
+    period: str = "day",
+    before_days: int = ZOOM_BEFORE_DAYS,
+    weekly: bool = False,
+    count: bool = True,
+    figsize=(5.4, 7.0),
+    title: str | None = None,
+):
+    """Draw one campaign: context, zoom on its window, its effect and its running total.
+
+    Parameters
+    ----------
+    result : ImpactResult
+        The fitted result; ``name`` must be one of its interventions.
+    name : str
+        The campaign drawn.
+    unit : str, optional
+        What the series counts, in words (``"clicks"``); used in the axis labels.
+    period : str, default "day"
+        The series' period word.
+    before_days : int, default 28
+        Days before launch shown in the zoom.
+    weekly : bool, default False
+        Average the zoom by week from launch (daily data; display only).
+    count : bool, default True
+        False for an index (Google Trends): no running total panel.
+    figsize : tuple, default (5.4, 7.0)
+        Figure size in inches; narrow enough for labels to stay legible on a phone.
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Axes, top to bottom: whole history (small, the window and zoom marked), zoom
+        (observed vs expected without this campaign), effect per period and (counts)
+        running total over the campaign's window. The campaign's window is the only
+        marked span (:data:`darksocial.theme.WINDOW_COLOUR`): shaded in the context panel,
+        a bar along the top and dotted edges in the others.
+    """
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    from darksocial.theme import BAND_COLOUR, OBSERVED_COLOUR, WINDOW_COLOUR
+
+    data = campaign_plot_data(result, name, before_days=before_days, weekly=weekly)
+    start, end = result.windows[name]
+    ratios = [1, 2.6, 1.7] + ([1.7] if count else [])
+    fig, axes = plt.subplots(
+        len(ratios), 1, figsize=figsize, gridspec_kw={"height_ratios": ratios}
+    )
+    ctx, main, eff = axes[:3]
+    shown = data[data["panel"] != "context"]
+    z0, z1 = shown["date"].min(), shown["date"].max()
+
+    def part(panel, line):
+        return data[(data["panel"] == panel) & (data["line"] == line)]
+
+    c = part("context", "observed")
+    ctx.plot(c["date"], c["value"], color=OBSERVED_COLOUR[0], lw=0.8)
+    ctx.axvspan(z0, z1, color="0.85", lw=0, label="zoom below")
+    ctx.axvspan(start, end, color=WINDOW_COLOUR[0], alpha=0.5, lw=0)
+    ctx.set_title(
+        "Whole history" + (" (weekly averages)" if result.freq == "D" else ""),
+        fontsize="small",
+        loc="left",
+    )
+    ctx.tick_params(labelsize="x-small")
+    ctx.set_yticks([])
+    ctx.grid(False)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ctx.xaxis.set_major_locator(locator)
+    ctx.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+
+    avg = " (weekly average)" if weekly and result.freq == "D" else ""
+    per = f"{unit} a {period}" if count else "index"
+    o = part("original", "observed")
+    f = part("original", "counterfactual")
+    main.fill_between(f["date"], f["lower"], f["upper"], color=BAND_COLOUR[0], alpha=0.25, lw=0)
+    main.plot(
+        f["date"],
+        f["value"],
+        color=BAND_COLOUR[0],
+        ls="--",
+        lw=1.5,
+        label="expected without the campaign",
+    )
+    main.plot(
+        o["date"],
+        o["value"],
+        color=OBSERVED_COLOUR[0],
+        lw=1.5,
+        label="observed",
+        marker="o" if avg else None,
+        ms=3,
+    )
+    main.set_title(per[:1].upper() + per[1:] + avg, fontsize="small", loc="left")
+    main.legend(
+        loc="best",
+        fontsize="small",
+        frameon=True,
+        framealpha=0.85,
+        edgecolor="white",
+        handlelength=1.6,
+    )
+    e = part("pointwise", "effect")
+    eff.fill_between(e["date"], e["lower"], e["upper"], color=BAND_COLOUR[0], alpha=0.25, lw=0)
+    eff.plot(
+        e["date"], e["value"], color=BAND_COLOUR[0], lw=1.5, marker="o" if avg else None, ms=3
+    )
+    eff.axhline(0, color="0.4", lw=0.8)
+    eff.set_title(
+        (f"Extra {unit} a {period}" if count else "Change in the index") + avg,
+        fontsize="small",
+        loc="left",
+    )
+    zoomed = [main, eff]
+    if count:
+        cum_ax = axes[3]
+        k = part("cumulative", "cumulative_effect")
+        cum_ax.fill_between(
+            k["date"], k["lower"], k["upper"], color=BAND_COLOUR[0], alpha=0.25, lw=0
+        )
+        cum_ax.plot(k["date"], k["value"], color=BAND_COLOUR[0], lw=1.8)
+        cum_ax.axhline(0, color="0.4", lw=0.8)
+        cum_ax.set_title(f"Extra {unit} in total since launch", fontsize="small", loc="left")
+        zoomed.append(cum_ax)
+    for ax in zoomed:
+        # the window as a bar along the top and dotted edges: a full-height fill would
+        # mix with the interval band into a third colour the caption cannot name
+        ax.axvspan(start, end, ymin=0.94, ymax=1, color=WINDOW_COLOUR[0], lw=0)
+        for edge in (start, end):
+            ax.axvline(edge, color=WINDOW_COLOUR[0], ls=":", lw=1.2)
+        ax.tick_params(labelsize="small")
+        ax.set_xlim(z0 - pd.Timedelta(days=1), z1 + pd.Timedelta(days=1))
+        # ticks on the launch weekday, about five of them: launch is always a tick
+        weeks = max(1, round((z1 - z0).days / 7 / 5))
+        ax.xaxis.set_major_locator(
+            mdates.WeekdayLocator(byweekday=start.weekday(), interval=weeks)
+        )
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
+        ax.yaxis.set_major_formatter(_thousands())
+    for ax in zoomed[:-1]:
+        ax.tick_params(labelbottom=False)
+    if title:
+        fig.suptitle(title, fontsize="medium", fontweight="bold")
+    fig.tight_layout(h_pad=0.6)
+    return fig
+
+
+def _thousands():
+    import matplotlib.ticker as mticker
+
+    return mticker.FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.3g}")

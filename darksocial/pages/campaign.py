@@ -32,6 +32,7 @@ from darksocial.campaign import (
 from darksocial.coverage import MIN_SURVEY_ANSWERS, SOURCE_EXPORTS
 from darksocial.errors import ParameterError
 from darksocial.formatting import (
+    day,
     escape,
     interval,
     money,
@@ -42,6 +43,7 @@ from darksocial.formatting import (
     styled_table,
 )
 from darksocial.safetext import ANSWER_DISPLAY_LIMIT, markdown_text
+from darksocial.theme import PAGE_STYLE, Chart
 
 __all__ = ["CampaignReport", "campaign_report"]
 
@@ -91,7 +93,7 @@ class CampaignReport:
             ("Campaign", escape(_given(row.get("name"), self.analysis.campaign_id))),
             ("Channel", escape(_given(row.get("channel")))),
             ("Content type", escape(_given(row.get("content_type")).replace("_", " "))),
-            ("Evaluated", f"{start:%d %b %Y} to {end:%d %b %Y} ({self.analysis.duration} days)"),
+            ("Evaluated", f"{day(start)} to {day(end)} ({self.analysis.duration} days)"),
             ("Spend", money(spend, self._settings().currency)),
         ]
         notes = row.get("notes")
@@ -101,7 +103,9 @@ class CampaignReport:
             f"<tr><th style='text-align:left;padding-right:1em'>{k}</th><td>{v}</td></tr>"
             for k, v in facts
         )
-        return f"<table>{cells}</table>"
+        return (
+            f"{PAGE_STYLE}<p><a href='../../index.html'>All reports</a></p><table>{cells}</table>"
+        )
 
     def _settings(self):
         from darksocial.io import Settings
@@ -149,8 +153,8 @@ class CampaignReport:
                 continue
             if ads.index[0] > end or ads.index[-1] < start:
                 parts.append(
-                    f"<p>The {what} export covers {ads.index[0]:%d %b %Y} to "
-                    f"{ads.index[-1]:%d %b %Y}, not this campaign's window: it says nothing "
+                    f"<p>The {what} export covers {day(ads.index[0])} to "
+                    f"{day(ads.index[-1])}, not this campaign's window: it says nothing "
                     "about this campaign's ads. Export the campaign's period, broken down by "
                     "day, to add spend and impressions.</p>"
                 )
@@ -190,8 +194,8 @@ class CampaignReport:
         table = pd.DataFrame(
             {
                 "Source": summary["source"].str.replace("_", " "),
-                "From": pd.to_datetime(summary["start"]).dt.strftime("%d %b %Y"),
-                "To": pd.to_datetime(summary["end"]).dt.strftime("%d %b %Y"),
+                "From": pd.to_datetime(summary["start"]).map(day),
+                "To": pd.to_datetime(summary["end"]).map(day),
                 "Frequency": summary["freq"].map(_freq_word),
                 "Rows": summary["rows"].map(number),
                 "Gaps": [
@@ -204,8 +208,40 @@ class CampaignReport:
         return styled_table(table.set_index("Source"))
 
     # -- metrics -------------------------------------------------------------------------------
-    def metric_figure(self, metric: str):
-        """The three-panel figure of one metric (observed vs expected, daily, cumulative).
+    def metric_figure(self, metric: str, *, weekly: bool | None = None):
+        """This campaign's figure on one metric: context, zoom, its effect and its total.
+
+        Parameters
+        ----------
+        metric : str
+        weekly : bool, optional
+            Average the zoom by week from launch; by default for daily data, whose
+            weekday cycle hides a lift (display only: the model stays daily).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            Drawn by :func:`darksocial.its.plotting.plot_campaign`: only this campaign's
+            window is shaded, and the running total ends at the total the text states.
+        """
+        from darksocial.campaign import period_word
+        from darksocial.its.plotting import plot_campaign
+
+        result = self._result(metric)
+        label = metric_label(self.analysis.sources, metric)
+        spec = METRICS[metric]
+        return plot_campaign(
+            result,
+            self.analysis.campaign_id,
+            unit=spec.unit,
+            period=period_word(result.y.index),
+            weekly=result.freq == "D" if weekly is None else weekly,
+            count=spec.count,
+            title=label[:1].upper() + label[1:],
+        )
+
+    def metric_chart(self, metric: str):
+        """The metric's figure with its alt text and a caption naming what each colour shows.
 
         Parameters
         ----------
@@ -213,16 +249,44 @@ class CampaignReport:
 
         Returns
         -------
-        matplotlib.figure.Figure
+        darksocial.theme.Chart
         """
-        from darksocial.campaign import period_word
+        from darksocial.its.plotting import ZOOM_BEFORE_DAYS
+        from darksocial.theme import BAND_COLOUR, OBSERVED_COLOUR, WINDOW_COLOUR
 
         result = self._result(metric)
-        label = metric_label(self.analysis.sources, metric)
-        return result.plot(
-            title=f"{label[:1].upper() + label[1:]} ({METRICS[metric].unit} a "
-            f"{period_word(result.y.index)})"
+        row = self.analysis.effects_frame().loc[metric]
+        label = row.label
+        start, end = result.windows[self.analysis.campaign_id]
+        level = int(round((1 - self.analysis.alpha) * 100))
+        weekly = result.freq == "D"
+        verdict = {"up": "rose", "down": "fell", "no clear change": "showed no clear change"}[
+            row.direction
+        ]
+        count = METRICS[metric].count
+        alt = (
+            f"{label[:1].upper() + label[1:]} from {ZOOM_BEFORE_DAYS} days before launch to "
+            f"the end of the campaign's window ({day(start)} to {day(end)}), observed against "
+            f"expected without the campaign: it {verdict}"
+            + (f", {number(row.cumulative, signed=True)} {row.unit} in total." if count else ".")
         )
+        caption = (
+            f"Top: the whole history, the campaign's window in {WINDOW_COLOUR[1]} and the "
+            "zoomed period in grey. Below, from four weeks before launch (the campaign's "
+            f"window between the dotted {WINDOW_COLOUR[1]} lines, under the {WINDOW_COLOUR[1]} "
+            "bar): "
+            f"{OBSERVED_COLOUR[1]}, observed; {BAND_COLOUR[1]} dashed line and band, what "
+            f"the model expects without this campaign ({level}% interval)"
+            + (", as weekly averages of daily values" if weekly else "")
+            + f"; then this campaign's effect per {row.period}"
+            + (
+                ", and its running total over the window, ending at the total stated below"
+                if count
+                else ""
+            )
+            + ". Only this campaign's effect is drawn; other campaigns' effects are left out."
+        )
+        return Chart(self.metric_figure(metric), alt=alt, caption=caption)
 
     def metric_html(self, metric: str) -> str:
         """The effect of the campaign on one metric as a sentence and a small table.
@@ -296,9 +360,9 @@ class CampaignReport:
         if metric not in self.analysis.results:
             display(HTML(self._not_measured(metric)))
             return
-        fig = self.metric_figure(metric)
-        display(fig)
-        _close(fig)
+        chart = self.metric_chart(metric)
+        display(HTML(chart._repr_html_()))
+        chart.close()
         display(HTML(self.metric_html(metric)))
 
     def _not_measured(self, metric: str) -> str:
@@ -569,11 +633,19 @@ class CampaignReport:
                     f"{escape(in_time.report())}</p>"
                 )
             )
-            fig, ax = plt.subplots(figsize=(9, 3.2))
+            fig, ax = plt.subplots(figsize=(5.4, 3.0))
             in_time.plot(ax=ax)
             fig.tight_layout()
-            display(fig)
-            _close(fig)
+            chart = Chart(
+                fig,
+                alt=(
+                    f"The relative effect on {label} at {plural(len(in_time.placebos), 'fake launch date')} "
+                    "before the campaign, as grey bars, against the real campaign's effect, "
+                    f"a red line at {percent(in_time.real['estimate'])}."
+                ),
+            )
+            display(HTML(chart._repr_html_()))
+            chart.close()
             self._ran("placebo_in_time")
         if in_space is None:
             display(
@@ -587,7 +659,9 @@ class CampaignReport:
                 )
             )
         else:
-            display(HTML(f"<p><b>Placebo in space.</b> {escape(in_space.report())}</p>"))
+            row = self.analysis.effects_frame().loc[metric]
+            text = in_space.report(lift=bool(row.significant))
+            display(HTML(f"<p><b>Placebo in space.</b> {escape(text)}</p>"))
             self._ran("placebo_in_space")
 
     # -- survey --------------------------------------------------------------------------------
@@ -633,12 +707,12 @@ class CampaignReport:
                 f"needs at least {MIN_SURVEY_ANSWERS} on each side.</p>"
             )
         elif res is not None:
-            parts.append(f"<p>{escape(res.report())}</p>")
+            parts.append(f"<p>{escape(_mentions_sentence(res))}</p>")
             t = res.table
             table = pd.DataFrame(
                 {
-                    "From": pd.to_datetime(t["start"]).dt.strftime("%d %b %Y").to_numpy(),
-                    "To": pd.to_datetime(t["end"]).dt.strftime("%d %b %Y").to_numpy(),
+                    "From": pd.to_datetime(t["start"]).map(day).to_numpy(),
+                    "To": pd.to_datetime(t["end"]).map(day).to_numpy(),
                     "Answers": t["n"].map(number).to_numpy(),
                     "Mentions": t["k"].map(number).to_numpy(),
                     "Share": t["share"].map(lambda v: percent(v, signed=False)).to_numpy(),
@@ -658,6 +732,8 @@ class CampaignReport:
         if not during.empty:
             buckets = attribution.classify_answers(during["answer"])
             counts = buckets.value_counts()
+            # shares of the answers given, as in the mentions table: blanks apart
+            blank = int(counts.pop("blank")) if "blank" in counts.index else 0
             share = counts / counts.sum()
             top = pd.DataFrame(
                 {
@@ -666,9 +742,12 @@ class CampaignReport:
                 },
                 index=[str(b).replace("_", " ") for b in counts.index],
             ).head(8)
-            parts.append(
-                styled_table(top, caption="What people answered during the campaign").to_html()
-            )
+            caption = f"What {plural(int(counts.sum()), 'answer')} during the campaign named"
+            parts.append(styled_table(top, caption=caption).to_html())
+            if blank:
+                parts.append(
+                    f"<p>{plural(blank, 'answer')} left blank, not counted in the shares.</p>"
+                )
             bucket = res.label if res is not None and not thin else None
             examples = during.loc[buckets[buckets == _bucket_of(self.analysis)].index, "answer"]
             examples = examples.dropna().map(attribution.mask_pii).drop_duplicates().head(5)
@@ -691,6 +770,48 @@ class CampaignReport:
         from IPython.display import HTML, display
 
         display(HTML(self.survey_html()))
+
+    # -- bottom line ---------------------------------------------------------------------------
+    def bottom_line_markdown(self, *, n_placebos: int = 30) -> str:
+        """The analysis's bottom line, corrected when the placebo check distrusts the model.
+
+        The placebo check in time runs first (its result is kept for the placebo section).
+        When it finds the model's own intervals too narrow on this series (far more fake
+        launches "significant" than ``alpha``), a last line says so and gives the
+        calibrated p-value, which is the one to read.
+
+        Parameters
+        ----------
+        n_placebos : int, default 30
+
+        Returns
+        -------
+        str
+            Markdown.
+        """
+        text = self.analysis.bottom_line()
+        metric = self.headline_metric
+        if metric is None:
+            return text
+        in_time, _ = self.placebos(n_placebos=n_placebos)
+        if len(in_time.placebos) < _MIN_PLACEBOS or not in_time.intervals_too_narrow:
+            return text
+        label = METRICS[metric].label
+        row = self.analysis.effects_frame().loc[metric]
+        real = "this lift" if row.significant else "this estimate"
+        sure = (
+            "a lift this large is rare without a campaign"
+            if in_time.p_value < self.analysis.alpha
+            else "changes this large happen without any campaign, so it could be noise"
+        )
+        return text + (
+            f"\n- **The model's intervals are too narrow on {escape(label)}.** It called "
+            f"{percent(in_time.false_positive_rate, signed=False)} of "
+            f"{plural(len(in_time.placebos), 'fake launch date')} significant (expected: "
+            f"{self.analysis.alpha:.0%}), so the intervals and p-values "
+            f"above overstate how sure we are. Read {real} with the placebo check's "
+            f"calibrated p = {in_time.p_value:.2f}: {sure}."
+        )
 
     # -- caveats and summary ---------------------------------------------------------------------
     def caveats(self) -> list[str]:
@@ -740,6 +861,7 @@ class CampaignReport:
         pit = self.checks.get("placebo_in_time")
         if pit is not None and self.sections.get("placebo_in_time", {}).get("status") == "ran":
             out["placebo_in_time_p"] = float(pit.p_value)
+            out["placebo_intervals_too_narrow"] = bool(pit.intervals_too_narrow)
         if "triangulation" in self.checks:
             out["triangulation"] = self.checks["triangulation"].agreement
         m = self.checks.get("mentions")
@@ -829,6 +951,49 @@ def campaign_report(
         analysis.skipped.clear()
     analysis.skipped.update(params.skipped_metrics)
     return CampaignReport(analysis=analysis)
+
+
+def _mentions_sentence(res) -> str:
+    """The survey comparison in words, rounded as its table is (one formatter per page).
+
+    :meth:`darksocial.attribution.MentionsResult.report` says the same for a notebook
+    user; the page writes it with :mod:`darksocial.formatting` so that "12%" in the
+    sentence is "12%" in the table under it.
+    """
+    t = res.table
+    b, a = t.loc["before"], t.loc["after"]
+    level = f"{1 - res.alpha:.0%}"
+
+    def share(row) -> str:
+        return percent(row["share"], signed=False)
+
+    def pts(x) -> str:
+        return number(x * 100, signed=True)
+
+    text = (
+        f"Before {day(res.launch)}, {int(b['k'])} of {plural(int(b['n']), 'answer')} "
+        f"({share(b)}) mentioned {res.label} over {int(b['days'])} days; from launch, "
+        f"{int(a['k'])} of {int(a['n'])} ({share(a)}) over {int(a['days'])} days."
+    )
+    if b["k"] + a["k"] == 0:
+        return text + " No answer named it on either side, so there is no change to measure."
+    text += (
+        f" The share changed by {pts(res.diff)} points ({level} interval {pts(res.diff_lower)} "
+        f"to {pts(res.diff_upper)})"
+    )
+    if b["k"] > 0:
+        text += (
+            f"; mentions per day were {number(res.rate_ratio)} times the earlier rate "
+            f"({level} interval {number(res.rr_lower)} to {number(res.rr_upper)})"
+        )
+    text += "."
+    if pd.notna(res.diff_pvalue):
+        sure = "unlikely to be chance" if res.diff_pvalue < res.alpha else "could be chance"
+        text += f" This change is {sure} ({p_value(res.diff_pvalue)})."
+    return text + (
+        " Self-reported answers suffer from recall bias, so read this next to the search and "
+        "traffic signals. Blank answers are left out of every share."
+    )
 
 
 def _bucket_of(analysis: CampaignAnalysis) -> str | None:

@@ -21,9 +21,9 @@ import pandas as pd
 from darksocial import explore
 from darksocial.coverage import SOURCE_EXPORTS, SOURCE_LABELS
 from darksocial.errors import DataValidationError
-from darksocial.formatting import escape, number, percent, styled_table
+from darksocial.formatting import day, escape, number, percent, styled_table
 from darksocial.overview import finite_or_none
-from darksocial.pages.overview import Section, missing_sentence
+from darksocial.pages.overview import PAGE_HEAD, Section, missing_sentence
 
 __all__ = ["ExplorePage", "direct_sentence", "display_table", "explore_page"]
 
@@ -102,12 +102,15 @@ class ExplorePage:
         table = src.summary()
         table.index = [_LABELS.get(i, i) for i in table.index]
         table.index.name = "source"
-        parts = [display_table(table).to_html()]
+        parts = [PAGE_HEAD, display_table(table).to_html()]
         settings = getattr(src, "settings", None)
         if settings is not None:
             frame = settings.frame()
             parts.append(styled_table(frame, caption="Settings").to_html())
-        absent = [n for n in SOURCE_EXPORTS if getattr(src, n, None) is None]
+        # an export in the folder that cannot be used is listed under "Files not used"
+        # with why, never as missing
+        kinds = {e.kind for e in getattr(src, "exports", ()) or () if e.kind}
+        absent = [n for n in SOURCE_EXPORTS if getattr(src, n, None) is None and n not in kinds]
         if absent:
             parts.append(
                 "<p>Not in this folder:</p><ul>"
@@ -203,13 +206,14 @@ class ExplorePage:
                 f"least {MIN_WEEKDAY_DAYS} needed; export a longer date range."
             )
             return self._keep(Section.skip("weekly_seasonality", why))
-        fig, ax = plt.subplots(figsize=(9, 4))
-        explore.plot_weekday_profile(
-            explore.weekday_profile(main), labels=main.attrs["labels"], ax=ax
-        )
-        ax.set_title("Mean by day of week, relative to an average day")
+        fig, ax = plt.subplots(figsize=(6.4, 4))
+        profile = explore.weekday_profile(main)
+        explore.plot_weekday_profile(profile, labels=main.attrs["labels"], ax=ax)
+        ax.set_title("Mean by day of week, relative to an average day", fontsize="medium")
         fig.tight_layout()
-        return self._keep(Section("weekly_seasonality", parts=[fig]))
+        sentence = explore.weekend_sentence(profile, main.attrs["labels"])
+        parts: list[Any] = [fig] + ([f"<p>{escape(sentence)}</p>"] if sentence else [])
+        return self._keep(Section("weekly_seasonality", parts=parts))
 
     def yearly_shape(self) -> Section:
         """Weekly means of the search and the direct series over time.
@@ -470,7 +474,7 @@ def display_table(frame: pd.DataFrame, *, caption: str | None = None, digits: in
     for col in out.columns:
         values = out[col]
         if pd.api.types.is_datetime64_any_dtype(values):
-            out[col] = values.dt.strftime("%d %b %Y").fillna("n/a")
+            out[col] = values.map(lambda v: "n/a" if pd.isna(v) else day(v))
         elif pd.api.types.is_bool_dtype(values):
             out[col] = values.map({True: "yes", False: "no"})
         elif pd.api.types.is_numeric_dtype(values):
@@ -527,11 +531,11 @@ def _isna(v) -> bool:
 
 def _text(v) -> str:
     if isinstance(v, pd.Timestamp):
-        return v.strftime("%d %b %Y")
+        return day(v)
     return str(v)
 
 
 def _date_labels(values: pd.Index) -> pd.Index:
     if isinstance(values, pd.DatetimeIndex):
-        return pd.Index(values.strftime("%d %b %Y"), name=values.name)
+        return pd.Index([day(v) for v in values], name=values.name)
     return values

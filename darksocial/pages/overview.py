@@ -36,6 +36,7 @@ from darksocial.formatting import (
     styled_table,
 )
 from darksocial.overview import ADS_WITHIN, OverviewReport, finite_or_none
+from darksocial.theme import PAGE_STYLE
 
 __all__ = ["OverviewPage", "Section", "missing_sentence", "overview_page"]
 
@@ -98,8 +99,12 @@ class Section:
 
     @property
     def figures(self) -> list[Any]:
-        """The section's figures."""
-        return [p for p in self.parts if not isinstance(p, str)]
+        """The section's matplotlib figures."""
+        from darksocial.theme import Chart
+
+        return [
+            p.figure if isinstance(p, Chart) else p for p in self.parts if not isinstance(p, str)
+        ]
 
     def record(self) -> dict[str, Any]:
         """The section's entry in ``summary.json``: ``status`` and ``why`` (None if it ran)."""
@@ -115,12 +120,24 @@ class Section:
     def _ipython_display_(self) -> None:
         from IPython.display import HTML, display
 
+        from darksocial.theme import Chart, describe_figure
+
         for part in self.parts:
-            display(HTML(part) if isinstance(part, str) else part)
+            if isinstance(part, str):
+                display(HTML(part))
+            elif isinstance(part, Chart):
+                display(HTML(part._repr_html_()))
+            else:  # a bare figure: alt text from its titles and axis labels
+                display(HTML(Chart(part, alt=describe_figure(part))._repr_html_()))
         self.close()
 
     def _repr_html_(self) -> str:
         return self.html
+
+
+#: What every report page shows first: the phone-width style and a link to the index
+#: (reports/<notebook>/<run>/page.html, so the index is two folders up).
+PAGE_HEAD = PAGE_STYLE + "<p><a href='../../index.html'>All reports</a></p>"
 
 
 def missing_sentence(what: str, source: str, *, adds: str | None = None) -> str:
@@ -187,7 +204,12 @@ class OverviewPage:
         rep = self.report
         src = rep.sources
         present = [n for n in _OVERVIEW_SOURCES if getattr(src, n, None) is not None]
-        absent = [n for n in _OVERVIEW_SOURCES if n not in present]
+        # an export in the folder that cannot be used is "not used: why", never "missing"
+        unusable = {
+            e.kind: e for e in getattr(src, "exports", ()) or () if e.kind and e.source is None
+        }
+        absent = [n for n in _OVERVIEW_SOURCES if n not in present and n not in unusable]
+        broken = [n for n in _OVERVIEW_SOURCES if n not in present and n in unusable]
         labels = {
             "search_console": "Search Console",
             "trends": "Google Trends",
@@ -196,7 +218,7 @@ class OverviewPage:
             "survey": "survey answers",
             "meta_ads": "Meta ads",
         }
-        parts = []
+        parts = [PAGE_HEAD]
         found = join_words([labels[n] for n in present]) if present else "no export"
         text = f"This folder holds the campaign calendar and {found}."
         settings = getattr(src, "settings", None)
@@ -233,6 +255,16 @@ class OverviewPage:
         if items:
             parts.append(
                 "<p>Left out:</p><ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
+            )
+        if broken:
+            parts.append(
+                "<p>In the folder but not used:</p><ul>"
+                + "".join(
+                    f"<li>{escape(labels[n])} ({escape(unusable[n].path.name)}): "
+                    f"{escape(unusable[n].note or 'not readable')}.</li>"
+                    for n in broken
+                )
+                + "</ul>"
             )
         if absent:
             parts.append(
@@ -340,17 +372,32 @@ class OverviewPage:
         ads = rep.ads_share()
         if ads is not None:
             cid, share = ads
-            verdict = (
-                "were followed by more branded search"
-                if share["lower"] > 0
-                else "were not measurably followed by more branded search"
+            # the verdict on branded search is the campaign report's; the ads-to-search
+            # share only says how much of it came soon after an ad
+            search = eff[(eff["campaign"] == cid) & (eff["metric"] == "branded_clicks")]
+            rose = not search.empty and search["direction"].iloc[0] == "up"
+            timing = (
+                f"about {percent(share['estimate'], signed=False)} of branded clicks during "
+                f"the campaign came within {ADS_WITHIN} days of an ad ({self.level}% interval "
+                f"{interval(share['lower'], share['upper'])})"
             )
-            lines.append(
-                f"<b>Ads:</b> the {escape(rep.name(cid))} {verdict}: about "
-                f"{percent(share['estimate'], signed=False)} of branded clicks during the "
-                f"campaign came within {ADS_WITHIN} days of an ad ({self.level}% interval "
-                f"{interval(share['lower'], share['upper'])})."
-            )
+            if search.empty:
+                text = f"the {escape(rep.name(cid))}: {timing}."
+            elif rose and share["lower"] > 0:
+                text = (
+                    f"the {escape(rep.name(cid))} were followed by more branded search: {timing}."
+                )
+            else:
+                r = search.iloc[0]
+                text = (
+                    f"branded search showed no clear change during the {escape(rep.name(cid))} "
+                    f"({percent(r['relative'])}, {self.level}% interval "
+                    f"{interval(r['relative_lower'], r['relative_upper'])})"
+                    if not rose
+                    else f"branded search rose during the {escape(rep.name(cid))}"
+                )
+                text += f"; {timing}."
+            lines.append(f"<b>Ads:</b> {text}")
         head = (
             f"<p><b>{number(n)} campaign{'s' if n != 1 else ''}</b> measured against what "
             "the models expect without them.</p>"
@@ -366,6 +413,9 @@ class OverviewPage:
         if part.empty:
             return None
         best = part.loc[part["estimate"].idxmax()]
+        # a "best" type needs a rival and a lift we can tell apart from noise
+        if part["content_type"].nunique() < 2 or not best["lower"] > 0:
+            return None
         what = str(best["content_type"]).replace("_", " ")
         ci = interval(best["lower"], best["upper"])
         sure = (

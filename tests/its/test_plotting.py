@@ -1,0 +1,97 @@
+"""The campaign figure shows one campaign: its window, its effect, its total."""
+
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import START
+
+from darksocial.its import Intervention, fit
+from darksocial.its.plotting import campaign_plot_data, plot_campaign
+
+
+@pytest.fixture
+def two_campaigns(series):
+    end = START + pd.Timedelta(days=41)
+    return fit(
+        series,
+        [Intervention("a", START, end=end), Intervention("b", "2025-09-01")],
+        n_simulations=200,
+    )
+
+
+@pytest.mark.parametrize("weekly", [False, True])
+@pytest.mark.parametrize("name", ["a", "b"])
+def test_running_total_ends_at_this_campaigns_total(two_campaigns, name, weekly):
+    res = two_campaigns
+    data = campaign_plot_data(res, name, weekly=weekly)
+    cum = data[data["panel"] == "cumulative"]
+    total = res.effects_by_intervention.loc[(name, "cumulative")]
+    np.testing.assert_allclose(cum["value"].iloc[-1], total["estimate"])
+    np.testing.assert_allclose(cum["lower"].iloc[-1], total["lower"])
+    np.testing.assert_allclose(cum["upper"].iloc[-1], total["upper"])
+    start, end = res.windows[name]
+    assert cum["date"].iloc[0] == start and cum["date"].iloc[-1] == end
+
+
+def test_zoom_runs_from_four_weeks_before_launch_to_the_window_end(two_campaigns):
+    data = campaign_plot_data(two_campaigns, "a")
+    zoom = data[data["panel"] == "original"]
+    start, end = two_campaigns.windows["a"]
+    assert zoom["date"].min() == start - pd.Timedelta(days=28)
+    assert zoom["date"].max() == end
+    # the effect before launch is zero: only this campaign is switched off
+    eff = data[(data["panel"] == "pointwise") & (data["date"] < start)]
+    np.testing.assert_allclose(eff["value"], 0.0, atol=1e-9)
+    # the context panel is the whole history
+    ctx = data[data["panel"] == "context"]
+    assert ctx["date"].min() <= two_campaigns.y.index[0] + pd.Timedelta(days=7)
+
+
+def test_weekly_bins_start_on_launch_day(two_campaigns):
+    data = campaign_plot_data(two_campaigns, "a", weekly=True)
+    start, _ = two_campaigns.windows["a"]
+    dates = data.loc[data["panel"] == "original", "date"].drop_duplicates()
+    assert start in set(dates)
+    assert ((dates - start).dt.days % 7 == 0).all()
+
+
+def test_figure_draws_its_data_and_only_this_window(two_campaigns):
+    res = two_campaigns
+    fig = plot_campaign(res, "a", unit="clicks", title="Branded clicks")
+    assert len(fig.axes) == 4
+    data = campaign_plot_data(res, "a")
+    cum = data[data["panel"] == "cumulative"]
+    line = fig.axes[3].get_lines()[0]
+    np.testing.assert_allclose(np.asarray(line.get_ydata(), float), cum["value"].to_numpy())
+    start, end = res.windows["a"]
+    for ax in fig.axes[1:]:
+        edges = sorted(
+            mdates.date2num(ln.get_xdata()[0])
+            if not isinstance(ln.get_xdata()[0], float)
+            else ln.get_xdata()[0]
+            for ln in ax.get_lines()
+            if ln.get_linestyle() == ":"
+        )
+        np.testing.assert_allclose(edges, mdates.date2num([start, end]))
+    labels = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
+    assert labels == ["expected without the campaign", "observed"]
+    titles = [ax.get_title(loc="left") for ax in fig.axes[1:]]
+    assert titles == [
+        "Clicks a day",
+        "Extra clicks a day",
+        "Extra clicks in total since launch",
+    ]
+
+
+def test_an_index_has_no_running_total(two_campaigns):
+    fig = plot_campaign(two_campaigns, "a", count=False)
+    assert len(fig.axes) == 3
+    assert fig.axes[1].get_title(loc="left") == "Index"
+
+
+def test_unknown_campaign_is_a_clear_error(two_campaigns):
+    with pytest.raises(KeyError, match="not a campaign"):
+        campaign_plot_data(two_campaigns, "zzz")

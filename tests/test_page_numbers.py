@@ -1,0 +1,117 @@
+"""A page's sentences never disagree with its tables or its figures (sample data).
+
+Every number stated in the prose of a campaign report section must be the number its
+table shows, after the same rounding; the running total drawn ends at the total stated;
+the overview's verdicts are the campaign reports'.
+"""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+from darksocial.formatting import number  # noqa: E402
+from darksocial.its.plotting import campaign_plot_data  # noqa: E402
+from darksocial.pages.campaign import campaign_report  # noqa: E402
+
+_NUMBER = re.compile(r"[+−-]?\d[\d,]*(?:\.\d+)?%?")
+
+
+def _split(html: str) -> tuple[str, str]:
+    """(prose, tables) of a section's HTML, as text."""
+    html = re.sub(r"<style.*?</style>", "", html, flags=re.S)
+    tables = " ".join(re.findall(r"<table.*?</table>", html, flags=re.S))
+    prose = re.sub(r"<table.*?</table>", " ", html, flags=re.S)
+    text = lambda h: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", h)).replace("&nbsp;", " ")  # noqa: E731
+    return text(prose), text(tables)
+
+
+@pytest.fixture(scope="module")
+def podcast():
+    return campaign_report(campaign_id="podcast-s1")
+
+
+@pytest.fixture(scope="module")
+def newsletter():
+    return campaign_report(campaign_id="newsletter-relaunch")
+
+
+@pytest.mark.parametrize("metric", ["branded_clicks", "direct_sessions", "deep_direct_sessions"])
+def test_metric_sentence_numbers_are_the_table_numbers_and_the_figure_total(podcast, metric):
+    prose, tables = _split(podcast.metric_html(metric))
+    signed = [n for n in _NUMBER.findall(prose) if n[0] in "+−" or n.endswith("%")]
+    assert signed, prose
+    cells = set(_NUMBER.findall(tables))
+    for n in signed:
+        assert n in cells, f"{n} in the sentence is not in the table: {prose}"
+    # the running total drawn ends at the total the sentence states
+    res = podcast.analysis.results[metric]
+    data = campaign_plot_data(res, "podcast-s1")
+    last = data.loc[data["panel"] == "cumulative", "value"].iloc[-1]
+    total = number(last, signed=True)
+    assert f"{total} in total" in prose
+    assert total in tables
+    assert f"{total} {podcast.analysis.effects_frame().loc[metric, 'unit']} in total" in (
+        podcast.metric_chart(metric).alt
+    )
+
+
+def test_bottom_line_numbers_are_the_sections_numbers(podcast):
+    bottom = podcast.bottom_line_markdown(n_placebos=10)
+    for metric in podcast.analysis.results:
+        _, tables = _split(podcast.metric_html(metric))
+        cells = set(_NUMBER.findall(tables))
+        line = next(
+            ln for ln in bottom.splitlines()
+            if podcast.analysis.effects_frame().loc[metric, "label"].lower() in ln.lower()
+            and ln.startswith("- ")
+        )  # fmt: skip
+        for n in _NUMBER.findall(line.split(";")[0]):
+            if n[0] in "+−" or n.endswith("%"):
+                assert n in cells, f"{n} of the bottom line is not in the {metric} table"
+
+
+def test_survey_sentence_numbers_are_in_its_tables(podcast):
+    prose, tables = _split(podcast.survey_html())
+    cells = set(_NUMBER.findall(tables))
+    first = prose.split(" The share changed")[0]
+    shares = [n for n in _NUMBER.findall(first) if n.endswith("%")]
+    assert shares == ["0.7%", "12%"]
+    assert all(n in cells for n in shares)
+    # the answer mix leaves blanks out, as the mentions table does
+    assert "20 12%" in tables
+
+
+def test_no_lift_is_never_vouched_for(newsletter):
+    metric = newsletter.headline_metric
+    in_space = newsletter.analysis.placebo_in_space()
+    row = newsletter.analysis.effects_frame().loc[metric]
+    assert not row.significant
+    text = in_space.report(lift=bool(row.significant))
+    assert "supports" not in text and "no lift for this check to explain" in text
+    assert "a change in the campaign's metrics does not come from" not in text
+
+
+def test_triangulation_sentence_names_the_direction_of_significant_rows(podcast):
+    import pandas as pd
+
+    from darksocial.checks import Triangulation
+
+    table = pd.DataFrame(
+        {
+            "model": ["segmented", "negbin", "arima"],
+            "method": ["intervention"] * 3,
+            "pre_period": ["all"] * 3,
+            "estimate": [0.02, -0.34, 0.01],
+            "lower": [-0.05, -0.5, -0.04],
+            "upper": [0.09, -0.1, 0.06],
+            "significant": [False, True, False],
+        }
+    )
+    text = Triangulation(table=table, alpha=0.05).report()
+    assert "1 of 3 finds a significant effect, a fall (negbin/intervention −34%)" in text
+    assert "−34%" in text and "+2.0%" in text  # the range, rounded as the table
