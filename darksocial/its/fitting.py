@@ -25,6 +25,7 @@ from darksocial.constants import (
 )
 from darksocial.errors import DataValidationError, InterventionDateError, ParameterError
 from darksocial.its import _validate
+from darksocial.its.bsts import PRIOR_LEVEL_SD
 from darksocial.its.design import (
     PERIODS_PER_YEAR,
     Intervention,
@@ -73,6 +74,9 @@ def fit(
     order: tuple[int, int, int] = ARIMA_ORDER,
     seasonal_order: tuple[int, int, int, int] = (0, 0, 0, 0),
     level: Literal["local level", "local linear trend"] | None = None,
+    estimation: Literal["gibbs", "mle"] | None = None,
+    prior_level_sd: float = PRIOR_LEVEL_SD,
+    nseasons: int = 1,
     notes: Sequence[str] = (),
 ) -> ImpactResult:
     """Estimate the effect of one or several campaigns on a time series.
@@ -95,7 +99,8 @@ def fit(
         ``"segmented"``: linear regression on trend, seasonality, holidays and controls,
         with AR(2) errors by GLS (or Newey-West HAC, see ``errors``). ``"arima"``: the same regression with SARIMA errors
         (``order``, ``seasonal_order``). ``"structural"``: unobserved components (a local
-        level by default) with the regressors. ``"poisson"`` / ``"negbin"``: log-link
+        level by default) with the regressors: Bayesian (R CausalImpact's model and priors, see
+        ``estimation``) with the counterfactual method. ``"poisson"`` / ``"negbin"``: log-link
         GLMs for counts with HAC standard errors and optional ``exposure``.
     method : {"intervention", "counterfactual"}, optional
         ``"intervention"``: campaign terms are regressors in a model fitted on all the
@@ -152,6 +157,24 @@ def fit(
         Passed to statsmodels ``SARIMAX`` for ``model="arima"``.
     level : {"local level", "local linear trend"}, optional
         Level component of ``model="structural"`` (overrides ``trend``).
+    estimation : {"gibbs", "mle"}, optional
+        How ``model="structural"`` is estimated. ``"gibbs"``: a Bayesian structural time
+        series with R CausalImpact's priors, sampled by Gibbs (counterfactual method only;
+        see :mod:`darksocial.its.bsts`). ``"mle"``: statsmodels ``UnobservedComponents``
+        by maximum likelihood, parameter uncertainty from the MLE covariance (the only
+        choice for ``method="intervention"``). Default: ``"gibbs"`` for the
+        counterfactual method, which on the ten public series R CausalImpact has published
+        numbers for matches R's effect, interval width and significance
+        (``benchmarks/bench_bsts.py``), ``"mle"`` otherwise.
+    prior_level_sd : float, default 0.01
+        With ``estimation="gibbs"``: prior guess of the level's random-walk sd as a share
+        of the pre-period sd of ``y`` (CausalImpact's ``prior.level.sd``, 32
+        pseudo-observations). Larger values let the counterfactual level wander more.
+    nseasons : int, default 1
+        With ``estimation="gibbs"``: number of seasons of a dynamic seasonal state
+        (CausalImpact's ``nseasons``, e.g. 7 for a weekly cycle of daily data; 1: none).
+        Usually pass ``seasonality=None`` with it, else the static calendar terms are
+        also in the model.
     notes : sequence of str, optional
         Sentences the caller wants carried on the result (what it changed about the data or
         options, say); they follow the engine's own in ``result.notes``.
@@ -207,6 +230,22 @@ def fit(
         raise ParameterError("exposure is only used by model='poisson' or 'negbin'.")
     if errors not in ("ar", "hac"):
         raise ParameterError(f"errors={errors!r} is unknown; use 'ar' or 'hac'.")
+    if estimation is None:
+        estimation = "gibbs" if (model, method) == ("structural", "counterfactual") else "mle"
+    if estimation not in ("gibbs", "mle"):
+        raise ParameterError(f"estimation={estimation!r} is unknown; use 'gibbs' or 'mle'.")
+    if estimation == "gibbs" and (model != "structural" or method != "counterfactual"):
+        raise ParameterError(
+            "estimation='gibbs' is for model='structural', method='counterfactual'; "
+            "drop it or use estimation='mle'."
+        )
+    if not prior_level_sd > 0:
+        raise ParameterError(f"prior_level_sd={prior_level_sd} must be > 0, e.g. 0.01.")
+    if int(nseasons) < 1 or (int(nseasons) > 1 and estimation != "gibbs"):
+        raise ParameterError(
+            f"nseasons={nseasons} needs estimation='gibbs' and must be >= 1; use "
+            "seasonality= for calendar terms otherwise."
+        )
     if trend is None:
         trend = model != "structural"
     if model == "structural" and level is None:
@@ -233,6 +272,12 @@ def fit(
         "order": tuple(order),
         "seasonal_order": tuple(seasonal_order),
         "level": level,
+        "estimation": estimation,
+        "prior_level_sd": float(prior_level_sd),
+        "nseasons": int(nseasons),
+        "n_simulations": int(n_simulations),
+        "seed": int(seed),
+        "controls": [] if design.controls is None else list(design.controls.columns),
     }
     backend = make_backend(model, log=design.log, alpha=alpha, maxlags=maxlags, options=options)
     estimate = _estimate(design, backend, seed=seed, n_simulations=int(n_simulations))

@@ -1,5 +1,6 @@
 """Model backends of the ITS engine: segmented OLS, regression with ARIMA errors,
-unobserved components, and Poisson / negative binomial GLMs.
+unobserved components (by Kalman MLE, or Bayesian by Gibbs sampling), and Poisson /
+negative binomial GLMs.
 
 Each backend is fitted on the modelling scale (``y``, ``log(y)`` or, for GLMs, counts
 with a log link) and exposes the same small surface to :mod:`darksocial.its.fitting`:
@@ -20,6 +21,7 @@ from scipy import stats
 
 from darksocial.constants import AR_ERROR_ORDER, AR_MAX_ITER, STRUCTURAL_PARAM_DRAWS
 from darksocial.errors import DataValidationError
+from darksocial.its.bsts import forecast, sample_posterior
 
 __all__ = ["make_backend", "mvn_draws", "newey_west_lags"]
 
@@ -433,9 +435,101 @@ def _simulate_forward(fr, d: np.ndarray, reps: int, rng) -> np.ndarray:
     return out
 
 
+class BstsBackend(_Backend):
+    """Bayesian structural time series with R CausalImpact's defaults (see
+    :mod:`darksocial.its.bsts`), for ``model="structural", method="counterfactual"``.
+
+    Response and regressors are standardized with the fitted rows' mean and sd (``sd`` with
+    ``n - 1``, as R). The controls get the spike-and-slab prior; calendar regressors
+    (day of week, yearly terms, holidays) are always in the model.
+    """
+
+    def fit(self, z: np.ndarray, X: pd.DataFrame, exposure=None):
+        self.df_resid = None
+        self.param_names = list(X.columns)
+        z = np.asarray(z, dtype=float)
+        ok = ~np.isnan(z)
+        self.z_mean = float(np.mean(z[ok]))
+        sd = float(np.std(z[ok], ddof=1)) if ok.sum() > 1 else 0.0
+        self.z_sd = sd if sd > 0 else 1.0
+        Xv = X.to_numpy(dtype=float)
+        self.x_mean = Xv.mean(axis=0) if Xv.shape[1] else np.zeros(0)
+        xsd = Xv.std(axis=0, ddof=1) if Xv.shape[0] > 1 and Xv.shape[1] else np.ones(Xv.shape[1])
+        self.x_sd = np.where(xsd > 0, xsd, 1.0)
+        controls = set(self.options.get("controls") or ())
+        is_control = np.array([c in controls for c in X.columns], dtype=bool)
+        n_ctrl = int(is_control.sum())
+        # bsts's rule, min(1, expected size / p) with its intercept counted in p, applied
+        # to the controls; calendar terms describe the series itself and always enter
+        inclusion = np.where(is_control, min(1.0, 3.0 / (n_ctrl + 1)), 1.0)
+        ys = (z - self.z_mean) / self.z_sd
+        Xs = (Xv - self.x_mean) / self.x_sd
+        self.posterior = sample_posterior(
+            ys,
+            Xs if Xs.shape[1] else None,
+            inclusion=inclusion if Xs.shape[1] else None,
+            trend=self.options.get("level") == "local linear trend",
+            nseasons=int(self.options.get("nseasons") or 1),
+            prior_level_sd=float(self.options["prior_level_sd"]),
+            n_draws=int(self.options["n_simulations"]),
+            seed=int(self.options["seed"]),
+        )
+        self.res = self.posterior
+        p = self.posterior
+        lp = (p.state_mean + p.regression_mean) * self.z_sd + self.z_mean
+        self.lp = lp
+        resid = np.where(ok, z - lp, np.nan)
+        self.resid = resid
+        self.resid_sd = float(np.nanstd(resid))
+        self.fitted = np.exp(lp + self.resid_sd**2 / 2) if self.log else lp
+        return self
+
+    def params_frame(self) -> pd.DataFrame:
+        p = self.posterior
+        scale = self.z_sd / self.x_sd if len(self.x_sd) else np.zeros(0)
+        cols = {name: p.beta[:, j] * scale[j] for j, name in enumerate(self.param_names)}
+        cols["sigma.irregular"] = p.sigma_obs * self.z_sd
+        cols["sigma.level"] = p.sigma_level * self.z_sd
+        if p.trend:
+            cols["sigma.trend"] = p.sigma_slope * self.z_sd
+        if p.nseasons > 1:
+            cols["sigma.seasonal"] = p.sigma_season * self.z_sd
+        q = [self.alpha / 2, 1 - self.alpha / 2]
+        rows = {}
+        for name, v in cols.items():
+            lo, hi = np.quantile(v, q)
+            rows[name] = {
+                "estimate": float(np.mean(v)),
+                "std_err": float(np.std(v, ddof=1)),
+                "lower": float(lo),
+                "upper": float(hi),
+                "p_value": float("nan"),
+                "inclusion_prob": float(np.mean(v != 0)) if name in self.param_names else 1.0,
+            }
+        frame = pd.DataFrame.from_dict(rows, orient="index")
+        frame.index.name = "term"
+        return frame
+
+    def coef(self, names):  # pragma: no cover - counterfactual method only
+        raise DataValidationError("the Bayesian structural model has no campaign terms")
+
+    def simulate(self, X_f: pd.DataFrame, exposure_f, size: int, rng):
+        Xf = (X_f.to_numpy(dtype=float) - self.x_mean) / self.x_sd
+        state, paths = forecast(self.posterior, Xf, rng)
+        if size != state.shape[0]:
+            pick = rng.choice(state.shape[0], size=size, replace=size > state.shape[0])
+            state, paths = state[pick], paths[pick]
+        z = paths * self.z_sd + self.z_mean
+        draws = self.to_original(z)
+        point = state.mean(axis=0) * self.z_sd + self.z_mean
+        return (point if not self.log else draws.mean(axis=0)), draws
+
+
 def make_backend(model: str, *, log: bool, alpha: float, maxlags, options: dict) -> _Backend:
     """Instantiate the backend for ``model``."""
     kw = {"log": log, "alpha": alpha, "maxlags": maxlags, "options": options}
+    if model == "structural" and options.get("estimation") == "gibbs":
+        return BstsBackend(**kw)
     if model == "segmented":
         return SegmentedBackend(**kw)
     if model in ("poisson", "negbin"):
