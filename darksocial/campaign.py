@@ -890,6 +890,9 @@ class CampaignAnalysis:
             (headline, "counterfactual", None),
             ("negbin" if headline != "negbin" else "segmented", "counterfactual", None),
         ]
+        # the CausalImpact method (Bayesian structural counterfactual, about a second a fit)
+        if headline != "structural":
+            combos.append(("structural", "counterfactual", None))
         # a shorter history only when there is more than 12 months before launch
         first = self.results[metric].y.first_valid_index()
         if first < self.window[0] - pd.DateOffset(months=12):
