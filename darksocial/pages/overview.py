@@ -33,10 +33,11 @@ from darksocial.formatting import (
     money,
     number,
     percent,
+    plural,
     styled_table,
 )
 from darksocial.overview import ADS_WITHIN, OverviewReport, finite_or_none
-from darksocial.theme import PAGE_STYLE
+from darksocial.theme import PAGE_STYLE, Chart
 
 __all__ = ["OverviewPage", "Section", "missing_sentence", "overview_page"]
 
@@ -594,8 +595,24 @@ class OverviewPage:
         if skipped:
             return self._keep(skipped)
         parts: list[Any] = [self.campaigns_html(), "<h3>Do the signals agree?</h3>"]
-        parts += [self.scorecard_figure(), self.agreement_html()]
-        parts += ["<h3>Lifts side by side</h3>", self.forest_figure()]
+        n = len(self.report.analyses)
+        parts += [
+            Chart(
+                self.scorecard_figure(),
+                alt=f"A grid of {plural(n, 'campaign')} (rows) by signal (columns): each dot "
+                "is the estimate and its line the interval, green when the signal rose, "
+                "grey when it showed no clear change, orange when it fell.",
+            ),
+            self.agreement_html(),
+        ]
+        parts += [
+            "<h3>Lifts side by side</h3>",
+            Chart(
+                self.forest_figure(),
+                alt=f"The relative lift of each of {plural(n, 'campaign')} with its interval, "
+                "one panel per metric; the vertical line at zero is no change.",
+            ),
+        ]
         return self._keep(Section("campaigns", parts=parts))
 
     # -- content types -------------------------------------------------------------------
@@ -824,7 +841,15 @@ class OverviewPage:
                 "“How did you hear about us?” field."
             )
             return self._keep(Section.skip("survey", why))
-        parts: list[Any] = [self.survey_figure(), "<h3>What analytics misses</h3>"]
+        parts: list[Any] = [
+            Chart(
+                self.survey_figure(),
+                alt="Top: the share of survey answers naming a dark-social channel over time, "
+                "with its interval and dotted lines at campaign launches. Bottom: the mix of "
+                "answers by channel over time.",
+            ),
+            "<h3>What analytics misses</h3>",
+        ]
         parts += [self.gap_html(), self.unclassified_html()]
         return self._keep(Section("survey", parts=parts))
 
@@ -927,7 +952,12 @@ class OverviewPage:
                     "Console → Performance → + Add filter → Query → Export), would add it."
                 )
             return self._keep(Section.skip("ads", sentence))
-        return self._keep(Section("ads", parts=[self.ads_html(), self.ads_figure()]))
+        chart = Chart(
+            self.ads_figure(),
+            alt="The running total of extra branded search clicks per 1,000 Meta ad "
+            "impressions, by days after the ad, with its interval.",
+        )
+        return self._keep(Section("ads", parts=[self.ads_html(), chart]))
 
     # -- caveats and summary -------------------------------------------------------------
     def caveat_list(self) -> list[str]:
