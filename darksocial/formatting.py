@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from darksocial.safetext import clean, html_text
+from darksocial.safetext import clean, html_text, mask_pii
 
 __all__ = [
     "count_ticks",
@@ -307,6 +307,9 @@ def styled_table(
 ):
     """Return a Styler that renders a table for a report: formatted, escaped, no index noise.
 
+    Text cells are cleaned of control characters and personal data is masked
+    (:func:`darksocial.safetext.mask_pii`) before pandas escapes them.
+
     Parameters
     ----------
     frame : pandas.DataFrame
@@ -320,8 +323,11 @@ def styled_table(
     -------
     pandas.io.formats.style.Styler
     """
-    # pandas escapes the HTML; bidirectional controls in names are removed here
-    frame = frame.rename(index=clean, columns=clean).map(clean)
+    # pandas escapes the HTML; here text cells (answers, queries, page paths) lose their
+    # bidirectional controls and personal data
+    frame = frame.rename(index=clean, columns=clean).map(
+        lambda v: mask_pii(clean(v)) if isinstance(v, str) else v
+    )
     styler = frame.style.format(formats or {}, na_rep="n/a", escape="html")
     styler = styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
     if caption:

@@ -530,7 +530,8 @@ def _relative(path: str | os.PathLike, reports_dir: Path) -> str:
 
 #: What the reader of a failed report can do, by kind of failure.
 _FIX_INPUT = (
-    "Correct the data folder as the sentence above says, then run the report again. "
+    "Correct the data folder or the report's settings as the sentence above says, then "
+    "run the report again. "
     "Until then, the last good report stays published."
 )
 _FIX_UNEXPECTED = (
@@ -547,7 +548,7 @@ def _failure_page(job: Job, failure: _Failure | None, run_id: str) -> str:
     """
     title = job.name.replace("-", " ").capitalize()
     if failure is not None and failure.ename in _INPUT_ERRORS:
-        why = f"{safe_message(failure.evalue)}"
+        why = safe_message(failure.evalue).rstrip(".") + "."
         todo = _FIX_INPUT
     else:
         why = "the analysis stopped on an unexpected error."

@@ -70,6 +70,12 @@ def test_bidi_controls_are_removed_everywhere():
     assert RLO not in html
 
 
+def test_table_cells_are_masked():
+    frame = pd.DataFrame({"page": ["/reset?email=marie@localhost", "/blog/"], "n": [1, 2]})
+    html = styled_table(frame).to_html()
+    assert "marie" not in html and "[email]" in html and "/blog/" in html
+
+
 @pytest.mark.parametrize(
     ("text", "masked"),
     [
