@@ -379,9 +379,11 @@ def _agreement(rows: pd.DataFrame) -> tuple[str, str]:
         rest = _clauses(rows[rows["verdict"] != "up"])
         if n_up > k - n_up:
             note = ""
-            if "direct" in set(rows.loc[rows["verdict"] == "no change", "signal"]) and (
-                "deep_direct" in set(ups["signal"])
-            ):
+            flat = set(rows.loc[rows["verdict"] == "no change", "signal"])
+            if flat & {"direct", "direct_sessions"} and set(ups["signal"]) & {
+                "deep_direct",
+                "deep_direct_sessions",
+            }:
                 note = (
                     " (all direct sessions include home-page visits, so a rise on deep pages "
                     "can be too small to show in the total)"

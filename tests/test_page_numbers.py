@@ -60,6 +60,14 @@ def test_metric_sentence_numbers_are_the_table_numbers_and_the_figure_total(podc
     )
 
 
+def test_figures_are_light_and_described(podcast):
+    html = podcast.metric_chart("branded_clicks")._repr_html_()
+    assert len(html) < 80_000  # four such figures and the page stay under 600 KB
+    alt = re.search(r'alt="([^"]*)"', html).group(1)
+    assert alt.startswith("Branded search clicks from 28 days before launch")
+    assert "orange" in html and "blue" in html  # the caption names the colours drawn
+
+
 def test_bottom_line_numbers_are_the_sections_numbers(podcast):
     bottom = podcast.bottom_line_markdown(n_placebos=10)
     for metric in podcast.analysis.results:
