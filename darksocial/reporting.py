@@ -455,8 +455,11 @@ def run_notebook(
             cwd=str(config.PROJ_ROOT),
             progress_bar=progress,
             log_output=False,
-            # the kernel warns on stderr that it uses TCP on localhost: noise in cron logs
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            # the kernel warns on stderr that it uses TCP on localhost: noise in cron logs;
+            # and jupyter_client 8 interrupts the kernel before every shutdown, which
+            # ipykernel logs as "ERROR | KeyboardInterrupt caught in kernel." after a run
+            # that went well. Cell errors still reach the executed notebook and run.log.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError:
         failure = _failure(nbformat.read(str(executed), as_version=4))
