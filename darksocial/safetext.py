@@ -230,10 +230,16 @@ def _luhn_ok(digits: str) -> bool:
 _DATE_LIKE = re.compile(r"\(?\d{1,4}([./-])\d{1,2}\1\d{1,4}(?:[ T]\d{1,2})?\)?")
 
 
+_RANGE_SPLIT = re.compile(r"\.\.|[–—]|\s+")
+
+
 def _digits_sub(match: re.Match) -> str:
     text = match.group(0)
     if _DATE_LIKE.fullmatch(text):
         return text
+    parts = [p for p in _RANGE_SPLIT.split(text) if p]
+    if len(parts) > 1 and all(_DATE_LIKE.fullmatch(p) for p in parts):
+        return text  # a date range, "2032-01-01..2032-01-03", is not a card or a phone
     digits = "".join(ch for ch in text if ch.isdigit())
     n = len(digits)
     if 13 <= n <= 19 and digits.isascii() and _luhn_ok(digits):

@@ -195,3 +195,10 @@ def test_two_keys_never_share_a_latest_link():
 def test_summary_strings_are_cleaned_and_masked():
     out = reporting._safe_strings({"name": f"{RLO}x", "notes": ["jo@ex.com"], "n": 3})
     assert out == {"name": "x", "notes": ["[email]"], "n": 3}
+
+
+def test_date_ranges_in_messages_are_not_taken_for_cards_or_phones():
+    from darksocial.io._text import fail
+
+    msg = str(fail("x.csv", "dates run 2032-01-01..2032-01-03; call 0612345678"))
+    assert "2032-01-01..2032-01-03" in msg and "[phone]" in msg and "0612345678" not in msg

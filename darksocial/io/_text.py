@@ -27,8 +27,14 @@ DATE_FORMATS = ("%Y%m%d", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%m/%d
 
 
 def fail(path: str | Path, message: str) -> DataFormatError:
-    """Build a :class:`DataFormatError` whose message starts with the file name."""
-    return DataFormatError(f"{Path(path).name}: {message}")
+    """Build a :class:`DataFormatError` whose message starts with the file name.
+
+    Values the message quotes from the file pass through :func:`darksocial.safetext.mask_pii`
+    (an e-mail in a date cell must not reach a terminal, a log or a report).
+    """
+    from darksocial.safetext import clean, mask_pii
+
+    return DataFormatError(f"{Path(path).name}: {clean(mask_pii(message))}")
 
 
 def read_text(path: str | Path) -> tuple[str, str]:
