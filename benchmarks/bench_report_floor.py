@@ -40,6 +40,7 @@ def _floor_notebook(folder: Path) -> Path:
 
 _RUN = """
 import json, sys
+from darksocial import reporting
 notebook, params, key, reports = json.loads(sys.argv[1])
 record = reporting.run_notebook(reporting.Job(notebook, params, key=key), reports_dir=reports)
 assert record.status == "ok", record.error
@@ -49,7 +50,11 @@ assert record.status == "ok", record.error
 def _time(notebook: str, params: dict, key: str | None, reports: Path) -> float:
     args = json.dumps([notebook, params, key, str(reports)])
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", _RUN, args], check=True, capture_output=True)
+    done = subprocess.run([sys.executable, "-c", _RUN, args], capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{notebook} failed:\n{done.stderr[-2000:]}")
+    if "ERROR" in done.stderr:  # a successful run prints nothing alarming
+        print(f"stderr of {Path(notebook).stem}: {done.stderr.strip()[-300:]}")
     return time.perf_counter() - t0
 
 

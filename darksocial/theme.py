@@ -116,9 +116,9 @@ def figure_html(fig, *, alt: str, caption: str | None = None) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=FIGURE_DPI, facecolor="white")
     buf.seek(0)
-    img = Image.open(buf).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    img = Image.open(buf).convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE)
     out = io.BytesIO()
-    img.save(out, format="PNG", optimize=True)
+    img.save(out, format="PNG")
     data = base64.b64encode(out.getvalue()).decode("ascii")
     w, h = img.size
     cap = f"<figcaption>{caption}</figcaption>" if caption else ""
