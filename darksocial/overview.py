@@ -49,6 +49,7 @@ __all__ = [
     "analyze_available",
     "analyze_campaigns",
     "bucket_mix",
+    "calendar_buckets",
     "campaign_effects",
     "finite_or_none",
     "overview_report",
@@ -59,8 +60,102 @@ __all__ = [
 #: Days after an ad counted in the ads-to-search share (lags 0..7, as ``adlag`` counts).
 ADS_WITHIN = 7
 
-#: Buckets shown by name in the bucket-mix figure; the rest are grouped as "other".
+#: Buckets shown by name in the bucket-mix figure (every dark-social bucket, then the most
+#: frequent others up to this many); the rest are grouped as "other".
 MIX_TOP = 7
+
+
+#: Words too common to tie an answer to a campaign by name.
+_NAME_STOPWORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "de",
+        "la",
+        "le",
+        "les",
+        "du",
+        "des",
+        "et",
+        "un",
+        "une",
+        "on",
+        "in",
+        "at",
+        "for",
+        "by",
+        "with",
+        "from",
+        "to",
+    ]
+)
+
+
+def _words(text: str) -> list[str]:
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def calendar_buckets(answers: pd.Series, buckets: pd.Series, campaigns) -> pd.Series:
+    """Give "other" answers that name a calendar campaign that campaign's channel.
+
+    A generic rule cannot know that "ToolExpo" is an event or "the tool crib" a podcast;
+    the calendar can. An unclassified answer counts as a campaign's bucket
+    (:data:`darksocial.campaign.CONTENT_BUCKETS` of its ``content_type``) when it contains
+    one of the campaign's ``keywords``, or when every word of it is a word of the
+    campaign's name (at least one of them not a common word) and of no other campaign.
+
+    Parameters
+    ----------
+    answers : pandas.Series
+        Raw answers.
+    buckets : pandas.Series
+        :func:`darksocial.attribution.classify_answers` of ``answers``.
+    campaigns : pandas.DataFrame or None
+        The calendar (``name``, ``content_type``, optional ``keywords``).
+
+    Returns
+    -------
+    pandas.Series
+        ``buckets`` with those answers moved out of ``"other"``.
+    """
+    from darksocial.attribution import OTHER
+    from darksocial.campaign import CONTENT_BUCKETS
+
+    if campaigns is None or not len(campaigns):
+        return buckets
+    named = []
+    for _, row in campaigns.iterrows():
+        bucket = CONTENT_BUCKETS.get(str(row.get("content_type")))
+        if bucket is None:
+            continue
+        keywords = row.get("keywords")
+        keywords = [_words(k) for k in keywords] if isinstance(keywords, list | tuple) else []
+        name = row.get("name")
+        name_words = set(_words(name)) if isinstance(name, str) else set()
+        named.append((bucket, [k for k in keywords if k], name_words))
+    if not named:
+        return buckets
+    out = buckets.copy()
+    for i in buckets.index[buckets == OTHER]:
+        words = _words(answers.loc[i])
+        if not words:
+            continue
+        text = " " + " ".join(words) + " "
+        hits = {b for b, kws, _ in named if any(f" {' '.join(k)} " in text for k in kws)}
+        if not hits and any(
+            w not in _NAME_STOPWORDS and len(w) >= 4 and w.isalpha() for w in words
+        ):
+            hits = {b for b, _, nw in named if nw and set(words) <= nw}
+        if len(hits) == 1:
+            out.loc[i] = hits.pop()
+    return out
 
 
 # --------------------------------------------------------------------------- analysis
@@ -432,8 +527,9 @@ def bucket_mix(
     freq : {"MS", "W"}, default "MS"
         Calendar months or weeks starting on Monday.
     top : int, default 7
-        Buckets kept by name (the most frequent overall); the rest are summed as
-        ``"other"``.
+        Buckets kept by name: every dark-social bucket present
+        (:data:`darksocial.attribution.DARK_BUCKETS`), then the most frequent others up to
+        ``top`` in all (at least one); the rest are summed as ``"other"``.
 
     Returns
     -------
@@ -447,7 +543,7 @@ def bucket_mix(
     ParameterError
         If ``freq`` is not "MS" or "W".
     """
-    from darksocial.attribution import BLANK, OTHER
+    from darksocial.attribution import BLANK, DARK_BUCKETS, OTHER
 
     if freq not in ("MS", "W"):
         raise ParameterError(f"freq must be 'W' (weekly) or 'MS' (monthly), got {freq!r}")
@@ -457,7 +553,10 @@ def bucket_mix(
     answered = buckets != BLANK
     b, d = buckets[answered], dates[answered]
     order = [x for x in b.value_counts().index if x != OTHER]
-    named = order[:top]
+    # every dark-social channel by name, however rare: those are what the report is about
+    dark = [x for x in order if x in DARK_BUCKETS]
+    named = dark + [x for x in order if x not in dark][: max(1, top - len(dark))]
+    named = [x for x in order if x in named]
     b = b.where(b.isin(named), OTHER)
     period = d.dt.to_period("W-SUN" if freq == "W" else "M").dt.start_time
     counts = pd.crosstab(period.rename("period"), b.rename("bucket"))
@@ -684,7 +783,10 @@ class OverviewReport:
         Returns
         -------
         pandas.DataFrame or None
-            The survey frame plus a ``bucket`` column (:func:`classify_answers`).
+            The survey frame plus a ``bucket`` column (:func:`classify_answers`) and a
+            ``mix_bucket`` column, the same except that an answer naming a calendar
+            campaign counts as that campaign's channel (:func:`calendar_buckets`; the
+            answer-mix figure uses it).
         """
         if "survey" not in self.cache:
             from darksocial import attribution
@@ -693,7 +795,12 @@ class OverviewReport:
             if s is None or s.empty or "answer" not in s.columns:
                 self.cache["survey"] = None
             else:
-                self.cache["survey"] = s.assign(bucket=attribution.classify_answers(s["answer"]))
+                buckets = attribution.classify_answers(s["answer"])
+                campaigns = getattr(self.sources, "campaigns", None)
+                self.cache["survey"] = s.assign(
+                    bucket=buckets,
+                    mix_bucket=calendar_buckets(s["answer"], buckets, campaigns),
+                )
         return self.cache["survey"]
 
     def mentions(self) -> dict[str, Any]:

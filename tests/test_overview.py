@@ -392,3 +392,34 @@ def test_ads_sentence_follows_the_campaign_reports_verdict(report, page):
     v = report.scorecard().verdicts()
     if "ads_share" in v.columns:
         assert v.at["meta-ads-spring", "ads_share"] != "up"
+
+
+def test_answers_naming_a_campaign_count_as_its_channel():
+    from darksocial.attribution import classify_answers
+
+    calendar = pd.DataFrame(
+        {
+            "name": ["The Tool Crib podcast, season 1", "ToolExpo Lyon 2025 booth", "Spring"],
+            "content_type": ["podcast", "event", "newsletter"],
+            "keywords": [[], [], ["spring letter"]],
+        },
+        index=["pod", "expo", "news"],
+    )
+    answers = pd.Series(["ToolExpo", "the tool crib", "The", "autre", "a spring letter", "2025"])
+    buckets = overview.calendar_buckets(answers, classify_answers(answers), calendar)
+    assert buckets.tolist() == ["event", "podcast", "other", "other", "newsletter_blog", "other"]
+
+
+def test_answer_mix_names_every_dark_social_channel():
+    from darksocial.attribution import DARK_BUCKETS
+
+    rare = ["podcast", "event", "newsletter_blog"]
+    common = ["search", "review_site", "existing_customer", "word_of_mouth", "linkedin"]
+    common += ["ai_assistant", "community", "youtube_video", "social_media"]
+    values = [b for b in common for _ in range(20)] + rare
+    dates = pd.Series(pd.date_range("2025-01-01", periods=len(values), freq="D"))
+    mix = overview.bucket_mix(pd.Series(values), dates)
+    for b in rare:
+        assert b in mix.columns
+    assert set(DARK_BUCKETS) & set(values) <= set(mix.columns)
+    assert mix.columns[-1] == "other"

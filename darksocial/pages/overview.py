@@ -731,7 +731,8 @@ class OverviewPage:
                 rotation=90, va="bottom", ha="right", fontsize=8, color="0.35",
             )  # fmt: skip
         ax1.legend(loc="upper left", frameon=False)
-        mix = bucket_mix(s["bucket"], s["submitted_at"], freq=rep.freq)
+        # answers naming a calendar campaign ("ToolExpo") count as its channel here
+        mix = bucket_mix(s.get("mix_bucket", s["bucket"]), s["submitted_at"], freq=rep.freq)
         plot_bucket_mix(mix, ax=ax2)
         ax2.set_title(f"What people answered, per {period} (blank answers left out)")
         ax2.set_xlabel(period)
@@ -803,7 +804,8 @@ class OverviewPage:
         s = self.report.survey()
         if s is None:
             return ""
-        rest = attribution.unclassified(s["answer"], s["bucket"], mask=True)
+        mixed = s.get("mix_bucket", s["bucket"])
+        rest = attribution.unclassified(s["answer"], mixed, mask=True)
         answered = int((s["bucket"] != attribution.BLANK).sum())
         n = int(rest["count"].sum()) if len(rest) else 0
         if not answered:
@@ -813,6 +815,14 @@ class OverviewPage:
             f"({percent(n / answered, signed=False)}) matched no channel rule and count as "
             "“other”."
         )
+        named = (s["bucket"] != mixed) & (s["bucket"] == attribution.OTHER)
+        if named.any():
+            example = attribution.mask_pii(str(s.loc[named, "answer"].value_counts().index[0]))
+            text += (
+                f" {number(int(named.sum()))} more name a campaign of the calendar "
+                f"(“{example}”) and count as its channel in the answer mix; the shares above "
+                "count channel words only."
+            )
         if not n:
             return f"<p>{escape(text)}</p>"
         table = pd.DataFrame(
