@@ -423,3 +423,30 @@ def test_answer_mix_names_every_dark_social_channel():
         assert b in mix.columns
     assert set(DARK_BUCKETS) & set(values) <= set(mix.columns)
     assert mix.columns[-1] == "other"
+
+
+def test_an_unusable_export_is_listed_as_not_used_never_as_missing(tmp_path):
+    from darksocial.pages.explore import explore_page
+
+    folder = _folder(tmp_path, "meta-not-by-day", ["search_console"])
+    (folder / "Untitled-report-Feb-1-2025-to-Aug-4-2025_Age.csv").write_text(
+        '"Campaign name",Age,Reach,Impressions,"Amount spent (INR)","Reporting starts",'
+        '"Reporting ends"\n'
+        ",,635040,878306,33245.34,2025-02-01,2025-08-04\n"
+        '"Add to Cart",18-24,13874,23657,2236.71,2025-02-01,2025-08-04\n'
+    )
+    page = overview_page_for(folder)
+    text = page.data().html
+    missing = text.split("Not in this folder")[-1] if "Not in this folder" in text else ""
+    assert "Meta ads" not in missing
+    assert "In the folder but not used" in text and "not broken down by day" in text
+    sources_text = explore_page(str(folder)).sources_table().html
+    missing = sources_text.split("Not in this folder:")[-1].split("Files not used")[0]
+    assert "Meta" not in missing
+    assert "not broken down by day" in sources_text
+
+
+def overview_page_for(folder):
+    from darksocial.pages.overview import overview_page
+
+    return overview_page(data_dir=str(folder), metrics=["branded_clicks"])
