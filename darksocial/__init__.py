@@ -59,7 +59,7 @@ _FUNCTIONS = {
     "fit": "its",
     "analyze_campaign": "campaign",
     "campaign_report": "pages.campaign",
-    "overview_report": "overview",
+    "overview_report": "pages.overview",
 }
 
 __all__ = [

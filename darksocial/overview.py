@@ -14,7 +14,8 @@ campaigns lifted which signal, which content type did best, what people say when
 * :func:`ads_to_search` fits the ads-to-branded-search lag on the Meta export.
 * :class:`OverviewReport` holds all of it, computed once, for the report page
   (:mod:`darksocial.pages.overview`, which turns it into sections: HTML, figures and
-  prose); :func:`overview_report` builds it from the notebook's parameters.
+  prose); :func:`darksocial.pages.overview.overview_report` builds it from the notebook's
+  parameters.
 
 Every source but the calendar may be missing: a metric the data cannot support is left
 out with the reason (:attr:`OverviewReport.skipped_metrics`), a campaign no metric covers
@@ -25,7 +26,6 @@ without their exports.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -52,7 +52,6 @@ __all__ = [
     "calendar_buckets",
     "campaign_effects",
     "finite_or_none",
-    "overview_report",
     "plot_bucket_mix",
     "pool_content_types",
 ]
@@ -1025,87 +1024,6 @@ class OverviewReport:
                 "ads_share": ads_out,
             }
         )
-
-
-def overview_report(
-    *,
-    data_dir: str | Path = "",
-    metrics=(),
-    alpha: float = config.ALPHA,
-    seed: int = config.SEED,
-    freq: str = "MS",
-    max_lag: int = 14,
-    country: str = "",
-    currency: str = "",
-    brand=(),
-) -> OverviewReport:
-    """Validate the overview parameters, load the data folder and fit every metric once.
-
-    Parameters
-    ----------
-    data_dir : str or path-like, optional
-        The data folder (exports as downloaded, with a campaign calendar); empty for the
-        bundled sample.
-    metrics : sequence of str, optional
-        Metrics to analyse (keys of :data:`darksocial.campaign.METRICS`); empty for every
-        metric the data support.
-    alpha : float, default 0.05
-        One minus the interval level.
-    seed : int, optional
-        Seed of every simulation.
-    freq : {"MS", "W"}, default "MS"
-        Period of the survey shares: calendar months or weeks.
-    max_lag : int, default 14
-        Largest lag (days) of the ads-to-search model.
-    country, currency, brand : optional
-        Override the data folder's settings (``darksocial.yml``) for this run.
-
-    Returns
-    -------
-    OverviewReport
-        Metrics asked for that the data lack are in ``skipped_metrics``, with the export
-        that would add them.
-
-    Raises
-    ------
-    ParameterError
-        For an unknown metric or frequency, an alpha outside (0, 0.5) or a max_lag that
-        is not a whole number of days between 1 and 60.
-    DataFormatError
-        If the folder is missing, has no calendar, or an export cannot be read.
-    """
-    # parameters are checked in one place for every report (pages.params); imported here
-    # so that ds.overview_report() keeps working without the page
-    from darksocial.pages.params import resolve_report_params
-
-    if freq not in ("MS", "W"):
-        raise ParameterError(f"freq={freq!r} must be 'MS' (monthly) or 'W' (weekly)")
-    if isinstance(max_lag, bool) or not isinstance(max_lag, int) or not 1 <= max_lag <= 60:
-        raise ParameterError(f"max_lag={max_lag!r} must be a whole number of days from 1 to 60")
-    params = resolve_report_params(
-        data_dir=data_dir,
-        metrics=list(metrics or ()),
-        alpha=alpha,
-        seed=seed,
-        country=country,
-        currency=currency,
-        brand=brand,
-    )
-    analyses, skipped, left_out = ({}, {}, {})
-    if params.metrics:
-        analyses, skipped, left_out = analyze_available(
-            params.sources, metrics=params.metrics, alpha=params.alpha, seed=params.seed
-        )
-    return OverviewReport(
-        sources=params.sources,
-        analyses=analyses,
-        alpha=params.alpha,
-        freq=freq,
-        max_lag=max_lag,
-        requested=list(params.metrics),
-        skipped_metrics={**params.skipped_metrics, **skipped},
-        skipped_campaigns=left_out,
-    )
 
 
 def finite_or_none(value: Any) -> Any:

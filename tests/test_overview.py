@@ -12,7 +12,7 @@ import pytest
 from darksocial import campaign, config, overview, portfolio, reporting
 from darksocial.errors import ParameterError
 from darksocial.io import load_sample
-from darksocial.pages.overview import OverviewPage
+from darksocial.pages.overview import OverviewPage, overview_report
 
 METRICS = ["branded_clicks", "deep_direct_sessions"]
 
@@ -211,13 +211,13 @@ def test_forest_figure_draws_the_lifts(report, page):
 
 def test_bad_parameters_say_how_to_fix():
     with pytest.raises(ParameterError, match="freq"):
-        overview.overview_report(freq="D")
+        overview_report(freq="D")
     with pytest.raises(ParameterError, match="max_lag"):
-        overview.overview_report(max_lag=0)
+        overview_report(max_lag=0)
     with pytest.raises(ParameterError, match="choose from"):
-        overview.overview_report(metrics=["likes"])
+        overview_report(metrics=["likes"])
     with pytest.raises(ParameterError, match="alpha"):
-        overview.overview_report(alpha=0.7)
+        overview_report(alpha=0.7)
 
 
 # --------------------------------------------------------------------------- own data folders

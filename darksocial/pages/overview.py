@@ -26,6 +26,7 @@ import pandas as pd
 from darksocial import config
 from darksocial.campaign import METRICS
 from darksocial.coverage import SOURCE_EXPORTS
+from darksocial.errors import ParameterError
 from darksocial.formatting import (
     escape,
     interval,
@@ -39,7 +40,7 @@ from darksocial.formatting import (
 from darksocial.overview import ADS_WITHIN, OverviewReport, finite_or_none
 from darksocial.theme import PAGE_STYLE, Chart
 
-__all__ = ["OverviewPage", "Section", "missing_sentence", "overview_page"]
+__all__ = ["OverviewPage", "Section", "missing_sentence", "overview_page", "overview_report"]
 
 #: Short metric names for table headers.
 _SHORT = {
@@ -1106,6 +1107,86 @@ class OverviewPage:
         return finite_or_none(out)
 
 
+def overview_report(
+    *,
+    data_dir: str | Path = "",
+    metrics=(),
+    alpha: float = config.ALPHA,
+    seed: int = config.SEED,
+    freq: str = "MS",
+    max_lag: int = 14,
+    country: str = "",
+    currency: str = "",
+    brand=(),
+) -> OverviewReport:
+    """Validate the overview parameters, load the data folder and fit every metric once.
+
+    Parameters
+    ----------
+    data_dir : str or path-like, optional
+        The data folder (exports as downloaded, with a campaign calendar); empty for the
+        bundled sample.
+    metrics : sequence of str, optional
+        Metrics to analyse (keys of :data:`darksocial.campaign.METRICS`); empty for every
+        metric the data support.
+    alpha : float, default 0.05
+        One minus the interval level.
+    seed : int, optional
+        Seed of every simulation.
+    freq : {"MS", "W"}, default "MS"
+        Period of the survey shares: calendar months or weeks.
+    max_lag : int, default 14
+        Largest lag (days) of the ads-to-search model.
+    country, currency, brand : optional
+        Override the data folder's settings (``darksocial.yml``) for this run.
+
+    Returns
+    -------
+    OverviewReport
+        Metrics asked for that the data lack are in ``skipped_metrics``, with the export
+        that would add them.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown metric or frequency, an alpha outside (0, 0.5) or a max_lag that
+        is not a whole number of days between 1 and 60.
+    DataFormatError
+        If the folder is missing, has no calendar, or an export cannot be read.
+    """
+    from darksocial.overview import analyze_available
+    from darksocial.pages.params import resolve_report_params
+
+    if freq not in ("MS", "W"):
+        raise ParameterError(f"freq={freq!r} must be 'MS' (monthly) or 'W' (weekly)")
+    if isinstance(max_lag, bool) or not isinstance(max_lag, int) or not 1 <= max_lag <= 60:
+        raise ParameterError(f"max_lag={max_lag!r} must be a whole number of days from 1 to 60")
+    params = resolve_report_params(
+        data_dir=data_dir,
+        metrics=list(metrics or ()),
+        alpha=alpha,
+        seed=seed,
+        country=country,
+        currency=currency,
+        brand=brand,
+    )
+    analyses, skipped, left_out = ({}, {}, {})
+    if params.metrics:
+        analyses, skipped, left_out = analyze_available(
+            params.sources, metrics=params.metrics, alpha=params.alpha, seed=params.seed
+        )
+    return OverviewReport(
+        sources=params.sources,
+        analyses=analyses,
+        alpha=params.alpha,
+        freq=freq,
+        max_lag=max_lag,
+        requested=list(params.metrics),
+        skipped_metrics={**params.skipped_metrics, **skipped},
+        skipped_campaigns=left_out,
+    )
+
+
 def overview_page(
     *,
     data_dir: str | Path = "",
@@ -1144,9 +1225,8 @@ def overview_page(
     Raises
     ------
     ParameterError
-        As :func:`darksocial.overview.overview_report`.
+        As :func:`overview_report`.
     """
-    from darksocial.overview import overview_report
     from darksocial.theme import report_theme
 
     report_theme()
