@@ -177,3 +177,41 @@ def number(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+#: Months fetched on a folder's first run (the Search Console API keeps 16).
+FIRST_RUN_MONTHS = 16
+
+
+def fetch_window(
+    cfg: dict, state: dict | None, identity: dict, today: pd.Timestamp, not_final_days: int
+) -> tuple[bool, pd.Timestamp, pd.Timestamp]:
+    """The days a source must fetch: from what is not yet final to the last final day.
+
+    Parameters
+    ----------
+    cfg : dict
+        The source's settings (an optional ``start``).
+    state : dict or None
+        What the last run recorded (``identity``, ``final_through``).
+    identity : dict
+        What the source is (a property, a dataset); a different one starts afresh.
+    today : pandas.Timestamp
+    not_final_days : int
+        The last days the API may still revise.
+
+    Returns
+    -------
+    same, start, final
+        Whether the state is this source's, the first day to fetch and the last final day;
+        nothing to fetch when ``start > final``.
+    """
+    same = bool(state and state.get("identity") == identity)
+    start = (
+        day(cfg["start"])
+        if cfg.get("start")
+        else today - pd.DateOffset(months=FIRST_RUN_MONTHS) + pd.Timedelta(days=1)
+    )
+    if same and state.get("final_through"):
+        start = max(start, day(state["final_through"]) + pd.Timedelta(days=1))
+    return same, start, today - pd.Timedelta(days=not_final_days)

@@ -18,14 +18,19 @@ from typing import Any
 
 import pandas as pd
 
-from darksocial.fetch._common import FetchError, call, csv_text, day, iso, read_csv_rows
+from darksocial.fetch._common import (
+    FetchError,
+    call,
+    csv_text,
+    fetch_window,
+    iso,
+    read_csv_rows,
+)
 
 NAME = "bigquery"
 OUTPUT = Path("ga4_bigquery") / "ga4_sessions_daily.csv"
 #: Days before today whose ``events_`` table may still receive late events (72 hours).
 NOT_FINAL_DAYS = 4
-#: Months aggregated on the first run when the settings give no ``start``.
-DEFAULT_MONTHS = 16
 SCOPES = ("https://www.googleapis.com/auth/bigquery",)
 HEADER = ("session_date", "raw_channel", "ga_channel", "landing_depth", "sessions")
 
@@ -91,15 +96,7 @@ def fetch(
     dataset = cfg["dataset"]
     limit = int(cfg["maximum_bytes_billed"])
     identity = {"dataset": dataset}
-    same = bool(state and state.get("identity") == identity)
-    start = (
-        day(cfg["start"])
-        if cfg.get("start")
-        else today - pd.DateOffset(months=DEFAULT_MONTHS) + pd.Timedelta(days=1)
-    )
-    if same and state.get("final_through"):
-        start = max(start, day(state["final_through"]) + pd.Timedelta(days=1))
-    final = today - pd.Timedelta(days=NOT_FINAL_DAYS)
+    same, start, final = fetch_window(cfg, state, identity, today, NOT_FINAL_DAYS)
     if start > final:
         return {}, state, f"{NAME}: up to date (final through {state.get('final_through')})"
     sql = bigquery_sql(dataset, start=start, end=final)

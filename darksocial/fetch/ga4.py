@@ -15,7 +15,15 @@ from typing import Any
 
 import pandas as pd
 
-from darksocial.fetch._common import FetchError, Retry, call, csv_text, day, iso, read_csv_rows
+from darksocial.fetch._common import (
+    FetchError,
+    Retry,
+    call,
+    csv_text,
+    fetch_window,
+    iso,
+    read_csv_rows,
+)
 
 NAME = "ga4"
 CHANNELS = Path("ga4") / "ga4_channels_api.csv"
@@ -27,8 +35,6 @@ NOT_FINAL_DAYS = 3
 #: Report the property quota when fewer tokens than these are left (standard property:
 #: 200,000 a day, 40,000 an hour).
 LOW_DAY, LOW_HOUR = 20_000, 4_000
-#: Months fetched on the first run when the settings give no ``start``.
-DEFAULT_MONTHS = 16
 SCOPES = ("https://www.googleapis.com/auth/analytics.readonly",)
 CHANNEL_HEADER = ("date", "sessionDefaultChannelGroup", "sessions")
 LANDING_HEADER = ("date", "landingPage", "sessions")
@@ -126,15 +132,7 @@ def fetch(
     """Fetch what is missing or not final; return the files' text, new state, summary."""
     prop = str(cfg["property"])
     identity = {"property": prop}
-    same = bool(state and state.get("identity") == identity)
-    start = (
-        day(cfg["start"])
-        if cfg.get("start")
-        else today - pd.DateOffset(months=DEFAULT_MONTHS) + pd.Timedelta(days=1)
-    )
-    if same and state.get("final_through"):
-        start = max(start, day(state["final_through"]) + pd.Timedelta(days=1))
-    final = today - pd.Timedelta(days=NOT_FINAL_DAYS)
+    same, start, final = fetch_window(cfg, state, identity, today, NOT_FINAL_DAYS)
     if start > final:
         return {}, state, f"{NAME}: up to date (final through {state.get('final_through')})"
     channels, quota = _report(
