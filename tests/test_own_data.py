@@ -270,3 +270,18 @@ def test_two_filtered_performance_exports_give_branded_search_and_its_control(tm
     cov = assess(load_folder(target))
     assert cov.metrics.loc["branded_clicks", "controls"] == "nonbranded_clicks"
     assert "search_clicks" not in cov.campaigns.columns
+
+
+def test_the_data_section_lists_unusable_exports_and_counts_other_files(tmp_path):
+    import darksocial as ds
+
+    folder = _folder(tmp_path, "mixed", "search_console/ui_export")
+    (folder / "notes.md").write_text("# our notes\n")
+    (folder / "Acme-Campaigns-1-Sep-202430-Sep-2024.csv").write_text(
+        '"Reporting starts","Reporting ends","Campaign name",Impressions,"Amount spent (USD)"\n'
+        '"No data available."\n'
+    )
+    html = ds.campaign_report(campaign_id="podcast-s1", data_dir=folder).data_html()
+    assert "Exports in the folder that are not used" in html
+    assert "Acme-Campaigns-1-Sep-202430-Sep-2024.csv" in html and "No data available" in html
+    assert "1 other file in the folder" in html and "notes.md" not in html

@@ -473,6 +473,7 @@ def scan_folder(directory: str | Path) -> list[Export]:
                     None,
                     "a table of a Search Console Performance export without its Dates.csv or "
                     "Chart.csv beside it; keep the export's files together",
+                    "search_console",
                 )
             )
         else:
@@ -481,7 +482,8 @@ def scan_folder(directory: str | Path) -> list[Export]:
                     entry,
                     None,
                     "a GA4 table with neither a session default channel group nor a landing "
-                    "page by date; not used",
+                    "page by date",
+                    "ga4_channels",
                 )
             )
     return found
