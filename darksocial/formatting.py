@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from darksocial.safetext import clean, html_text, mask_pii
 
 __all__ = [
+    "finite_or_none",
     "count_ticks",
     "day",
     "escape",
@@ -364,3 +367,29 @@ def money(x, currency: str | None, *, digits: int | None = None) -> str:
         sign = "−" if text.startswith(("−", "-")) else ""
         return f"{sign}{_CURRENCY_SYMBOLS[code]}{text.lstrip('−-')}"
     return f"{text} {code}" if code else text
+
+
+def finite_or_none(value: Any) -> Any:
+    """Replace NaN and infinite numbers by None, recursively (``summary.json`` is JSON).
+
+    Parameters
+    ----------
+    value : any
+        A number, or a dict, list or tuple of them.
+
+    Returns
+    -------
+    any
+        The same structure with non-finite floats as None and numpy scalars as Python ones.
+    """
+    if isinstance(value, dict):
+        return {str(k): finite_or_none(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_or_none(v) for v in value]
+    if isinstance(value, np.generic):  # numpy scalars as Python ones
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NaT:
+        return None
+    return value

@@ -40,7 +40,7 @@ from darksocial.campaign import (
     evaluation_window,
 )
 from darksocial.errors import DataValidationError, ParameterError
-from darksocial.formatting import day, interval, percent, percent_ticks
+from darksocial.formatting import day, finite_or_none, interval, percent, percent_ticks
 
 __all__ = [
     "OverviewReport",
@@ -51,7 +51,6 @@ __all__ = [
     "bucket_mix",
     "calendar_buckets",
     "campaign_effects",
-    "finite_or_none",
     "plot_bucket_mix",
     "pool_content_types",
 ]
@@ -1024,29 +1023,3 @@ class OverviewReport:
                 "ads_share": ads_out,
             }
         )
-
-
-def finite_or_none(value: Any) -> Any:
-    """Replace NaN and infinite numbers by None, recursively (``summary.json`` is JSON).
-
-    Parameters
-    ----------
-    value : any
-        A number, or a dict, list or tuple of them.
-
-    Returns
-    -------
-    any
-        The same structure with non-finite floats as None and numpy scalars as Python ones.
-    """
-    if isinstance(value, dict):
-        return {str(k): finite_or_none(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [finite_or_none(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    if value is pd.NaT:
-        return None
-    return value

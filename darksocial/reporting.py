@@ -38,6 +38,7 @@ import yaml
 
 from darksocial import config
 from darksocial.errors import InterventionDateError, ParameterError, ReportError
+from darksocial.formatting import finite_or_none
 from darksocial.safetext import clean, mask_pii, safe_message
 
 __all__ = [
@@ -212,7 +213,7 @@ def publish_summary(summary: Mapping[str, Any]) -> None:
     """
     from IPython.display import display
 
-    payload = _safe_strings(_finite(json.loads(json.dumps(summary, default=_json_default))))
+    payload = _safe_strings(finite_or_none(json.loads(json.dumps(summary, default=_json_default))))
     display({SUMMARY_MIMETYPE: payload}, raw=True)
 
 
@@ -225,17 +226,6 @@ def _safe_strings(value: Any) -> Any:
         return [_safe_strings(v) for v in value]
     if isinstance(value, str):
         return mask_pii(clean(value))
-    return value
-
-
-def _finite(value: Any) -> Any:
-    """NaN and infinities become null: JSON has no NaN, and dashboards choke on "NaN"."""
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_finite(v) for v in value]
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        return None
     return value
 
 
@@ -498,7 +488,7 @@ def run_notebook(
     if summary is not None:
         _atomic_write(
             run_dir / "summary.json",
-            json.dumps(_finite(summary), indent=2, sort_keys=True, allow_nan=False),
+            json.dumps(finite_or_none(summary), indent=2, sort_keys=True, allow_nan=False),
         )
     _atomic_write(
         run_dir / "status.json",

@@ -34,6 +34,7 @@ from darksocial.errors import ParameterError
 from darksocial.formatting import (
     day,
     escape,
+    finite_or_none,
     interval,
     money,
     number,
@@ -885,7 +886,7 @@ class CampaignReport:
         out["skipped_metrics"] = dict(self.analysis.skipped)
         out["sections"] = dict(self.sections)
         out["settings"] = {k: v for k, v in self._settings().frame()["value"].items() if v}
-        return _no_nan(out)
+        return finite_or_none(out)
 
 
 def campaign_report(
@@ -1053,19 +1054,6 @@ def _search_scope(sc: pd.DataFrame) -> str:
         + " and ".join(parts)
         + ": its search numbers are about that part of the site only, not the whole site."
     )
-
-
-def _no_nan(value: Any) -> Any:
-    """Replace NaN and infinities by None, recursively (JSON has no NaN)."""
-    import math
-
-    if isinstance(value, dict):
-        return {k: _no_nan(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_no_nan(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def _close(fig) -> None:

@@ -21,8 +21,7 @@ import pandas as pd
 from darksocial import explore
 from darksocial.coverage import SOURCE_EXPORTS, SOURCE_LABELS
 from darksocial.errors import DataValidationError
-from darksocial.formatting import day, escape, number, percent, styled_table
-from darksocial.overview import finite_or_none
+from darksocial.formatting import day, escape, finite_or_none, number, percent, styled_table
 from darksocial.pages.overview import PAGE_HEAD, Section, missing_sentence
 
 __all__ = ["ExplorePage", "direct_sentence", "display_table", "explore_page"]

@@ -29,6 +29,7 @@ from darksocial.coverage import SOURCE_EXPORTS
 from darksocial.errors import ParameterError
 from darksocial.formatting import (
     escape,
+    finite_or_none,
     interval,
     join_words,
     money,
@@ -37,7 +38,7 @@ from darksocial.formatting import (
     plural,
     styled_table,
 )
-from darksocial.overview import ADS_WITHIN, OverviewReport, finite_or_none
+from darksocial.overview import ADS_WITHIN, OverviewReport
 from darksocial.theme import PAGE_STYLE, Chart
 
 __all__ = ["OverviewPage", "Section", "missing_sentence", "overview_page", "overview_report"]
