@@ -2,7 +2,7 @@
 
 The notebook ``notebooks/explore-sources.ipynb`` is a thin template: it calls
 :func:`explore_page` once, then one method per section; each returns a
-:class:`darksocial.pages.overview.Section` that displays itself and whose text tests can
+:class:`darksocial.pages.sections.Section` that displays itself and whose text tests can
 read. The tables and series come from :mod:`darksocial.explore`.
 
 A section whose source is absent or too short shows one sentence saying what is missing
@@ -22,7 +22,7 @@ from darksocial import explore
 from darksocial.coverage import SOURCE_EXPORTS, SOURCE_LABELS
 from darksocial.errors import DataValidationError
 from darksocial.formatting import day, escape, finite_or_none, number, percent, styled_table
-from darksocial.pages.overview import PAGE_HEAD, Section, missing_sentence
+from darksocial.pages.sections import PAGE_HEAD, Section, SectionedPage, missing_sentence
 
 __all__ = ["ExplorePage", "direct_sentence", "display_table", "explore_page"]
 
@@ -37,7 +37,7 @@ _DIRECT = ("direct_sessions", "deep_direct_sessions")
 
 
 @dataclass
-class ExplorePage:
+class ExplorePage(SectionedPage):
     """The explore-sources page: one method per section, each returning a Section.
 
     Attributes
@@ -52,6 +52,9 @@ class ExplorePage:
     sections: dict[str, Section] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
+    #: The section whose method has another name.
+    SECTION_METHODS = {"sources": "sources_table"}
+
     #: Section names, in page order.
     SECTIONS = (
         "sources",
@@ -63,10 +66,6 @@ class ExplorePage:
         "trends_vs_search",
         "direct_check",
     )
-
-    def _keep(self, section: Section) -> Section:
-        self.sections[section.name] = section
-        return section
 
     def main(self) -> pd.DataFrame:
         """The daily series of :func:`darksocial.explore.main_series`, cached.
@@ -378,21 +377,6 @@ class ExplorePage:
         return self._keep(Section("direct_check", parts=[fig, direct_sentence(dc)]))
 
     # -- summary -------------------------------------------------------------------------
-    def all_sections(self) -> list[Section]:
-        """Build every section not built yet (figures closed) and return them in page order.
-
-        Returns
-        -------
-        list of Section
-        """
-        methods = {"sources": self.sources_table}
-        out = []
-        for name in self.SECTIONS:
-            if name not in self.sections:
-                methods.get(name, getattr(self, name))().close()
-            out.append(self.sections[name])
-        return out
-
     def summary(self) -> dict[str, Any]:
         """Headline numbers and section outcomes for ``summary.json``.
 
@@ -403,7 +387,7 @@ class ExplorePage:
             ``why``); no NaN anywhere.
         """
         out = explore.summary(self.sources)
-        out["sections"] = {s.name: s.record() for s in self.all_sections()}
+        out["sections"] = self.section_records()
         return finite_or_none(out)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,7 +39,8 @@ from darksocial.formatting import (
     styled_table,
 )
 from darksocial.overview import ADS_WITHIN, OverviewReport
-from darksocial.theme import PAGE_STYLE, Chart
+from darksocial.pages.sections import PAGE_HEAD, Section, SectionedPage, missing_sentence
+from darksocial.theme import Chart
 
 __all__ = ["OverviewPage", "Section", "missing_sentence", "overview_page", "overview_report"]
 
@@ -58,114 +59,9 @@ _OVERVIEW_SOURCES = ("search_console", "trends", "ga4_channels", "direct_landing
                      "meta_ads")  # fmt: skip
 
 
-# --------------------------------------------------------------------------- sections
-@dataclass
-class Section:
-    """One section of a report page: its status and what it shows.
-
-    Attributes
-    ----------
-    name : str
-        Key in ``summary.json``'s ``sections``.
-    status : {"ran", "skipped"}
-        Skipped when its data are absent or too short.
-    why : str or None
-        For a skipped section, one sentence: what is missing and which export adds it.
-    parts : list
-        HTML strings and matplotlib figures, in display order.
-    """
-
-    name: str
-    status: Literal["ran", "skipped"] = "ran"
-    why: str | None = None
-    parts: list[Any] = field(default_factory=list)
-
-    @classmethod
-    def skip(cls, name: str, why: str) -> Section:
-        """A skipped section that shows its one sentence.
-
-        Parameters
-        ----------
-        name : str
-        why : str
-
-        Returns
-        -------
-        Section
-        """
-        return cls(name, "skipped", why, [f"<p><i>{escape(why)}</i></p>"])
-
-    @property
-    def html(self) -> str:
-        """The text of the section (figures left out), as HTML."""
-        return "\n".join(p for p in self.parts if isinstance(p, str))
-
-    @property
-    def figures(self) -> list[Any]:
-        """The section's matplotlib figures."""
-        from darksocial.theme import Chart
-
-        return [
-            p.figure if isinstance(p, Chart) else p for p in self.parts if not isinstance(p, str)
-        ]
-
-    def record(self) -> dict[str, Any]:
-        """The section's entry in ``summary.json``: ``status`` and ``why`` (None if it ran)."""
-        return {"status": self.status, "why": self.why}
-
-    def close(self) -> None:
-        """Close the section's figures (once displayed or not needed)."""
-        import matplotlib.pyplot as plt
-
-        for fig in self.figures:
-            plt.close(fig)
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import HTML, display
-
-        from darksocial.theme import Chart, describe_figure
-
-        for part in self.parts:
-            if isinstance(part, str):
-                display(HTML(part))
-            elif isinstance(part, Chart):
-                display(HTML(part._repr_html_()))
-            else:  # a bare figure: alt text from its titles and axis labels
-                display(HTML(Chart(part, alt=describe_figure(part))._repr_html_()))
-        self.close()
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-
-#: What every report page shows first: the phone-width style and a link to the index
-#: (reports/<notebook>/<run>/page.html, so the index is two folders up).
-PAGE_HEAD = PAGE_STYLE + "<p><a href='../../index.html'>All reports</a></p>"
-
-
-def missing_sentence(what: str, source: str, *, adds: str | None = None) -> str:
-    """Say that an export is missing and how to get it, in one sentence.
-
-    Parameters
-    ----------
-    what : str
-        What is missing, e.g. ``"No survey answers in this folder"``.
-    source : str
-        A key of :data:`darksocial.coverage.SOURCE_EXPORTS`.
-    adds : str, optional
-        What the export would add; by default what ``SOURCE_EXPORTS`` says.
-
-    Returns
-    -------
-    str
-    """
-    default_adds, how = SOURCE_EXPORTS[source]
-    return f"{what}: {how} would add {adds or default_adds}."
-
-
 # --------------------------------------------------------------------------- the page
 @dataclass
-class OverviewPage:
+class OverviewPage(SectionedPage):
     """The overview report page: one method per section, each returning a :class:`Section`.
 
     Attributes
@@ -181,10 +77,6 @@ class OverviewPage:
 
     #: Section names, in page order.
     SECTIONS = ("data", "bottom_line", "campaigns", "content_types", "survey", "ads", "caveats")
-
-    def _keep(self, section: Section) -> Section:
-        self.sections[section.name] = section
-        return section
 
     @property
     def level(self) -> int:
@@ -1080,20 +972,6 @@ class OverviewPage:
         html = "<ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>"
         return self._keep(Section("caveats", parts=[html]))
 
-    def all_sections(self) -> list[Section]:
-        """Build every section not built yet (figures closed) and return them in page order.
-
-        Returns
-        -------
-        list of Section
-        """
-        out = []
-        for name in self.SECTIONS:
-            if name not in self.sections:
-                getattr(self, name)().close()
-            out.append(self.sections[name])
-        return out
-
     def summary(self) -> dict[str, Any]:
         """Headline numbers and section outcomes for ``summary.json``.
 
@@ -1104,7 +982,7 @@ class OverviewPage:
             ``status`` "ran" or "skipped" and ``why``); no NaN anywhere (None instead).
         """
         out = self.report.summary()
-        out["sections"] = {s.name: s.record() for s in self.all_sections()}
+        out["sections"] = self.section_records()
         return finite_or_none(out)
 
 
@@ -1188,36 +1066,15 @@ def overview_report(
     )
 
 
-def overview_page(
-    *,
-    data_dir: str | Path = "",
-    metrics=(),
-    alpha: float = config.ALPHA,
-    seed: int = config.SEED,
-    freq: str = "MS",
-    max_lag: int = 14,
-    country: str = "",
-    currency: str = "",
-    brand=(),
-) -> OverviewPage:
+def overview_page(**params: Any) -> OverviewPage:
     """Check the overview notebook's parameters, load the data, fit, and return the page.
 
     Parameters
     ----------
-    data_dir : str or path-like, optional
-        The data folder; empty for the bundled sample.
-    metrics : sequence of str, optional
-        Metrics to analyse; empty for every metric the data support.
-    alpha : float, default 0.05
-        One minus the interval level.
-    seed : int, optional
-        Seed of every simulation.
-    freq : {"MS", "W"}, default "MS"
-        Period of the survey shares.
-    max_lag : int, default 14
-        Largest lag (days) of the ads-to-search model.
-    country, currency, brand : optional
-        Override the data folder's settings (``darksocial.yml``) for this run.
+    **params
+        The notebook's parameters, as :func:`overview_report` takes them (``data_dir``,
+        ``metrics``, ``alpha``, ``seed``, ``freq``, ``max_lag``, ``country``, ``currency``,
+        ``brand``).
 
     Returns
     -------
@@ -1231,19 +1088,7 @@ def overview_page(
     from darksocial.theme import report_theme
 
     report_theme()
-
-    report = overview_report(
-        data_dir=data_dir,
-        metrics=metrics,
-        alpha=alpha,
-        seed=seed,
-        freq=freq,
-        max_lag=max_lag,
-        country=country,
-        currency=currency,
-        brand=brand,
-    )
-    return OverviewPage(report)
+    return OverviewPage(overview_report(**params))
 
 
 def _num2(x: float) -> str:

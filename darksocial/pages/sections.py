@@ -1,0 +1,157 @@
+"""What the overview and explore pages share: sections that display themselves.
+
+A report page is a set of :class:`Section` objects, one per notebook cell; each ran or was
+skipped with one sentence saying what is missing and which export would add it, and the
+page's ``summary.json`` records each outcome. :class:`SectionedPage` builds, keeps and
+lists them for any page class that names its sections in ``SECTIONS``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from darksocial.coverage import SOURCE_EXPORTS
+from darksocial.formatting import escape
+from darksocial.theme import PAGE_STYLE
+
+__all__ = ["PAGE_HEAD", "Section", "SectionedPage", "missing_sentence"]
+
+
+@dataclass
+class Section:
+    """One section of a report page: its status and what it shows.
+
+    Attributes
+    ----------
+    name : str
+        Key in ``summary.json``'s ``sections``.
+    status : {"ran", "skipped"}
+        Skipped when its data are absent or too short.
+    why : str or None
+        For a skipped section, one sentence: what is missing and which export adds it.
+    parts : list
+        HTML strings and matplotlib figures, in display order.
+    """
+
+    name: str
+    status: Literal["ran", "skipped"] = "ran"
+    why: str | None = None
+    parts: list[Any] = field(default_factory=list)
+
+    @classmethod
+    def skip(cls, name: str, why: str) -> Section:
+        """A skipped section that shows its one sentence.
+
+        Parameters
+        ----------
+        name : str
+        why : str
+
+        Returns
+        -------
+        Section
+        """
+        return cls(name, "skipped", why, [f"<p><i>{escape(why)}</i></p>"])
+
+    @property
+    def html(self) -> str:
+        """The text of the section (figures left out), as HTML."""
+        return "\n".join(p for p in self.parts if isinstance(p, str))
+
+    @property
+    def figures(self) -> list[Any]:
+        """The section's matplotlib figures."""
+        from darksocial.theme import Chart
+
+        return [
+            p.figure if isinstance(p, Chart) else p for p in self.parts if not isinstance(p, str)
+        ]
+
+    def record(self) -> dict[str, Any]:
+        """The section's entry in ``summary.json``: ``status`` and ``why`` (None if it ran)."""
+        return {"status": self.status, "why": self.why}
+
+    def close(self) -> None:
+        """Close the section's figures (once displayed or not needed)."""
+        import matplotlib.pyplot as plt
+
+        for fig in self.figures:
+            plt.close(fig)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import HTML, display
+
+        from darksocial.theme import Chart, describe_figure
+
+        for part in self.parts:
+            if isinstance(part, str):
+                display(HTML(part))
+            elif isinstance(part, Chart):
+                display(HTML(part._repr_html_()))
+            else:  # a bare figure: alt text from its titles and axis labels
+                display(HTML(Chart(part, alt=describe_figure(part))._repr_html_()))
+        self.close()
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+#: What every report page shows first: the phone-width style and a link to the index
+#: (reports/<notebook>/<run>/page.html, so the index is two folders up).
+PAGE_HEAD = PAGE_STYLE + "<p><a href='../../index.html'>All reports</a></p>"
+
+
+def missing_sentence(what: str, source: str, *, adds: str | None = None) -> str:
+    """Say that an export is missing and how to get it, in one sentence.
+
+    Parameters
+    ----------
+    what : str
+        What is missing, e.g. ``"No survey answers in this folder"``.
+    source : str
+        A key of :data:`darksocial.coverage.SOURCE_EXPORTS`.
+    adds : str, optional
+        What the export would add; by default what ``SOURCE_EXPORTS`` says.
+
+    Returns
+    -------
+    str
+    """
+    default_adds, how = SOURCE_EXPORTS[source]
+    return f"{what}: {how} would add {adds or default_adds}."
+
+
+class SectionedPage:
+    """Keep the sections a page builds and list them in page order.
+
+    A page class sets ``SECTIONS`` (names in page order), holds a ``sections`` dict, and has
+    one method per section returning a :class:`Section`; ``SECTION_METHODS`` maps a section
+    name to its method's name where they differ.
+    """
+
+    SECTIONS: tuple[str, ...] = ()
+    SECTION_METHODS: dict[str, str] = {}
+    sections: dict[str, Section]
+
+    def _keep(self, section: Section) -> Section:
+        self.sections[section.name] = section
+        return section
+
+    def all_sections(self) -> list[Section]:
+        """Build every section not built yet (figures closed) and return them in page order.
+
+        Returns
+        -------
+        list of Section
+        """
+        out = []
+        for name in self.SECTIONS:
+            if name not in self.sections:
+                getattr(self, self.SECTION_METHODS.get(name, name))().close()
+            out.append(self.sections[name])
+        return out
+
+    def section_records(self) -> dict[str, dict[str, Any]]:
+        """Each section's ``summary.json`` entry (``status``, ``why``), by name."""
+        return {s.name: s.record() for s in self.all_sections()}
