@@ -183,6 +183,13 @@ def number(value: object) -> str:
 FIRST_RUN_MONTHS = 16
 
 
+def first_day(cfg: dict, today: pd.Timestamp) -> pd.Timestamp:
+    """The first day a source's history starts on: the settings' ``start``, else 16 months back."""
+    if cfg.get("start"):
+        return day(cfg["start"])
+    return today - pd.DateOffset(months=FIRST_RUN_MONTHS) + pd.Timedelta(days=1)
+
+
 def fetch_window(
     cfg: dict, state: dict | None, identity: dict, today: pd.Timestamp, not_final_days: int
 ) -> tuple[bool, pd.Timestamp, pd.Timestamp]:
@@ -207,11 +214,7 @@ def fetch_window(
         nothing to fetch when ``start > final``.
     """
     same = bool(state and state.get("identity") == identity)
-    start = (
-        day(cfg["start"])
-        if cfg.get("start")
-        else today - pd.DateOffset(months=FIRST_RUN_MONTHS) + pd.Timedelta(days=1)
-    )
+    start = first_day(cfg, today)
     if same and state.get("final_through"):
         start = max(start, day(state["final_through"]) + pd.Timedelta(days=1))
     return same, start, today - pd.Timedelta(days=not_final_days)

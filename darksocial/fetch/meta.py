@@ -16,15 +16,22 @@ from typing import Any
 
 import pandas as pd
 
-from darksocial.fetch._common import FetchError, Retry, call, csv_text, day, iso, read_csv_rows
+from darksocial.fetch._common import (
+    FetchError,
+    Retry,
+    call,
+    csv_text,
+    day,
+    fetch_window,
+    first_day,
+    iso,
+    read_csv_rows,
+)
 
 NAME = "meta"
 OUTPUT = Path("meta_ads") / "meta_ads_api.csv"
 #: Days before today whose delivery figures Meta may still revise.
 NOT_FINAL_DAYS = 2
-#: Months fetched on the first run when the settings give no ``start`` (the Insights API
-#: keeps 37 months).
-DEFAULT_MONTHS = 16
 #: Graph API error codes of rate limits (throttling of the app, the account or the user).
 RATE_LIMIT_CODES = {4, 17, 32, 613, *range(80000, 80015)}
 FIELDS = ("campaign_name", "campaign_id", "spend", "impressions", "reach", "account_currency")
@@ -83,17 +90,10 @@ def fetch(
     """Fetch what is missing or not final; return the file text, new state, summary."""
     account = cfg["ad_account"]
     identity = {"ad_account": account}
-    same = bool(state and state.get("identity") == identity)
-    first = (
-        day(cfg["start"])
-        if cfg.get("start")
-        else today - pd.DateOffset(months=DEFAULT_MONTHS) + pd.Timedelta(days=1)
-    )
-    start = first
+    same, start, final = fetch_window(cfg, state, identity, today, NOT_FINAL_DAYS)
+    first = first_day(cfg, today)
     if same and state.get("final_through"):
         first = day(state.get("first") or first)
-        start = max(start, day(state["final_through"]) + pd.Timedelta(days=1))
-    final = today - pd.Timedelta(days=NOT_FINAL_DAYS)
     if start > final:
         return {}, state, f"{NAME}: up to date (final through {state.get('final_through')})"
     params = {

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -557,10 +557,10 @@ class Sources:
         Google Trends interest per term (0-100 index).
     meta_ads : pandas.DataFrame or None
         Daily Meta impressions and spend (per campaign in ``attrs["long"]``).
-    survey : pandas.DataFrame or None
-        One row per "How did you hear about us?" answer.
     linkedin_ads : pandas.DataFrame or None
         Daily LinkedIn impressions and spend.
+    survey : pandas.DataFrame or None
+        One row per "How did you hear about us?" answer.
     settings : Settings
         Brand, country, currency and time zone, stated or inferred.
     exports : tuple of Export
@@ -576,28 +576,15 @@ class Sources:
     search_console: pd.DataFrame | None = None
     trends: pd.DataFrame | None = None
     meta_ads: pd.DataFrame | None = None
-    survey: pd.DataFrame | None = None
     linkedin_ads: pd.DataFrame | None = None
+    survey: pd.DataFrame | None = None
     settings: Settings = field(default_factory=Settings)
     exports: tuple[Export, ...] = ()
     directory: str | None = None
 
-    #: Fields holding loaded frames, in display order.
-    FRAMES = (
-        "campaigns",
-        "ga4_channels",
-        "direct_landing",
-        "ga4_events",
-        "search_console",
-        "trends",
-        "meta_ads",
-        "linkedin_ads",
-        "survey",
-    )
-
     def available(self) -> list[str]:
         """Names of the sources the folder provides."""
-        return [n for n in self.FRAMES if getattr(self, n) is not None]
+        return [f.name for f in fields(self) if isinstance(getattr(self, f.name), pd.DataFrame)]
 
     def summary(self) -> pd.DataFrame:
         """Return one row per source present: rows, first/last date, frequency, gaps, files."""
