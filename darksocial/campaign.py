@@ -1204,6 +1204,11 @@ def period_code(index: pd.DatetimeIndex) -> str:
     return "W" if freq.startswith("W") else "M" if freq.startswith("M") else "D"
 
 
+def frequency_word(index: pd.DatetimeIndex) -> str:
+    """``"daily"``, ``"weekly"`` or ``"monthly"``: how often a series is observed, for tables."""
+    return {"D": "daily", "W": "weekly", "M": "monthly"}[period_code(index)]
+
+
 def period_word(index: pd.DatetimeIndex) -> str:
     """``"day"``, ``"week"`` or ``"month"``: the period of a series, for the prose."""
     return {"D": "day", "W": "week", "M": "month"}[period_code(index)]

@@ -18,6 +18,7 @@ from darksocial.campaign import (
     METRICS,
     MIN_PRE_PERIODS,
     available_metrics,
+    frequency_word,
     metric_series,
     period_code,
     period_word,
@@ -236,7 +237,7 @@ def assess(sources) -> Coverage:
                 "source": SOURCE_LABELS.get(_y_source(sources, m), ""),
                 "from": f"{y.index[0]:%Y-%m-%d}",
                 "to": f"{y.index[-1]:%Y-%m-%d}",
-                "frequency": {"D": "daily", "W": "weekly", "M": "monthly"}[period_code(y.index)],
+                "frequency": frequency_word(y.index),
                 "controls": ", ".join(controls.columns) if controls is not None else "",
                 "needs": "",
             }
@@ -285,7 +286,7 @@ def _span(df: pd.DataFrame) -> str:
     n = len(df.attrs.get("paths") or [1])
     files = f", {plural(n, 'file')}" if n > 1 else ""
     if isinstance(df.index, pd.DatetimeIndex) and len(df.index):
-        freq = {"D": "daily", "W": "weekly", "M": "monthly"}[period_code(df.index)]
+        freq = frequency_word(df.index)
         return f"{df.index[0]:%Y-%m-%d} to {df.index[-1]:%Y-%m-%d}, {freq}{files}"
     for col in ("submitted_at", "launch"):
         if col in df.columns and df[col].notna().any():
