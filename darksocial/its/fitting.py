@@ -132,8 +132,12 @@ def fit(
     exposure : pandas.Series, optional
         Exposure for ``"poisson"``/``"negbin"`` (e.g. sessions), entering as a log offset.
     evaluation_end : str or pandas.Timestamp, optional
-        Last date of the window summarised in ``effects`` (default: the latest
-        ``evaluation_end`` when every campaign gives one, else the end of the data).
+        Last date of the window summarised in ``effects``. Default: the latest campaign
+        window end when every campaign has one (its ``evaluation_end``, else its ``end``),
+        so a campaign that ran from launch to ``end`` is evaluated over those dates and not
+        over the months of data after it; the end of the data when a campaign has neither.
+        An explicit ``evaluation_end`` wins. Each campaign's own window (in
+        ``effects_by_intervention``) is its launch to its ``evaluation_end`` or ``end``.
     alpha : float, default 0.05
         Intervals are central ``1 - alpha`` intervals.
     seed : int, default ``darksocial.config.SEED``
@@ -556,7 +560,9 @@ def _windows(ivs, index, pos0, evaluation_end) -> dict:
                 f"({index[pos0].date()}); give a later date."
             )
         g_end = end_position(index, ev)
-    elif all(iv.evaluation_end is not None for iv in ivs):
+    elif all((iv.evaluation_end or iv.end) is not None for iv in ivs):
+        # every campaign says when it stops: summarise the campaigns' own windows, not
+        # the months of data after them that no campaign claims
         g_end = max(e for _, e in out.values())
     else:
         g_end = last

@@ -53,6 +53,43 @@ def test_evaluation_window(series):
     pd.testing.assert_frame_equal(res.effects, res2.effects)
 
 
+def test_default_window_is_the_campaigns_own_when_they_end():
+    # +20 from START for 56 days, nothing after: a campaign with an end is evaluated over
+    # launch..end by default, not over the months after it (issue #12)
+    end = START + pd.Timedelta(days=55)
+    base = simulate(21, effect=0.0)
+    y = base + 20.0 * ((base.index >= START) & (base.index <= end))
+    res = fit(y, Intervention("podcast", START, end=end))
+    assert res.window == (START, end)
+    avg = res.effects.loc["average"]
+    assert avg["lower"] <= 20.0 <= avg["upper"]
+    assert avg["estimate"] == pytest.approx(20.0, abs=3.0)
+    assert "56 days" in res.report() or "8 weeks" in res.report()
+    # an explicit evaluation_end still wins: to the end of the data the average is diluted
+    full = fit(y, Intervention("podcast", START, end=end), evaluation_end=y.index[-1])
+    assert full.window == (START, y.index[-1])
+    assert full.effects.loc["average", "estimate"] < 10.0
+    # several campaigns: the overall window runs to the last end, each keeps its own
+    second = pd.Timestamp("2025-09-01")
+    two = fit(
+        y,
+        [
+            Intervention("podcast", START, end=end),
+            Intervention("radio", second, end=second + pd.Timedelta(days=27)),
+        ],
+    )
+    assert two.window == (START, second + pd.Timedelta(days=27))
+    assert two.windows["podcast"] == (START, end)
+    per = two.effects_by_intervention
+    lo, hi = per.loc[("podcast", "average"), ["lower", "upper"]]
+    assert lo <= 20.0 <= hi
+    lo, hi = per.loc[("radio", "average"), ["lower", "upper"]]
+    assert lo <= 0.0 <= hi
+    # a campaign without an end keeps the old default, the end of the data
+    open_ended = fit(y, [Intervention("podcast", START, end=end), Intervention("radio", second)])
+    assert open_ended.window == (START, y.index[-1])
+
+
 @pytest.mark.parametrize("effect", [20.0, 0.0, -20.0])
 @pytest.mark.parametrize("method", ["intervention", "counterfactual"])
 def test_report_never_contradicts_numbers(effect, method):
