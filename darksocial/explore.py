@@ -29,12 +29,15 @@ import pandas as pd
 
 from darksocial.errors import DataValidationError, ParameterError
 from darksocial.formatting import count_ticks, percent_ticks
+from darksocial.its import frequency_family
 
 __all__ = [
     "MAIN_SERIES",
     "anomaly_table",
     "direct_check",
     "gap_table",
+    "is_daily",
+    "is_monthly",
     "load_sources",
     "main_series",
     "period_family",
@@ -220,13 +223,13 @@ def main_series(sources, *, names=None) -> pd.DataFrame:
         if found is None:
             left_out[n] = f"no {where[0].replace('_', ' ')} export with {where[2]}"
             continue
-        if period_family(found.index) != "D":
+        if not is_daily(found.index):
             left_out[n] = f"the {where[0].replace('_', ' ')} export is not daily"
             continue
         cols[n], labels[n] = found, where[2]
     if not asked and "branded_clicks" not in cols:
         total = _series(sources, *_TOTAL_SEARCH[:2])
-        if total is not None and period_family(total.index) == "D":
+        if total is not None and is_daily(total.index):
             cols["search_clicks"], labels["search_clicks"] = total, _TOTAL_SEARCH[2]
     out = pd.concat(cols, axis=1) if cols else pd.DataFrame(index=pd.DatetimeIndex([]))
     if cols:
@@ -247,11 +250,43 @@ def _series(sources, source: str, column: str) -> pd.Series | None:
 
 
 def period_family(index: pd.DatetimeIndex) -> str:
-    """The frequency family of a date index ("D", "W" or "M"), from its median spacing."""
-    if len(index) < 2:
-        return "D"
-    step = pd.Series(index).diff().median()
-    return "D" if step <= pd.Timedelta(days=1) else ("W" if step <= pd.Timedelta(days=7) else "M")
+    """How often a series is observed (``"D"``, ``"W"``, ``"M"``, ``"Q"`` or ``"Y"``).
+
+    The package's one classifier, :func:`darksocial.its.frequency_family`, reading
+    irregular dates (a missing day, week or month) by their most common step.
+
+    Parameters
+    ----------
+    index : pandas.DatetimeIndex
+        The series' dates.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    DataValidationError
+        If the dates follow no daily, weekly, monthly, quarterly or yearly step.
+    """
+    return frequency_family(index, "the series", regular=False)
+
+
+def _is_family(index: pd.DatetimeIndex, family: str) -> bool:
+    try:
+        return period_family(index) == family
+    except DataValidationError:  # dates with no regular step are neither
+        return False
+
+
+def is_daily(index: pd.DatetimeIndex) -> bool:
+    """Whether dates are daily (a few missing days allowed), by :func:`period_family`."""
+    return _is_family(index, "D")
+
+
+def is_monthly(index: pd.DatetimeIndex) -> bool:
+    """Whether dates are monthly (a skipped month allowed), by :func:`period_family`."""
+    return _is_family(index, "M")
 
 
 def anomaly_table(

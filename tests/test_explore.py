@@ -223,3 +223,77 @@ def test_explore_page_of_a_partial_folder(tmp_path, name):
         # GA4 starts later than Search Console in the sample: only the GA4 outage is flagged
         flagged = explore.anomaly_table(page.main())
         assert (flagged["kind"] == "outage").sum() == 4 * 2  # 4 days, 2 GA4 series
+
+
+# --------------------------------------------------------------------------- frequency
+def _without(index: pd.DatetimeIndex, *positions: int) -> pd.DatetimeIndex:
+    return index.delete(list(positions))
+
+
+@pytest.mark.parametrize(
+    ("index", "family"),
+    [
+        (pd.date_range("2025-01-01", periods=60, freq="D"), "D"),
+        (_without(pd.date_range("2025-01-01", periods=60, freq="D"), 10, 11, 40), "D"),
+        (pd.date_range("2025-01-05", periods=30, freq="W-SUN"), "W"),
+        (_without(pd.date_range("2025-01-06", periods=30, freq="W-MON"), 12), "W"),
+        (pd.date_range("2024-01-31", periods=18, freq="ME"), "M"),
+        (_without(pd.date_range("2024-01-31", periods=18, freq="ME"), 5), "M"),
+        (_without(pd.date_range("2024-01-01", periods=18, freq="MS"), 1, 9), "M"),
+        (pd.date_range("2020-01-01", periods=12, freq="QS"), "Q"),
+        (pd.DatetimeIndex(["2025-01-01", "2025-01-08"]), "W"),
+    ],
+    ids=[
+        "daily",
+        "daily-with-gaps",
+        "weekly",
+        "weekly-missing-a-week",
+        "month-ends",
+        "month-ends-skipping-one",
+        "month-starts-skipping-two",
+        "quarterly",
+        "two-dates",
+    ],
+)
+def test_one_classifier_reads_irregular_dates_by_their_common_step(index, family):
+    from darksocial.its import frequency_family
+
+    assert frequency_family(index, regular=False) == family
+    assert explore.period_family(index) == family
+
+
+def test_the_model_still_refuses_irregular_dates_and_names_the_fix():
+    from darksocial.its import frequency_family
+
+    weeks = _without(pd.date_range("2025-01-05", periods=30, freq="W-SUN"), 12)
+    with pytest.raises(DataValidationError, match=r"2025-04-06.*asfreq\('W-SUN'\)"):
+        frequency_family(weeks, "clicks")
+    days = _without(pd.date_range("2025-01-01", periods=60, freq="D"), 10)
+    with pytest.raises(DataValidationError, match=r"2025-01-12.*asfreq\('D'\)"):
+        frequency_family(days, "clicks")
+    # regular dates get the same answer in both modes, month ends included
+    month_ends = pd.date_range("2024-01-31", periods=18, freq="ME")
+    assert frequency_family(month_ends) == frequency_family(month_ends, regular=False) == "M"
+
+
+def test_dates_with_no_common_step_are_refused_not_guessed():
+    from darksocial.its import frequency_family
+
+    every_other_day = pd.date_range("2025-01-01", periods=40, freq="2D")
+    with pytest.raises(DataValidationError, match="most common step 2 days"):
+        frequency_family(every_other_day, regular=False)
+    assert not explore.is_daily(every_other_day)
+    assert explore.period_family(pd.DatetimeIndex(["2025-01-01"])) == "D"
+
+
+def test_main_series_keeps_daily_exports_with_gaps_and_drops_weekly_ones():
+    from types import SimpleNamespace
+
+    days = _without(pd.date_range("2025-01-01", periods=90, freq="D"), 30, 31)
+    weeks = _without(pd.date_range("2025-01-05", periods=20, freq="W-SUN"), 7)
+    sc = pd.DataFrame({"branded_clicks": np.arange(len(days), dtype=float) + 1}, index=days)
+    landing = pd.DataFrame({"direct_sessions": np.ones(len(weeks))}, index=weeks)
+    out = explore.main_series(SimpleNamespace(search_console=sc, direct_landing=landing))
+    assert list(out.columns) == ["branded_clicks"]
+    assert out.index.freqstr == "D" and out["branded_clicks"].isna().sum() == 2
+    assert "not daily" in out.attrs["left_out"]["direct_sessions"]

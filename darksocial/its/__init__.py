@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from darksocial.its._validate import frequency_family
 from darksocial.its.design import Intervention
 from darksocial.its.diagnostics import WARNING_CODES, Diagnostics, FitWarning
 from darksocial.its.fitting import fit
@@ -26,5 +27,6 @@ __all__ = [
     "Intervention",
     "effective_transform",
     "fit",
+    "frequency_family",
     "newey_west_lags",
 ]

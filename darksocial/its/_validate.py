@@ -19,54 +19,86 @@ def _fmt(dates) -> str:
     return shown + (f" and {len(dates) - 5} more" if len(dates) > 5 else "")
 
 
-def frequency_family(index: pd.DatetimeIndex, name: str = "y") -> str:
-    """Classify a regular index as daily, weekly, monthly, quarterly or yearly.
+#: The most common step between dates (in days) that makes each family, for dates that
+#: are not perfectly regular: a month is 28-31 days, a quarter 89-92, a year 365-366.
+_STEP_FAMILY = (("D", 1, 1), ("W", 7, 7), ("M", 28, 31), ("Q", 89, 92), ("Y", 365, 366))
+_FREQ_FAMILY = (
+    ("D", ("D",)),
+    ("W", ("W",)),
+    ("M", ("MS", "ME", "M", "BMS", "BME", "BM")),
+    ("Q", ("QS", "QE", "Q", "BQS", "BQE")),
+    ("Y", ("YS", "YE", "Y", "AS", "A", "BYS", "BYE")),
+)
+
+
+def frequency_family(index: pd.DatetimeIndex, name: str = "y", *, regular: bool = True) -> str:
+    """How often a series is observed: ``"D"``, ``"W"``, ``"M"``, ``"Q"`` or ``"Y"``.
+
+    The one classifier of the package (the model, the explore page and the campaign
+    report all ask it). A regular index is classified by :func:`pandas.infer_freq`
+    (so month starts and month ends are both monthly, any weekday anchor is weekly).
+    Dates that are not regular (a missing day or week, a skipped month) are classified
+    by their most common step: 1 day is daily, 7 days weekly, 28-31 days monthly,
+    89-92 days quarterly, 365-366 days yearly.
+
+    Parameters
+    ----------
+    index : pandas.DatetimeIndex
+        The series' dates, sorted.
+    name : str, default "y"
+        The series' name, for the messages.
+    regular : bool, default True
+        Require regular dates, as the model does: irregular dates raise an error that
+        names the gaps and the ``asfreq`` fix. With ``False`` (for describing data that
+        will be regularised later) irregular dates are classified by their most
+        common step, and fewer than two dates count as daily.
+
+    Returns
+    -------
+    str
+        ``"D"``, ``"W"``, ``"M"``, ``"Q"`` or ``"Y"``.
 
     Raises
     ------
     DataValidationError
-        If the index is irregular (names the gaps and the ``asfreq`` fix).
+        If the dates follow no supported frequency (their most common step is none of
+        the above); with ``regular=True`` also if there are fewer than three dates, or
+        the step changes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> weeks = pd.date_range("2025-01-06", periods=10, freq="W-MON").delete(4)
+    >>> frequency_family(weeks, regular=False)
+    'W'
     """
-    if len(index) < 3:
+    if len(index) < (3 if regular else 2):
+        if not regular:
+            return "D"
         raise DataValidationError(f"{name} has only {len(index)} dates; ITS needs a long series.")
-    freq = pd.infer_freq(index)
+    freq = pd.infer_freq(index) if len(index) >= 3 else None
     if freq is not None:
         base = freq.split("-")[0].upper()
-        for fam, prefixes in (
-            ("D", ("D",)),
-            ("W", ("W",)),
-            ("M", ("MS", "ME", "M", "BMS", "BME", "BM")),
-            ("Q", ("QS", "QE", "Q", "BQS", "BQE")),
-            ("Y", ("YS", "YE", "Y", "AS", "A", "BYS", "BYE")),
-        ):
+        for fam, prefixes in _FREQ_FAMILY:
             if base in prefixes:
                 return fam
-        raise DataValidationError(
-            f"{name} has frequency {freq!r}; only daily, weekly, monthly, quarterly and yearly "
-            "series are supported (aggregate with y.resample('D').sum())."
-        )
-    # Irregular: explain with the most common step so the fix is concrete
+        if regular:
+            raise DataValidationError(
+                f"{name} has frequency {freq!r}; only daily, weekly, monthly, quarterly and "
+                "yearly series are supported (aggregate with y.resample('D').sum())."
+            )
+    # Irregular: the most common step decides, and names the fix
     steps = pd.Series(index[1:] - index[:-1])
     step = steps.mode().iloc[0]
     days = step / pd.Timedelta(days=1)
-    fam = (
-        "D"
-        if days == 1
-        else "W"
-        if days == 7
-        else "M"
-        if 28 <= days <= 31
-        else "Q"
-        if 89 <= days <= 92
-        else "Y"
-        if 365 <= days <= 366
-        else None
-    )
+    fam = next((f for f, lo, hi in _STEP_FAMILY if lo <= days <= hi), None)
     if fam is None:
         raise DataValidationError(
             f"{name} has an irregular index (most common step {step}); resample it to a regular "
             "frequency first, e.g. y.resample('D').sum()."
         )
+    if not regular:
+        return fam
     gaps = index[1:][(steps != step).to_numpy()]
     hint = _FREQ_HINT[fam]
     raise DataValidationError(

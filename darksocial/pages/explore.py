@@ -319,7 +319,7 @@ class ExplorePage(SectionedPage):
             tvs = explore.trends_vs_search(src.trends, sc, term=self._brand_term())
         except DataValidationError as exc:
             why = f"Google Trends cannot be set against Search Console: {exc}."
-            if explore.period_family(src.trends.index) == "M":
+            if explore.is_monthly(src.trends.index):
                 why = (
                     "Google Trends cannot be set against Search Console: the Trends export is "
                     "monthly (Trends gives months for ranges over five years); download a "
