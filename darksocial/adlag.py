@@ -30,6 +30,7 @@ from statsmodels.tsa.ar_model import AutoReg
 
 from darksocial.config import ALPHA
 from darksocial.errors import DataValidationError, ParameterError
+from darksocial.formatting import figures, interval, number, percent
 from darksocial.validation import check_alpha
 
 __all__ = ["AdLagResult", "fit_ad_lag", "plot_ad_lag", "prewhitened_ccf"]
@@ -406,11 +407,12 @@ class AdLagResult:
             else "We cannot rule out that ads bring no extra branded search"
         )
         return (
-            f"Over {self.n_obs} days, each {unit} was followed by {cum['estimate']:.2f} extra "
-            f"branded searches within {within} days ({level} interval {cum['lower']:.2f} to "
-            f"{cum['upper']:.2f}). About {share['estimate']:.1%} of all branded search in the "
-            f"period followed ads within {within} days ({level} interval "
-            f"{share['lower']:.1%} to {share['upper']:.1%}). {timing} {verdict}. This is "
+            f"Over {number(self.n_obs)} days, each {unit} was followed by "
+            f"{figures(cum['estimate'])} extra branded searches within {within} days ({level} "
+            f"interval {figures(cum['lower'])} to {figures(cum['upper'])}). About "
+            f"{percent(share['estimate'], signed=False)} of all branded search in the period "
+            f"followed ads within {within} days ({level} interval "
+            f"{interval(share['lower'], share['upper'])}). {timing} {verdict}. This is "
             "an observational estimate: ads scheduled around other marketing pushes will "
             "take some of their credit."
         )

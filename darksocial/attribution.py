@@ -62,8 +62,8 @@ from darksocial.errors import (
     InterventionDateError,
     ParameterError,
 )
+from darksocial.formatting import day, number, percent, percent_ticks, plural, rounded_percent
 from darksocial.formatting import p_value as format_p
-from darksocial.formatting import percent_ticks
 from darksocial.safetext import mask_pii, shorten
 from darksocial.validation import check_alpha
 
@@ -1036,7 +1036,7 @@ class MentionsResult:
         t = self.table
         level = f"{1 - self.alpha:.0%}"
         b, a = t.loc["before"], t.loc["after"]
-        launch = f"{self.launch:%d %b %Y}"
+        launch = day(self.launch)
         if not self.comparable:
             few = [
                 side
@@ -1046,43 +1046,43 @@ class MentionsResult:
             return (
                 f"Too few survey answers {' and '.join(few)} the launch on {launch} to compare "
                 f"mentions of {self.label}: {_answers(b['n'])} in the {int(b['days'])} days "
-                f"before and {_answers(a['n'])} in the {int(a['days'])} days after; the "
+                f"before and {_answers(a['n'])} in the {int(a['days'])} days from launch; the "
                 f"comparison needs at least {MIN_MENTION_ANSWERS} on each side."
             )
-        counts = (
-            f"Before {launch}, {int(b['k'])} of {int(b['n'])} answers "
-            f"({b['share']:.1%}) mentioned {self.label} over {int(b['days'])} days; after it, "
-            f"{int(a['k'])} of {int(a['n'])} ({a['share']:.1%}) over {int(a['days'])} days."
+        # the campaign page's formatters, so that "12%" here is "12%" in its table
+        text = (
+            f"Before {launch}, {int(b['k'])} of {plural(int(b['n']), 'answer')} "
+            f"({percent(b['share'], signed=False)}) mentioned {self.label} over "
+            f"{int(b['days'])} days; from launch, {int(a['k'])} of {int(a['n'])} "
+            f"({percent(a['share'], signed=False)}) over {int(a['days'])} days."
         )
         caveat = (
             " Self-reported answers suffer from recall bias, so read this next to the search "
-            "and traffic signals."
+            "and traffic signals. Blank answers are left out of every share."
         )
         if b["k"] + a["k"] == 0:
-            return f"{counts} No answer named it on either side, so there is no change to measure.{caveat}"
-        share = (
-            f" The share changed by {self.diff * 100:+.1f} points ({level} interval "
-            f"{self.diff_lower * 100:+.1f} to {self.diff_upper * 100:+.1f})"
+            return f"{text} No answer named it on either side, so there is no change to measure."
+
+        def pts(x) -> str:
+            return number(x * 100, signed=True)
+
+        text += (
+            f" The share changed by {pts(self.diff)} points ({level} interval "
+            f"{pts(self.diff_lower)} to {pts(self.diff_upper)})"
         )
-        if b["k"] == 0:
-            rate = (
+        if b["k"] > 0:
+            text += (
+                f"; mentions per day were {number(self.rate_ratio)} times the earlier rate "
+                f"({level} interval {number(self.rr_lower)} to {number(self.rr_upper)})."
+            )
+        else:
+            text += (
                 "; no answer named it before launch, so there is no earlier rate to compare with."
             )
-        else:
-            rate = (
-                f"; mentions per day were {self.rate_ratio:.2f} times the earlier rate ({level} "
-                f"interval {self.rr_lower:.2f} to {self.rr_upper:.2f})."
-            )
         if np.isfinite(self.diff_pvalue):
-            verdict = (
-                "This change is unlikely to be chance"
-                if self.diff_pvalue < self.alpha
-                else "This change could be chance"
-            )
-            verdict = f" {verdict} ({format_p(self.diff_pvalue)})."
-        else:
-            verdict = ""
-        return counts + share + rate + verdict + caveat
+            sure = "unlikely to be chance" if self.diff_pvalue < self.alpha else "could be chance"
+            text += f" This change is {sure} ({format_p(self.diff_pvalue)})."
+        return text + caveat
 
     def __repr__(self) -> str:
         t = self.table
@@ -1345,8 +1345,9 @@ class AttributionGap:
         level = f"{1 - self.alpha:.0%}"
         return (
             f"Of the {self.n} leads that the analytics software attributed to {names} and "
-            f"who answered the question, {self.k} ({self.share:.0%}; {level} interval "
-            f"{self.lower:.0%} to {self.upper:.0%}) said they heard of us through a "
+            f"who answered the question, {self.k} ({rounded_percent(self.share, signed=False)}; "
+            f"{level} interval {rounded_percent(self.lower, signed=False)} to "
+            f"{rounded_percent(self.upper, signed=False)}) said they heard of us through a "
             f"dark-social channel ({', '.join(b.replace('_', ' ') for b in self.dark)}). "
             f"{self.n_blank} more left the answer blank. Software attribution credits these "
             "leads to a channel that only carried the last click."

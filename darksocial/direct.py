@@ -33,6 +33,7 @@ from scipy import stats
 
 from darksocial.config import ALPHA
 from darksocial.errors import DataValidationError, ParameterError
+from darksocial.formatting import figures, percent
 
 __all__ = ["MIN_LEAKAGE_DAYS", "dark_social_series", "fit_direct"]
 
@@ -405,11 +406,15 @@ def dark_social_series(
 def _note(a: Mapping[str, Any], pre_ts: pd.Timestamp | None) -> str:
     if a["leakage_method"] == "none":
         return "No leakage adjustment: dark social is all deep-page direct traffic."
-    share = f"{a['leakage_share']:.0%}" if np.isfinite(a["leakage_share"]) else "an unknown share"
+    share = (
+        percent(a["leakage_share"], signed=False)
+        if np.isfinite(a["leakage_share"])
+        else "an unknown share"
+    )
     driver = a["leakage_driver"]
     if a["leakage_method"] == "given":
         return (
-            f"Leakage set to {a['leakage_alpha']:.3g} deep-direct sessions per {driver} unit, "
+            f"Leakage set to {figures(a['leakage_alpha'], 3)} deep-direct sessions per {driver} unit, "
             f"{share} of deep-page direct traffic before the campaigns."
         )
     level = f"{a['confidence']:.0%}"
@@ -419,13 +424,14 @@ def _note(a: Mapping[str, Any], pre_ts: pd.Timestamp | None) -> str:
         else "over all dates (campaign periods included; pass pre_end=<first launch>)"
     )
     clipped = (
-        f" The raw estimate {a['leakage_raw']:.3g} was negative and is set to 0."
+        f" The raw estimate {figures(a['leakage_raw'], 3)} was negative and is set to 0."
         if a["leakage_raw"] < 0
         else ""
     )
     return (
-        f"Leakage estimated {where}: {a['leakage_alpha']:.3g} deep-direct sessions per "
-        f"{driver} unit ({level} interval {a['leakage_lower']:.3g} to {a['leakage_upper']:.3g}), "
+        f"Leakage estimated {where}: {figures(a['leakage_alpha'], 3)} deep-direct sessions per "
+        f"{driver} unit ({level} interval {figures(a['leakage_lower'], 3)} to "
+        f"{figures(a['leakage_upper'], 3)}), "
         f"{share} of deep-page direct traffic.{clipped} Demand shocks shared by both series "
         "also count as leakage, so this is an upper bound."
     )

@@ -20,6 +20,7 @@ __all__ = [
     "count_ticks",
     "day",
     "escape",
+    "figures",
     "fixed_percent",
     "interval",
     "join_words",
@@ -98,7 +99,7 @@ def percent(x, *, signed: bool = True) -> str:
 
 
 def fixed_percent(x, digits: int = 1) -> str:
-    """Format a fraction as a signed percentage with fixed decimals: ``+16.3%``, ``-0.4%``.
+    """Format a fraction as a signed percentage with fixed decimals: ``+16.3%``, ``−0.4%``.
 
     Used where estimates of different sizes stand side by side (a triangulation table, a
     power plan), so that their decimals line up; :func:`percent` rounds large values.
@@ -114,13 +115,13 @@ def fixed_percent(x, digits: int = 1) -> str:
     -------
     str
     """
-    return f"{x * 100:+.{digits}f}%"
+    return _minus(f"{x * 100:+.{digits}f}%")
 
 
 def rounded_percent(x, *, signed: bool = True) -> str:
     """Format a fraction as a whole percentage, keeping one significant digit below 1%.
 
-    ``+16%``, ``-3%``, ``+0.4%``: a small positive bound never prints as ``0%``. Used by the
+    ``+16%``, ``−3%``, ``+0.4%``: a small positive bound never prints as ``0%``. Used by the
     scorecard, whose rows mix lifts of very different sizes.
 
     Parameters
@@ -136,12 +137,12 @@ def rounded_percent(x, *, signed: bool = True) -> str:
     """
     spec = "+" if signed else ""
     if 0 < abs(x) < 0.01:
-        return f"{x * 100:{spec}.1g}%"
-    return f"{x:{spec}.0%}"
+        return _minus(f"{x * 100:{spec}.1g}%")
+    return _minus(f"{x:{spec}.0%}")
 
 
 def points(x) -> str:
-    """Format a difference of two fractions in percentage points, signed: ``+3``, ``+0.4``.
+    """Format a difference of two fractions in percentage points, signed: ``+3``, ``−0.4``.
 
     Parameters
     ----------
@@ -154,7 +155,7 @@ def points(x) -> str:
         The number of points, without the word "points".
     """
     v = x * 100
-    return f"{v:+.1g}" if 0 < abs(v) < 1 else f"{v:+.0f}"
+    return _minus(f"{v:+.1g}" if 0 < abs(v) < 1 else f"{v:+.0f}")
 
 
 def significant(x, digits: int = 3) -> str:
@@ -169,7 +170,47 @@ def significant(x, digits: int = 3) -> str:
     -------
     str
     """
-    return f"{x:+,.{digits}g}"
+    return _minus(f"{x:+,.{digits}g}")
+
+
+def figures(x, digits: int = 2, *, signed: bool = False) -> str:
+    """Format an amount or a ratio to ``digits`` significant figures, whole from 10 up.
+
+    ``20``, ``3.4``, ``117``, ``0.0023``, ``1,250``, ``−0.004``: for numbers whose size is not known in
+    advance (a rate ratio, a response per unit of ads), where :func:`number`'s one
+    decimal would print a small value as ``0.0``.
+
+    Parameters
+    ----------
+    x : float
+        The value; NaN or None gives ``"n/a"``.
+    digits : int, default 2
+        Significant figures below 10 (larger numbers keep all their whole digits).
+    signed : bool, default False
+        Write ``+`` before positive values.
+
+    Returns
+    -------
+    str
+    """
+    if not _finite(x):
+        return "n/a"
+    x = float(x)
+    r = float(f"{abs(x):.{digits}g}")
+    if abs(x) >= 9.5 or r >= 10:
+        text = f"{abs(x):,.0f}"
+    elif r == 0:
+        return "0"
+    else:
+        text = f"{r:.{max(0, digits - 1 - math.floor(math.log10(r)))}f}"
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+    sign = "+" if x > 0 and signed else MINUS if x < 0 else ""
+    return sign + text
+
+
+def _minus(text: str) -> str:
+    # Python writes an ASCII hyphen; prose gets the minus sign, as number() writes it
+    return text.replace("-", MINUS)
 
 
 def percent_ticks(axis, *, signed: bool = False) -> None:

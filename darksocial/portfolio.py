@@ -26,6 +26,7 @@ from scipy import optimize, stats
 
 from darksocial.config import ALPHA
 from darksocial.errors import DataValidationError, ParameterError
+from darksocial.formatting import percent
 from darksocial.validation import check_alpha
 
 __all__ = [
@@ -397,7 +398,7 @@ def pool_by(
         if k < 3:
             notes.append(f"only {k} campaigns: the pooled estimate is fragile")
         if k >= 2 and res["i2"] > 0.5:
-            notes.append(f"campaigns disagree (I² = {res['i2']:.0%})")
+            notes.append(f"campaigns disagree (I² = {percent(res['i2'], signed=False)})")
         row = {"metric": metric, by: group, **res.to_dict()}
         row.update(
             k=k,

@@ -24,7 +24,7 @@ import pandas as pd
 
 from darksocial.config import ALPHA
 from darksocial.errors import DataValidationError, ParameterError
-from darksocial.formatting import MINUS, interval, join_words, percent, points, significant
+from darksocial.formatting import interval, join_words, percent, points, significant
 
 __all__ = [
     "NOT_MEASURED",
@@ -69,22 +69,17 @@ _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", 
 
 
 # --------------------------------------------------------------------------- formatting
-def _points(x: float) -> str:
-    # one minus sign on every page: the typographic one, as formatting.number writes it
-    return points(x).replace("-", MINUS)
-
-
 def _interval_text(scale: str, est: float, lo: float, hi: float) -> str:
     # the same formatter as the campaign reports and the overview's tables, so a lift
     # reads "+3.6% (−2.9% to +10%)" everywhere
     if scale == "relative":
         return f"{percent(est)} ({interval(lo, hi)})"
     if scale == "points":
-        return f"{_points(est)} points ({_points(lo)} to {_points(hi)})"
+        return f"{points(est)} points ({points(lo)} to {points(hi)})"
     if scale == "share":
         est_s, lo_s, hi_s = (percent(v, signed=False) for v in (est, lo, hi))
         return f"{est_s} ({lo_s} to {hi_s})"
-    return f"{significant(est)} ({significant(lo)} to {significant(hi)})".replace("-", MINUS)
+    return f"{significant(est)} ({significant(lo)} to {significant(hi)})"
 
 
 def _verdict(lo: float, hi: float) -> str:
@@ -324,7 +319,7 @@ def _phrase(r: pd.Series) -> str:
         return f"{_subject(r)} {nums}"
     pts = points(abs(r["estimate"])).lstrip("+")
     unit = "point" if pts == "1" else "points"
-    lo, hi = _points(r["lower"]), _points(r["upper"])
+    lo, hi = points(r["lower"]), points(r["upper"])
     return f"{_subject(r)} {r['verdict']} {pts} {unit} ({lo} to {hi})"
 
 

@@ -450,3 +450,41 @@ def test_no_mention_on_either_side_is_no_change_not_nan():
     text = res.report()
     assert "No answer named it on either side" in text
     assert "nan" not in text.lower() and "n/a" not in text
+
+
+def test_mentions_report_uses_the_page_formatters():
+    """Whole percents as on the tables, a rate ratio in significant figures, minus signs."""
+    from darksocial.attribution import MentionsResult
+    from darksocial.formatting import number, percent
+
+    days = pd.date_range("2025-01-01", periods=30, freq="D")
+    table = pd.DataFrame(
+        {
+            "start": [days[0], days[15]],
+            "end": [days[14], days[29]],
+            "days": [15, 15],
+            "k": [20, 3],
+            "n": [173, 200],
+            "share": [20 / 173, 3 / 200],
+        },
+        index=["before", "after"],
+    )
+    res = MentionsResult(
+        label="podcast",
+        launch=days[15],
+        table=table,
+        alpha=0.05,
+        diff=-0.101,
+        diff_lower=-0.152,
+        diff_upper=-0.05,
+        diff_pvalue=0.0001,
+        rate_ratio=20.0,
+        rr_lower=3.41,
+        rr_upper=117.26,
+        rr_pvalue=0.0001,
+    )
+    text = res.report()
+    assert "20 of 173 answers (12%)" in text and "11.6%" not in text
+    assert f"({percent(3 / 200, signed=False)})" in text
+    assert "20 times the earlier rate (95% interval 3.4 to 117)" in text
+    assert f"changed by {number(-10.1, signed=True)} points" in text and "-10" not in text

@@ -1,0 +1,59 @@
+"""One formatter for every number a page states: signs, significant figures, minus signs."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from darksocial import formatting as fmt
+
+MINUS = "\u2212"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (20.0, "20"),
+        (3.41, "3.4"),
+        (117.26, "117"),
+        (1250.4, "1,250"),
+        (9.96, "10"),
+        (0.00234, "0.0023"),
+        (0.5, "0.5"),
+        (0.0, "0"),
+        (-1.53, MINUS + "1.5"),
+        (float("nan"), "n/a"),
+    ],
+)
+def test_figures_keeps_two_significant_figures_and_whole_numbers_from_ten(value, text):
+    assert fmt.figures(value) == text
+
+
+@pytest.mark.parametrize(
+    ("formatter", "value"),
+    [
+        (fmt.number, -7.8),
+        (fmt.percent, -0.004),
+        (fmt.fixed_percent, -0.004),
+        (fmt.rounded_percent, -0.03),
+        (fmt.rounded_percent, -0.004),
+        (fmt.points, -0.03),
+        (fmt.points, -0.004),
+        (fmt.significant, -1234.5),
+        (fmt.figures, -0.2),
+    ],
+)
+def test_every_formatter_writes_negatives_with_the_minus_sign(formatter, value):
+    text = formatter(value)
+    assert text.startswith(MINUS) and "-" not in text
+    # the number itself is unchanged: only the sign's character differs
+    back = float(text.replace(MINUS, "-").replace(",", "").rstrip("%"))
+    assert math.copysign(1, back) == -1
+
+
+def test_positive_numbers_are_unchanged_by_the_minus_sign():
+    assert fmt.fixed_percent(0.163) == "+16.3%"
+    assert fmt.rounded_percent(0.004) == "+0.4%"
+    assert fmt.points(0.03) == "+3"
+    assert fmt.significant(12.345) == "+12.3"
