@@ -31,7 +31,7 @@ from statsmodels.tsa.ar_model import AutoReg
 from darksocial.config import ALPHA
 from darksocial.errors import DataValidationError, ParameterError
 from darksocial.formatting import figures, interval, number, percent
-from darksocial.validation import check_alpha
+from darksocial.validation import as_numeric, check_alpha
 
 __all__ = ["AdLagResult", "fit_ad_lag", "plot_ad_lag", "prewhitened_ccf"]
 
@@ -51,12 +51,7 @@ def _daily(series: Any, name: str) -> pd.Series:
             f"{name} must be a pandas Series indexed by date (a DatetimeIndex); "
             "use series.set_axis(pd.to_datetime(dates))"
         )
-    try:
-        values = pd.to_numeric(series, errors="raise").astype(float)
-    except (ValueError, TypeError):
-        raise DataValidationError(
-            f"{name} must hold numbers; fix the non-numeric values"
-        ) from None
+    values = as_numeric(series, name)
     index = series.index
     if index.tz is not None:
         index = index.tz_localize(None)
@@ -198,6 +193,11 @@ class AdLagResult:
             )
         return int(within)
 
+    def _combination(self, weights: np.ndarray) -> tuple[float, float]:
+        # estimate and HAC standard error of a weighted sum of the lag coefficients
+        est = float(weights @ self.coef.to_numpy())
+        return est, float(np.sqrt(weights @ self.cov.to_numpy() @ weights))
+
     def lag_frame(self, *, alpha: float | None = None) -> pd.DataFrame:
         """Return the lag coefficients with intervals and their running total.
 
@@ -254,8 +254,7 @@ class AdLagResult:
         _, z = self._crit(alpha)
         c = np.zeros(len(self.coef))
         c[: within + 1] = 1
-        est = float(c @ self.coef.to_numpy())
-        se = float(np.sqrt(c @ self.cov.to_numpy() @ c))
+        est, se = self._combination(c)
         return pd.Series(
             {"estimate": est, "std_err": se, "lower": est - z * se, "upper": est + z * se},
             name=f"cumulative_{within}d",
@@ -290,8 +289,8 @@ class AdLagResult:
         g = lags.sum(axis=0)
         g[within + 1 :] = 0
         total = float(self.data["search"].sum())
-        driven = float(g @ self.coef.to_numpy())
-        se = float(np.sqrt(g @ self.cov.to_numpy() @ g)) / total
+        driven, driven_se = self._combination(g)
+        se = driven_se / total
         est = driven / total
         return pd.Series(
             {

@@ -65,7 +65,7 @@ from darksocial.errors import (
 from darksocial.formatting import day, number, percent, percent_ticks, plural, rounded_percent
 from darksocial.formatting import p_value as format_p
 from darksocial.safetext import mask_pii, shorten
-from darksocial.validation import check_alpha
+from darksocial.validation import as_date, check_alpha
 
 __all__ = [
     "BLANK",
@@ -1165,14 +1165,7 @@ def mentions_around(
     for name, days in (("before_days", before_days), ("after_days", after_days)):
         if not isinstance(days, int | np.integer) or days < 1:
             raise ParameterError(f"{name} must be a positive number of days, got {days!r}")
-    try:
-        launch_ts = pd.Timestamp(launch)
-    except (ValueError, TypeError):
-        raise InterventionDateError(
-            f"launch {launch!r} is not a date; use ISO format like '2025-03-01'"
-        ) from None
-    if launch_ts.tzinfo is not None:
-        launch_ts = launch_ts.tz_localize(None)
+    launch_ts = as_date(launch, "launch", error=InterventionDateError)
     _require_columns(answers_frame, {date_col: "date_col"}, "answers_frame")
     dates = _as_dates(answers_frame[date_col], f"column {date_col!r}")
     buckets = _buckets_of(answers_frame, answer_col, bucket_col, rules)

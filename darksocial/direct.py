@@ -34,6 +34,7 @@ from scipy import stats
 from darksocial.config import ALPHA
 from darksocial.errors import DataValidationError, ParameterError
 from darksocial.formatting import figures, percent
+from darksocial.validation import as_date, as_numeric
 
 __all__ = ["MIN_LEAKAGE_DAYS", "dark_social_series", "fit_direct"]
 
@@ -79,12 +80,7 @@ def _daily(series: pd.Series, what: str) -> pd.Series:
                 f"{what} is not one row per day; insert missing days as NaN with "
                 ".asfreq('D') (a weekly export cannot be used for deep-page direct)."
             )
-    try:
-        return pd.to_numeric(series, errors="raise").astype(float)
-    except (TypeError, ValueError):
-        raise DataValidationError(
-            f"{what} is not numeric; convert it with pd.to_numeric(..., errors='coerce')."
-        ) from None
+    return as_numeric(series, what)
 
 
 def _direct_column(direct_landing: Any, column: str) -> pd.Series:
@@ -316,12 +312,7 @@ def dark_social_series(
         )
     pre_ts = None
     if pre_end is not None:
-        try:
-            pre_ts = pd.Timestamp(pre_end)
-        except (TypeError, ValueError):
-            raise ParameterError(f"pre_end={pre_end!r} is not a date; use 'YYYY-MM-DD'.") from None
-        if pre_ts.tzinfo is not None:
-            pre_ts = pre_ts.tz_localize(None)
+        pre_ts = as_date(pre_end, "pre_end")
         if not deep.index[0] < pre_ts <= deep.index[-1] + pd.Timedelta(days=1):
             raise ParameterError(
                 f"pre_end={pre_ts.date()} is outside the data ({deep.index[0].date()} to "

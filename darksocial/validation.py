@@ -18,6 +18,8 @@ import pandas as pd
 from darksocial.errors import DataValidationError, ParameterError
 
 __all__ = [
+    "as_date",
+    "as_numeric",
     "check_alpha",
     "check_choice",
     "check_duration",
@@ -149,13 +151,62 @@ def launch_position(index: pd.DatetimeIndex, launch: Any) -> int:
     ParameterError
         ``launch`` is not a date.
     """
+    return int(index.searchsorted(as_date(launch, "launch"), side="left"))
+
+
+def as_date(value: Any, name: str, *, error: type[Exception] = ParameterError) -> pd.Timestamp:
+    """Read a date argument (a launch, the end of a pre-period) as a naive Timestamp.
+
+    Parameters
+    ----------
+    value : str, datetime or pandas.Timestamp
+        The date; a timezone is dropped (dates in the package are naive).
+    name : str
+        The argument's name in the error message.
+    error : type of Exception, default ParameterError
+        The error raised when ``value`` is not a date.
+
+    Returns
+    -------
+    pandas.Timestamp
+
+    Raises
+    ------
+    ParameterError
+        ``value`` is not a date (or ``error``, when given).
+    """
     try:
-        ts = pd.Timestamp(launch)
+        ts = pd.Timestamp(value)
     except (TypeError, ValueError):
-        raise ParameterError(f"launch={launch!r} is not a date; use 'YYYY-MM-DD'.") from None
-    if ts.tzinfo is not None:
-        ts = ts.tz_localize(None)
-    return int(index.searchsorted(ts, side="left"))
+        raise error(f"{name}={value!r} is not a date; use 'YYYY-MM-DD'.") from None
+    return ts.tz_localize(None) if ts.tzinfo is not None else ts
+
+
+def as_numeric(series: pd.Series, what: str) -> pd.Series:
+    """Return ``series`` as floats, or raise a one-line error that names the fix.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Values that should be numbers (strings of digits are converted).
+    what : str
+        The series' name in the error message.
+
+    Returns
+    -------
+    pandas.Series
+
+    Raises
+    ------
+    DataValidationError
+        A value is not a number.
+    """
+    try:
+        return pd.to_numeric(series, errors="raise").astype(float)
+    except (TypeError, ValueError):
+        raise DataValidationError(
+            f"{what} is not numeric; convert it with pd.to_numeric(..., errors='coerce')."
+        ) from None
 
 
 def check_duration(duration: Any) -> int | None:

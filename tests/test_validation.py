@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from darksocial import adlag, attribution, checks, planning, portfolio
-from darksocial.errors import ParameterError
+from darksocial.errors import DataValidationError, ParameterError
 from darksocial.validation import check_alpha
 
 
@@ -44,3 +45,22 @@ def test_wilson_interval_matches_the_closed_form_for_scalars_and_arrays():
     lower, upper = attribution.wilson_interval(np.array([k, 0]), np.array([n, 0]), 0.05)
     np.testing.assert_allclose(lower, [mid - half, np.nan], rtol=1e-12)
     assert np.isnan(upper[1])
+
+
+def test_as_date_drops_the_timezone_and_names_the_argument():
+    from darksocial.errors import InterventionDateError
+    from darksocial.validation import as_date
+
+    assert as_date("2025-03-01T00:00:00+02:00", "launch") == pd.Timestamp("2025-03-01")
+    with pytest.raises(ParameterError, match=r"pre_end='soon' is not a date; use 'YYYY-MM-DD'"):
+        as_date("soon", "pre_end")
+    with pytest.raises(InterventionDateError, match="launch='soon'"):
+        as_date("soon", "launch", error=InterventionDateError)
+
+
+def test_as_numeric_converts_digits_and_refuses_words():
+    from darksocial.validation import as_numeric
+
+    assert as_numeric(pd.Series(["1", "2.5"]), "clicks").tolist() == [1.0, 2.5]
+    with pytest.raises(DataValidationError, match=r"clicks is not numeric; convert it"):
+        as_numeric(pd.Series(["1", "many"]), "clicks")
