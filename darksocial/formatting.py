@@ -70,8 +70,7 @@ def number(x, *, signed: bool = False, digits: int | None = None) -> str:
     text = f"{abs(x):,.{digits}f}"
     if float(text.replace(",", "")) == 0:
         return text
-    sign = "+" if x > 0 and signed else MINUS if x < 0 else ""
-    return sign + text
+    return _with_sign(text, x, signed)
 
 
 def percent(x, *, signed: bool = True) -> str:
@@ -94,8 +93,7 @@ def percent(x, *, signed: bool = True) -> str:
     text = f"{abs(pct):.0f}%" if abs(pct) >= 9.5 else f"{abs(pct):.1f}%"
     if text in ("0.0%", "0%"):
         return "0%"
-    sign = "+" if pct > 0 and signed else MINUS if pct < 0 else ""
-    return sign + text
+    return _with_sign(text, pct, signed)
 
 
 def fixed_percent(x, digits: int = 1) -> str:
@@ -176,9 +174,9 @@ def significant(x, digits: int = 3) -> str:
 def figures(x, digits: int = 2, *, signed: bool = False) -> str:
     """Format an amount or a ratio to ``digits`` significant figures, whole from 10 up.
 
-    ``20``, ``3.4``, ``117``, ``0.0023``, ``1,250``, ``−0.004``: for numbers whose size is not known in
-    advance (a rate ratio, a response per unit of ads), where :func:`number`'s one
-    decimal would print a small value as ``0.0``.
+    ``20``, ``3.4``, ``117``, ``0.0023``, ``1,250``, ``−0.004``: for numbers whose size is
+    not known in advance (a rate ratio, a response per unit of ads), where
+    :func:`number`'s one decimal would print a small value as ``0.0``.
 
     Parameters
     ----------
@@ -187,11 +185,12 @@ def figures(x, digits: int = 2, *, signed: bool = False) -> str:
     digits : int, default 2
         Significant figures below 10 (larger numbers keep all their whole digits).
     signed : bool, default False
-        Write ``+`` before positive values.
+        As in :func:`number`.
 
     Returns
     -------
     str
+        Negative values start with the minus sign (U+2212).
     """
     if not _finite(x):
         return "n/a"
@@ -204,8 +203,12 @@ def figures(x, digits: int = 2, *, signed: bool = False) -> str:
     else:
         text = f"{r:.{max(0, digits - 1 - math.floor(math.log10(r)))}f}"
         text = text.rstrip("0").rstrip(".") if "." in text else text
-    sign = "+" if x > 0 and signed else MINUS if x < 0 else ""
-    return sign + text
+    return _with_sign(text, x, signed)
+
+
+def _with_sign(text: str, x: float, signed: bool) -> str:
+    # the sign of x before its unsigned text: "+" only when asked, the minus sign always
+    return ("+" if x > 0 and signed else MINUS if x < 0 else "") + text
 
 
 def _minus(text: str) -> str:
