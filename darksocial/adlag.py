@@ -31,6 +31,7 @@ from statsmodels.tsa.ar_model import AutoReg
 from darksocial.config import ALPHA
 from darksocial.errors import DataValidationError, ParameterError
 from darksocial.formatting import figures, interval, number, percent
+from darksocial.plotting import plot_ad_lag  # re-exported: its home is plotting
 from darksocial.validation import as_numeric, check_alpha
 
 __all__ = ["AdLagResult", "fit_ad_lag", "plot_ad_lag", "prewhitened_ccf"]
@@ -657,59 +658,3 @@ def prewhitened_ccf(
     out["significant"] = out["ccf"].abs() > bound
     out.attrs.update(peak_lag=int(out.loc[0:, "ccf"].idxmax()), ar_order=p, n=n)
     return out
-
-
-def plot_ad_lag(
-    result: AdLagResult,
-    *,
-    cumulative: bool = False,
-    color: str | None = None,
-    ax: Any = None,
-) -> Any:
-    """Plot the lag coefficients (or their running total) with intervals.
-
-    Parameters
-    ----------
-    result : AdLagResult
-        Output of :func:`fit_ad_lag`.
-    cumulative : bool, default False
-        Plot the running total of the coefficients instead of each lag.
-    color : str, optional
-        Colour; default the next colour of the Axes cycle.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default the current Axes.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The Axes: one errorbar container (points at lags 0..max_lag, values from
-        ``result.lag_frame()``) and a horizontal line at 0.
-    """
-    import matplotlib.pyplot as plt
-
-    if not isinstance(result, AdLagResult):
-        raise DataValidationError("plot_ad_lag needs the result of fit_ad_lag")
-    frame = result.lag_frame()
-    est, lo, hi = (
-        ("cumulative", "cum_lower", "cum_upper") if cumulative else ("estimate", "lower", "upper")
-    )
-    if ax is None:
-        ax = plt.gca()
-    values = frame[est].to_numpy(dtype=float)
-    ax.errorbar(
-        frame.index.to_numpy(dtype=float),
-        values,
-        yerr=[values - frame[lo].to_numpy(dtype=float), frame[hi].to_numpy(dtype=float) - values],
-        fmt="o-",
-        color=color,
-        capsize=3,
-        label="cumulative response" if cumulative else "response",
-    )
-    ax.axhline(0, color="0.5", linestyle="--", linewidth=1)
-    ax.set_xlabel("days after the ad")
-    ax.set_ylabel(
-        "extra branded searches per ad unit, running total"
-        if cumulative
-        else "extra branded searches per ad unit"
-    )
-    return ax

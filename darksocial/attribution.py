@@ -62,8 +62,9 @@ from darksocial.errors import (
     InterventionDateError,
     ParameterError,
 )
-from darksocial.formatting import day, number, percent, percent_ticks, plural, rounded_percent
+from darksocial.formatting import day, number, percent, plural, rounded_percent
 from darksocial.formatting import p_value as format_p
+from darksocial.plotting import plot_dark_social_share  # re-exported: its home is plotting
 from darksocial.safetext import mask_pii, shorten
 from darksocial.validation import as_date, check_alpha
 
@@ -883,59 +884,6 @@ def dark_social_share(
         )
     out.attrs["level"] = 1 - alpha
     return out
-
-
-def plot_dark_social_share(
-    share: pd.DataFrame, *, ax: Any = None, color: str | None = None
-) -> Any:
-    """Plot the dark-social share over time with its Wilson band.
-
-    Parameters
-    ----------
-    share : pandas.DataFrame
-        Output of :func:`dark_social_share`.
-    color : str, optional
-        Line colour; default the next colour of the Axes cycle.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default the current Axes.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The Axes drawn on: one line (``share``, markers at periods with answers) and one
-        band (``lower`` to ``upper``).
-
-    Raises
-    ------
-    DataValidationError
-        If ``share`` lacks the ``share``, ``lower`` or ``upper`` column.
-    """
-    import matplotlib.pyplot as plt
-
-    missing = [c for c in ("share", "lower", "upper") if c not in getattr(share, "columns", [])]
-    if missing:
-        raise DataValidationError(
-            f"plot_dark_social_share needs the output of dark_social_share (missing {missing})"
-        )
-    if ax is None:
-        ax = plt.gca()
-    (line,) = ax.plot(
-        share.index, share["share"], marker="o", color=color, label="dark-social share"
-    )
-    ax.fill_between(
-        share.index,
-        share["lower"].to_numpy(dtype=float),
-        share["upper"].to_numpy(dtype=float),
-        color=line.get_color(),
-        alpha=0.2,
-        linewidth=0,
-        label="95% Wilson interval" if abs(_band_level(share) - 0.95) < 1e-9 else "interval",
-    )
-    ax.set_ylim(0, 1)
-    ax.set_ylabel("share of answers naming a dark channel")
-    percent_ticks(ax.yaxis)
-    ax.legend(loc="upper left")
-    return ax
 
 
 def _answers(n) -> str:

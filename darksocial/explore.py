@@ -28,8 +28,14 @@ import numpy as np
 import pandas as pd
 
 from darksocial.errors import DataValidationError, ParameterError
-from darksocial.formatting import count_ticks, percent_ticks
 from darksocial.its import frequency_family
+from darksocial.plotting import (  # the figures live in plotting; re-exported here
+    plot_direct_check,
+    plot_search_shares,
+    plot_trends_vs_search,
+    plot_weekday_profile,
+    plot_yearly_shape,
+)
 
 __all__ = [
     "MAIN_SERIES",
@@ -578,156 +584,6 @@ def direct_check(ga4_events: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- plots
-def plot_weekday_profile(profile: pd.DataFrame, *, labels=None, ax: Any = None) -> Any:
-    """Draw each series' day-of-week profile as lines around 1.
-
-    Parameters
-    ----------
-    profile : pandas.DataFrame
-        Output of :func:`weekday_profile`.
-    labels : mapping of str to str, optional
-        Legend label per column; default the column names with "_" as spaces.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default the current Axes.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        One line per column (x = weekday position 0..6), a dashed line at 1.
-    """
-    import matplotlib.pyplot as plt
-
-    ax = ax if ax is not None else plt.gca()
-    labels = dict(labels or {})
-    x = np.arange(len(profile))
-    for col in profile.columns:
-        ax.plot(x, profile[col].to_numpy(), marker="o", label=labels.get(col, _words(col)))
-    ax.axhline(1, color="0.5", linestyle="--", linewidth=1)
-    ax.set_xticks(x, list(profile.index))
-    ax.set_xlabel("day of week")
-    ax.set_ylabel("mean relative to an average day")
-    percent_ticks(ax.yaxis)
-    ax.legend(frameon=False)
-    return ax
-
-
-def plot_yearly_shape(weekly: pd.DataFrame, *, labels=None, campaigns=None, ax: Any = None) -> Any:
-    """Draw the weekly means of each series over time.
-
-    Parameters
-    ----------
-    weekly : pandas.DataFrame
-        Output of :func:`yearly_shape`.
-    labels : mapping of str to str, optional
-        Legend label per column.
-    campaigns : pandas.DataFrame, optional
-        Campaign calendar; each launch is marked with a dotted vertical line.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default the current Axes.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        One line per column; y axis with thousands separators.
-    """
-    import matplotlib.pyplot as plt
-
-    ax = ax if ax is not None else plt.gca()
-    labels = dict(labels or {})
-    for col in weekly.columns:
-        ax.plot(weekly.index, weekly[col].to_numpy(), label=labels.get(col, _words(col)))
-    if campaigns is not None and "launch" in campaigns.columns:
-        for launch in pd.to_datetime(campaigns["launch"]):
-            ax.axvline(launch, color="0.6", linestyle=":", linewidth=1)
-    ax.set_xlabel("week")
-    ax.set_ylabel("mean per day")
-    count_ticks(ax.yaxis)
-    ax.legend(frameon=False, loc="upper left")
-    return ax
-
-
-def plot_search_shares(shares: pd.DataFrame, *, ax: Any = None) -> Any:
-    """Draw the branded and anonymized shares of Search Console clicks.
-
-    Parameters
-    ----------
-    shares : pandas.DataFrame
-        Output of :func:`search_shares`.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default the current Axes.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        Two lines: ``branded_share`` and ``anonymized_share``.
-    """
-    import matplotlib.pyplot as plt
-
-    ax = ax if ax is not None else plt.gca()
-    ax.plot(shares.index, shares["branded_share"], label="branded (a lower bound)")
-    ax.plot(shares.index, shares["anonymized_share"], label="anonymized queries")
-    ax.set_ylim(0, max(0.5, float(np.nanmax(shares[["branded_share", "anonymized_share"]]))))
-    ax.set_ylabel("share of all search clicks")
-    percent_ticks(ax.yaxis)
-    ax.legend(frameon=False)
-    return ax
-
-
-def plot_trends_vs_search(data: pd.DataFrame, *, ax: Any = None) -> Any:
-    """Draw Google Trends and Search Console branded clicks on the same 0-100 scale.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        Output of :func:`trends_vs_search`.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default the current Axes.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        Two lines: ``trends_scaled`` and ``clicks_scaled``.
-    """
-    import matplotlib.pyplot as plt
-
-    ax = ax if ax is not None else plt.gca()
-    term = data.attrs.get("term", "brand")
-    ax.plot(data.index, data["trends_scaled"], label=f"Google Trends “{term}”")
-    ax.plot(data.index, data["clicks_scaled"], label="Search Console branded clicks")
-    ax.set_ylabel("weekly value, maximum = 100")
-    ax.set_xlabel("week")
-    ax.legend(frameon=False, loc="lower left")
-    return ax
-
-
-def plot_direct_check(data: pd.DataFrame, *, ax: Any = None) -> Any:
-    """Draw raw direct sessions against GA4 Direct, per day.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        Output of :func:`direct_check`.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default the current Axes.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        Three lines: ``raw_direct``, ``ga4_direct`` and ``deep_direct``.
-    """
-    import matplotlib.pyplot as plt
-
-    ax = ax if ax is not None else plt.gca()
-    ax.plot(data.index, data["raw_direct"], label="raw direct (no source, no referrer)")
-    ax.plot(data.index, data["ga4_direct"], label="GA4 Direct channel")
-    ax.plot(data.index, data["deep_direct"], label="raw direct on deep pages")
-    ax.set_ylabel("sessions per day")
-    ax.set_xlabel("day")
-    count_ticks(ax.yaxis)
-    ax.legend(frameon=False)
-    return ax
-
-
 # --------------------------------------------------------------------------- helpers
 def _check_daily(data: pd.DataFrame) -> None:
     if not isinstance(data.index, pd.DatetimeIndex):
@@ -745,7 +601,3 @@ def _resample_sum(frame: pd.DataFrame, freq: str) -> pd.DataFrame:
     out = frame.resample("W-SUN", label="left", closed="right").sum(min_count=1)
     out.index = out.index + pd.Timedelta(days=1)
     return out
-
-
-def _words(name: str) -> str:
-    return str(name).replace("_", " ")

@@ -40,7 +40,8 @@ from darksocial.campaign import (
     evaluation_window,
 )
 from darksocial.errors import DataValidationError, ParameterError
-from darksocial.formatting import day, finite_or_none, interval, percent, percent_ticks
+from darksocial.formatting import day, finite_or_none, interval, percent
+from darksocial.plotting import plot_bucket_mix  # re-exported: its home is plotting
 
 __all__ = [
     "OverviewReport",
@@ -569,41 +570,6 @@ def bucket_mix(
     out.index.name = "period"
     out.attrs["n"] = n
     return out
-
-
-def plot_bucket_mix(mix: pd.DataFrame, *, ax: Any = None) -> Any:
-    """Draw the bucket mix as stacked areas over time.
-
-    Parameters
-    ----------
-    mix : pandas.DataFrame
-        Output of :func:`bucket_mix`.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default the current Axes.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        One stacked area per bucket, labelled with the bucket in words.
-    """
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        ax = plt.gca()
-    data = mix.fillna(0.0)
-    colors = plt.get_cmap("tab10").colors
-    ax.stackplot(
-        data.index,
-        *[data[c].to_numpy() for c in data.columns],
-        labels=[str(c).replace("_", " ") for c in data.columns],
-        colors=[colors[i % len(colors)] for i in range(len(data.columns))],
-        alpha=0.85,
-    )
-    ax.set_ylim(0, 1)
-    ax.set_ylabel("share of answers")
-    percent_ticks(ax.yaxis)
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
-    return ax
 
 
 # --------------------------------------------------------------------------- the report

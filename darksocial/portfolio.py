@@ -27,6 +27,7 @@ from scipy import optimize, stats
 from darksocial.config import ALPHA
 from darksocial.errors import DataValidationError, ParameterError
 from darksocial.formatting import percent
+from darksocial.plotting import plot_forest
 from darksocial.validation import check_alpha
 
 __all__ = [
@@ -485,7 +486,7 @@ def compare_groups(
     )
 
 
-# --------------------------------------------------------------------------- forest plot
+# --------------------------------------------------------------------------- forest plot data
 def forest_data(
     table: pd.DataFrame,
     *,
@@ -570,7 +571,7 @@ def forest_plot(
     color: str | None = None,
     ax: Any = None,
 ) -> Any:
-    """Draw a forest plot: one interval per campaign, a diamond per pooled group.
+    """Draw a forest plot of :func:`forest_data`: one interval per campaign, a diamond per group.
 
     Parameters
     ----------
@@ -590,47 +591,7 @@ def forest_plot(
     Returns
     -------
     matplotlib.axes.Axes
-        The Axes: one errorbar container for the campaigns (points at ``estimate``), one
-        diamond patch per pooled row, a dashed vertical line at 0, y tick labels from
-        :func:`forest_data` (top to bottom).
+        As :func:`darksocial.plotting.plot_forest`, which draws it.
     """
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Polygon
-
     data = forest_data(table, pooled=pooled, by=by, metric=metric)
-    if ax is None:
-        ax = plt.gca()
-    camp = data[data["kind"] == "campaign"]
-    est = camp["estimate"].to_numpy(dtype=float)
-    ax.errorbar(
-        est,
-        camp["y"].to_numpy(dtype=float),
-        xerr=[
-            est - camp["lower"].to_numpy(dtype=float),
-            camp["upper"].to_numpy(dtype=float) - est,
-        ],
-        fmt="o",
-        color=color,
-        capsize=3,
-        label="campaign",
-    )
-    for _, r in data[data["kind"] == "pooled"].iterrows():
-        y = r["y"]
-        ax.add_patch(
-            Polygon(
-                [
-                    (r["lower"], y),
-                    (r["estimate"], y - 0.3),
-                    (r["upper"], y),
-                    (r["estimate"], y + 0.3),
-                ],
-                closed=True,
-                color="0.25",
-                label=f"pooled {r['group']}",
-            )
-        )
-    ax.axvline(0, color="0.5", linestyle="--", linewidth=1)
-    ax.set_yticks(data["y"].to_numpy(), data["label"].tolist())
-    ax.set_ylim(len(data) - 0.5, -0.5)
-    ax.set_xlabel(str(data.attrs["metric"]))
-    return ax
+    return plot_forest(data, color=color, ax=ax)

@@ -6,7 +6,7 @@ more branded search, more direct visits to deep pages, more answers naming the c
 ads. :func:`scorecard` puts them side by side from plain tidy tables, so it does not care
 how each estimate was made; :class:`Scorecard` gives the table, a verdict per signal
 ("up", "no change", "down": does the interval exclude zero?) and one sentence per
-campaign saying whether the signals agree; :func:`plot_scorecard` draws the grid.
+campaign saying whether the signals agree; :func:`darksocial.plotting.plot_scorecard` draws the grid.
 
 The adapters :func:`estimates_from_its`, :func:`mentions_frame` and :func:`ads_frame`
 turn :class:`darksocial.its.ImpactResult`, :class:`darksocial.attribution.MentionsResult`
@@ -25,6 +25,7 @@ import pandas as pd
 from darksocial.config import ALPHA
 from darksocial.errors import DataValidationError, ParameterError
 from darksocial.formatting import interval, join_words, percent, points, significant
+from darksocial.plotting import VERDICT_COLORS, plot_scorecard  # re-exported from plotting
 
 __all__ = [
     "NOT_MEASURED",
@@ -50,14 +51,6 @@ SIGNAL_LABELS = {
     "direct_sessions": "direct",
     "mentions": "self-reported mentions",
     "ads_share": "ads-to-search share",
-}
-
-#: Colour of each verdict in :func:`plot_scorecard` (colour-blind safe Dark2 hues).
-VERDICT_COLORS = {
-    "up": "#1b9e77",
-    "no change": "#7f7f7f",
-    "unconfirmed": "#7f7f7f",
-    "down": "#d95f02",
 }
 
 #: Verdict of a signal that has no estimate for a campaign.
@@ -551,7 +544,7 @@ class Scorecard:
         return self.summary()._repr_html_()
 
     def plot_data(self) -> pd.DataFrame:
-        """The tidy data drawn by :func:`plot_scorecard`.
+        """The tidy data drawn by :func:`darksocial.plotting.plot_scorecard`.
 
         Returns
         -------
@@ -601,7 +594,7 @@ class Scorecard:
         return pd.DataFrame(rows)
 
     def plot(self, *, ax: Any = None) -> Any:
-        """Draw the scorecard grid; see :func:`plot_scorecard`.
+        """Draw the scorecard grid; see :func:`darksocial.plotting.plot_scorecard`.
 
         Parameters
         ----------
@@ -889,76 +882,3 @@ def ads_frame(results: Mapping[str, Any], *, within: int = 7) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-# --------------------------------------------------------------------------- figure
-def plot_scorecard(card: Scorecard, *, ax: Any = None) -> Any:
-    """Draw the scorecard as a grid: campaigns as rows, signals as columns.
-
-    Each cell shows the estimate as a dot and its interval as a horizontal line on the
-    signal's own scale (zero at the cell centre, dotted; the cell edge at
-    ``half_range`` of :meth:`Scorecard.plot_data`), coloured by verdict
-    (:data:`VERDICT_COLORS`); unmeasured cells read "n/a".
-
-    Parameters
-    ----------
-    card : Scorecard
-        The scorecard to draw.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default the current Axes.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The Axes: one scatter collection per verdict present (labelled with it), one
-        line collection of intervals, y tick labels = campaign names (top to bottom), x
-        tick labels = signal labels with their half-range.
-    """
-    import matplotlib.pyplot as plt
-
-    if not isinstance(card, Scorecard):
-        raise ParameterError("plot_scorecard needs a Scorecard; build one with scorecard(...).")
-    data = card.plot_data()
-    if ax is None:
-        ax = plt.gca()
-    n_rows, n_cols = len(card.campaigns), len(card.signals)
-    for j in range(n_cols):
-        ax.axvline(j + 0.5, color="0.6", linestyle=":", linewidth=1, zorder=0)
-        if j:
-            ax.axvline(j, color="0.85", linewidth=1, zorder=0)
-    measured = data[data["verdict"] != NOT_MEASURED]
-    ax.hlines(
-        measured["y"].to_numpy(),
-        measured["x_lower"].to_numpy(),
-        measured["x_upper"].to_numpy(),
-        colors=[VERDICT_COLORS[v] for v in measured["verdict"]],
-        linewidth=2,
-        label="_intervals",
-    )
-    for verdict, color in VERDICT_COLORS.items():
-        part = measured[measured["verdict"] == verdict]
-        if len(part):
-            ax.scatter(part["x"], part["y"], color=color, s=40, zorder=3, label=verdict)
-    for _, r in data[data["verdict"] == NOT_MEASURED].iterrows():
-        ax.text(r["col"] + 0.5, r["y"], "n/a", ha="center", va="center", color="0.6", fontsize=8)
-    ticks = []
-    for s in card.signals:
-        first = data[data["signal"] == s].iloc[0]
-        half, kind = float(first["half_range"]), first["scale"]
-        edge = (
-            f"±{half:.0%}"
-            if kind in ("relative", "share")
-            else f"±{half * 100:.0f} pts"
-            if kind == "points"
-            else f"±{half:,.3g}"
-        )
-        ticks.append(f"{card._labels[s]}\n({edge})")
-    ax.set_xticks(np.arange(n_cols) + 0.5, ticks)
-    ax.set_yticks(np.arange(n_rows), [card.names[c] for c in card.campaigns])
-    ax.set_xlim(0, max(n_cols, 1))
-    ax.set_ylim(n_rows - 0.5, -0.5)
-    ax.tick_params(axis="x", length=0)
-    ax.set_title(f"Dark-social scorecard ({1 - card.alpha:.0%} intervals)")
-    if len(measured):
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, title="verdict")
-    return ax

@@ -121,3 +121,62 @@ def test_no_module_imports_another_modules_private_names():
         for use in private_uses(module, path)
     ]
     assert not found, "private names used across modules:\n" + "\n".join(found)
+
+
+# Functions moved to a new home keep their old import path (notebooks and user code
+# written against it keep working): the old name is the new object, not a copy.
+MOVED = {
+    "darksocial.plotting": {
+        "darksocial.explore": [
+            "plot_direct_check",
+            "plot_search_shares",
+            "plot_trends_vs_search",
+            "plot_weekday_profile",
+            "plot_yearly_shape",
+        ],
+        "darksocial.attribution": ["plot_dark_social_share"],
+        "darksocial.adlag": ["plot_ad_lag"],
+        "darksocial.overview": ["plot_bucket_mix"],
+        "darksocial.scorecard": ["plot_scorecard", "VERDICT_COLORS"],
+    },
+}
+
+
+def test_moved_functions_keep_their_old_import_paths():
+    import importlib
+
+    for home, old in MOVED.items():
+        new = importlib.import_module(home)
+        for module, names in old.items():
+            mod = importlib.import_module(module)
+            for name in names:
+                assert getattr(mod, name) is getattr(new, name), f"{module}.{name}"
+                assert name in mod.__all__, f"{module}.__all__ lacks {name}"
+
+
+def test_moved_functions_still_draw_from_their_old_path():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pandas as pd
+
+    from darksocial import portfolio
+
+    table = pd.DataFrame(
+        {
+            "campaign": ["a", "b", "c"],
+            "metric": "clicks",
+            "content_type": "podcast",
+            "estimate": [0.1, 0.2, 0.05],
+            "std_err": [0.05, 0.04, 0.06],
+        }
+    )
+    fig, ax = plt.subplots()
+    out = portfolio.forest_plot(table, ax=ax)
+    assert out is ax
+    drawn = portfolio.forest_data(table)
+    assert [t.get_text() for t in ax.get_yticklabels()] == drawn["label"].tolist()
+    assert np.allclose(ax.containers[0].lines[0].get_xdata(), drawn["estimate"])
+    plt.close(fig)

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from darksocial import explore
+from darksocial import explore, plotting
 from darksocial.coverage import SOURCE_EXPORTS, SOURCE_LABELS
 from darksocial.errors import DataValidationError
 from darksocial.formatting import day, escape, finite_or_none, number, percent, styled_table
@@ -206,7 +206,7 @@ class ExplorePage(SectionedPage):
             return self._keep(Section.skip("weekly_seasonality", why))
         fig, ax = plt.subplots(figsize=(6.4, 4))
         profile = explore.weekday_profile(main)
-        explore.plot_weekday_profile(profile, labels=main.attrs["labels"], ax=ax)
+        plotting.plot_weekday_profile(profile, labels=main.attrs["labels"], ax=ax)
         ax.set_title("Mean by day of week, relative to an average day", fontsize="medium")
         fig.tight_layout()
         sentence = explore.weekend_sentence(profile, main.attrs["labels"])
@@ -244,7 +244,7 @@ class ExplorePage(SectionedPage):
         ]
         fig, axes = plt.subplots(len(groups), 1, figsize=(11, 3.5 * len(groups)), squeeze=False)
         for ax, (cols, title) in zip(axes[:, 0], groups, strict=True):
-            explore.plot_yearly_shape(
+            plotting.plot_yearly_shape(
                 weekly[cols],
                 labels=main.attrs["labels"],
                 campaigns=self.sources.campaigns,
@@ -283,7 +283,7 @@ class ExplorePage(SectionedPage):
             return self._keep(Section.skip("search_shares", why))
         shares = explore.search_shares(sc)
         fig, ax = plt.subplots(figsize=(11, 3.8))
-        explore.plot_search_shares(shares, ax=ax)
+        plotting.plot_search_shares(shares, ax=ax)
         ax.set_title("Share of Search Console clicks, per week")
         ax.set_xlabel("week")
         fig.tight_layout()
@@ -327,7 +327,7 @@ class ExplorePage(SectionedPage):
                 )
             return self._keep(Section.skip("trends_vs_search", why))
         fig, ax = plt.subplots(figsize=(11, 3.8))
-        explore.plot_trends_vs_search(tvs, ax=ax)
+        plotting.plot_trends_vs_search(tvs, ax=ax)
         ax.set_title("Brand interest: Google Trends and Search Console branded clicks")
         fig.tight_layout()
         corr = tvs.attrs["correlation"]
@@ -371,7 +371,7 @@ class ExplorePage(SectionedPage):
         except DataValidationError as exc:
             return self._keep(Section.skip("direct_check", f"{exc}."))
         fig, ax = plt.subplots(figsize=(11, 3.8))
-        explore.plot_direct_check(dc, ax=ax)
+        plotting.plot_direct_check(dc, ax=ax)
         ax.set_title("Direct sessions in the BigQuery sample, per day")
         fig.tight_layout()
         return self._keep(Section("direct_check", parts=[fig, direct_sentence(dc)]))

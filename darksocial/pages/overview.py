@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from darksocial import config
+from darksocial import config, plotting
 from darksocial.campaign import METRICS
 from darksocial.coverage import SOURCE_EXPORTS
 from darksocial.errors import ParameterError
@@ -471,7 +471,7 @@ class OverviewPage(SectionedPage):
                 pool = pooled[pooled["metric"] == metric].assign(
                     content_type=lambda d: d["content_type"].str.replace("_", " ")
                 )
-            portfolio.forest_plot(table, pooled=pool, metric=metric, ax=ax)
+            plotting.plot_forest(portfolio.forest_data(table, pooled=pool, metric=metric), ax=ax)
             ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:+.0%}"))
             ax.set_xlabel(f"relative lift ({self.level}% interval)")
             ax.set_title(_upper_first(METRICS[metric].label))
@@ -602,8 +602,7 @@ class OverviewPage(SectionedPage):
         """
         import matplotlib.pyplot as plt
 
-        from darksocial import attribution
-        from darksocial.overview import bucket_mix, plot_bucket_mix
+        from darksocial.overview import bucket_mix
 
         rep = self.report
         share = rep.dark_share()
@@ -611,7 +610,7 @@ class OverviewPage(SectionedPage):
             return None
         s = rep.survey()
         fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(11, 7.5), sharex=True)
-        attribution.plot_dark_social_share(share, ax=ax1)
+        plotting.plot_dark_social_share(share, ax=ax1)
         upper = share["upper"].to_numpy(dtype=float)
         top = float(np.nanmax(upper)) if np.isfinite(upper).any() else 0.0
         ax1.set_ylim(0, max(0.2, top * 1.15))
@@ -627,7 +626,7 @@ class OverviewPage(SectionedPage):
         ax1.legend(loc="upper left", frameon=False)
         # answers naming a calendar campaign ("ToolExpo") count as its channel here
         mix = bucket_mix(s.get("mix_bucket", s["bucket"]), s["submitted_at"], freq=rep.freq)
-        plot_bucket_mix(mix, ax=ax2)
+        plotting.plot_bucket_mix(mix, ax=ax2)
         ax2.set_title(f"What people answered, per {period} (blank answers left out)")
         ax2.set_xlabel(period)
         fig.tight_layout()
@@ -819,11 +818,9 @@ class OverviewPage(SectionedPage):
         """
         import matplotlib.pyplot as plt
 
-        from darksocial import adlag
-
         res = self.report.ad_lag()
         fig, ax = plt.subplots(figsize=(9, 3.6))
-        adlag.plot_ad_lag(res, cumulative=True, ax=ax)
+        plotting.plot_ad_lag(res, cumulative=True, ax=ax)
         ax.set_ylabel("extra branded clicks\nper 1,000 impressions")
         ax.set_title(
             f"Branded search clicks after Meta ads: running total with {self.level}% interval"
