@@ -22,7 +22,6 @@ import pandas as pd
 from rapidfuzz.distance import Levenshtein
 
 from darksocial.errors import ParameterError
-from darksocial.formatting import number, percent
 
 __all__ = ["BrandClassifier", "BrandShare", "brand_share"]
 
@@ -193,8 +192,8 @@ class BrandShare:
         """Return one plain-language paragraph, stating that branded counts are a lower bound."""
         share = self.branded_click_share
         text = (
-            f"Branded queries account for {percent(share, signed=False)} of search clicks "
-            f"({number(self.branded_clicks)} of {number(self.total_clicks)})."
+            f"Branded queries account for {share:.1%} of search clicks "
+            f"({self.branded_clicks:,.0f} of {self.total_clicks:,.0f})."
         )
         anon = self.anonymized_click_share
         if pd.isna(anon):
@@ -209,9 +208,9 @@ class BrandShare:
             else "anonymized queries that Google does not show"
         )
         return text + (
-            f" A further {percent(anon, signed=False)} of clicks come from {hidden}; some are "
-            "branded, so the branded share is a lower bound: the true value lies between "
-            f"{percent(share, signed=False)} and {percent(share + anon, signed=False)}."
+            f" A further {anon:.1%} of clicks come from {hidden}; some are branded, so the "
+            f"branded share is a lower bound: the true value lies between {share:.1%} and "
+            f"{share + anon:.1%}."
         )
 
     def __str__(self) -> str:

@@ -43,9 +43,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_plan(args: argparse.Namespace) -> int:
     from darksocial import planning
     from darksocial.campaign import DEFAULT_FIT, holiday_country
+    from darksocial.io import load_series
     from darksocial.its import COUNT_MODELS
 
-    y = planning.load_series(args.metric, data=args.data, csv=args.csv, column=args.column)
+    y = load_series(args.metric, data=args.data, csv=args.csv, column=args.column)
     # plan with the model the campaign report will use afterwards
     options = {k: DEFAULT_FIT[k] for k in ("seasonality", "transform")}
     options["holidays"] = holiday_country(args.country or y.attrs.get("country"))

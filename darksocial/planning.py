@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -26,11 +25,11 @@ from darksocial.config import ALPHA, SEED
 from darksocial.constants import MIN_YEARS_FOR_YEARLY_SEASONALITY
 from darksocial.errors import (
     DarkSocialError,
-    DataValidationError,
     InterventionDateError,
     ParameterError,
 )
 from darksocial.formatting import fixed_percent
+from darksocial.io import load_series  # re-exported: its home is darksocial.io
 from darksocial.its import METHODS, MODELS
 from darksocial.validation import (
     check_alpha,
@@ -894,68 +893,6 @@ def duration_needed(
         exclude=exclude,
         seed=seed,
         **fit_kwargs,
-    )
-
-
-def load_series(
-    metric: str,
-    *,
-    data: str | Path | None = None,
-    csv: str | Path | None = None,
-    column: str | None = None,
-) -> pd.Series:
-    """Load one daily series for planning: a column of a CSV, or a metric of the sample.
-
-    Parameters
-    ----------
-    metric : str
-        Column to find in the loaded sample (e.g. ``"branded_clicks"``, ``"direct"``,
-        ``"direct_sessions"``), or in the CSV when ``column`` is not given.
-    data : str or pathlib.Path, optional
-        Folder laid out like ``data/sample`` (default ``config.SAMPLE_DIR``); ignored when
-        ``csv`` is given.
-    csv : str or pathlib.Path, optional
-        A CSV file with a ``date`` column (or dates in the first column).
-    column : str, optional
-        Column of ``csv`` to use (default ``metric``).
-
-    Returns
-    -------
-    pandas.Series
-        The series on a DatetimeIndex, named ``metric``; loaded from the sample, its
-        ``attrs["campaigns"]`` holds the campaign calendar (pass it as ``exclude=``).
-
-    Raises
-    ------
-    DataFormatError
-        If the file cannot be read or has no dates.
-    DataValidationError
-        If the metric or column is not found (the message lists the ones that are).
-    """
-    if csv is not None:
-        from darksocial.io import load_series_csv
-
-        return load_series_csv(csv, column or metric)
-    from dataclasses import fields
-
-    from darksocial.config import SAMPLE_DIR
-    from darksocial.io import load_sample
-
-    sources = load_sample(Path(data) if data is not None else SAMPLE_DIR)
-    found = []
-    for f in fields(sources):
-        df = getattr(sources, f.name)
-        if not isinstance(df, pd.DataFrame) or not isinstance(df.index, pd.DatetimeIndex):
-            continue
-        if metric in df.columns:
-            out = df[metric].astype(float).rename(metric)
-            # past campaigns, so that planning can keep pseudo-campaigns away from them
-            out.attrs["campaigns"] = sources.campaigns
-            out.attrs["country"] = sources.settings.country
-            return out
-        found += [c for c in df.columns if c != "missing"]
-    raise DataValidationError(
-        f"metric {metric!r} is not in the data; use one of {', '.join(sorted(set(found)))}."
     )
 
 

@@ -139,6 +139,8 @@ MOVED = {
         "darksocial.overview": ["plot_bucket_mix"],
         "darksocial.scorecard": ["plot_scorecard", "VERDICT_COLORS"],
     },
+    "darksocial.io": {"darksocial.planning": ["load_series"]},
+    "darksocial.io.folder": {"darksocial.io": ["load_sample"]},
 }
 
 

@@ -9,11 +9,6 @@ with an explicit frequency, snake_case columns, numbers as floats, a boolean
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from darksocial import config
-from darksocial.brand import BrandClassifier
-from darksocial.io._text import fail
 from darksocial.io.ads import load_linkedin_ads, load_meta_ads
 from darksocial.io.calendar import load_campaigns
 from darksocial.io.detect import detect, infer_frequency, inspect, load
@@ -24,6 +19,7 @@ from darksocial.io.folder import (
     Settings,
     Sources,
     load_folder,
+    load_sample,
     read_settings,
     scan_folder,
 )
@@ -35,7 +31,7 @@ from darksocial.io.search_console import (
     read_search_console_queries,
     read_search_console_table,
 )
-from darksocial.io.series import load_series_csv
+from darksocial.io.series import load_series, load_series_csv
 from darksocial.io.survey import load_survey
 from darksocial.io.trends import load_trends
 
@@ -62,6 +58,7 @@ __all__ = [
     "load_meta_ads",
     "load_sample",
     "load_search_console",
+    "load_series",
     "load_series_csv",
     "load_survey",
     "load_trends",
@@ -82,35 +79,3 @@ SAMPLE_FILES = {
     "meta_ads": "meta_ads/TrackMyTools-Campaigns-1-Jan-202431-Dec-2025.csv",
     "survey": "survey/how_did_you_hear.csv",
 }
-
-
-def load_sample(
-    directory: str | Path = config.SAMPLE_DIR,
-    *,
-    rules: PathRules | None = None,
-    brand: BrandClassifier | None = None,
-) -> Sources:
-    """Load the bundled sample (or, as an alias of :func:`load_folder`, any data folder).
-
-    Parameters
-    ----------
-    directory : str or pathlib.Path, default ``config.SAMPLE_DIR``
-        The data folder.
-    rules : PathRules, optional
-        Landing-page rules for deep vs shallow direct sessions.
-    brand : BrandClassifier, optional
-        Brand terms; by default those of the folder's ``darksocial.yml``.
-
-    Returns
-    -------
-    Sources
-
-    Examples
-    --------
-    >>> sources = load_sample()  # doctest: +SKIP
-    >>> sources.ga4_channels["direct"].head()  # doctest: +SKIP
-    """
-    directory = Path(directory)
-    if not directory.exists() and directory.resolve() == config.SAMPLE_DIR.resolve():
-        raise fail(directory, "the sample data is missing; run `darksocial sample`")
-    return load_folder(directory, rules=rules, brand=brand)

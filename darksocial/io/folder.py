@@ -23,10 +23,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from darksocial import config
 from darksocial.brand import BrandClassifier
 from darksocial.cleaning import find_gaps, regularize
 from darksocial.errors import DarkSocialError, UnusableExportError
 from darksocial.io._text import fail
+from darksocial.io.landing import PathRules
 
 __all__ = [
     "BRAND_FILE",
@@ -35,6 +37,7 @@ __all__ = [
     "Settings",
     "Sources",
     "load_folder",
+    "load_sample",
     "read_settings",
     "scan_folder",
 ]
@@ -916,3 +919,35 @@ def _search_role(df: pd.DataFrame) -> pd.DataFrame:
         out["anonymized_click_share"] = np.nan
     out.attrs = dict(df.attrs)
     return out
+
+
+def load_sample(
+    directory: str | Path = config.SAMPLE_DIR,
+    *,
+    rules: PathRules | None = None,
+    brand: BrandClassifier | None = None,
+) -> Sources:
+    """Load the bundled sample (or, as an alias of :func:`load_folder`, any data folder).
+
+    Parameters
+    ----------
+    directory : str or pathlib.Path, default ``config.SAMPLE_DIR``
+        The data folder.
+    rules : PathRules, optional
+        Landing-page rules for deep vs shallow direct sessions.
+    brand : BrandClassifier, optional
+        Brand terms; by default those of the folder's ``darksocial.yml``.
+
+    Returns
+    -------
+    Sources
+
+    Examples
+    --------
+    >>> sources = load_sample()  # doctest: +SKIP
+    >>> sources.ga4_channels["direct"].head()  # doctest: +SKIP
+    """
+    directory = Path(directory)
+    if not directory.exists() and directory.resolve() == config.SAMPLE_DIR.resolve():
+        raise fail(directory, "the sample data is missing; run `darksocial sample`")
+    return load_folder(directory, rules=rules, brand=brand)

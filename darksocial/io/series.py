@@ -1,15 +1,18 @@
-"""A single dated series from a plain CSV: a ``date`` column and one column per series."""
+"""A single dated series: one column of a plain CSV, or one metric of a data folder."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 
 import pandas as pd
 
+from darksocial import config
 from darksocial.errors import DataFormatError, DataValidationError
 from darksocial.io._text import read_table, read_text, to_dates, to_number
+from darksocial.io.folder import load_sample
 
-__all__ = ["load_series_csv"]
+__all__ = ["load_series", "load_series_csv"]
 
 
 def load_series_csv(path: str | Path, column: str) -> pd.Series:
@@ -71,3 +74,58 @@ def load_series_csv(path: str | Path, column: str) -> pd.Series:
     return pd.Series(
         values.to_numpy(), index=pd.DatetimeIndex(dates, name="date"), name=col
     ).sort_index()
+
+
+def load_series(
+    metric: str,
+    *,
+    data: str | Path | None = None,
+    csv: str | Path | None = None,
+    column: str | None = None,
+) -> pd.Series:
+    """Load one daily series for planning: a column of a CSV, or a metric of a data folder.
+
+    Parameters
+    ----------
+    metric : str
+        Column to find in the loaded sample (e.g. ``"branded_clicks"``, ``"direct"``,
+        ``"direct_sessions"``), or in the CSV when ``column`` is not given.
+    data : str or pathlib.Path, optional
+        Folder laid out like ``data/sample`` (default ``config.SAMPLE_DIR``); ignored when
+        ``csv`` is given.
+    csv : str or pathlib.Path, optional
+        A CSV file with a ``date`` column (or dates in the first column).
+    column : str, optional
+        Column of ``csv`` to use (default ``metric``).
+
+    Returns
+    -------
+    pandas.Series
+        The series on a DatetimeIndex, named ``metric``; loaded from the sample, its
+        ``attrs["campaigns"]`` holds the campaign calendar (pass it as ``exclude=``).
+
+    Raises
+    ------
+    DataFormatError
+        If the file cannot be read or has no dates.
+    DataValidationError
+        If the metric or column is not found (the message lists the ones that are).
+    """
+    if csv is not None:
+        return load_series_csv(csv, column or metric)
+    sources = load_sample(Path(data) if data is not None else config.SAMPLE_DIR)
+    found = []
+    for f in fields(sources):
+        df = getattr(sources, f.name)
+        if not isinstance(df, pd.DataFrame) or not isinstance(df.index, pd.DatetimeIndex):
+            continue
+        if metric in df.columns:
+            out = df[metric].astype(float).rename(metric)
+            # past campaigns, so that planning can keep pseudo-campaigns away from them
+            out.attrs["campaigns"] = sources.campaigns
+            out.attrs["country"] = sources.settings.country
+            return out
+        found += [c for c in df.columns if c != "missing"]
+    raise DataValidationError(
+        f"metric {metric!r} is not in the data; use one of {', '.join(sorted(set(found)))}."
+    )
