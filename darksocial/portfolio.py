@@ -583,15 +583,12 @@ def forest_plot(
         Group column.
     metric : str, optional
         Metric to draw; required when the table holds several metrics.
-    color : str, optional
-        Colour of the campaign intervals; default the next colour of the Axes cycle.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default the current Axes.
+    color, ax
+        As in :func:`darksocial.plotting.plot_forest`, which draws it.
 
     Returns
     -------
     matplotlib.axes.Axes
-        As :func:`darksocial.plotting.plot_forest`, which draws it.
     """
     data = forest_data(table, pooled=pooled, by=by, metric=metric)
     return plot_forest(data, color=color, ax=ax)
