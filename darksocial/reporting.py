@@ -21,12 +21,14 @@ executed notebook of the run folder, for the data scientist.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
 import os
 import re
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -49,10 +51,12 @@ __all__ = [
     "parse_parameters",
     "publish_summary",
     "plan_jobs",
+    "read_data_cache",
     "run_jobs",
     "run_reports",
     "run_notebook",
     "validate_parameters",
+    "write_data_cache",
     "write_index",
 ]
 
@@ -388,6 +392,29 @@ def _slug(text: str) -> str:
     return f"{slug}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:10]}"
 
 
+#: Thread pools of the numeric libraries, pinned to one thread in every report kernel.
+#: The models solve small systems (hundreds of rows, tens of columns), where OpenBLAS's
+#: extra threads only spin: on the 2-core machine, with other work running, one campaign
+#: report used 29 s of CPU with the default pools against 6 s with one thread, and two
+#: kernels in parallel each with a thread per core ran six times slower. A value the
+#: caller set in the environment is kept.
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+@contextlib.contextmanager
+def _one_thread_kernels():
+    """Start kernels with the numeric thread pools at one thread (the kernel inherits the
+    environment of this process), then restore the environment."""
+    added = [name for name in _THREAD_VARIABLES if name not in os.environ]
+    for name in added:
+        os.environ[name] = "1"
+    try:
+        yield
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
+
+
 def run_notebook(
     job: Job,
     *,
@@ -436,21 +463,22 @@ def run_notebook(
     error = None
     failure = None
     try:
-        papermill.execute_notebook(
-            str(job.path),
-            str(executed),
-            parameters=dict(job.parameters),
-            kernel_name=kernel_name,
-            language="python",
-            cwd=str(config.PROJ_ROOT),
-            progress_bar=progress,
-            log_output=False,
-            # the kernel warns on stderr that it uses TCP on localhost: noise in cron logs;
-            # and jupyter_client 8 interrupts the kernel before every shutdown, which
-            # ipykernel logs as "ERROR | KeyboardInterrupt caught in kernel." after a run
-            # that went well. Cell errors still reach the executed notebook and run.log.
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-        )
+        with _one_thread_kernels():
+            papermill.execute_notebook(
+                str(job.path),
+                str(executed),
+                parameters=dict(job.parameters),
+                kernel_name=kernel_name,
+                language="python",
+                cwd=str(config.PROJ_ROOT),
+                progress_bar=progress,
+                log_output=False,
+                # the kernel warns on stderr that it uses TCP on localhost: noise in cron logs;
+                # and jupyter_client 8 interrupts the kernel before every shutdown, which
+                # ipykernel logs as "ERROR | KeyboardInterrupt caught in kernel." after a run
+                # that went well. Cell errors still reach the executed notebook and run.log.
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            )
     except PapermillExecutionError:
         failure = _failure(nbformat.read(str(executed), as_version=4))
         error = (
@@ -479,7 +507,7 @@ def run_notebook(
         directory=str(run_dir),
         html=str(html_path),
         executed=str(executed),
-        parameters=dict(job.parameters),
+        parameters={k: v for k, v in job.parameters.items() if k != DATA_CACHE_PARAMETER},
         started=started,
         seconds=round(time.perf_counter() - t0, 2),
         error=error,
@@ -497,6 +525,105 @@ def run_notebook(
     if record.status == "ok":
         _write_latest_link(reports_dir, record)
     return record
+
+
+#: Notebook parameter through which ``darksocial report`` hands the data it has already
+#: read (and checked) to the notebooks, so that no notebook reads the folder a second time.
+#: Set by the runner only, for notebooks that declare it; left out of ``status.json``.
+DATA_CACHE_PARAMETER = "data_cache"
+
+
+def _folder_fingerprint(folder: Path) -> list[tuple[str, int, int]]:
+    """Every file under ``folder`` with its size and modification time."""
+    out = []
+    for root, _, files in os.walk(folder):
+        for name in files:
+            path = Path(root, name)
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            out.append((path.relative_to(folder).as_posix(), st.st_size, st.st_mtime_ns))
+    return sorted(out)
+
+
+def write_data_cache(
+    sources: Any, folder: str | os.PathLike, directory: str | os.PathLike
+) -> Path:
+    """Write the data read from ``folder`` for the notebooks of this run.
+
+    The runner reads the data folder once (to check it) before any notebook starts; the
+    notebooks then read this file instead of the folder. It lives in the run's temporary
+    folder and is deleted with it: nothing is reused between runs.
+
+    Parameters
+    ----------
+    sources : darksocial.io.Sources
+        What :func:`darksocial.io.load_folder` returned for ``folder``.
+    folder : str or path-like
+        The data folder.
+    directory : str or path-like
+        A temporary folder of this run.
+
+    Returns
+    -------
+    pathlib.Path
+        The file, for the notebooks' ``data_cache`` parameter.
+    """
+    import pickle
+
+    folder = Path(folder).resolve()
+    path = Path(directory) / "data.pickle"
+    payload = {"folder": str(folder), "files": _folder_fingerprint(folder), "sources": sources}
+    with open(path, "wb") as fh:
+        pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def read_data_cache(path: str | os.PathLike, folder: str | os.PathLike) -> Any | None:
+    """The data :func:`write_data_cache` wrote for ``folder``, or None to read the folder.
+
+    None when the file is gone (a notebook run by hand after the run), was written for
+    another folder, or when a file of the folder changed since it was written. Only pass a
+    file that the runner of this run wrote: it is a pickle, which can run code when read.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file named by the notebook's ``data_cache`` parameter.
+    folder : str or path-like
+        The data folder the notebook reads.
+
+    Returns
+    -------
+    darksocial.io.Sources or None
+    """
+    import pickle
+
+    folder = Path(folder).resolve()
+    try:
+        with open(path, "rb") as fh:
+            payload = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    if not isinstance(payload, dict) or payload.get("folder") != str(folder):
+        return None
+    if payload.get("files") != _folder_fingerprint(folder):
+        return None
+    return payload.get("sources")
+
+
+def _with_data_cache(jobs: Sequence[Job], cache: Path) -> list[Job]:
+    """The jobs, each notebook that declares ``data_cache`` pointed at ``cache``."""
+    declared: dict[Path, bool] = {}
+    out = []
+    for job in jobs:
+        if job.path not in declared:
+            declared[job.path] = DATA_CACHE_PARAMETER in notebook_parameters(job.path)
+        if declared[job.path] and not job.parameters.get(DATA_CACHE_PARAMETER):
+            job = Job(job.notebook, {**job.parameters, DATA_CACHE_PARAMETER: str(cache)}, job.key)
+        out.append(job)
+    return out
 
 
 def _published(record: RunRecord, reports_dir: Path) -> dict[str, Any]:
@@ -833,17 +960,8 @@ def _day_text(t: time.struct_time) -> str:
     return f"{t.tm_mday} {time.strftime('%b %Y', t)}"
 
 
-#: Thread pools of the numeric libraries; pinned to one thread per kernel when reports
-#: run in parallel (two kernels each spawning a thread per core ran 6x slower).
-_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-def _run_job(args: tuple[Job, str, str, bool]) -> RunRecord:
-    job, reports_dir, kernel_name, single_thread = args
-    if single_thread:
-        # the kernel inherits this worker process's environment
-        for name in _THREAD_VARIABLES:
-            os.environ[name] = "1"
+def _run_job(args: tuple[Job, str, str]) -> RunRecord:
+    job, reports_dir, kernel_name = args
     return run_notebook(job, reports_dir=reports_dir, kernel_name=kernel_name)
 
 
@@ -878,7 +996,7 @@ def run_jobs(
     for job in jobs:
         validate_parameters(job.path, job.parameters)
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    args = [(job, str(reports_dir), kernel_name, workers > 1) for job in jobs]
+    args = [(job, str(reports_dir), kernel_name) for job in jobs]
     records: list[RunRecord] = []
     if workers == 1:
         iterator: Iterable[RunRecord] = map(_run_job, args)
@@ -1095,8 +1213,10 @@ def run_reports(
         campaigns=campaigns, notebooks=notebooks, parameters=parameters, data_dir=data_dir
     )
     folder = data_folder(jobs[0].parameters.get("data_dir") if jobs else data_dir)
-    # read every export once before any notebook runs: unreadable input stops here (exit 2)
-    coverage = assess(load_folder(folder))
+    # read every export once before any notebook runs: unreadable input stops here (exit 2);
+    # the notebooks then get what was read here instead of reading the folder again
+    sources = load_folder(folder)
+    coverage = assess(sources)
     print(f"data folder {folder}:")
     print("\n".join(coverage.lines()))
     for job in jobs:
@@ -1109,7 +1229,9 @@ def run_reports(
                 "its launch date in the calendar or export a range that covers it"
             )
     print(f"running {len(jobs)} report(s) into {reports_dir} ...", flush=True)
-    records = run_jobs(jobs, reports_dir=reports_dir, workers=workers)
+    with tempfile.TemporaryDirectory(prefix="darksocial-") as tmp:
+        cache = write_data_cache(sources, folder, tmp)
+        records = run_jobs(_with_data_cache(jobs, cache), reports_dir=reports_dir, workers=workers)
     index = write_index(reports_dir)
     failed = [r for r in records if r.status != "ok"]
     print(f"reports index: {index}")

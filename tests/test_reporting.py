@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -145,3 +146,68 @@ def test_a_date_that_does_not_exist_is_one_clear_line(tmp_path):
     f.write_text("launch: 2025-02-30\n")
     with pytest.raises(ParameterError, match="write dates as YYYY-MM-DD"):
         reporting.parse_parameters(params_file=f)
+
+
+def test_data_cache_is_used_only_for_its_folder_unchanged(tmp_path):
+    """The runner's copy of the data stands in for the folder only while it is the same."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "Chart.csv").write_text("Date,Clicks\n2025-01-01,3\n")
+    other = tmp_path / "other"
+    other.mkdir()
+    cache = reporting.write_data_cache({"clicks": [3]}, folder, tmp_path)
+    assert reporting.read_data_cache(cache, folder) == {"clicks": [3]}
+    assert reporting.read_data_cache(cache, other) is None  # written for another folder
+    assert reporting.read_data_cache(tmp_path / "gone.pickle", folder) is None
+    (folder / "Chart.csv").write_text("Date,Clicks\n2025-01-01,4\n")  # the export changed
+    assert reporting.read_data_cache(cache, folder) is None
+    reporting.write_data_cache({"clicks": [4]}, folder, tmp_path)
+    (folder / "campaigns.yml").write_text("campaigns: []\n")  # a file added
+    assert reporting.read_data_cache(cache, folder) is None
+
+
+def test_data_cache_holds_exactly_what_the_folder_gives(tmp_path):
+    import pandas as pd
+
+    from darksocial import config
+    from darksocial.io import load_folder
+
+    sources = load_folder(config.SAMPLE_DIR)
+    cached = reporting.read_data_cache(
+        reporting.write_data_cache(sources, config.SAMPLE_DIR, tmp_path), config.SAMPLE_DIR
+    )
+    for name in ("campaigns", "search_console", "ga4_channels", "direct_landing", "survey"):
+        pd.testing.assert_frame_equal(getattr(cached, name), getattr(sources, name))
+        assert getattr(cached, name).attrs.keys() == getattr(sources, name).attrs.keys()
+    assert cached.settings == sources.settings
+
+
+@pytest.mark.notebook
+def test_report_hands_the_data_it_read_to_the_notebooks(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('data_cache: str = ""  # set by the runner')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        params,
+        nbformat.v4.new_code_cell(
+            "from darksocial.pages.params import data_folder\n"
+            "from darksocial.reporting import read_data_cache\n"
+            "s = read_data_cache(data_cache, data_folder(''))\n"
+            "print('CACHE-' + ('hit' if s is not None and len(s.campaigns) else 'miss'))"
+        ),
+    ]
+    path = tmp_path / "toy.ipynb"
+    nbformat.write(nb, path)
+    code = reporting.run_reports(notebooks=[str(path)], reports_dir=tmp_path / "reports")
+    assert code == 0
+    (status,) = (tmp_path / "reports" / "toy").glob("*/status.json")
+    record = json.loads(status.read_text())
+    assert reporting.DATA_CACHE_PARAMETER not in record["parameters"]  # no server path
+    executed = nbformat.read(status.parent / "toy.ipynb", as_version=4)
+    out = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
+    assert "CACHE-hit" in out
+    injected = next(
+        c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])
+    )
+    cache = injected.source.split("data_cache = ")[1].strip().strip("\"'")
+    assert not Path(cache).exists()  # the run's temporary copy is gone

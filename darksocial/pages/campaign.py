@@ -900,6 +900,7 @@ def campaign_report(
     country: str = "",
     currency: str = "",
     brand=(),
+    data_cache: str | Path = "",
 ) -> CampaignReport:
     """Validate the report parameters, load the data and fit every metric it supports.
 
@@ -920,6 +921,10 @@ def campaign_report(
         Seed of every simulation.
     country, currency, brand : optional
         Override the data folder's settings (``darksocial.yml``) for this run.
+    data_cache : str or path-like, optional
+        The data ``darksocial report`` has already read from ``data_dir``
+        (:func:`darksocial.reporting.write_data_cache`); the folder is read when it is
+        empty, gone or out of date.
 
     Returns
     -------
@@ -935,7 +940,14 @@ def campaign_report(
 
     report_theme()
 
+    sources = None
+    if data_cache:
+        from darksocial.pages.params import data_folder
+        from darksocial.reporting import read_data_cache
+
+        sources = read_data_cache(data_cache, data_folder(data_dir))
     params = resolve_report_params(
+        sources=sources,
         data_dir=data_dir,
         metrics=metrics,
         alpha=alpha,

@@ -60,6 +60,7 @@ def resolve_report_params(
     brand: Sequence[str] | None = (),
     country: str | None = "",
     currency: str | None = "",
+    sources: Any = None,
 ) -> ReportParams:
     """Check a report's parameters, load its data folder and choose its metrics.
 
@@ -77,6 +78,11 @@ def resolve_report_params(
         Headline model, one of :data:`darksocial.its.MODELS`.
     brand, country, currency : optional
         Override the data folder's settings for this run (empty: keep them).
+    sources : darksocial.io.Sources, optional
+        The folder's data as :func:`darksocial.io.load_folder` already read it (``darksocial
+        report`` hands it to the notebooks so that they do not read the folder a second
+        time); read from ``data_dir`` when None, or when ``brand`` asks for another brand
+        classification.
 
     Returns
     -------
@@ -111,7 +117,8 @@ def resolve_report_params(
         from darksocial.brand import BrandClassifier
 
         classifier = BrandClassifier(tuple(brand_terms))
-    sources = load_folder(folder, brand=classifier)
+    if sources is None or classifier is not None:
+        sources = load_folder(folder, brand=classifier)
     settings = sources.settings
     if brand_terms:
         settings = replace(
