@@ -524,6 +524,11 @@ class CampaignAnalysis:
     sources: Any = field(default=None, repr=False)
     seed: int = config.SEED
     skipped: dict[str, str] = field(default_factory=dict)
+    #: What the refits of the checks share, prepared once: (metric, history, options) ->
+    #: the inputs of :func:`fit_joint` (:func:`_joint_inputs`).
+    _prepared: dict[tuple, tuple] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def effects_frame(self) -> pd.DataFrame:
         """Return one row per metric with the campaign's effect over its window.
@@ -708,15 +713,25 @@ class CampaignAnalysis:
         return (self.window[1] - self.window[0]).days + 1
 
     def _joint_fit(self, metric: str, *, start=None, extra=(), **overrides):
-        """Fit the report's joint model (every calendar campaign) with optional changes."""
-        return fit_joint(
-            self.sources,
+        """Fit the report's joint model (every calendar campaign) with optional changes.
+
+        The same as :func:`fit_joint`, without redoing what refits share: the series,
+        controls, options and calendar terms are prepared once per metric, history and
+        options (30 placebo refits differ only in their extra campaign), and the headline
+        fit itself is returned rather than fitted again.
+        """
+        options = {**self.options, **overrides}
+        if start is None and not extra and options == self.options and metric in self.results:
+            return self.results[metric]
+        key = (
             metric,
-            {**self.options, **overrides},
-            alpha=self.alpha,
-            seed=self.seed,
-            start=start,
-            extra=extra,
+            None if start is None else pd.Timestamp(start),
+            repr(sorted(options.items())),
+        )
+        if key not in self._prepared:
+            self._prepared[key] = _joint_inputs(self.sources, metric, options, start=start)
+        return _fit_joint_inputs(
+            metric, *self._prepared[key], extra=extra, alpha=self.alpha, seed=self.seed
         )
 
     def _effect_row(self, res, name: str) -> dict[str, Any]:
@@ -1328,18 +1343,35 @@ def fit_joint(
     InterventionDateError
         If no campaign of the calendar launches inside the metric's data.
     """
-    from darksocial import its
+    inputs = _joint_inputs(sources, metric, options, start=start)
+    return _fit_joint_inputs(metric, *inputs, extra=extra, alpha=alpha, seed=seed)
 
+
+def _joint_inputs(sources, metric: str, options: dict[str, Any], *, start=None) -> tuple:
+    """What :func:`fit_joint` fits: ``y, controls, options, notes`` and the calendar terms."""
     y, controls, options, notes = prepare_metric(sources, metric, options, start=start)
     ivs = calendar_interventions(sources.campaigns, data_start=y.index[0], data_end=y.index[-1])
+    return y, controls, options, notes, ivs
+
+
+def _fit_joint_inputs(metric, y, controls, options, notes, ivs, *, extra, alpha, seed):
+    from darksocial import its
+
     if not ivs and not extra:
         raise InterventionDateError(
             f"no campaign of the calendar launches inside the {METRICS[metric].label} data "
             f"({y.index[0]:%d %b %Y} to {y.index[-1]:%d %b %Y}); check the launch dates in "
             "the calendar or export a range that covers them"
         )
+    # each fit gets its own copies: a result keeps the series it was fitted on
     return its.fit(
-        y, [*ivs, *extra], controls=controls, alpha=alpha, seed=seed, notes=notes, **options
+        y.copy(),
+        [*ivs, *extra],
+        controls=None if controls is None else controls.copy(),
+        alpha=alpha,
+        seed=seed,
+        notes=list(notes),
+        **dict(options),
     )
 
 

@@ -120,3 +120,68 @@ def test_calendar_keywords_count_in_survey_mentions(sources):
     after = "after"
     assert more.table.loc[after, "k"] > plain.table.loc[after, "k"]
     assert "toolexpo" in more.label
+
+
+@pytest.mark.slow
+def test_refits_share_their_inputs_and_give_the_numbers_of_a_fresh_fit(sources):
+    """The checks reuse the prepared series and the headline fit: same numbers, bit for bit."""
+    from darksocial.its import Intervention
+
+    a = campaign.analyze_campaign(sources, "podcast-s1", metrics=["branded_clicks"])
+    # the headline row of the triangulation is the headline fit itself
+    assert a._joint_fit("branded_clicks") is a.results["branded_clicks"]
+    fake = Intervention("placebo", "2024-06-03", end="2024-07-28", evaluation_end="2024-07-28")
+    shared = [a._joint_fit("branded_clicks", extra=[fake]) for _ in range(2)]
+    fresh = campaign.fit_joint(
+        sources, "branded_clicks", a.options, alpha=a.alpha, seed=a.seed, extra=[fake]
+    )
+    for res in shared:
+        pd.testing.assert_frame_equal(
+            res.effects_by_intervention, fresh.effects_by_intervention, check_exact=True
+        )
+        assert res.p_value_by_intervention.equals(fresh.p_value_by_intervention)
+    assert len(a._prepared) == 1  # prepared once for both refits
+    short = a._joint_fit("branded_clicks", start="2024-02-03", model="negbin")
+    fresh = campaign.fit_joint(
+        sources,
+        "branded_clicks",
+        {**a.options, "model": "negbin"},
+        alpha=a.alpha,
+        seed=a.seed,
+        start="2024-02-03",
+    )
+    pd.testing.assert_frame_equal(
+        short.effects_by_intervention, fresh.effects_by_intervention, check_exact=True
+    )
+
+
+@pytest.mark.slow
+def test_page_with_only_search_console_says_why_each_other_section_is_skipped(tmp_path):
+    """A folder with one Search Console export: the page runs, every gap is one sentence."""
+    import shutil
+
+    from darksocial.formatting import escape
+    from darksocial.pages.campaign import campaign_report
+
+    folder = tmp_path / "exports"
+    shutil.copytree(config.SAMPLE_DIR / "search_console", folder)
+    shutil.copy(config.SAMPLE_DIR / "campaigns.yml", folder)
+    page = campaign_report(campaign_id="podcast-s1", data_dir=folder)
+    page.triangulation_section(enabled=False)
+    page.placebo_in_time_section(n_placebos=6)
+    records = page.summary()["sections"]
+    assert list(records) == list(page.SECTIONS)
+    for name in ("data", "search", "placebo_in_time", "placebo_in_space"):
+        assert records[name] == {"status": "ran", "why": None}, name
+    for name, says in (
+        ("direct", "no GA4 export"),
+        ("survey", "No survey answers"),
+        ("triangulation", "parameter triangulate is off"),
+    ):
+        section = page.sections[name]
+        assert records[name]["status"] == "skipped" and says in records[name]["why"]
+        # the page shows the recorded sentence, and nothing else
+        assert section.html == f"<p><i>{escape(records[name]['why'])}</i></p>"
+    # every built figure is a Chart with real alt text
+    charts = [p for s in page.sections.values() for p in s.parts if not isinstance(p, str)]
+    assert len(charts) == 2 and all(len(c.alt) > 40 for c in charts)

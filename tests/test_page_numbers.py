@@ -84,7 +84,7 @@ def test_bottom_line_numbers_are_the_sections_numbers(podcast):
 
 
 def test_survey_sentence_numbers_are_in_its_tables(podcast):
-    prose, tables = _split(podcast.survey_html())
+    prose, tables = _split(podcast.survey_section().html)
     cells = set(_NUMBER.findall(tables))
     first = prose.split(" The share changed")[0]
     shares = [n for n in _NUMBER.findall(first) if n.endswith("%")]

@@ -1,13 +1,16 @@
 """The sections of the campaign impact report, ready to display.
 
 The notebook ``notebooks/campaign-impact.ipynb`` is a thin template: it calls
-:func:`campaign_report` once and then one ``show_*`` method per section. Each section
-also has a method that returns its content (HTML text, a figure or a table) so that tests
-can check what a reader sees without running a notebook.
+:func:`campaign_report` once, shows the bottom line, then one ``*_section`` method per
+section; each returns a :class:`~darksocial.pages.sections.Section` that displays itself
+(HTML and figures) and whose text tests can read without running a notebook. Figures,
+tables and sentences also have their own methods (:meth:`CampaignReport.metric_chart`,
+:meth:`CampaignReport.metric_html`...).
 
 A section whose data the folder lacks (or holds too little of) shows one sentence saying
 what is missing and which export would add it, and the rest of the report runs; each
-section's outcome (ran / skipped, and why) goes to ``summary.json``.
+section's outcome (ran / skipped, and why) goes to ``summary.json``, as on the overview
+and explore pages (:class:`~darksocial.pages.sections.SectionedPage`).
 
 Everything that comes from data (campaign names, survey answers) is HTML-escaped; numbers
 go through :mod:`darksocial.formatting`.
@@ -43,15 +46,19 @@ from darksocial.formatting import (
     plural,
     styled_table,
 )
+from darksocial.pages.sections import PAGE_HEAD, Section, SectionedPage
 from darksocial.safetext import ANSWER_DISPLAY_LIMIT, markdown_text
-from darksocial.theme import PAGE_STYLE, Chart
+from darksocial.theme import Chart
 
 __all__ = ["CampaignReport", "campaign_report"]
 
 
 @dataclass
-class CampaignReport:
-    """One campaign's report: the analysis plus the checks run for its sections.
+class CampaignReport(SectionedPage):
+    """One campaign's report: the analysis, the checks run for it, and its sections.
+
+    Each ``*_section`` method returns a :class:`~darksocial.pages.sections.Section` that
+    displays itself (HTML and figures); the bottom line and the caveats are always shown.
 
     Attributes
     ----------
@@ -60,19 +67,25 @@ class CampaignReport:
     checks : dict
         Results of the checks run so far (``placebo_in_time``, ``placebo_in_space``,
         ``triangulation``, ``mentions``), used by :meth:`summary`.
+    sections : dict of str to Section
+        Sections built so far, by name.
     """
 
     analysis: CampaignAnalysis
     checks: dict[str, Any] = field(default_factory=dict)
-    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sections: dict[str, Section] = field(default_factory=dict)
 
-    def _ran(self, section: str) -> None:
-        self.sections[section] = {"status": "ran", "why": None}
-
-    def _skip(self, section: str, why: str) -> str:
-        """Record a skipped section and return its one sentence as HTML."""
-        self.sections[section] = {"status": "skipped", "why": why}
-        return f"<p><i>{escape(why)}</i></p>"
+    #: Section names, in page order.
+    SECTIONS = (
+        "data",
+        "search",
+        "direct",
+        "triangulation",
+        "placebo_in_time",
+        "placebo_in_space",
+        "survey",
+    )
+    SECTION_METHODS = {name: f"{name}_section" for name in SECTIONS}
 
     @property
     def headline_metric(self) -> str | None:
@@ -104,9 +117,7 @@ class CampaignReport:
             f"<tr><th style='text-align:left;padding-right:1em'>{k}</th><td>{v}</td></tr>"
             for k, v in facts
         )
-        return (
-            f"{PAGE_STYLE}<p><a href='../../index.html'>All reports</a></p><table>{cells}</table>"
-        )
+        return f"{PAGE_HEAD}<table>{cells}</table>"
 
     def _settings(self):
         from darksocial.io import Settings
@@ -189,8 +200,16 @@ class CampaignReport:
             parts.append(
                 f"<p>Not in this data folder, and what each would add:</p><ul>{items}</ul>"
             )
-        self._ran("data")
         return "\n".join(parts)
+
+    def data_section(self) -> Section:
+        """The data section (:meth:`data_html`).
+
+        Returns
+        -------
+        Section
+        """
+        return self._keep(Section("data", parts=[self.data_html()]))
 
     def sources_table(self):
         """Each source with its dates, frequency and gaps, formatted for the report.
@@ -357,22 +376,11 @@ class CampaignReport:
             table = table.drop(index=f"Total ({row.unit})")
         return sentence + styled_table(table).to_html()
 
-    def show_metric(self, metric: str) -> None:
-        """Display one metric's figure and numbers, or why it was not measured.
-
-        Parameters
-        ----------
-        metric : str
-        """
-        from IPython.display import HTML, display
-
+    def _metric_parts(self, metric: str) -> list[Any]:
+        """One metric's figure and numbers, or why it was not measured."""
         if metric not in self.analysis.results:
-            display(HTML(self._not_measured(metric)))
-            return
-        chart = self.metric_chart(metric)
-        display(HTML(chart._repr_html_()))
-        chart.close()
-        display(HTML(self.metric_html(metric)))
+            return [self._not_measured(metric)]
+        return [self.metric_chart(metric), self.metric_html(metric)]
 
     def _not_measured(self, metric: str) -> str:
         spec = METRICS[metric]
@@ -382,110 +390,87 @@ class CampaignReport:
         label = spec.label[:1].upper() + spec.label[1:]
         return f"<p><i>{escape(label)} not measured: {escape(why)}.</i></p>"
 
-    def show_search(self) -> None:
-        """Display the branded-search section with whatever search data the folder holds.
+    def search_section(self) -> Section:
+        """The branded-search section, with whatever search data the folder holds.
 
         Branded search clicks when the data separate them; otherwise total search clicks,
         said to be such, with how to export branded search; and Google Trends interest in
         the brand when there is no branded Search Console series.
-        """
-        from IPython.display import HTML, display
 
+        Returns
+        -------
+        Section
+        """
         res = self.analysis.results
         if "branded_clicks" in res:
-            self.show_metric("branded_clicks")
-            self._ran("search")
-            return
-        shown = False
+            return self._keep(Section("search", parts=self._metric_parts("branded_clicks")))
+        parts: list[Any] = []
         if "search_clicks" in res:
-            display(
-                HTML(
-                    "<p>This Search Console export has no query filter, so searches for the "
-                    "brand cannot be separated from the rest: below are <b>"
-                    + escape(metric_label(self.analysis.sources, "search_clicks"))
-                    + "</b>. A lift here is not a lift in branded "
-                    "search. To measure branded search, export the Performance report twice: "
-                    "once with the filter <i>Query → Queries containing</i> your brand, once "
-                    "with <i>Queries not containing</i> it, and drop both exports in the data "
-                    "folder.</p>"
-                )
+            parts.append(
+                "<p>This Search Console export has no query filter, so searches for the "
+                "brand cannot be separated from the rest: below are <b>"
+                + escape(metric_label(self.analysis.sources, "search_clicks"))
+                + "</b>. A lift here is not a lift in branded "
+                "search. To measure branded search, export the Performance report twice: "
+                "once with the filter <i>Query → Queries containing</i> your brand, once "
+                "with <i>Queries not containing</i> it, and drop both exports in the data "
+                "folder.</p>"
             )
-            self.show_metric("search_clicks")
-            shown = True
+            parts += self._metric_parts("search_clicks")
         if "brand_interest" in res:
-            display(
-                HTML(
-                    "<p>Google Trends interest in the brand: a 0–100 index of how often people "
-                    "searched for it (100 is the busiest period of the download), not a count "
-                    "of clicks. Read the relative change.</p>"
-                )
+            parts.append(
+                "<p>Google Trends interest in the brand: a 0–100 index of how often people "
+                "searched for it (100 is the busiest period of the download), not a count "
+                "of clicks. Read the relative change.</p>"
             )
-            self.show_metric("brand_interest")
-            shown = True
-        if shown:
-            self._ran("search")
-            return
-        reasons = [
-            self._not_measured(m)
+            parts += self._metric_parts("brand_interest")
+        if parts:
+            return self._keep(Section("search", parts=parts))
+        tried = [
+            m
             for m in ("branded_clicks", "search_clicks", "brand_interest")
             if m in self.analysis.skipped
         ]
-        if reasons:
-            why = "; ".join(
-                self.analysis.skipped[m]
-                for m in ("branded_clicks", "search_clicks", "brand_interest")
-                if m in self.analysis.skipped
-            )
-            self.sections["search"] = {"status": "skipped", "why": why}
-            display(HTML("".join(reasons)))
-            return
+        if tried:
+            why = "; ".join(self.analysis.skipped[m] for m in tried)
+            shown = "".join(self._not_measured(m) for m in tried)
+            return self._keep(Section("search", "skipped", why, [shown]))
         if getattr(self.analysis.sources, "trends", None) is not None:
             why = missing_reason(self.analysis.sources, "brand_interest")
-            display(HTML(self._skip("search", f"Branded search not measured: {why}.")))
-            return
-        display(
-            HTML(
-                self._skip(
-                    "search",
-                    "Branded search not measured: this data folder has no Search Console or "
-                    f"Google Trends export. Add {METRICS['branded_clicks'].needs}; or "
-                    f"{METRICS['brand_interest'].needs}.",
-                )
+            return self._keep(Section.skip("search", f"Branded search not measured: {why}."))
+        return self._keep(
+            Section.skip(
+                "search",
+                "Branded search not measured: this data folder has no Search Console or "
+                f"Google Trends export. Add {METRICS['branded_clicks'].needs}; or "
+                f"{METRICS['brand_interest'].needs}.",
             )
         )
 
-    def show_direct(self) -> None:
-        """Display the direct-traffic section: all direct sessions, then deep-page ones."""
-        from IPython.display import HTML, display
+    def direct_section(self) -> Section:
+        """The direct-traffic section: all direct sessions, then deep-page ones.
 
-        res = self.analysis.results
+        Returns
+        -------
+        Section
+        """
         metrics = ("direct_sessions", "deep_direct_sessions")
-        if not any(m in res for m in metrics):
-            why = [self.analysis.skipped[m] for m in metrics if m in self.analysis.skipped]
-            if why:
-                self.sections["direct"] = {"status": "skipped", "why": "; ".join(why)}
-                display(
-                    HTML(
-                        "".join(
-                            self._not_measured(m) for m in metrics if m in self.analysis.skipped
-                        )
-                    )
-                )
-            else:
-                display(
-                    HTML(
-                        self._skip(
-                            "direct",
-                            "Direct traffic not measured: this data folder has no GA4 export. "
-                            f"Add {METRICS['direct_sessions'].needs}; and for deep pages, "
-                            f"{METRICS['deep_direct_sessions'].needs}.",
-                        )
-                    )
-                )
-            return
-        for m in metrics:
-            self.show_metric(m)
-        self._ran("direct")
+        if any(m in self.analysis.results for m in metrics):
+            parts = [part for m in metrics for part in self._metric_parts(m)]
+            return self._keep(Section("direct", parts=parts))
+        tried = [m for m in metrics if m in self.analysis.skipped]
+        if tried:
+            why = "; ".join(self.analysis.skipped[m] for m in tried)
+            shown = "".join(self._not_measured(m) for m in tried)
+            return self._keep(Section("direct", "skipped", why, [shown]))
+        return self._keep(
+            Section.skip(
+                "direct",
+                "Direct traffic not measured: this data folder has no GA4 export. "
+                f"Add {METRICS['direct_sessions'].needs}; and for deep pages, "
+                f"{METRICS['deep_direct_sessions'].needs}.",
+            )
+        )
 
     def _result(self, metric: str):
         if metric not in self.analysis.results:
@@ -544,8 +529,8 @@ class CampaignReport:
         )
         return styled_table(table.set_index(["Model", "Method", "History used"]))
 
-    def show_triangulation(self, *, enabled: bool = True, metric: str | None = None) -> None:
-        """Display the triangulation sentence and table.
+    def triangulation_section(self, *, enabled: bool = True, metric: str | None = None) -> Section:
+        """The triangulation sentence and table.
 
         Parameters
         ----------
@@ -553,125 +538,133 @@ class CampaignReport:
             False shows a note that the check was switched off.
         metric : str, optional
             The metric to check; the first measured one by default.
-        """
-        from IPython.display import HTML, display
-
-        if not enabled:
-            display(
-                HTML(
-                    self._skip(
-                        "triangulation", "Skipped in this run (parameter triangulate is off)."
-                    )
-                )
-            )
-            return
-        metric = metric or self.headline_metric
-        if metric is None:
-            display(HTML(self._skip("triangulation", "Not run: no metric could be measured.")))
-            return
-        tri = self.triangulation(metric)
-        label = METRICS[metric].label
-        display(HTML(f"<p>On {escape(label)}. {escape(tri.report())}</p>"))
-        display(self.triangulation_table(metric))
-        first = self.analysis.results[metric].y.first_valid_index()
-        months = (self.analysis.window[0] - first).days // 30
-        if first >= self.analysis.window[0] - pd.DateOffset(months=12):
-            display(
-                HTML(
-                    "<p><i>The row fitted on only the last 12 months before launch needs more "
-                    f"than 12 months of history; the {escape(label)} data start "
-                    f"{plural(months, 'month')} before launch.</i></p>"
-                )
-            )
-        self._ran("triangulation")
-
-    def placebos(self, *, n_placebos: int = 30, metric: str | None = None):
-        """Run (once) and return the placebo checks in time and in space.
-
-        Parameters
-        ----------
-        n_placebos : int, default 30
-        metric : str, default "branded_clicks"
 
         Returns
         -------
-        tuple
-            ``(PlaceboInTime, PlaceboInSpace)``.
+        Section
         """
-        if "placebo_in_time" not in self.checks:
-            self.checks["placebo_in_time"] = self.analysis.placebo_in_time(
-                metric or self.headline_metric, n_placebos=n_placebos
+        if not enabled:
+            why = "Skipped in this run (parameter triangulate is off)."
+            return self._keep(Section.skip("triangulation", why))
+        metric = metric or self.headline_metric
+        if metric is None:
+            why = "Not run: no metric could be measured."
+            return self._keep(Section.skip("triangulation", why))
+        tri = self.triangulation(metric)
+        label = METRICS[metric].label
+        parts = [
+            f"<p>On {escape(label)}. {escape(tri.report())}</p>",
+            self.triangulation_table(metric).to_html(),
+        ]
+        first = self.analysis.results[metric].y.first_valid_index()
+        months = (self.analysis.window[0] - first).days // 30
+        if first >= self.analysis.window[0] - pd.DateOffset(months=12):
+            parts.append(
+                "<p><i>The row fitted on only the last 12 months before launch needs more "
+                f"than 12 months of history; the {escape(label)} data start "
+                f"{plural(months, 'month')} before launch.</i></p>"
             )
-            self.checks["placebo_in_space"] = self.analysis.placebo_in_space()
-        return self.checks["placebo_in_time"], self.checks["placebo_in_space"]
+        return self._keep(Section("triangulation", parts=parts))
 
-    def show_placebos(self, *, n_placebos: int = 30) -> None:
-        """Display both placebo checks, or why each could not run.
+    def placebo_in_time(self, *, n_placebos: int = 30):
+        """Run (once) and return the placebo check in time on the headline metric.
 
         Parameters
         ----------
         n_placebos : int, default 30
+
+        Returns
+        -------
+        darksocial.checks.PlaceboInTime
+        """
+        if "placebo_in_time" not in self.checks:
+            self.checks["placebo_in_time"] = self.analysis.placebo_in_time(
+                self.headline_metric, n_placebos=n_placebos
+            )
+        return self.checks["placebo_in_time"]
+
+    def placebo_in_space(self):
+        """Run (once) and return the placebo check in space, or None without its series.
+
+        Returns
+        -------
+        darksocial.checks.PlaceboInSpace or None
+        """
+        if "placebo_in_space" not in self.checks:
+            self.checks["placebo_in_space"] = self.analysis.placebo_in_space()
+        return self.checks["placebo_in_space"]
+
+    def placebo_in_time_section(self, *, n_placebos: int = 30) -> Section:
+        """The placebo check in time: its sentence and figure, or why it could not run.
+
+        Parameters
+        ----------
+        n_placebos : int, default 30
+
+        Returns
+        -------
+        Section
         """
         import matplotlib.pyplot as plt
-        from IPython.display import HTML, display
 
         metric = self.headline_metric
         if metric is None:
-            display(HTML(self._skip("placebo_in_time", "Not run: no metric could be measured.")))
-            self.sections["placebo_in_space"] = self.sections["placebo_in_time"]
-            return
-        in_time, in_space = self.placebos(n_placebos=n_placebos)
+            why = "Not run: no metric could be measured."
+            return self._keep(Section.skip("placebo_in_time", why))
+        in_time = self.placebo_in_time(n_placebos=n_placebos)
         label = METRICS[metric].label
         if len(in_time.placebos) < _MIN_PLACEBOS:
             need = self.analysis.duration
-            display(
-                HTML(
-                    self._skip(
-                        "placebo_in_time",
-                        f"Placebo in time not run: it needs at least {_MIN_PLACEBOS} fake "
-                        f"launches, each followed by {plural(need, 'day')} without any "
-                        f"campaign, after the first 90 days of the {label} data; this history "
-                        f"leaves room for {len(in_time.placebos)}. A longer export would add it.",
-                    )
-                )
+            why = (
+                f"Placebo in time not run: it needs at least {_MIN_PLACEBOS} fake "
+                f"launches, each followed by {plural(need, 'day')} without any "
+                f"campaign, after the first 90 days of the {label} data; this history "
+                f"leaves room for {len(in_time.placebos)}. A longer export would add it."
             )
-        else:
-            display(
-                HTML(
-                    f"<p><b>Placebo in time</b> (on {escape(label)}). "
-                    f"{escape(in_time.report())}</p>"
-                )
-            )
-            fig, ax = plt.subplots(figsize=(5.4, 3.0))
-            in_time.plot(ax=ax)
-            fig.tight_layout()
-            chart = Chart(
-                fig,
-                alt=(
-                    f"The relative effect on {label} at {plural(len(in_time.placebos), 'fake launch date')} "
-                    "before the campaign, as grey bars, against the real campaign's effect, "
-                    f"a red line at {percent(in_time.real['estimate'])}."
-                ),
-            )
-            display(HTML(chart._repr_html_()))
-            chart.close()
-            self._ran("placebo_in_time")
+            return self._keep(Section.skip("placebo_in_time", why))
+        fig, ax = plt.subplots(figsize=(5.4, 3.0))
+        in_time.plot(ax=ax)
+        fig.tight_layout()
+        chart = Chart(
+            fig,
+            alt=(
+                f"The relative effect on {label} at "
+                f"{plural(len(in_time.placebos), 'fake launch date')} "
+                "before the campaign, as grey bars, against the real campaign's effect, "
+                f"a red line at {percent(in_time.real['estimate'])}."
+            ),
+        )
+        sentence = (
+            f"<p><b>Placebo in time</b> (on {escape(label)}). {escape(in_time.report())}</p>"
+        )
+        return self._keep(Section("placebo_in_time", parts=[sentence, chart]))
+
+    def placebo_in_space_section(self) -> Section:
+        """The placebo check in space in one sentence, or why it could not run.
+
+        Returns
+        -------
+        Section
+        """
+        metric = self.headline_metric
+        if metric is None:
+            # the placebo-in-time section already says so on the page
+            why = "Not run: no metric could be measured."
+            return self._keep(Section("placebo_in_space", "skipped", why))
+        in_space = self.placebo_in_space()
         if in_space is None:
-            display(
-                HTML(
-                    self._skip(
-                        "placebo_in_space",
-                        "Placebo in space not run: it needs non-branded search, which a brand "
-                        "campaign should not move. Add a Search Console export filtered to "
-                        "queries not containing the brand, or the bulk export.",
-                    )
+            return self._keep(
+                Section.skip(
+                    "placebo_in_space",
+                    "Placebo in space not run: it needs non-branded search, which a brand "
+                    "campaign should not move. Add a Search Console export filtered to "
+                    "queries not containing the brand, or the bulk export.",
                 )
             )
-        else:
-            row = self.analysis.effects_frame().loc[metric]
-            text = in_space.report(lift=bool(row.significant))
-            display(HTML(f"<p><b>Placebo in space.</b> {escape(text)}</p>"))
-            self._ran("placebo_in_space")
+        row = self.analysis.effects_frame().loc[metric]
+        text = in_space.report(lift=bool(row.significant))
+        sentence = f"<p><b>Placebo in space.</b> {escape(text)}</p>"
+        return self._keep(Section("placebo_in_space", parts=[sentence]))
 
     # -- survey --------------------------------------------------------------------------------
     def mentions(self):
@@ -685,23 +678,23 @@ class CampaignReport:
             self.checks["mentions"] = self.analysis.mentions()
         return self.checks["mentions"]
 
-    def survey_html(self) -> str:
+    def survey_section(self) -> Section:
         """The survey section: mentions before vs after, and the channels people named.
 
         Returns
         -------
-        str
+        Section
         """
         from darksocial import attribution
 
         survey = getattr(self.analysis.sources, "survey", None)
         if survey is None or survey.empty:
             adds, how = SOURCE_EXPORTS["survey"]
-            return self._skip(
-                "survey",
+            why = (
                 f"No survey answers in this data folder. An export of {adds} would add this "
-                f"section: {how}.",
+                f"section: {how}."
             )
+            return self._keep(Section.skip("survey", why))
         parts = []
         res = self.mentions()
         thin = res is not None and not res.comparable
@@ -766,19 +759,12 @@ class CampaignReport:
                 )
                 parts.append(f"<p>Some answers, as written:</p><ul>{items}</ul>")
         if not parts:
-            return self._skip(
-                "survey",
+            why = (
                 "No survey answer falls within the campaign's window, and its content type "
-                "names no channel to count.",
+                "names no channel to count."
             )
-        self._ran("survey")
-        return "\n".join(parts)
-
-    def show_survey(self) -> None:
-        """Display the survey section."""
-        from IPython.display import HTML, display
-
-        display(HTML(self.survey_html()))
+            return self._keep(Section.skip("survey", why))
+        return self._keep(Section("survey", parts=["\n".join(parts)]))
 
     # -- bottom line ---------------------------------------------------------------------------
     def bottom_line_markdown(self, *, n_placebos: int = 30) -> str:
@@ -802,7 +788,7 @@ class CampaignReport:
         metric = self.headline_metric
         if metric is None:
             return text
-        in_time, _ = self.placebos(n_placebos=n_placebos)
+        in_time = self.placebo_in_time(n_placebos=n_placebos)
         if len(in_time.placebos) < _MIN_PLACEBOS or not in_time.intervals_too_narrow:
             return text
         label = METRICS[metric].label
@@ -862,19 +848,23 @@ class CampaignReport:
         """Headline numbers for ``summary.json``: the analysis, the checks that ran, and each
         section's outcome (``ran`` or ``skipped`` with why). Missing numbers are null.
 
+        Sections not built yet are built first (with their default options), so that every
+        section has its outcome.
+
         Returns
         -------
         dict
         """
+        sections = self.section_records()
         out = self.analysis.summary()
         pit = self.checks.get("placebo_in_time")
-        if pit is not None and self.sections.get("placebo_in_time", {}).get("status") == "ran":
+        if pit is not None and sections["placebo_in_time"]["status"] == "ran":
             out["placebo_in_time_p"] = float(pit.p_value)
             out["placebo_intervals_too_narrow"] = bool(pit.intervals_too_narrow)
         if "triangulation" in self.checks:
             out["triangulation"] = self.checks["triangulation"].agreement
         m = self.checks.get("mentions")
-        survey_ran = self.sections.get("survey", {}).get("status") == "ran"
+        survey_ran = sections["survey"]["status"] == "ran"
         if m is not None and survey_ran and m.comparable:
             out["survey_mentions"] = {
                 "label": m.label,
@@ -884,7 +874,7 @@ class CampaignReport:
                 "p_value": float(m.diff_pvalue),
             }
         out["skipped_metrics"] = dict(self.analysis.skipped)
-        out["sections"] = dict(self.sections)
+        out["sections"] = sections
         out["settings"] = {k: v for k, v in self._settings().frame()["value"].items() if v}
         return finite_or_none(out)
 
@@ -1066,9 +1056,3 @@ def _search_scope(sc: pd.DataFrame) -> str:
         + " and ".join(parts)
         + ": its search numbers are about that part of the site only, not the whole site."
     )
-
-
-def _close(fig) -> None:
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
