@@ -217,7 +217,7 @@ def _minus(text: str) -> str:
 
 
 def percent_ticks(axis, *, signed: bool = False) -> None:
-    """Label an axis' ticks as whole percentages (``40%``, or ``+40%`` when signed).
+    """Label an axis' ticks as whole percentages (``40%``, ``−20%``; ``+40%`` when signed).
 
     Parameters
     ----------
@@ -229,11 +229,11 @@ def percent_ticks(axis, *, signed: bool = False) -> None:
     from matplotlib.ticker import FuncFormatter
 
     spec = "+.0%" if signed else ".0%"
-    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:{spec}}"))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: _minus(f"{v:{spec}}")))
 
 
 def count_ticks(axis) -> None:
-    """Label an axis' ticks as whole numbers with thousands separators (``12,000``).
+    """Label an axis' ticks as whole numbers with thousands separators (``12,000``, ``−300``).
 
     Parameters
     ----------
@@ -242,7 +242,7 @@ def count_ticks(axis) -> None:
     """
     from matplotlib.ticker import FuncFormatter
 
-    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: _minus(f"{v:,.0f}")))
 
 
 def interval(lower, upper, *, kind: str = "percent") -> str:

@@ -57,3 +57,18 @@ def test_positive_numbers_are_unchanged_by_the_minus_sign():
     assert fmt.rounded_percent(0.004) == "+0.4%"
     assert fmt.points(0.03) == "+3"
     assert fmt.significant(12.345) == "+12.3"
+
+
+def test_axis_ticks_use_the_minus_sign_too():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    fmt.percent_ticks(ax.xaxis, signed=True)
+    fmt.count_ticks(ax.yaxis)
+    assert ax.xaxis.get_major_formatter()(-0.2, 0) == MINUS + "20%"
+    assert ax.xaxis.get_major_formatter()(0.4, 0) == "+40%"
+    assert ax.yaxis.get_major_formatter()(-1234.0, 0) == MINUS + "1,234"
+    plt.close(fig)

@@ -35,6 +35,7 @@ from darksocial.formatting import (
     money,
     number,
     percent,
+    percent_ticks,
     plural,
     styled_table,
 )
@@ -472,7 +473,7 @@ class OverviewPage(SectionedPage):
                     content_type=lambda d: d["content_type"].str.replace("_", " ")
                 )
             plotting.plot_forest(portfolio.forest_data(table, pooled=pool, metric=metric), ax=ax)
-            ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:+.0%}"))
+            percent_ticks(ax.xaxis, signed=True)
             ax.set_xlabel(f"relative lift ({self.level}% interval)")
             ax.set_title(_upper_first(METRICS[metric].label))
         fig.tight_layout()
