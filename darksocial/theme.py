@@ -113,10 +113,7 @@ def figure_html(fig, *, alt: str, caption: str | None = None) -> str:
     """
     from PIL import Image
 
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=FIGURE_DPI, facecolor="white")
-    buf.seek(0)
-    img = Image.open(buf).convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE)
+    img = _rendered(fig).quantize(colors=256, method=Image.Quantize.FASTOCTREE)
     out = io.BytesIO()
     img.save(out, format="PNG")
     data = base64.b64encode(out.getvalue()).decode("ascii")
@@ -130,6 +127,28 @@ def figure_html(fig, *, alt: str, caption: str | None = None) -> str:
         f'width="{w}" height="{h}" style="--natural-width: {w}px" '
         f'alt="{html.escape(alt, quote=True)}">{cap}</figure>'
     )
+
+
+def _rendered(fig):
+    """The figure's pixels at :data:`FIGURE_DPI` on white, as an RGB image.
+
+    Read from matplotlib's raw RGBA buffer: the same pixels as through an intermediate PNG,
+    without encoding and decoding one (a sixth of a report figure's time).
+    """
+    from PIL import Image
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="rgba", dpi=FIGURE_DPI, facecolor="white")
+    raw = buf.getbuffer()
+    # matplotlib sizes its canvas as int(inches * dpi), the figure's bounding box at that dpi
+    width = int(fig.get_figwidth() * FIGURE_DPI)
+    height = len(raw) // (4 * width) if width else 0
+    if width and len(raw) == 4 * width * height:
+        return Image.frombuffer("RGBA", (width, height), raw, "raw", "RGBA", 0, 1).convert("RGB")
+    buf = io.BytesIO()  # a size we did not foresee: through a PNG, as matplotlib writes it
+    fig.savefig(buf, format="png", dpi=FIGURE_DPI, facecolor="white")
+    buf.seek(0)
+    return Image.open(buf).convert("RGB")
 
 
 @dataclass
