@@ -192,7 +192,7 @@ _WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 
 
 def infer_frequency(dates: pd.Index | pd.Series) -> str:
-    """Tell the grid of some dates that carry no ``freq``: ``D``, ``W-SUN``, ``MS``, ``h``.
+    """Tell the grid of some dates that carry no ``freq``: ``D``, ``W-SUN``, ``MS``, ``ME``, ``h``.
 
     Dates may repeat (a table of records has one row per date and dimension value) and
     some periods may be absent; the answer then says how many, e.g. ``D (2 missing)``.
@@ -217,6 +217,8 @@ def infer_frequency(dates: pd.Index | pd.Series) -> str:
         freq = "h" if hours.min() == 1 and (hours == hours.round()).all() else None
     elif (days.day == 1).all() and steps.dt.days.min() >= 28:
         freq = "MS"
+    elif days.is_month_end.all() and steps.dt.days.min() >= 28:
+        freq = "ME"  # monthly too, as darksocial.its.frequency_family reads it
     elif (steps.dt.days % 7 == 0).all() and days.dayofweek.nunique() == 1:
         freq = f"W-{_WEEKDAYS[days[0].dayofweek]}"
     elif steps.dt.days.min() == 1 or len(days) == 2:

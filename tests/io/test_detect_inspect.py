@@ -123,6 +123,10 @@ def test_infer_frequency():
     assert infer_frequency(dates) == "D (1 missing)"
     assert infer_frequency(pd.date_range("2024-01-07", periods=4, freq="W-SUN")) == "W-SUN"
     assert infer_frequency(pd.date_range("2024-01-01", periods=3, freq="MS")) == "MS"
+    # month ends are monthly, as the model's classifier says, with a skipped month counted
+    month_ends = pd.date_range("2024-01-31", periods=6, freq="ME")
+    assert infer_frequency(month_ends) == "ME"
+    assert infer_frequency(month_ends.delete(2)) == "ME (1 missing)"
     assert infer_frequency(pd.to_datetime(["2024-01-01", "2024-01-05", "2024-01-08"])) == (
         "irregular"
     )
