@@ -891,10 +891,6 @@ def _answers(n) -> str:
     return "no answer" if n == 0 else ("one answer" if n == 1 else f"{n} answers")
 
 
-def _band_level(share: pd.DataFrame) -> float:
-    return float(share.attrs.get("level", 0.95))
-
-
 # --------------------------------------------------------------------------- before / after
 @dataclass(frozen=True)
 class MentionsResult:
