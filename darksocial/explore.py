@@ -2,8 +2,8 @@
 
 The functions behind ``notebooks/explore-sources.ipynb``, for data scientists meeting a new
 export. Each table function takes :class:`darksocial.io.Sources` (or a frame) and returns a
-tidy DataFrame; each plot function takes the data first, keyword-only options next and
-``ax=None`` last, draws on the given or current Axes and returns it.
+tidy DataFrame; the figures that draw them (``plot_weekday_profile`` ...) live in
+:mod:`darksocial.plotting` and are re-exported here.
 
 * :func:`gap_table`, :func:`anomaly_table`: missing periods per source, flagged outliers
   and tracking outages (:mod:`darksocial.cleaning`);

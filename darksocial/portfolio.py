@@ -8,8 +8,8 @@ interval or a standard error (for example the effects of several ITS fits):
   meta-analysis (DerSimonian–Laird, Paule–Mandel or REML heterogeneity) and, by default, the
   Hartung–Knapp–Sidik–Jonkman interval, which stays honest with few campaigns;
 * :func:`compare_groups` answers "do podcasts lift branded search more than short videos?";
-* :func:`forest_plot` draws the campaigns and the pooled estimates; :func:`forest_data` is
-  its data twin.
+* :func:`forest_data` lists the campaigns and pooled estimates a forest plot shows;
+  :func:`forest_plot` draws them (through :func:`darksocial.plotting.plot_forest`).
 
 The same table (campaign, metric, estimate, lower, upper) is the input a per-campaign
 scorecard needs: pivot it on ``metric``.

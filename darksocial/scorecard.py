@@ -6,7 +6,8 @@ more branded search, more direct visits to deep pages, more answers naming the c
 ads. :func:`scorecard` puts them side by side from plain tidy tables, so it does not care
 how each estimate was made; :class:`Scorecard` gives the table, a verdict per signal
 ("up", "no change", "down": does the interval exclude zero?) and one sentence per
-campaign saying whether the signals agree; :func:`darksocial.plotting.plot_scorecard` draws the grid.
+campaign saying whether the signals agree; :func:`plot_scorecard` (from
+:mod:`darksocial.plotting`) draws the grid.
 
 The adapters :func:`estimates_from_its`, :func:`mentions_frame` and :func:`ads_frame`
 turn :class:`darksocial.its.ImpactResult`, :class:`darksocial.attribution.MentionsResult`
