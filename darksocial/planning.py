@@ -377,7 +377,7 @@ class PowerAnalysis:
         -------
         matplotlib.axes.Axes
         """
-        from darksocial.trust_plots import plot_power_curve
+        from darksocial.plotting import plot_power_curve
 
         return plot_power_curve(self, ax=ax)
 

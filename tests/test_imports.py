@@ -138,6 +138,12 @@ MOVED = {
         "darksocial.adlag": ["plot_ad_lag"],
         "darksocial.overview": ["plot_bucket_mix"],
         "darksocial.scorecard": ["plot_scorecard", "VERDICT_COLORS"],
+        "darksocial.trust_plots": [
+            "plot_placebo_in_space",
+            "plot_placebo_in_time",
+            "plot_power_curve",
+            "plot_triangulation",
+        ],
     },
     "darksocial.io": {"darksocial.planning": ["load_series"]},
     "darksocial.io.folder": {"darksocial.io": ["load_sample"]},
