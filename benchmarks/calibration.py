@@ -416,6 +416,12 @@ def main(argv=None) -> int:
         default=PACKAGE_TABLE,
         help="the copy darksocial reads (written by a full run of every pair only)",
     )
+    ap.add_argument(
+        "--keep-others",
+        action="store_true",
+        help="with --models (full reps): keep the other pairs' rows of the package table "
+        "and write it, for a re-run after a change that only touches those models",
+    )
     args = ap.parse_args(argv)
     reps = QUICK_REPS if args.quick else FULL_REPS
     pairs = [p for p in PAIRS if not args.models or p[0] in args.models]
@@ -433,19 +439,32 @@ def main(argv=None) -> int:
     if args.runs:
         runs.to_csv(args.runs, index=False)
     table = summarise(runs)
+    if args.keep_others and args.models and not args.quick and args.package_data.exists():
+        old = pd.read_csv(args.package_data)
+        kept = old[~old["model"].isin(args.models)]
+        table = pd.concat([table, kept], ignore_index=True)
+        order = {p: i for i, p in enumerate(PAIRS)}
+        table["_pair"] = [order.get((m, me), 99) for m, me in zip(table["model"], table["method"])]
+        table = table.sort_values("_pair", kind="stable").drop(columns="_pair")
+        table = table.reset_index(drop=True)
+        print(f"kept the rows of {sorted(set(kept['model']))} from {args.package_data}")
     args.output.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.output / "calibration.csv", index=False, float_format="%.4f")
-    if args.quick or args.models:
+    if args.quick or (args.models and not args.keep_others):
         print(f"not updating {args.package_data}: a partial run (--quick/--models)")
     else:
         # the package's copy, read by darksocial.checks.calibration_table
         table.to_csv(args.package_data, index=False, float_format="%.4f")
     command = "python benchmarks/calibration.py" + (" --quick" if args.quick else "")
+    if args.models:
+        command += " --models " + " ".join(args.models)
+        if args.keep_others:
+            command += " --keep-others` (the other models' rows kept from the previous full run`"
     write_markdown(
         table,
         args.output / "calibration.md",
         command=command,
-        reps={m: reps[m] for m in dict.fromkeys(p[0] for p in pairs)},
+        reps={m: reps[m] for m in dict.fromkeys(p[0] for p in PAIRS if p[0] in set(table["model"]))},
         seconds=time.perf_counter() - t_start,
     )
     print((args.output / "calibration.md").read_text(encoding="utf-8"))

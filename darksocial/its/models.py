@@ -235,21 +235,125 @@ def _ar_filter(r: np.ndarray, rho: np.ndarray) -> np.ndarray:
 
 def _ar_paths(rho, sd_innov, recent, h, size, rng) -> np.ndarray:
     """AR(p) noise paths of length ``h`` continuing from the ``recent`` residuals."""
-    p = len(rho)
+    rho = np.asarray(rho, dtype=float)
+    p = rho.shape[-1]
     hist = np.tile(np.asarray(recent, dtype=float)[::-1][:p], (size, 1))  # newest first
     if hist.shape[1] < p:
         hist = np.pad(hist, ((0, 0), (0, p - hist.shape[1])))
     out = np.empty((size, h))
     shocks = rng.standard_normal((size, h)) * sd_innov
     for j in range(h):
-        nxt = hist @ rho + shocks[:, j]
+        # rho is one coefficient vector, or one per path (size x p)
+        nxt = (np.sum(hist * rho, axis=1) if rho.ndim == 2 else hist @ rho) + shocks[:, j]
         out[:, j] = nxt
         hist = np.concatenate([nxt[:, None], hist[:, :-1]], axis=1)
     return out
 
 
+def _autocov(r: np.ndarray, max_lag: int) -> np.ndarray:
+    """Sample autocovariances ``gamma_0..gamma_max_lag`` of ``r`` over the available pairs.
+
+    Missing values (NaN) are skipped pair by pair; the divisor is the number of non-missing
+    values (the biased, positive-definite estimator).
+    """
+    ok = ~np.isnan(r)
+    c = np.where(ok, r - np.nanmean(r), 0.0)
+    n = max(int(ok.sum()), 1)
+    return np.array([float(np.dot(c[k:], c[: len(c) - k])) / n for k in range(max_lag + 1)])
+
+
+def latent_ar(r: np.ndarray, white_var: float, p: int) -> tuple[np.ndarray, float, float]:
+    """AR(``p``) of a latent process observed with independent white noise.
+
+    ``r_t = u_t + w_t`` with ``u`` an AR(p) and ``w`` white noise of known variance (the
+    Poisson part of a log count, ``1 / mu``): only the lag-0 autocovariance of ``r``
+    contains ``w``, so the Yule-Walker equations are solved with ``gamma_0 - white_var``.
+    Fitting the AR to ``r`` itself would attenuate its coefficients (by ``var(u) /
+    var(r)`` at lag one) and understate the long-run variance that the interval of an
+    average over many periods depends on.
+
+    Parameters
+    ----------
+    r : numpy.ndarray
+        Residuals on the log scale (NaN where missing).
+    white_var : float
+        Variance of the white observation noise.
+    p : int
+        AR order; lowered until the fitted AR is stationary (0: no persistence).
+
+    Returns
+    -------
+    rho : numpy.ndarray
+        AR coefficients (length ``<= p``).
+    innovation_var : float
+        Variance of the AR innovations (0 when no latent variance is left).
+    latent_var : float
+        Marginal variance of the latent process.
+    """
+    g = _autocov(r, p)
+    g0 = g[0] - white_var
+    if g0 <= 0:
+        return np.zeros(0), 0.0, 0.0
+    for order in range(p, 0, -1):
+        gam = np.r_[g0, g[1 : order + 1]]
+        R = np.array([[gam[abs(i - j)] for j in range(order)] for i in range(order)])
+        try:
+            rho = np.linalg.solve(R, gam[1 : order + 1])
+        except np.linalg.LinAlgError:
+            continue
+        roots = np.roots(np.r_[1.0, -rho][::-1])
+        s2 = float(g0 - rho @ gam[1 : order + 1])
+        if s2 > 0 and (len(roots) == 0 or np.all(np.abs(roots) > 1.0001)):
+            return rho, s2, float(g0)
+    return np.zeros(0), float(g0), float(g0)
+
+
+def ar_autocov(rho: np.ndarray, innovation_var: float, n_lags: int) -> np.ndarray:
+    """Autocovariances ``gamma_0..gamma_{n_lags-1}`` of a stationary AR(p).
+
+    Parameters
+    ----------
+    rho : numpy.ndarray
+        AR coefficients.
+    innovation_var : float
+        Innovation variance.
+    n_lags : int
+        Number of autocovariances returned.
+
+    Returns
+    -------
+    numpy.ndarray
+    """
+    p = len(rho)
+    out = np.zeros(n_lags)
+    if p == 0:
+        out[0] = innovation_var
+        return out
+    # gamma_k = innovation_var * sum_j psi_j psi_{j+k}, psi the MA(infinity) weights,
+    # truncated where they have decayed (|rho| <= 0.98 leaves < 1e-17 after 2,000 terms)
+    m = n_lags + 2000
+    psi = np.zeros(m)
+    psi[0] = 1.0
+    for j in range(1, m):
+        k = min(p, j)
+        psi[j] = float(np.dot(rho[:k], psi[j - k : j][::-1]))
+    full = np.correlate(psi, psi, mode="full")[m - 1 :]
+    return innovation_var * full[:n_lags]
+
+
 class GLMBackend(_Backend):
-    """Poisson or negative binomial (NB2) regression with HAC standard errors."""
+    """Poisson or negative binomial (NB2) regression, with a latent AR(p) log-scale noise.
+
+    Counts are ``Poisson(mu_t exp(u_t))`` with ``u`` a stationary AR(``AR_ERROR_ORDER``)
+    on the log scale. ``u`` is estimated from the log residuals with their Poisson part
+    (``1 / mu``) taken out of the lag-0 autocovariance (:func:`latent_ar`). The
+    coefficient covariance is the GLM sandwich ``B X'W S W X B`` (``B = (X'WX)^-1``) with
+    ``S`` the covariance of the working residuals that this noise model implies
+    (``Toeplitz(gamma_u) + diag(1 / mu)``): a parametric long-run variance, where
+    Newey-West's few Bartlett lags ran 10-15% too narrow on AR(1) noise with
+    ``phi >= 0.5`` (``benchmarks/calibration_grid.py``). Counterfactual paths draw the
+    coefficients from that covariance and continue the latent AR from its last values.
+    """
 
     link = "log"
 
@@ -261,12 +365,11 @@ class GLMBackend(_Backend):
         mask = ~np.isnan(z)
         self.param_names = list(X.columns)
         n = int(mask.sum())
-        self.maxlags = int(self.maxlags_option) if self.maxlags_option else newey_west_lags(n)
+        self.maxlags = None
         self.uses_t = False
         self.df_resid = None
         Xm = X.to_numpy()[mask]
         offset = np.zeros(len(z)) if exposure is None else np.log(exposure)
-        cov_kwds = {"maxlags": self.maxlags, "use_correction": self.options["small_sample"]}
         pois = sm.GLM(z[mask], Xm, family=sm.families.Poisson(), offset=offset[mask])
         if self.family == "poisson":
             self.nb_alpha = 0.0
@@ -282,30 +385,64 @@ class GLMBackend(_Backend):
                 family=sm.families.NegativeBinomial(alpha=self.nb_alpha),
                 offset=offset[mask],
             )
-        self.res = self.model.fit(cov_type="HAC", cov_kwds=cov_kwds)
+        self.res = self.model.fit()
         self.beta = np.asarray(self.res.params)
-        self.cov = np.asarray(self.res.cov_params())
         self.lp = X.to_numpy() @ self.beta + offset
         mu = np.exp(self.lp)
         self.fitted = mu
         r = np.where(mask, np.log((z + 0.5) / (mu + 0.5)), np.nan)
         self.resid = np.where(mask, (z - mu) / np.sqrt(mu), np.nan)
-        phi, _, last = _ar1(r)
-        v_total = float(np.nanvar(r))
-        # latent log-scale variance beyond what Poisson sampling explains
-        v_latent = max(v_total - float(np.nanmean(1.0 / (mu[mask] + 0.5))), 0.0)
+        white = float(np.nanmean(1.0 / (mu[mask] + 0.5)))
+        rho, s2, v_latent = latent_ar(r, white, AR_ERROR_ORDER)
+        self.rho, self.innovation_var = rho, s2
+        # the latent noise's recent values: shrink the observed log residuals toward zero
+        # by the latent share of their variance (its regression on the noisy observation)
+        v_total = v_latent + white
         shrink = v_latent / v_total if v_total > 0 else 0.0
-        self.latent = (phi, math.sqrt(v_latent * (1 - phi**2)), last * shrink, v_latent)
+        ok_pos = np.flatnonzero(mask)
+        self.recent = (r[ok_pos[-max(len(rho), 1) :]] - np.nanmean(r)) * shrink
+        self.latent = (rho, math.sqrt(s2), self.recent, v_latent)
+        self.cov = self._sandwich(Xm, mu[mask], np.flatnonzero(mask), rho, s2)
         self.resid_sd = float(np.nanstd(z - mu))
         return self
+
+    def _sandwich(self, Xm, mu, pos, rho, s2) -> np.ndarray:
+        w = mu / (1.0 + self.nb_alpha * mu)
+        WX = Xm * w[:, None]
+        try:
+            bread = np.linalg.inv(Xm.T @ WX)
+        except np.linalg.LinAlgError:
+            return np.full((Xm.shape[1], Xm.shape[1]), np.nan)
+        span = int(pos[-1] - pos[0] + 1)
+        gam = ar_autocov(rho, s2, span) if s2 > 0 else np.zeros(span)
+        lags = np.abs(pos[:, None] - pos[None, :])
+        S = gam[lags] + np.diag(1.0 / mu)
+        return bread @ (WX.T @ S @ WX) @ bread
+
+    def params_frame(self) -> pd.DataFrame:
+        b = self.beta
+        se = np.sqrt(np.clip(np.diag(self.cov), 0, None))
+        zq = stats.norm.ppf(1 - self.alpha / 2)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = 2 * stats.norm.sf(np.abs(b / se))
+        frame = pd.DataFrame(
+            {"estimate": b, "std_err": se, "lower": b - zq * se, "upper": b + zq * se, "p_value": p},
+            index=self.param_names,
+        )
+        frame.index.name = "term"
+        return frame
 
     def simulate(self, X_f: pd.DataFrame, exposure_f, size: int, rng):
         k = len(self.beta)
         betas = mvn_draws(self.beta, self.cov[:k, :k], size, rng)
         offset = np.zeros(X_f.shape[0]) if exposure_f is None else np.log(exposure_f)
         mu = np.exp(betas @ X_f.to_numpy().T + offset)
-        phi, sd, last, v = self.latent
-        u = _ar1_paths(phi, sd, last, X_f.shape[0], size, rng)
+        rho, sd, recent, v = self.latent
+        h = X_f.shape[0]
+        if len(rho):
+            u = _ar_paths(rho, sd, recent, h, size, rng)
+        else:
+            u = rng.standard_normal((size, h)) * sd
         draws = rng.poisson(mu * np.exp(u - v / 2)).astype(float)
         return mu.mean(axis=0), draws
 
