@@ -119,6 +119,63 @@ def reference_rows(estimation: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: The ramp series' noise (``simulate_series`` defaults): AR(1) coefficient, log-scale sd,
+#: share of the noise variance common to outcome and controls.
+RAMP_NOISE = {"phi": 0.5, "noise_sd": 0.08, "control_share": 0.6}
+
+
+def oracle_width(truth: dict, n_controls: int = 2) -> float:
+    """Narrowest calibrated 95% interval of the average effect on one ramp series.
+
+    An oracle that knows the counterfactual mean, the noise process (``RAMP_NOISE``) and
+    the controls' scales exactly, sees the pre-period of ``y`` and the controls over all
+    dates, and predicts the window's noise by its Gaussian conditional expectation (log
+    noise linearised, Poisson sampling as white noise of variance ``1 / mean``). What it
+    cannot predict, the outcome's own noise and Poisson counts in the window, is the
+    floor under any honest interval. Returns its width over the true average effect.
+
+    Parameters
+    ----------
+    truth : dict
+        ``simulate_series``'s truth (``counterfactual``, ``lift``, ``launch``,
+        ``window_end``).
+    n_controls : int, default 2
+        Controls of the series.
+
+    Returns
+    -------
+    float
+        ``3.92 * sd / true average effect``.
+    """
+    phi, sd, share = RAMP_NOISE["phi"], RAMP_NOISE["noise_sd"], RAMP_NOISE["control_share"]
+    cf = truth["counterfactual"].to_numpy()
+    mu = cf + truth["lift"].to_numpy()
+    idx = truth["counterfactual"].index
+    n = len(cf)
+    pre = np.flatnonzero(idx < truth["launch"])
+    win = np.flatnonzero((idx >= truth["launch"]) & (idx <= truth["window_end"]))
+    t = np.arange(n)
+    G = sd**2 * phi ** np.abs(t[:, None] - t[None, :])  # cov of sd * AR(1), unit variance
+    # observed blocks: y's pre-period, then each control over all dates
+    blocks = [("y", pre)] + [(j, t) for j in range(n_controls)]
+    means = {"y": mu, **{j: cf * (0.5 + 0.5 * (j + 1)) for j in range(n_controls)}}
+
+    def cov(a, ra, b, rb):
+        same = a == b
+        c = G[np.ix_(ra, rb)] * (1.0 if same else share)
+        if same:
+            c = c + np.diag(1.0 / means[a][ra]) * (ra[:, None] == rb[None, :]).all(axis=None)
+        return c
+
+    S = np.block([[cov(a, ra, b, rb) for b, rb in blocks] for a, ra in blocks])
+    wt = mu[win] / len(win)  # the window mean of y, linearised: sum_t mu_t noise_t / m
+    k = np.concatenate([wt @ (G[np.ix_(win, rb)] * (1.0 if b == "y" else share)) for b, rb in blocks])
+    var_t = wt @ G[np.ix_(win, win)] @ wt
+    cond = var_t - k @ np.linalg.solve(S, k)
+    poisson = mu[win].sum() / len(win) ** 2
+    return float(3.92 * np.sqrt(cond + poisson) / truth["average"])
+
+
 def ramp_rows(reps: int) -> pd.DataFrame:
     """Two-year daily series, two controls, +10% ramp: width, coverage and time."""
     rows = []
@@ -128,7 +185,7 @@ def ramp_rows(reps: int) -> pd.DataFrame:
         )
         iv = Intervention("c", truth["launch"], shape="ramp", evaluation_end=truth["window_end"])
         common = {"controls": controls, "transform": "log", "holidays": "FR"}
-        out = {"rep": rep, "true_average": truth["average"]}
+        out = {"rep": rep, "true_average": truth["average"], "oracle_width": oracle_width(truth)}
         for label, kw in (
             ("gibbs", {"model": "structural", "estimation": "gibbs"}),
             ("segmented_cf", {"model": "segmented"}),

@@ -281,6 +281,7 @@ def fit(
         "nseasons": int(nseasons),
         "n_simulations": int(n_simulations),
         "seed": int(seed),
+        "method": method,
         "controls": [] if design.controls is None else list(design.controls.columns),
     }
     backend = make_backend(model, log=design.log, alpha=alpha, maxlags=maxlags, options=options)
