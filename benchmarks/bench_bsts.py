@@ -169,7 +169,9 @@ def oracle_width(truth: dict, n_controls: int = 2) -> float:
 
     S = np.block([[cov(a, ra, b, rb) for b, rb in blocks] for a, ra in blocks])
     wt = mu[win] / len(win)  # the window mean of y, linearised: sum_t mu_t noise_t / m
-    k = np.concatenate([wt @ (G[np.ix_(win, rb)] * (1.0 if b == "y" else share)) for b, rb in blocks])
+    k = np.concatenate(
+        [wt @ (G[np.ix_(win, rb)] * (1.0 if b == "y" else share)) for b, rb in blocks]
+    )
     var_t = wt @ G[np.ix_(win, win)] @ wt
     cond = var_t - k @ np.linalg.solve(S, k)
     poisson = mu[win].sum() / len(win) ** 2

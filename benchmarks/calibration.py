@@ -444,7 +444,9 @@ def main(argv=None) -> int:
         kept = old[~old["model"].isin(args.models)]
         table = pd.concat([table, kept], ignore_index=True)
         order = {p: i for i, p in enumerate(PAIRS)}
-        table["_pair"] = [order.get((m, me), 99) for m, me in zip(table["model"], table["method"])]
+        table["_pair"] = [
+            order.get((m, me), 99) for m, me in zip(table["model"], table["method"], strict=True)
+        ]
         table = table.sort_values("_pair", kind="stable").drop(columns="_pair")
         table = table.reset_index(drop=True)
         print(f"kept the rows of {sorted(set(kept['model']))} from {args.package_data}")
@@ -459,12 +461,14 @@ def main(argv=None) -> int:
     if args.models:
         command += " --models " + " ".join(args.models)
         if args.keep_others:
-            command += " --keep-others` (the other models' rows kept from the previous full run`"
+            command += " --keep-others"
     write_markdown(
         table,
         args.output / "calibration.md",
         command=command,
-        reps={m: reps[m] for m in dict.fromkeys(p[0] for p in PAIRS if p[0] in set(table["model"]))},
+        reps={
+            m: reps[m] for m in dict.fromkeys(p[0] for p in PAIRS if p[0] in set(table["model"]))
+        },
         seconds=time.perf_counter() - t_start,
     )
     print((args.output / "calibration.md").read_text(encoding="utf-8"))

@@ -228,11 +228,12 @@ def compute_diagnostics(
         )
     if lb_p < 0.01 and model in ("segmented", "poisson", "negbin"):
         errors = getattr(backend, "errors", None)
-        how = (
-            "the AR(2) errors leave some of it"
-            if errors == "ar"
-            else "the HAC standard errors allow for it"
-        )
+        if model in ("poisson", "negbin"):
+            how = "the intervals allow for it through the latent AR(2) log-scale noise"
+        elif errors == "ar":
+            how = "the AR(2) errors leave some of it"
+        else:
+            how = "the HAC standard errors allow for it"
         warn.append(
             FitWarning(
                 "autocorrelation",

@@ -100,8 +100,10 @@ def fit(
         with AR(2) errors by GLS (or Newey-West HAC, see ``errors``). ``"arima"``: the same regression with SARIMA errors
         (``order``, ``seasonal_order``). ``"structural"``: unobserved components (a local
         level by default) with the regressors: Bayesian (R CausalImpact's model and priors, see
-        ``estimation``) with the counterfactual method. ``"poisson"`` / ``"negbin"``: log-link
-        GLMs for counts with HAC standard errors and optional ``exposure``.
+        ``estimation``) with the counterfactual method, the campaign coefficients in the
+        state vector with the intervention method. ``"poisson"`` / ``"negbin"``: log-link
+        GLMs for counts with a latent AR(2) log-scale noise behind their intervals (see
+        :class:`darksocial.its.models.GLMBackend`) and optional ``exposure``.
     method : {"intervention", "counterfactual"}, optional
         ``"intervention"``: campaign terms are regressors in a model fitted on all the
         data; their coefficients are the effects, intervals come from the coefficient
@@ -146,8 +148,9 @@ def fit(
         Simulated paths or parameter draws behind intervals and tail-area p-values.
     errors : {"ar", "hac"}, default "ar"
         For ``"segmented"``: how autocorrelated errors are handled. ``"ar"``: feasible
-        GLS with AR(2) errors (iterated Cochrane-Orcutt), whose intervals the calibration
-        study found honest on daily series. ``"hac"``: OLS with Newey-West standard errors,
+        GLS with AR(2) errors, their coefficients estimated from the OLS residuals with a
+        correction for the slow noise the regressors absorb
+        (:func:`darksocial.its.models.latent_ar`). ``"hac"``: OLS with Newey-West standard errors,
         the textbook segmented ITS; its intervals run about 10% too narrow on such series,
         because a campaign dummy's residuals sum to zero over its window.
     maxlags : int, optional

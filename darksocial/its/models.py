@@ -157,8 +157,9 @@ class _Backend:
 class SegmentedBackend(_Backend):
     """Linear regression for ``model="segmented"``, with AR or HAC error handling.
 
-    ``errors="ar"`` (default): feasible GLS with AR(``AR_ERROR_ORDER``) errors, iterated
-    Cochrane-Orcutt (statsmodels ``GLSAR``). ``errors="hac"``: OLS with Newey-West HAC
+    ``errors="ar"`` (default): feasible GLS with AR(``AR_ERROR_ORDER``) errors (statsmodels
+    ``GLSAR`` with given coefficients), the coefficients by Yule-Walker on the OLS residuals
+    corrected for what the regressors absorb (:func:`latent_ar`). ``errors="hac"``: OLS with Newey-West HAC
     standard errors. HAC is the textbook choice, but a campaign dummy's residuals sum to
     zero over its own window, so the kernel estimate of their long-run variance is biased
     down: on daily series with AR(1) noise its 95% intervals covered about 91% and its
@@ -435,7 +436,6 @@ class GLMBackend(_Backend):
     def fit(self, z: np.ndarray, X: pd.DataFrame, exposure=None):
         mask = ~np.isnan(z)
         self.param_names = list(X.columns)
-        n = int(mask.sum())
         self.maxlags = None
         self.uses_t = False
         self.df_resid = None
@@ -498,7 +498,13 @@ class GLMBackend(_Backend):
         with np.errstate(divide="ignore", invalid="ignore"):
             p = 2 * stats.norm.sf(np.abs(b / se))
         frame = pd.DataFrame(
-            {"estimate": b, "std_err": se, "lower": b - zq * se, "upper": b + zq * se, "p_value": p},
+            {
+                "estimate": b,
+                "std_err": se,
+                "lower": b - zq * se,
+                "upper": b + zq * se,
+                "p_value": p,
+            },
             index=self.param_names,
         )
         frame.index.name = "term"
@@ -622,12 +628,19 @@ class StateSpaceBackend(_Backend):
         zq = stats.norm.ppf(1 - self.alpha / 2)
         est = np.r_[np.asarray(self.res.params, dtype=float), self.beta]
         se = np.r_[
-            np.asarray(self.res.bse, dtype=float), np.sqrt(np.clip(np.diag(self.beta_cov), 0, None))
+            np.asarray(self.res.bse, dtype=float),
+            np.sqrt(np.clip(np.diag(self.beta_cov), 0, None)),
         ]
         with np.errstate(divide="ignore", invalid="ignore"):
             p = 2 * stats.norm.sf(np.abs(est / se))
         frame = pd.DataFrame(
-            {"estimate": est, "std_err": se, "lower": est - zq * se, "upper": est + zq * se, "p_value": p},
+            {
+                "estimate": est,
+                "std_err": se,
+                "lower": est - zq * se,
+                "upper": est + zq * se,
+                "p_value": p,
+            },
             index=self.param_names,
         )
         frame.index.name = "term"
