@@ -19,14 +19,15 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from darksocial import config, errors
-from darksocial.errors import (
+from darksocial import config, errors  # noqa: F401 (re-exported through __all__)
+from darksocial.errors import (  # noqa: F401 (re-exported through __all__)
     DarkSocialError,
     DataFormatError,
     DataValidationError,
     InterventionDateError,
     ParameterError,
     ReportError,
+    UnusableExportError,
 )
 
 __version__ = "0.1.0"
@@ -47,10 +48,12 @@ _SUBMODULES = (
     "overview",
     "pages",
     "planning",
+    "plotting",
     "portfolio",
     "reporting",
     "sample",
     "scorecard",
+    "validation",
 )
 #: Functions re-exported at the top level, by the module that defines them.
 _FUNCTIONS = {
@@ -62,41 +65,7 @@ _FUNCTIONS = {
     "overview_report": "pages.overview",
 }
 
-__all__ = [
-    "DarkSocialError",
-    "DataFormatError",
-    "DataValidationError",
-    "InterventionDateError",
-    "ParameterError",
-    "ReportError",
-    "__version__",
-    "adlag",
-    "analyze_campaign",
-    "attribution",
-    "brand",
-    "campaign",
-    "campaign_report",
-    "checks",
-    "cleaning",
-    "config",
-    "direct",
-    "errors",
-    "explore",
-    "fit",
-    "formatting",
-    "inspect",
-    "io",
-    "its",
-    "load_sample",
-    "overview",
-    "overview_report",
-    "pages",
-    "planning",
-    "portfolio",
-    "reporting",
-    "sample",
-    "scorecard",
-]
+__all__ = sorted([*errors.__all__, "__version__", "config", "errors", *_SUBMODULES, *_FUNCTIONS])
 
 
 def __getattr__(name: str) -> Any:

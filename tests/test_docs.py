@@ -27,7 +27,11 @@ def test_readme_calendar_and_settings_examples_load(tmp_path):
 
     campaigns = load_campaigns(tmp_path / "campaigns.yml")
     row = campaigns.loc["q3-podcast"]
-    assert str(row["launch"].date()) == "2025-09-01" and row["spend"] == 12000 and row["content_type"] == "podcast"
+    assert (
+        str(row["launch"].date()) == "2025-09-01"
+        and row["spend"] == 12000
+        and row["content_type"] == "podcast"
+    )
     assert list(row["keywords"]) == ["tool crib"]
 
     got = read_settings(tmp_path)
