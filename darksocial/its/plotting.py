@@ -300,6 +300,7 @@ def plot_campaign(
         "Whole history" + (" (weekly averages)" if result.freq == "D" else ""),
         fontsize="small",
         loc="left",
+        y=_TITLE_Y,
     )
     ctx.tick_params(labelsize="x-small")
     ctx.set_yticks([])
@@ -330,7 +331,7 @@ def plot_campaign(
         marker="o" if avg else None,
         ms=3,
     )
-    main.set_title(per[:1].upper() + per[1:] + avg, fontsize="small", loc="left")
+    main.set_title(per[:1].upper() + per[1:] + avg, fontsize="small", loc="left", y=_TITLE_Y)
     # headroom above the data for a one-row legend that never covers a line
     values = pd.concat([o["value"], f["upper"], f["lower"]]).dropna()
     if len(values):
@@ -348,6 +349,7 @@ def plot_campaign(
         (f"Extra {unit} a {period}" if count else "Change in the index") + avg,
         fontsize="small",
         loc="left",
+        y=_TITLE_Y,
     )
     zoomed = [main, eff]
     if count:
@@ -358,7 +360,9 @@ def plot_campaign(
         )
         cum_ax.plot(k["date"], k["value"], color=BAND_COLOUR[0], lw=1.8)
         cum_ax.axhline(0, color="0.4", lw=0.8)
-        cum_ax.set_title(f"Extra {unit} in total since launch", fontsize="small", loc="left")
+        cum_ax.set_title(
+            f"Extra {unit} in total since launch", fontsize="small", loc="left", y=_TITLE_Y
+        )
         zoomed.append(cum_ax)
     for ax in zoomed:
         # the window as a bar along the top and dotted edges: a full-height fill would
@@ -383,6 +387,13 @@ def plot_campaign(
     # first, about a third of the time this figure takes
     fig.subplots_adjust(left=0.14, right=0.94, top=0.9 if title else 0.95, bottom=0.05, hspace=0.6)
     return fig
+
+
+#: Panel titles sit on the top edge of their panel (plus matplotlib's pad). Said explicitly,
+#: matplotlib skips measuring the panels' tick labels to find where a title could go: no
+#: panel has ticks or an offset text on top, so the place (and every pixel) is the same,
+#: and a campaign figure draws about a tenth faster.
+_TITLE_Y = 1.0
 
 
 def _thousands():
