@@ -17,7 +17,11 @@ Run: ``.venv/bin/python benchmarks/bench_bsts.py [--reps 5] [--mle]``. Prints tw
    "auto" seasonality): interval width over the true average effect (target <= 0.5),
    coverage, and seconds per fit next to a plain statsmodels ``UnobservedComponents``
    fit (local level + the two controls, pre-period, log scale) in the same run. The
-   segmented counterfactual on the same series is printed for context.
+   segmented counterfactual on the same series is printed for context, and the oracle
+   width (:func:`oracle_width`): the narrowest interval a calibrated method can give on
+   that series, from its known noise process. ``--peers [python]`` also times CausalPy and
+   tfcausalimpact on the first series in the same run, with a separate interpreter
+   (``benchmarks/peers_ramp.py``; they are not project dependencies).
 
 Figures, not timed tests: the machine is shared, times vary.
 """
@@ -215,11 +219,67 @@ def ramp_rows(reps: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def peer_rows(python: str, ours: pd.DataFrame) -> pd.DataFrame:
+    """Time CausalPy and tfcausalimpact on the first ramp series, in their own interpreter.
+
+    They are not project dependencies: ``python`` is an interpreter of a separate venv
+    (``python3 -m venv /tmp/peers && /tmp/peers/bin/pip install causalpy tfcausalimpact``);
+    a peer that is not installed there is skipped. Returns one row per peer with its
+    seconds, its interval width over the true average effect, and our gibbs fit's speed-up.
+    """
+    import json
+    import subprocess
+    import tempfile
+
+    y, controls, truth = simulate_series(
+        730, effect=0.10, shape="ramp", ramp_days=21, n_controls=2, seed=1000
+    )
+    frame = pd.concat([y.rename("y"), controls], axis=1)
+    frame.index.name = "date"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ramp.csv"
+        frame.to_csv(path)
+        run = subprocess.run(
+            [
+                python,
+                str(ROOT / "benchmarks" / "peers_ramp.py"),
+                str(path),
+                str(truth["launch"].date()),
+                str(truth["window_end"].date()),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=3600,
+            check=False,
+        )
+    ours_s = float(ours.loc[ours["rep"] == 0, "gibbs_seconds"].iloc[0])
+    rows = []
+    for line in run.stdout.splitlines():
+        if not line.startswith("{"):
+            continue
+        r = json.loads(line)
+        if "lower" in r:
+            r["width"] = (r["upper"] - r["lower"]) / truth["average"]
+            r["covers"] = bool(r["lower"] <= truth["average"] <= r["upper"])
+        if "seconds" in r:
+            r["ours_faster_by"] = r["seconds"] / ours_s
+        rows.append(r)
+    if not rows:
+        rows.append({"peer": "none", "error": (run.stderr or "no output")[-200:]})
+    return pd.DataFrame(rows)
+
+
 def main(argv=None) -> int:
     """Print both tables."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=5, help="replications of the ramp series")
     ap.add_argument("--mle", action="store_true", help="also the old backend on the ten series")
+    ap.add_argument(
+        "--peers",
+        nargs="?",
+        const="/tmp/peers/bin/python",
+        help="also time CausalPy / tfcausalimpact with this interpreter (not dependencies)",
+    )
     args = ap.parse_args(argv)
     fmt = {"float_format": lambda v: f"{v:.4g}"}
     with pd.option_context("display.width", 200, "display.max_columns", 30):
@@ -238,8 +298,12 @@ def main(argv=None) -> int:
             f"median {statistics.median(g):.2f} s per fit = "
             f"{statistics.median(g) / statistics.median(uc):.1f} x a plain UnobservedComponents "
             f"fit ({statistics.median(uc):.2f} s); segmented counterfactual width "
-            f"{ramp['segmented_cf_width'].median():.2f}"
+            f"{ramp['segmented_cf_width'].median():.2f}; oracle width (narrowest calibrated "
+            f"interval, known noise process) {ramp['oracle_width'].median():.2f}"
         )
+        if args.peers:
+            print("\n== peers on the first ramp series (same run) ==")
+            print(peer_rows(args.peers, ramp).to_string(index=False, **fmt))
     return 0
 
 
