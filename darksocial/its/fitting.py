@@ -117,7 +117,11 @@ def fit(
         the post-period data to pin down trend and seasonality).
     trend : bool, optional
         Include a linear trend. Default: on, except for ``"structural"`` where the local
-        level already follows drifts; ``trend=True`` there means a local linear trend.
+        level already follows drifts; ``trend=True`` there means a local linear trend. With
+        ``estimation="gibbs"`` and the default, a static linear trend regressor joins the
+        calendar terms whenever they include yearly terms (``seasonality="auto"`` with 1.5+
+        years before launch): a local level forecasts flat and under-forecasts a growing
+        series. ``trend=False`` or ``seasonality=None`` (R CausalImpact's model) leave it out.
     seasonality : None, "auto", int, or list, default "auto"
         See :func:`darksocial.its.design.seasonal_columns`. ``"auto"``: day-of-week dummies
         for daily data, plus yearly Fourier terms (3 harmonics) and a year-end dummy (21 Dec to 3 Jan) when the data the model is
@@ -253,6 +257,9 @@ def fit(
             f"nseasons={nseasons} needs estimation='gibbs' and must be >= 1; use "
             "seasonality= for calendar terms otherwise."
         )
+    # the Bayesian structural model's default: a local level, plus a static linear trend
+    # regressor once the pre-period is long enough to tell growth from the yearly shape
+    structural_trend = trend is None and estimation == "gibbs"
     if trend is None:
         trend = model != "structural"
     if model == "structural" and level is None:
@@ -271,6 +278,7 @@ def fit(
         transform=transform,
         order=tuple(order),
         seasonal_order=tuple(seasonal_order),
+        structural_trend=structural_trend,
     )
     options = {
         "errors": errors,
@@ -338,6 +346,7 @@ def _design(
     transform,
     order,
     seasonal_order,
+    structural_trend=False,
 ) -> _Design:
     """Validate the data and build the regressors (see :func:`fit` for the options)."""
     y = _validate.check_y(y, transform=transform, model=model)
@@ -367,6 +376,14 @@ def _design(
     if trend and model != "structural":
         base["trend"] = np.arange(n, dtype=float)
     seas = seasonal_columns(index, seasonality, freq=freq, fit_span_years=fit_span_years)
+    if structural_trend and any(c.startswith("yearly_") for c in seas.columns):
+        # A local level forecasts flat: on a series growing 15% a year it under-forecast a
+        # 90-day window by ~2% and called a quarter of no-effect series significant
+        # (benchmarks/calibration_grid.py). Where the design already has yearly terms (1.5+
+        # years of data), growth is identifiable beside the yearly shape, so the static
+        # regression gets a linear trend (not a local linear trend, whose forecast fan
+        # explodes). With seasonality=None (R CausalImpact's model) nothing is added.
+        base["trend"] = np.arange(n, dtype=float)
     hol = holiday_columns(index, holidays, freq=freq)
     base = pd.concat([base, seas, hol], axis=1)
     if ctrl is not None:
@@ -420,7 +437,8 @@ def _design(
 
     X = pd.concat([base, camp], axis=1) if method == "intervention" else base
     if model == "structural":
-        X = X.drop(columns=[c for c in ("const", "trend") if c in X.columns])
+        drop = ("const",) if structural_trend else ("const", "trend")
+        X = X.drop(columns=[c for c in drop if c in X.columns])
     mask = ~np.isnan(z[fit_rows])
     Xfit = X.iloc[fit_rows]
     if Xfit.shape[1] and np.linalg.matrix_rank(Xfit.to_numpy()[mask]) < Xfit.shape[1]:
