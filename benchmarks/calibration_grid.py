@@ -33,8 +33,9 @@ Usage::
     python benchmarks/calibration_grid.py            # full grid (see REPS for the budget)
     python benchmarks/calibration_grid.py --models segmented --cells central phi=0.8
 
-Writes ``benchmarks/results/calibration_grid.csv`` (every cell), and
-``calibration_grid_worst.csv`` / ``calibration_grid.md`` (worst cell per model/method).
+Writes ``benchmarks/results/calibration_grid.csv`` (every cell),
+``calibration_grid_worst.csv`` / ``calibration_grid.md`` (worst cell per model/method) and
+``calibration_grid_runs.csv.gz`` (every fit; ``--from-runs`` rebuilds the tables from it).
 """
 
 from __future__ import annotations
@@ -469,7 +470,9 @@ def main(argv=None) -> int:
     w = worst(table)
     args.output.mkdir(parents=True, exist_ok=True)
     tag = f"_{args.tag}" if args.tag else ""
-    runs.to_csv(args.output / f"calibration_grid_runs{tag}.csv", index=False, float_format="%.5g")
+    runs.to_csv(
+        args.output / f"calibration_grid_runs{tag}.csv.gz", index=False, float_format="%.5g"
+    )
     table.to_csv(args.output / f"calibration_grid{tag}.csv", index=False, float_format="%.4f")
     w.to_csv(args.output / f"calibration_grid_worst{tag}.csv", index=False, float_format="%.4f")
     command = "python benchmarks/calibration_grid.py" + (" --quick" if args.quick else "")
