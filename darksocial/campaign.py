@@ -1208,15 +1208,23 @@ def period_code(index: pd.DatetimeIndex) -> str:
     Parameters
     ----------
     index : pandas.DatetimeIndex
-        The series' dates; their ``freq``, else the inferred one, else daily.
+        The series' dates, read by :func:`darksocial.its.frequency_family` (a missing day,
+        week or month does not change the answer).
 
     Returns
     -------
     str
         The key of :data:`MIN_PRE_PERIODS`.
     """
-    freq = (index.freqstr or pd.infer_freq(index) or "D").upper()
-    return "W" if freq.startswith("W") else "M" if freq.startswith("M") else "D"
+    from darksocial.its import frequency_family
+
+    family = frequency_family(index, "the series", regular=False)
+    if family not in MIN_PRE_PERIODS:
+        raise DataValidationError(
+            f"the series is {'quarterly' if family == 'Q' else 'yearly'}; a campaign report needs "
+            "daily, weekly or monthly data: export the series by day, week or month"
+        )
+    return family
 
 
 def frequency_word(index: pd.DatetimeIndex) -> str:

@@ -370,7 +370,7 @@ class PlaceboInTime:
         -------
         matplotlib.axes.Axes
         """
-        from darksocial.trust_plots import plot_placebo_in_time
+        from darksocial.plotting import plot_placebo_in_time
 
         return plot_placebo_in_time(self, ax=ax)
 
@@ -628,7 +628,7 @@ class PlaceboInSpace:
         -------
         matplotlib.axes.Axes
         """
-        from darksocial.trust_plots import plot_placebo_in_space
+        from darksocial.plotting import plot_placebo_in_space
 
         return plot_placebo_in_space(self, ax=ax)
 
@@ -879,7 +879,7 @@ class Triangulation:
         -------
         matplotlib.axes.Axes
         """
-        from darksocial.trust_plots import plot_triangulation
+        from darksocial.plotting import plot_triangulation
 
         return plot_triangulation(self, ax=ax)
 

@@ -38,7 +38,7 @@ from typing import Any
 
 import yaml
 
-from darksocial import config
+from darksocial import config, errors
 from darksocial.errors import InterventionDateError, ParameterError, ReportError
 from darksocial.formatting import finite_or_none
 from darksocial.safetext import clean, mask_pii, safe_message
@@ -51,12 +51,10 @@ __all__ = [
     "parse_parameters",
     "publish_summary",
     "plan_jobs",
-    "read_data_cache",
     "run_jobs",
     "run_reports",
     "run_notebook",
     "validate_parameters",
-    "write_data_cache",
     "write_index",
 ]
 
@@ -251,17 +249,7 @@ def _extract_summary(nb: Any) -> dict[str, Any] | None:
 
 
 #: Exceptions raised on purpose on bad input, whose message is written for people.
-_INPUT_ERRORS = frozenset(
-    {
-        "DarkSocialError",
-        "DataFormatError",
-        "DataValidationError",
-        "InterventionDateError",
-        "ParameterError",
-        "ReportError",
-        "UnusableExportError",
-    }
-)
+_INPUT_ERRORS = frozenset(errors.__all__)
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -537,86 +525,6 @@ def run_notebook(
 DATA_CACHE_PARAMETER = "data_cache"
 
 
-def _folder_fingerprint(folder: Path) -> list[tuple[str, int, int]]:
-    """Every file under ``folder`` with its size and modification time."""
-    out = []
-    for root, _, files in os.walk(folder):
-        for name in files:
-            path = Path(root, name)
-            try:
-                st = path.stat()
-            except OSError:
-                continue
-            out.append((path.relative_to(folder).as_posix(), st.st_size, st.st_mtime_ns))
-    return sorted(out)
-
-
-def write_data_cache(
-    sources: Any, folder: str | os.PathLike, directory: str | os.PathLike
-) -> Path:
-    """Write the data read from ``folder`` for the notebooks of this run.
-
-    The runner reads the data folder once (to check it) before any notebook starts; the
-    notebooks then read this file instead of the folder. It lives in the run's temporary
-    folder and is deleted with it: nothing is reused between runs.
-
-    Parameters
-    ----------
-    sources : darksocial.io.Sources
-        What :func:`darksocial.io.load_folder` returned for ``folder``.
-    folder : str or path-like
-        The data folder.
-    directory : str or path-like
-        A temporary folder of this run.
-
-    Returns
-    -------
-    pathlib.Path
-        The file, for the notebooks' ``data_cache`` parameter.
-    """
-    import pickle
-
-    folder = Path(folder).resolve()
-    path = Path(directory) / "data.pickle"
-    payload = {"folder": str(folder), "files": _folder_fingerprint(folder), "sources": sources}
-    with open(path, "wb") as fh:
-        pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    return path
-
-
-def read_data_cache(path: str | os.PathLike, folder: str | os.PathLike) -> Any | None:
-    """The data :func:`write_data_cache` wrote for ``folder``, or None to read the folder.
-
-    None when the file is gone (a notebook run by hand after the run), was written for
-    another folder, or when a file of the folder changed since it was written. Only pass a
-    file that the runner of this run wrote: it is a pickle, which can run code when read.
-
-    Parameters
-    ----------
-    path : str or path-like
-        The file named by the notebook's ``data_cache`` parameter.
-    folder : str or path-like
-        The data folder the notebook reads.
-
-    Returns
-    -------
-    darksocial.io.Sources or None
-    """
-    import pickle
-
-    folder = Path(folder).resolve()
-    try:
-        with open(path, "rb") as fh:
-            payload = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
-    if not isinstance(payload, dict) or payload.get("folder") != str(folder):
-        return None
-    if payload.get("files") != _folder_fingerprint(folder):
-        return None
-    return payload.get("sources")
-
-
 def _with_data_cache(jobs: Sequence[Job], cache: Path) -> list[Job]:
     """The jobs, each notebook that declares ``data_cache`` pointed at ``cache``."""
     declared: dict[Path, bool] = {}
@@ -722,25 +630,6 @@ def _load_records(reports_dir: Path) -> list[RunRecord]:
         except (TypeError, ValueError):
             continue  # a run folder from an older layout: skip rather than fail the index
     return records
-
-
-def _headline(summary: Mapping[str, Any] | None) -> str:
-    if not summary:
-        return ""
-    metrics = summary.get("metrics")
-    if not isinstance(metrics, Mapping):
-        return html.escape(str(summary.get("headline", "")))
-    parts = []
-    for metric, values in metrics.items():
-        if not isinstance(values, Mapping) or values.get("relative") is None:
-            continue
-        rel = values["relative"]
-        lo, hi = values.get("relative_lower"), values.get("relative_upper")
-        text = f"{metric.replace('_', ' ')}: {rel:+.1%}"
-        if lo is not None and hi is not None:
-            text += f" ({lo:+.1%} to {hi:+.1%})"
-        parts.append(html.escape(text))
-    return "<br>".join(parts)
 
 
 #: Runs kept per report (per notebook and campaign) when the index is written; older run
@@ -1210,6 +1099,7 @@ def run_reports(
     """
     from darksocial.coverage import assess
     from darksocial.io import load_folder
+    from darksocial.io.cache import write_data_cache
     from darksocial.pages.params import data_folder
 
     reports_dir = Path(reports_dir)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from darksocial import campaign, config
-from darksocial.errors import InterventionDateError, ParameterError
+from darksocial.errors import DataValidationError, InterventionDateError, ParameterError
 from darksocial.io import load_sample
 
 
@@ -185,3 +185,16 @@ def test_page_with_only_search_console_says_why_each_other_section_is_skipped(tm
     # every built figure is a Chart with real alt text
     charts = [p for s in page.sections.values() for p in s.parts if not isinstance(p, str)]
     assert len(charts) == 2 and all(len(c.alt) > 40 for c in charts)
+
+
+def test_period_code_reads_gappy_weekly_and_monthly_series_and_refuses_quarterly():
+    from darksocial.campaign import period_code, period_word
+
+    weeks = pd.date_range("2025-01-06", periods=30, freq="W-MON").delete([4, 11])
+    month_ends = pd.date_range("2023-01-31", periods=24, freq="ME").delete(7)
+    days = pd.date_range("2025-01-01", periods=90, freq="D").delete([10, 11, 40])
+    assert (period_code(weeks), period_code(month_ends), period_code(days)) == ("W", "M", "D")
+    assert period_word(weeks) == "week"
+    quarters = pd.date_range("2015-03-31", periods=20, freq="QE")
+    with pytest.raises(DataValidationError, match="quarterly.*daily, weekly or monthly"):
+        period_code(quarters)

@@ -190,7 +190,7 @@ def test_summary_is_json_and_gives_the_index_a_headline(report):
     assert set(m) >= {"estimate", "lower", "upper", "relative", "p_value"}
     assert payload["ads_share"]["campaign"] == "meta-ads-spring"
     assert 0 < payload["attribution_gap"]["share"] < 1
-    line = reporting._headline(payload)
+    line = reporting._verdicts(payload)
     n_up = sum(
         a.effects_frame().loc["branded_clicks", "direction"] == "up"
         for a in report.analyses.values()

@@ -10,6 +10,7 @@ import pytest
 
 from darksocial import reporting
 from darksocial.errors import ParameterError
+from darksocial.io import cache as datacache
 
 
 def _template(path, body):
@@ -155,15 +156,15 @@ def test_data_cache_is_used_only_for_its_folder_unchanged(tmp_path):
     (folder / "Chart.csv").write_text("Date,Clicks\n2025-01-01,3\n")
     other = tmp_path / "other"
     other.mkdir()
-    cache = reporting.write_data_cache({"clicks": [3]}, folder, tmp_path)
-    assert reporting.read_data_cache(cache, folder) == {"clicks": [3]}
-    assert reporting.read_data_cache(cache, other) is None  # written for another folder
-    assert reporting.read_data_cache(tmp_path / "gone.pickle", folder) is None
+    cache = datacache.write_data_cache({"clicks": [3]}, folder, tmp_path)
+    assert datacache.read_data_cache(cache, folder) == {"clicks": [3]}
+    assert datacache.read_data_cache(cache, other) is None  # written for another folder
+    assert datacache.read_data_cache(tmp_path / "gone.pickle", folder) is None
     (folder / "Chart.csv").write_text("Date,Clicks\n2025-01-01,4\n")  # the export changed
-    assert reporting.read_data_cache(cache, folder) is None
-    reporting.write_data_cache({"clicks": [4]}, folder, tmp_path)
+    assert datacache.read_data_cache(cache, folder) is None
+    datacache.write_data_cache({"clicks": [4]}, folder, tmp_path)
     (folder / "campaigns.yml").write_text("campaigns: []\n")  # a file added
-    assert reporting.read_data_cache(cache, folder) is None
+    assert datacache.read_data_cache(cache, folder) is None
 
 
 def test_data_cache_holds_exactly_what_the_folder_gives(tmp_path):
@@ -173,8 +174,8 @@ def test_data_cache_holds_exactly_what_the_folder_gives(tmp_path):
     from darksocial.io import load_folder
 
     sources = load_folder(config.SAMPLE_DIR)
-    cached = reporting.read_data_cache(
-        reporting.write_data_cache(sources, config.SAMPLE_DIR, tmp_path), config.SAMPLE_DIR
+    cached = datacache.read_data_cache(
+        datacache.write_data_cache(sources, config.SAMPLE_DIR, tmp_path), config.SAMPLE_DIR
     )
     for name in ("campaigns", "search_console", "ga4_channels", "direct_landing", "survey"):
         pd.testing.assert_frame_equal(getattr(cached, name), getattr(sources, name))
@@ -191,7 +192,7 @@ def test_report_hands_the_data_it_read_to_the_notebooks(tmp_path):
         params,
         nbformat.v4.new_code_cell(
             "from darksocial.pages.params import data_folder\n"
-            "from darksocial.reporting import read_data_cache\n"
+            "from darksocial.io.cache import read_data_cache\n"
             "s = read_data_cache(data_cache, data_folder(''))\n"
             "print('CACHE-' + ('hit' if s is not None and len(s.campaigns) else 'miss'))"
         ),

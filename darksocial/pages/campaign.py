@@ -709,7 +709,7 @@ class CampaignReport(SectionedPage):
                 f"needs at least {MIN_SURVEY_ANSWERS} on each side.</p>"
             )
         elif res is not None:
-            parts.append(f"<p>{escape(_mentions_sentence(res))}</p>")
+            parts.append(f"<p>{escape(res.report())}</p>")
             t = res.table
             table = pd.DataFrame(
                 {
@@ -913,7 +913,7 @@ def campaign_report(
         Override the data folder's settings (``darksocial.yml``) for this run.
     data_cache : str or path-like, optional
         The data ``darksocial report`` has already read from ``data_dir``
-        (:func:`darksocial.reporting.write_data_cache`); the folder is read when it is
+        (:func:`darksocial.io.cache.write_data_cache`); the folder is read when it is
         empty, gone or out of date.
 
     Returns
@@ -932,8 +932,8 @@ def campaign_report(
 
     sources = None
     if data_cache:
+        from darksocial.io.cache import read_data_cache
         from darksocial.pages.params import data_folder
-        from darksocial.reporting import read_data_cache
 
         sources = read_data_cache(data_cache, data_folder(data_dir))
     params = resolve_report_params(
@@ -962,49 +962,6 @@ def campaign_report(
         analysis.skipped.clear()
     analysis.skipped.update(params.skipped_metrics)
     return CampaignReport(analysis=analysis)
-
-
-def _mentions_sentence(res) -> str:
-    """The survey comparison in words, rounded as its table is (one formatter per page).
-
-    :meth:`darksocial.attribution.MentionsResult.report` says the same for a notebook
-    user; the page writes it with :mod:`darksocial.formatting` so that "12%" in the
-    sentence is "12%" in the table under it.
-    """
-    t = res.table
-    b, a = t.loc["before"], t.loc["after"]
-    level = f"{1 - res.alpha:.0%}"
-
-    def share(row) -> str:
-        return percent(row["share"], signed=False)
-
-    def pts(x) -> str:
-        return number(x * 100, signed=True)
-
-    text = (
-        f"Before {day(res.launch)}, {int(b['k'])} of {plural(int(b['n']), 'answer')} "
-        f"({share(b)}) mentioned {res.label} over {int(b['days'])} days; from launch, "
-        f"{int(a['k'])} of {int(a['n'])} ({share(a)}) over {int(a['days'])} days."
-    )
-    if b["k"] + a["k"] == 0:
-        return text + " No answer named it on either side, so there is no change to measure."
-    text += (
-        f" The share changed by {pts(res.diff)} points ({level} interval {pts(res.diff_lower)} "
-        f"to {pts(res.diff_upper)})"
-    )
-    if b["k"] > 0:
-        text += (
-            f"; mentions per day were {number(res.rate_ratio)} times the earlier rate "
-            f"({level} interval {number(res.rr_lower)} to {number(res.rr_upper)})"
-        )
-    text += "."
-    if pd.notna(res.diff_pvalue):
-        sure = "unlikely to be chance" if res.diff_pvalue < res.alpha else "could be chance"
-        text += f" This change is {sure} ({p_value(res.diff_pvalue)})."
-    return text + (
-        " Self-reported answers suffer from recall bias, so read this next to the search and "
-        "traffic signals. Blank answers are left out of every share."
-    )
 
 
 def _bucket_of(analysis: CampaignAnalysis) -> str | None:
