@@ -10,7 +10,6 @@ from darksocial.config import ALPHA, SEED
 
 __all__ = [
     "AR_ERROR_ORDER",
-    "AR_MAX_ITER",
     "ALPHA",
     "ARIMA_ORDER",
     "BREAK_T_THRESHOLD",
@@ -122,10 +121,10 @@ CONTROL_JUMP_T_THRESHOLD = 3.5
 
 #: Order of the autoregressive errors of ``model="segmented"`` with ``errors="ar"`` (the
 #: default). Daily marketing counts are an AR(1) process seen through Poisson and control
-#: noise, which behaves like ARMA(1,1); AR(2) approximates it well. On 300 simulated null
-#: series like the sample the campaign t-statistic had sd 0.97 and |t| > 1.96 in 4.7% of
-#: series with AR(2) GLS, against sd 1.07 / 7.3% with AR(1) and 1.10 / 7.7% with Newey-West.
+#: noise, which behaves like ARMA(1,1); AR(2) approximates it well. Its coefficients come
+#: from Yule-Walker on the OLS residuals corrected for what the regression absorbs
+#: (``its.models.latent_ar``), then GLS; the calibration study and grid
+#: (benchmarks/results/calibration*.md) measure the coverage this gives. (With iterated
+#: Cochrane-Orcutt, on 300 null series like the sample, |t| > 1.96 in 4.7% of series with
+#: AR(2), against 7.3% with AR(1) and 7.7% with Newey-West.)
 AR_ERROR_ORDER = 2
-
-#: Cochrane-Orcutt iterations for the AR error coefficients (they settle in 3 to 5).
-AR_MAX_ITER = 8

@@ -16,6 +16,7 @@ from darksocial.constants import (
     HALF_LIFE_GRID,
     SHORT_PRE_PERIODS,
 )
+from darksocial.formatting import percent
 from darksocial.its.models import newey_west_lags
 
 __all__ = ["WARNING_CODES", "Diagnostics", "FitWarning", "WarningCode", "compute_diagnostics"]
@@ -294,7 +295,7 @@ def compute_diagnostics(
                     FitWarning(
                         "control_jump",
                         f"Control {col!r} itself jumps at the first campaign start "
-                        f"({jump:+.0%} on average, |t| = {abs(t):.1f}); if the campaign moved "
+                        f"({percent(jump)} on average, |t| = {abs(t):.1f}); if the campaign moved "
                         "it, it hides part of the effect: consider dropping it.",
                         control=str(col),
                         change=float(jump),

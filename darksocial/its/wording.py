@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from darksocial.formatting import percent
+
 __all__ = ["report_text", "is_significant"]
 
 _UNITS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
@@ -24,16 +26,6 @@ def _num(v: float) -> str:
     if a >= 10:
         return f"{v:,.1f}"
     return f"{v:,.2f}"
-
-
-def _pct(v: float) -> str:
-    return (
-        "n/a"
-        if not np.isfinite(v)
-        else f"{v * 100:+.0f}%"
-        if abs(v) >= 0.1
-        else f"{v * 100:+.1f}%"
-    )
 
 
 def is_significant(effects) -> bool:
@@ -98,8 +90,8 @@ def report_text(result, *, outcome: str | None = None, unit: str | None = None) 
         f"Without {campaigns} we would have expected {_num(expected)} "
         f"({conf} interval {_num(exp_lo)} to {_num(exp_hi)}).",
         f"{campaigns[0].upper() + campaigns[1:]} {direction} about "
-        f"{_num(abs(avg['estimate']))} per {unit} ({_pct(rel['estimate'])}, {conf} interval "
-        f"{_pct(rel['lower'])} to {_pct(rel['upper'])}), {_num(cum['estimate'])} in total "
+        f"{_num(abs(avg['estimate']))} per {unit} ({percent(rel['estimate'])}, {conf} interval "
+        f"{percent(rel['lower'])} to {percent(rel['upper'])}), {_num(cum['estimate'])} in total "
         f"({conf} interval {_num(cum['lower'])} to {_num(cum['upper'])}).",
     ]
     p = result.p_value
