@@ -275,7 +275,7 @@ class OverviewPage(SectionedPage):
             timing = (
                 f"about {percent(share['estimate'], signed=False)} of branded clicks during "
                 f"the campaign came within {ADS_WITHIN} days of an ad ({self.level}% interval "
-                f"{interval(share['lower'], share['upper'])})"
+                f"{percent(share['lower'], signed=False)} to {percent(share['upper'], signed=False)})"
             )
             if search.empty:
                 text = f"the {escape(rep.name(cid))}: {timing}."
