@@ -504,7 +504,7 @@ def _estimate(d: _Design, backend, *, seed: int, n_simulations: int) -> _Estimat
     per = {}
     for iv in d.interventions:
         cols = [names.index(t) for t in iv.terms]
-        per[iv.name] = (C[:, cols] @ b[cols], bdraws[:, cols] @ C[:, cols].T)
+        per[iv.name] = lambda cols=cols: (C[:, cols] @ b[cols], bdraws[:, cols] @ C[:, cols].T)
     draws = Draws.from_contributions(
         yv,
         C @ b,

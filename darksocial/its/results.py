@@ -20,6 +20,25 @@ __all__ = ["Draws", "ImpactResult", "ImpactSummary"]
 _METRICS = ["average", "cumulative", "relative"]
 
 
+class _OnDemand(Mapping):
+    """A read-only mapping whose values are computed on first access, then kept."""
+
+    def __init__(self, makers: dict):
+        self._makers = makers
+        self._values: dict = {}
+
+    def __getitem__(self, key):
+        if key not in self._values:
+            self._values[key] = self._makers[key]()
+        return self._values[key]
+
+    def __iter__(self):
+        return iter(self._makers)
+
+    def __len__(self) -> int:
+        return len(self._makers)
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class Draws:
     """Counterfactual paths from the first campaign start to the end of the data.
@@ -38,19 +57,27 @@ class Draws:
         Point counterfactual from ``start`` on (length ``h``), original scale.
     cf_draws : numpy.ndarray
         Simulated counterfactuals (``S x h``), original scale.
-    per : dict or None
+    per : Mapping or None
         For the intervention method, ``name -> (cf_point, cf_draws)`` with only that
-        campaign switched off; None for the counterfactual method.
+        campaign switched off (computed on first access); None for the counterfactual
+        method.
     """
 
     y: np.ndarray
     start: int
     cf_point: np.ndarray
     cf_draws: np.ndarray
-    per: dict | None = None
+    per: Mapping | None = None
 
     @classmethod
     def from_contributions(cls, y, contrib_point, contrib_draws, per, *, log_link, pos0):
+        """Counterfactual draws from the campaigns' contributions (intervention method).
+
+        ``per`` maps each campaign to a function returning its own ``(point, draws)``
+        contribution; a campaign's counterfactual is computed when first asked for, since
+        most callers (a placebo refit, one campaign's report) read one campaign of many.
+        """
+
         def to_cf(c_point, c_draws):
             yy = y[pos0:]
             cp, cd = c_point[pos0:], c_draws[:, pos0:]
@@ -60,7 +87,7 @@ class Draws:
             return yy - cp, yy[None, :] - cd
 
         cf_point, cf_draws = to_cf(contrib_point, contrib_draws)
-        per_cf = {name: to_cf(cp, cd) for name, (cp, cd) in per.items()}
+        per_cf = _OnDemand({name: (lambda f=f: to_cf(*f())) for name, f in per.items()})
         return cls(y=y, start=pos0, cf_point=cf_point, cf_draws=cf_draws, per=per_cf)
 
     @classmethod
