@@ -735,7 +735,7 @@ class CampaignAnalysis:
         )
 
     def _effect_row(self, res, name: str) -> dict[str, Any]:
-        eff = res.effects_by_intervention.loc[name]
+        eff = res.effects_for(name)
         lo, hi = float(eff.loc["relative", "lower"]), float(eff.loc["relative", "upper"])
         return {
             "estimate": float(eff.loc["relative", "estimate"]),
@@ -744,7 +744,7 @@ class CampaignAnalysis:
             "average": float(eff.loc["average", "estimate"]),
             "average_lower": float(eff.loc["average", "lower"]),
             "average_upper": float(eff.loc["average", "upper"]),
-            "p_value": float(res.p_value_by_intervention[name]),
+            "p_value": res.p_value_for(name),
             "significant": bool(lo > 0 or hi < 0),
         }
 

@@ -272,9 +272,48 @@ class ImpactResult:
         comparison is observed vs the no-campaign forecast over the campaign's window,
         which includes any other campaign active at the same time.
         """
-        frames = {iv.name: self._window_effects(iv.name)[0] for iv in self.interventions}
+        frames = {iv.name: self._one(iv.name)[0] for iv in self.interventions}
         out = pd.concat(frames, names=["intervention", "metric"])
         return out
+
+    @functools.cached_property
+    def _by_name(self) -> dict:
+        return {}
+
+    def _one(self, name: str):
+        """One campaign's effects and p over its own window, computed once."""
+        if name not in self.windows:
+            raise ParameterError(
+                f"no campaign {name!r} in this fit; its campaigns are {', '.join(self.windows)}"
+            )
+        if name not in self._by_name:
+            self._by_name[name] = self._window_effects(name)
+        return self._by_name[name]
+
+    def effects_for(self, name: str) -> pd.DataFrame:
+        """One campaign's effects over its own window: ``effects_by_intervention.loc[name]``.
+
+        Computed for this campaign alone, so reading one campaign of a fit with many (a
+        placebo refit, one campaign's report) does not compute the others.
+
+        Parameters
+        ----------
+        name : str
+            The campaign's name, as in its :class:`Intervention`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows ``average, cumulative, relative``; columns ``estimate, lower, upper``.
+        """
+        return self._one(name)[0].copy()
+
+    def p_value_for(self, name: str) -> float:
+        """One campaign's p-value: ``p_value_by_intervention[name]``, computed for it alone."""
+        if self.wald_p_by is not None:
+            self._one(name)  # the same check of the name
+            return float(self.wald_p_by[name])
+        return float(self._one(name)[1])
 
     @property
     def p_value(self) -> float:
@@ -287,7 +326,7 @@ class ImpactResult:
         if self.wald_p_by is not None:
             vals = {iv.name: self.wald_p_by[iv.name] for iv in self.interventions}
         else:
-            vals = {iv.name: self._window_effects(iv.name)[1] for iv in self.interventions}
+            vals = {iv.name: self._one(iv.name)[1] for iv in self.interventions}
         return pd.Series(vals, name="p_value", dtype=float)
 
     def effects_frame(self) -> pd.DataFrame:

@@ -90,6 +90,28 @@ def test_default_window_is_the_campaigns_own_when_they_end():
     assert open_ended.window == (START, y.index[-1])
 
 
+@pytest.mark.parametrize("method", ["intervention", "counterfactual"])
+def test_one_campaigns_effects_alone_equal_its_block_of_the_table(method):
+    # +20 during the podcast, nothing during the radio campaign
+    end = START + pd.Timedelta(days=55)
+    base = simulate(22, effect=0.0)
+    y = base + 20.0 * ((base.index >= START) & (base.index <= end))
+    second = pd.Timestamp("2025-09-01")
+    ivs = [
+        Intervention("podcast", START, end=end),
+        Intervention("radio", second, end=second + pd.Timedelta(days=27)),
+    ]
+    alone = fit(y, ivs, method=method)
+    podcast = alone.effects_for("podcast")
+    assert podcast.loc["average", "lower"] <= 20.0 <= podcast.loc["average", "upper"]
+    p_alone = alone.p_value_for("podcast")
+    table = fit(y, ivs, method=method)
+    pd.testing.assert_frame_equal(podcast, table.effects_by_intervention.loc["podcast"])
+    assert p_alone == table.p_value_by_intervention["podcast"]
+    with pytest.raises(ParameterError, match="no campaign 'tv'.*podcast, radio"):
+        alone.effects_for("tv")
+
+
 @pytest.mark.parametrize("effect", [20.0, 0.0, -20.0])
 @pytest.mark.parametrize("method", ["intervention", "counterfactual"])
 def test_report_never_contradicts_numbers(effect, method):
