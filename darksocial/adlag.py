@@ -23,9 +23,10 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
 from statsmodels.iolib.summary2 import Summary
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 from statsmodels.tsa.ar_model import AutoReg
 
 from darksocial.config import ALPHA
@@ -532,10 +533,10 @@ def fit_ad_lag(
     else:
         basis = np.eye(max_lag + 1)
         exog = design
-    exog = sm.add_constant(exog, has_constant="add")
+    exog = add_constant(exog, has_constant="add")
     if hac_maxlags is None:
         hac_maxlags = int(np.floor(4 * (len(days) / 100) ** (2 / 9)))
-    fit = sm.OLS(y.to_numpy(), exog.to_numpy()).fit(
+    fit = OLS(y.to_numpy(), exog.to_numpy()).fit(
         cov_type="HAC", cov_kwds={"maxlags": int(hac_maxlags)}
     )
     idx = [exog.columns.get_loc(c) for c in exog.columns if c.startswith(("lag_", "almon_"))]

@@ -133,7 +133,7 @@ def _estimate_alpha(
     alpha_level: float,
 ) -> dict:
     """Regress deep direct on organic over the pre-period with trend and seasonality."""
-    import statsmodels.api as sm
+    from statsmodels.regression.linear_model import OLS
 
     from darksocial.its.design import holiday_columns, seasonal_columns
     from darksocial.its.models import newey_west_lags
@@ -164,7 +164,7 @@ def _estimate_alpha(
             "direct: check the column, or give leakage=<number>."
         )
     maxlags = newey_west_lags(n)
-    res = sm.OLS(deep.to_numpy()[ok], X.to_numpy()).fit(
+    res = OLS(deep.to_numpy()[ok], X.to_numpy()).fit(
         cov_type="HAC", cov_kwds={"maxlags": maxlags, "use_correction": True}
     )
     j = list(X.columns).index("organic")

@@ -16,8 +16,12 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.regression.linear_model import GLSAR, OLS
+from statsmodels.tsa.statespace.sarimax import SARIMAX
+from statsmodels.tsa.statespace.structural import UnobservedComponents
 
 from darksocial.constants import AR_ERROR_ORDER, STRUCTURAL_PARAM_DRAWS
 from darksocial.errors import DataValidationError
@@ -181,19 +185,19 @@ class SegmentedBackend(_Backend):
             # noise that trend, yearly terms and campaign columns absorb (latent_ar); the
             # iterated Cochrane-Orcutt estimate they replace was biased toward zero and
             # left 95% intervals covering ~90% on AR(1) noise (calibration_grid.py)
-            ols = sm.OLS(z[mask], Xm).fit()
+            ols = OLS(z[mask], Xm).fit()
             resid0 = np.full(len(z), np.nan)
             resid0[mask] = ols.resid
             rho, _s2, _v = latent_ar(resid0, 0.0, AR_ERROR_ORDER, X=Xm)
             rho = np.r_[rho, np.zeros(AR_ERROR_ORDER - len(rho))]
-            self.model = sm.GLSAR(z[mask], Xm, rho=rho)
+            self.model = GLSAR(z[mask], Xm, rho=rho)
             self.res = self.model.fit()
             self.rho = np.asarray(self.model.rho, dtype=float)
             if not self.uses_t:
                 self.res = self.res.get_robustcov_results(cov_type="nonrobust", use_t=False)
         else:
             self.maxlags = int(self.maxlags_option) if self.maxlags_option else newey_west_lags(n)
-            self.model = sm.OLS(z[mask], Xm)
+            self.model = OLS(z[mask], Xm)
             self.res = self.model.fit(
                 cov_type="HAC",
                 cov_kwds={"maxlags": self.maxlags, "use_correction": self.options["small_sample"]},
@@ -441,7 +445,7 @@ class GLMBackend(_Backend):
         self.df_resid = None
         Xm = X.to_numpy()[mask]
         offset = np.zeros(len(z)) if exposure is None else np.log(exposure)
-        pois = sm.GLM(z[mask], Xm, family=sm.families.Poisson(), offset=offset[mask])
+        pois = GLM(z[mask], Xm, family=families.Poisson(), offset=offset[mask])
         if self.family == "poisson":
             self.nb_alpha = 0.0
             self.model = pois
@@ -450,10 +454,10 @@ class GLMBackend(_Backend):
             # a GLM with that alpha: stable where full NB maximum likelihood is not
             mu0 = pois.fit().fittedvalues
             self.nb_alpha = max(float(np.mean(((z[mask] - mu0) ** 2 - z[mask]) / mu0**2)), 1e-8)
-            self.model = sm.GLM(
+            self.model = GLM(
                 z[mask],
                 Xm,
-                family=sm.families.NegativeBinomial(alpha=self.nb_alpha),
+                family=families.NegativeBinomial(alpha=self.nb_alpha),
                 offset=offset[mask],
             )
         self.res = self.model.fit()
@@ -536,7 +540,7 @@ class StateSpaceBackend(_Backend):
         self.df_resid = None
         exog = X if X.shape[1] else None
         if self.kind == "arima":
-            self.model = sm.tsa.SARIMAX(
+            self.model = SARIMAX(
                 z,
                 exog=None if exog is None else exog.to_numpy(),
                 order=self.options["order"],
@@ -553,7 +557,7 @@ class StateSpaceBackend(_Backend):
             self.state_regression = bool(
                 self.options.get("method") == "intervention" and exog is not None
             )
-            self.model = sm.tsa.UnobservedComponents(
+            self.model = UnobservedComponents(
                 z,
                 level=self.options["level"],
                 exog=None if exog is None else exog.to_numpy(),
