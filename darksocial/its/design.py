@@ -452,28 +452,23 @@ def profile_shapes(
         r = t - Xm @ beta
         return float(r @ r)
 
+    def best_of(name, field, grid):
+        """Profile least squares: the value of ``field`` on ``grid`` with the least SSE."""
+        cands = [dataclasses.replace(current[name], **{field: v}) for v in grid]
+        best = min(cands, key=lambda c: sse(name, c))  # first of equals, as before
+        current[name] = best
+        cols[name] = partial(best)
+        return best
+
     n_post = len(index) - min(start_position(index, iv.start) for iv in ivs)
     estimated = {}
     for _sweep in range(2 if len(todo) > 1 else 1):
         for iv in todo:
-            best = None
             if iv.shape == "ramp" and iv.ramp_periods is None:
-                for r in range(1, max(2, min(RAMP_GRID_MAX, n_post)) + 1):
-                    cand = dataclasses.replace(current[iv.name], ramp_periods=r)
-                    val = sse(iv.name, cand)
-                    if best is None or val < best[0]:
-                        best = (val, cand)
-                current[iv.name] = best[1]
-                cols[iv.name] = partial(best[1])
-                estimated[iv.name] = f"ramp of {best[1].ramp_periods} periods (estimated)"
+                grid = range(1, max(2, min(RAMP_GRID_MAX, n_post)) + 1)
+                r = best_of(iv.name, "ramp_periods", grid).ramp_periods
+                estimated[iv.name] = f"ramp of {r} periods (estimated)"
             if iv.needs_half_life and iv.half_life is None:
-                best = None
-                for hl in HALF_LIFE_GRID:
-                    cand = dataclasses.replace(current[iv.name], half_life=hl)
-                    val = sse(iv.name, cand)
-                    if best is None or val < best[0]:
-                        best = (val, cand)
-                current[iv.name] = best[1]
-                cols[iv.name] = partial(best[1])
-                estimated[iv.name] = f"half-life of {best[1].half_life:g} periods (estimated)"
+                hl = best_of(iv.name, "half_life", HALF_LIFE_GRID).half_life
+                estimated[iv.name] = f"half-life of {hl:g} periods (estimated)"
     return [current[iv.name] for iv in ivs], estimated
