@@ -105,6 +105,25 @@ def mvn_draws(mean: np.ndarray, cov: np.ndarray, size: int, rng) -> np.ndarray:
     return mean[None, :] + rng.standard_normal((size, len(mean))) @ root.T
 
 
+def _normal_params_frame(est, se, names, alpha: float) -> pd.DataFrame:
+    """Coefficient table with normal (Wald) intervals and p-values."""
+    zq = stats.norm.ppf(1 - alpha / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = 2 * stats.norm.sf(np.abs(est / se))
+    frame = pd.DataFrame(
+        {
+            "estimate": est,
+            "std_err": se,
+            "lower": est - zq * se,
+            "upper": est + zq * se,
+            "p_value": p,
+        },
+        index=names,
+    )
+    frame.index.name = "term"
+    return frame
+
+
 class _Backend:
     """Shared surface of every backend (see the module docstring)."""
 
@@ -496,23 +515,8 @@ class GLMBackend(_Backend):
         return bread @ (WX.T @ S @ WX) @ bread
 
     def params_frame(self) -> pd.DataFrame:
-        b = self.beta
         se = np.sqrt(np.clip(np.diag(self.cov), 0, None))
-        zq = stats.norm.ppf(1 - self.alpha / 2)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            p = 2 * stats.norm.sf(np.abs(b / se))
-        frame = pd.DataFrame(
-            {
-                "estimate": b,
-                "std_err": se,
-                "lower": b - zq * se,
-                "upper": b + zq * se,
-                "p_value": p,
-            },
-            index=self.param_names,
-        )
-        frame.index.name = "term"
-        return frame
+        return _normal_params_frame(self.beta, se, self.param_names, self.alpha)
 
     def simulate(self, X_f: pd.DataFrame, exposure_f, size: int, rng):
         k = len(self.beta)
@@ -629,26 +633,12 @@ class StateSpaceBackend(_Backend):
     def params_frame(self) -> pd.DataFrame:
         if not getattr(self, "state_regression", False):
             return super().params_frame()
-        zq = stats.norm.ppf(1 - self.alpha / 2)
         est = np.r_[np.asarray(self.res.params, dtype=float), self.beta]
         se = np.r_[
             np.asarray(self.res.bse, dtype=float),
             np.sqrt(np.clip(np.diag(self.beta_cov), 0, None)),
         ]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            p = 2 * stats.norm.sf(np.abs(est / se))
-        frame = pd.DataFrame(
-            {
-                "estimate": est,
-                "std_err": se,
-                "lower": est - zq * se,
-                "upper": est + zq * se,
-                "p_value": p,
-            },
-            index=self.param_names,
-        )
-        frame.index.name = "term"
-        return frame
+        return _normal_params_frame(est, se, self.param_names, self.alpha)
 
     def _valid(self, theta: np.ndarray, mle: np.ndarray) -> np.ndarray:
         theta = theta.copy()
