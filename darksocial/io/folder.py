@@ -447,6 +447,7 @@ def scan_folder(directory: str | Path) -> list[Export]:
         )
     found: list[Export] = []
     gsc_folders: set[Path] = set()
+    tables: list[Export] = []
     for entry, kind in _entries(directory):
         if kind == "search_console" and entry.is_dir():
             gsc_folders.add(entry)
@@ -470,15 +471,15 @@ def scan_folder(directory: str | Path) -> list[Export]:
         elif name == "search_console_table" and entry.parent in gsc_folders:
             continue  # a table of that export in another UI language (Pays.csv, Filtres.csv)
         elif name == "search_console_table":
-            found.append(
-                Export(
-                    entry,
-                    None,
-                    "a table of a Search Console Performance export without its Dates.csv or "
-                    "Chart.csv beside it; keep the export's files together",
-                    "search_console",
-                )
+            table = Export(
+                entry,
+                None,
+                "a table of a Search Console Performance export without its Dates.csv or "
+                "Chart.csv beside it; keep the export's files together",
+                "search_console",
             )
+            tables.append(table)
+            found.append(table)
         else:
             found.append(
                 Export(
@@ -489,7 +490,11 @@ def scan_folder(directory: str | Path) -> list[Export]:
                     "ga4_channels",
                 )
             )
-    return found
+    # an export unzipped loose (Chart.csv, Queries.csv... straight in a folder): its tables
+    # sit beside its daily table and belong to it, like the tables of an export folder
+    loose = {e.path.parent for e in found if e.source == "search_console" and e.path.is_file()}
+    beside = {id(t) for t in tables if t.path.parent in loose}
+    return [e for e in found if id(e) not in beside]
 
 
 def _entries(directory: Path) -> Iterable[tuple[Path, str | None]]:

@@ -236,3 +236,25 @@ def test_trends_downloads_for_other_places_are_other_series(tmp_path):
     trends = load_folder(folder).trends
     assert {"toilet_paper_japon", "toilet_paper_usa"} <= set(trends.columns)
     assert trends.attrs["terms"][:2] == ["toilet paper (Japon)", "toilet paper (USA)"]
+
+
+def test_an_export_unzipped_loose_keeps_its_tables(tmp_path):
+    # a Search Console Performance export unzipped straight into the data folder (as the
+    # real buyshedsdirect and albadecor exports were): its tables are part of it, not
+    # "without its Dates.csv or Chart.csv beside it"
+    src = config.PROJ_ROOT / "tests" / "data" / "search_console" / "performance_2025"
+    folder = tmp_path / "acme"
+    shutil.copytree(src, folder)
+    (folder / "campaigns.yml").write_text(
+        "campaigns:\n- id: c\n  name: C\n  launch: 2025-03-01\n", encoding="utf-8"
+    )
+    found = scan_folder(folder)
+    assert [e.path.name for e in found if e.source is None] == []
+    assert [e.source for e in found if e.path.suffix == ".csv"] == ["search_console"]
+    # a table alone, without its daily table, is still listed with the fix
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(folder / "campaigns.yml", alone)
+    shutil.copy(folder / "Queries.csv", alone)
+    (note,) = [e.note for e in scan_folder(alone) if e.path.name == "Queries.csv"]
+    assert "without its Dates.csv or Chart.csv beside it" in note
