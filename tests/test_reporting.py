@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from darksocial import reporting
+from darksocial import config, reporting
 from darksocial.errors import ParameterError
 from darksocial.io import cache as datacache
 
@@ -212,3 +212,24 @@ def test_report_hands_the_data_it_read_to_the_notebooks(tmp_path):
     )
     cache = injected.source.split("data_cache = ")[1].strip().strip("\"'")
     assert not Path(cache).exists()  # the run's temporary copy is gone
+
+
+def test_every_report_page_reads_the_data_through_one_cache_rule(tmp_path):
+    # resolve_report_params is the one place a page reads the runner's data: the cached
+    # data when they are for this folder, the folder itself when a brand override asks
+    # for another classification
+    from darksocial.io import load_folder
+    from darksocial.pages.params import resolve_report_params
+
+    sources = load_folder(config.SAMPLE_DIR)
+    sources.search_console.attrs["handed_over"] = True  # only the cached copy has it
+    cache = datacache.write_data_cache(sources, config.SAMPLE_DIR, tmp_path)
+    cached = resolve_report_params(data_dir=config.SAMPLE_DIR, data_cache=cache)
+    assert cached.sources.search_console.attrs.get("handed_over")  # not read again
+    branded = resolve_report_params(data_dir=config.SAMPLE_DIR, data_cache=cache, brand=["tmt"])
+    assert not branded.sources.search_console.attrs.get("handed_over")
+    alone = resolve_report_params(data_dir=config.SAMPLE_DIR)
+    assert not alone.sources.search_console.attrs.get("handed_over")
+    for name in ("dark-social-overview", "explore-sources", "campaign-impact"):
+        path = config.NOTEBOOKS_DIR / f"{name}.ipynb"
+        assert "data_cache" in reporting.notebook_parameters(path), name

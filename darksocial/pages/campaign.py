@@ -930,14 +930,8 @@ def campaign_report(
 
     report_theme()
 
-    sources = None
-    if data_cache:
-        from darksocial.io.cache import read_data_cache
-        from darksocial.pages.params import data_folder
-
-        sources = read_data_cache(data_cache, data_folder(data_dir))
     params = resolve_report_params(
-        sources=sources,
+        data_cache=data_cache,
         data_dir=data_dir,
         metrics=metrics,
         alpha=alpha,

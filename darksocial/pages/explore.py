@@ -392,7 +392,12 @@ class ExplorePage(SectionedPage):
 
 
 def explore_page(
-    data_dir: str | Path = "", *, country: str = "", currency: str = "", brand=()
+    data_dir: str | Path = "",
+    *,
+    country: str = "",
+    currency: str = "",
+    brand=(),
+    data_cache: str | Path = "",
 ) -> ExplorePage:
     """Load a data folder for the explore-sources report.
 
@@ -404,6 +409,9 @@ def explore_page(
 
     country, currency, brand : optional
         Override the data folder's settings (``darksocial.yml``) for this run.
+    data_cache : str or path-like, optional
+        The data ``darksocial report`` already read (see
+        :func:`darksocial.pages.params.resolve_report_params`); empty to read the folder.
 
     Returns
     -------
@@ -420,7 +428,7 @@ def explore_page(
     report_theme()
 
     params = resolve_report_params(
-        data_dir=data_dir, country=country, currency=currency, brand=brand
+        data_dir=data_dir, data_cache=data_cache, country=country, currency=currency, brand=brand
     )
     return ExplorePage(params.sources)
 

@@ -995,6 +995,7 @@ def overview_report(
     country: str = "",
     currency: str = "",
     brand=(),
+    data_cache: str | Path = "",
 ) -> OverviewReport:
     """Validate the overview parameters, load the data folder and fit every metric once.
 
@@ -1016,6 +1017,9 @@ def overview_report(
         Largest lag (days) of the ads-to-search model.
     country, currency, brand : optional
         Override the data folder's settings (``darksocial.yml``) for this run.
+    data_cache : str or path-like, optional
+        The data ``darksocial report`` already read (see
+        :func:`darksocial.pages.params.resolve_report_params`); empty to read the folder.
 
     Returns
     -------
@@ -1040,6 +1044,7 @@ def overview_report(
         raise ParameterError(f"max_lag={max_lag!r} must be a whole number of days from 1 to 60")
     params = resolve_report_params(
         data_dir=data_dir,
+        data_cache=data_cache,
         metrics=list(metrics or ()),
         alpha=alpha,
         seed=seed,
@@ -1072,7 +1077,7 @@ def overview_page(**params: Any) -> OverviewPage:
     **params
         The notebook's parameters, as :func:`overview_report` takes them (``data_dir``,
         ``metrics``, ``alpha``, ``seed``, ``freq``, ``max_lag``, ``country``, ``currency``,
-        ``brand``).
+        ``brand``, ``data_cache``).
 
     Returns
     -------

@@ -60,7 +60,7 @@ def resolve_report_params(
     brand: Sequence[str] | None = (),
     country: str | None = "",
     currency: str | None = "",
-    sources: Any = None,
+    data_cache: str | Path = "",
 ) -> ReportParams:
     """Check a report's parameters, load its data folder and choose its metrics.
 
@@ -78,11 +78,12 @@ def resolve_report_params(
         Headline model, one of :data:`darksocial.its.MODELS`.
     brand, country, currency : optional
         Override the data folder's settings for this run (empty: keep them).
-    sources : darksocial.io.Sources, optional
-        The folder's data as :func:`darksocial.io.load_folder` already read it (``darksocial
-        report`` hands it to the notebooks so that they do not read the folder a second
-        time); read from ``data_dir`` when None, or when ``brand`` asks for another brand
-        classification.
+    data_cache : str or path-like, optional
+        The file in which ``darksocial report`` handed over the folder's data it had already
+        read (:func:`darksocial.io.cache.write_data_cache`), so that no notebook reads the
+        folder a second time. The folder is read when it is empty, when the file is gone or
+        was written for another folder or before a file of it changed, and when ``brand``
+        asks for another brand classification.
 
     Returns
     -------
@@ -117,7 +118,12 @@ def resolve_report_params(
         from darksocial.brand import BrandClassifier
 
         classifier = BrandClassifier(tuple(brand_terms))
-    if sources is None or classifier is not None:
+    sources = None
+    if data_cache and classifier is None:
+        from darksocial.io.cache import read_data_cache
+
+        sources = read_data_cache(data_cache, folder)
+    if sources is None:
         sources = load_folder(folder, brand=classifier)
     settings = sources.settings
     if brand_terms:
