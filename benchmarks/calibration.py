@@ -37,7 +37,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from darksocial.config import SEED  # noqa: E402
-from darksocial.its import Intervention, fit  # noqa: E402
+from darksocial.its import COUNT_MODELS, Intervention, fit  # noqa: E402
 from darksocial.sample import simulate_series  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -126,7 +126,7 @@ def fit_options(model: str) -> dict:
     dict
     """
     options = {"holidays": "FR"}
-    if model not in ("poisson", "negbin"):
+    if model not in COUNT_MODELS:
         options["transform"] = "log"
     return options
 

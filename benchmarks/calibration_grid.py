@@ -55,7 +55,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from darksocial.its import Intervention, fit  # noqa: E402
+from darksocial.its import COUNT_MODELS, Intervention, fit  # noqa: E402
+
+# the pairs and targets of the calibration study beside this script (one list of each)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from calibration import PAIRS, TARGET_COVERAGE, TARGET_FPR  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 SEED = 20260514
@@ -71,18 +75,6 @@ VARIATIONS = {
 CORNERS = ({"phi": 0.8, "n_post": 180},)
 QUICK_CELLS = ("central", "phi=0.2", "phi=0.8", "n_post=30", "phi=0.8,n_post=180")
 
-PAIRS = (
-    ("segmented", "intervention"),
-    ("segmented", "counterfactual"),
-    ("poisson", "intervention"),
-    ("poisson", "counterfactual"),
-    ("negbin", "intervention"),
-    ("negbin", "counterfactual"),
-    ("arima", "intervention"),
-    ("arima", "counterfactual"),
-    ("structural", "intervention"),
-    ("structural", "counterfactual"),
-)
 #: Replications per scenario and cell (two scenarios per cell, 12 cells). Budget, one core,
 #: idle machine: segmented/poisson/negbin ~0.05 s a fit (2 x 12 x 100 x 2 methods: ~4 min
 #: each), arima 1-2 s (~15 min), structural 0.3-1 s (~6 min); ``--jobs 2`` halves it.
@@ -90,8 +82,6 @@ PAIRS = (
 REPS = {"segmented": 100, "poisson": 100, "negbin": 100, "arima": 10, "structural": 12}
 QUICK_REPS = {"segmented": 40, "poisson": 40, "negbin": 40, "arima": 4, "structural": 5}
 EFFECTS = (("null", 0.0), ("+10%", 0.10))
-TARGET_COVERAGE = (0.92, 0.98)
-TARGET_FPR = 0.06
 
 
 def cells() -> dict[str, dict]:
@@ -173,7 +163,7 @@ TRANSFORM = {"value": "log"}
 def fit_options(model: str) -> dict:
     """Default arguments, plus the log scale for the Gaussian models."""
     extra = dict(TRANSFORM.get("options") or {})
-    if model in ("poisson", "negbin") or TRANSFORM["value"] is None:
+    if model in COUNT_MODELS or TRANSFORM["value"] is None:
         return extra
     return {"transform": TRANSFORM["value"], **extra}
 
