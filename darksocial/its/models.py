@@ -585,6 +585,10 @@ class StateSpaceBackend(_Backend):
                 names[i] = col
         self.param_names = names
         self.exog_names = list(X.columns)
+        return self._finish_filter(z)
+
+    def _finish_filter(self, z: np.ndarray):
+        """Covariance, fitted values and residuals from the Kalman fit (burn-in left out)."""
         self.cov = np.asarray(self.res.cov_params())
         self.cov_ok = bool(np.all(np.isfinite(self.cov)) and np.all(np.diag(self.cov) >= 0))
         burn = int(getattr(self.res, "loglikelihood_burn", 0))
@@ -610,19 +614,7 @@ class StateSpaceBackend(_Backend):
         self.variance_names = list(self.model.param_names)
         self.param_names = self.variance_names + list(X.columns)
         self.exog_names = list(X.columns)
-        self.cov = np.asarray(self.res.cov_params())
-        self.cov_ok = bool(np.all(np.isfinite(self.cov)) and np.all(np.diag(self.cov) >= 0))
-        burn = int(getattr(self.res, "loglikelihood_burn", 0))
-        fitted = np.asarray(self.res.fittedvalues, dtype=float).copy()
-        fitted[:burn] = np.nan
-        resid = np.asarray(self.res.resid, dtype=float).copy()
-        resid[:burn] = np.nan
-        resid[np.isnan(z)] = np.nan
-        self.resid = resid
-        self.resid_sd = float(np.nanstd(resid))
-        self.lp = fitted
-        self.fitted = np.exp(fitted + self.resid_sd**2 / 2) if self.log else fitted
-        return self
+        return self._finish_filter(z)
 
     def coef(self, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
         if not getattr(self, "state_regression", False):

@@ -280,12 +280,15 @@ class ImpactResult:
     def _by_name(self) -> dict:
         return {}
 
-    def _one(self, name: str):
-        """One campaign's effects and p over its own window, computed once."""
+    def _check_name(self, name: str) -> None:
         if name not in self.windows:
             raise ParameterError(
                 f"no campaign {name!r} in this fit; its campaigns are {', '.join(self.windows)}"
             )
+
+    def _one(self, name: str):
+        """One campaign's effects and p over its own window, computed once."""
+        self._check_name(name)
         if name not in self._by_name:
             self._by_name[name] = self._window_effects(name)
         return self._by_name[name]
@@ -311,7 +314,7 @@ class ImpactResult:
     def p_value_for(self, name: str) -> float:
         """One campaign's p-value: ``p_value_by_intervention[name]``, computed for it alone."""
         if self.wald_p_by is not None:
-            self._one(name)  # the same check of the name
+            self._check_name(name)
             return float(self.wald_p_by[name])
         return float(self._one(name)[1])
 
