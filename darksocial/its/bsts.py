@@ -80,13 +80,16 @@ class BstsDraws:
         Coefficients (``S x k``), zero where a predictor was left out.
     final : numpy.ndarray
         State at the last fitted time (``S x m``): level, then slope (if any), then the last
-        ``nseasons - 1`` seasonal values, newest first (if any).
+        ``nseasons - 1`` seasonal values, newest first (if any), then the AR(1) component
+        (if any).
     state_mean : numpy.ndarray
         Posterior mean of the states' contribution over the fitted rows (length ``T``).
     regression_mean : numpy.ndarray
         Posterior mean of ``X beta`` over the fitted rows.
     trend, nseasons : bool, int
         The components.
+    sigma_ar, phi : numpy.ndarray or None
+        Innovation sd and coefficient of the AR(1) component per draw (None without it).
     n_burn : int
         Sweeps discarded before the kept draws.
     """
@@ -102,6 +105,8 @@ class BstsDraws:
     trend: bool
     nseasons: int
     n_burn: int
+    sigma_ar: np.ndarray | None = None
+    phi: np.ndarray | None = None
 
     @property
     def included(self) -> np.ndarray:
@@ -119,7 +124,9 @@ class _Layout:
     ``A' V^-1 A + Z' Z / sigma_obs^2`` is banded.
     """
 
-    def __init__(self, n: int, *, trend: bool, nseasons: int, y0: float, slope0: float):
+    def __init__(
+        self, n: int, *, trend: bool, nseasons: int, y0: float, slope0: float, ar: bool = False
+    ):
         S = nseasons if nseasons > 1 else 0
         keys = []  # (time, component, index in its component)
         keys += [(t, 0, t) for t in range(n)]
@@ -128,10 +135,13 @@ class _Layout:
         if S:
             # S - 1 initial seasonal values; value k is observed at time k - (S - 2)
             keys += [(k - (S - 2), 2, k) for k in range(n + S - 2)]
+        if ar:
+            keys += [(t, 3, t) for t in range(n)]
         order = sorted(range(len(keys)), key=lambda i: keys[i][:2])
         pos = {keys[i][1:]: p for p, i in enumerate(order)}
         N = len(keys)
         rows, cols, vals = [], [], []
+        phi_rows, phi_cols = [], []  # entries -phi of the AR transitions (A = A0 + phi A1)
         group = np.zeros(N, dtype=int)
         mean = np.zeros(N)
 
@@ -163,36 +173,64 @@ class _Layout:
                     eq((2, k), [((2, k), 1.0)], 0)
                 else:
                     eq((2, k), [((2, k - j), 1.0) for j in range(S)], 3)
-        A = sp.csr_matrix((vals, (rows, cols)), shape=(N, N))
+        if ar:
+            # ar_0 gets the wide state prior; ar_t - phi ar_{t-1} ~ N(0, sigma_ar^2)
+            for t in range(n):
+                eq((3, t), [((3, t), 1.0)], 0 if t == 0 else 4)
+                if t:
+                    phi_rows.append(pos[(3, t)])
+                    phi_cols.append(pos[(3, t - 1)])
+        A0 = sp.csr_matrix((vals, (rows, cols)), shape=(N, N))
+        A1 = sp.csr_matrix((-np.ones(len(phi_rows)), (phi_rows, phi_cols)), shape=(N, N))
         obs_level = np.array([pos[(0, t)] for t in range(n)])
         obs_season = np.array([pos[(2, t + S - 2)] for t in range(n)]) if S else None
+        obs_ar = np.array([pos[(3, t)] for t in range(n)]) if ar else None
+        observed_parts = [obs_level] + [p for p in (obs_season, obs_ar) if p is not None]
         Z = sp.csr_matrix(
             (
-                np.ones(n * (2 if S else 1)),
-                (
-                    np.tile(np.arange(n), 2 if S else 1),
-                    np.concatenate([obs_level] + ([obs_season] if S else [])),
-                ),
+                np.ones(n * len(observed_parts)),
+                (np.tile(np.arange(n), len(observed_parts)), np.concatenate(observed_parts)),
             ),
             shape=(n, N),
         )
-        full = (A.T @ A + Z.T @ Z).tocoo()
+        A_pattern = A0 + A1
+        full = (A_pattern.T @ A_pattern + Z.T @ Z).tocoo()
         bw = int(np.max(np.abs(full.row - full.col)))
-        kA = int(np.max(A.tocoo().row - A.tocoo().col))
+        kA = int(np.max(A_pattern.tocoo().row - A_pattern.tocoo().col))
         self.n, self.N, self.bw = n, N, bw
-        self.A = A
+        self.A0, self.A1 = A0, A1
         self.group = group
         self.mean = mean
-        self.obs_level, self.obs_season = obs_level, obs_season
+        self.obs_level, self.obs_season, self.obs_ar = obs_level, obs_season, obs_ar
         self.pos_slope = np.array([pos[(1, t)] for t in range(n)]) if trend else None
         self.S = S
+        self.ar = ar
         self.Z = Z
-        self.A_band = _lower_band(A, kA)
+        self._A_bands = (_lower_band(A0, kA), _lower_band(A1, kA))
         self.group_bands = []
         for g in range(4):
-            Ag = sp.diags((group == g).astype(float)) @ A
+            Ag = sp.diags((group == g).astype(float)) @ A0
             self.group_bands.append(_lower_band((Ag.T @ Ag).tocsr(), bw))
-        self.group_counts = np.bincount(group, minlength=4)
+        # the AR group's A_g' A_g = B0 + phi B1 + phi^2 B2
+        sel = sp.diags((group == 4).astype(float))
+        G0, G1 = sel @ A0, sel @ A1
+        self._ar_bands = tuple(
+            _lower_band(M.tocsr(), bw) for M in (G0.T @ G0, G0.T @ G1 + G1.T @ G0, G1.T @ G1)
+        )
+        self.group_counts = np.bincount(group, minlength=5)
+
+    def innovations(self, x: np.ndarray, phi: float = 0.0) -> np.ndarray:
+        """``A x - m``: each state equation's disturbance, for AR coefficient ``phi``."""
+        out = self.A0 @ x - self.mean
+        return out + phi * (self.A1 @ x) if self.ar else out
+
+    def A_band(self, phi: float = 0.0) -> np.ndarray:
+        b0, b1 = self._A_bands
+        return np.asfortranarray(b0 + phi * b1)
+
+    def ar_band(self, phi: float) -> np.ndarray:
+        b0, b1, b2 = self._ar_bands
+        return b0 + phi * b1 + phi**2 * b2
 
     def obs_band(self, observed: np.ndarray) -> np.ndarray:
         Zo = self.Z[observed]
@@ -215,6 +253,15 @@ def _precision_draw(shape, rate, lower, rng) -> float:
         return lower
     u = rng.uniform(0.0, tail)
     return max(float(special.gammainccinv(shape, u)) / rate, lower)
+
+
+def _stationary_draw(mean: float, sd: float, current: float, rng, tries: int = 100) -> float:
+    """N(mean, sd^2) draw restricted to (-1, 1); keeps ``current`` if every try falls outside."""
+    for _ in range(tries):
+        v = mean + sd * rng.standard_normal()
+        if abs(v) < 1.0:
+            return float(v)
+    return current
 
 
 def _log_model_prob(gamma, XtX, Xtr, rtr, siginv, logit_pi, df, ss, n):
@@ -243,6 +290,7 @@ def sample_posterior(
     inclusion: np.ndarray | None = None,
     trend: bool = False,
     nseasons: int = 1,
+    ar: bool = False,
     prior_level_sd: float = PRIOR_LEVEL_SD,
     n_draws: int = 1000,
     n_burn: int | None = None,
@@ -263,6 +311,10 @@ def sample_posterior(
         Local linear trend instead of a local level.
     nseasons : int, default 1
         Number of seasons of a dynamic seasonal component (1: none).
+    ar : bool, default False
+        Add a stationary AR(1) component (bsts's ``AddAr(lags = 1)``): ``a_t = phi a_{t-1}
+        + N(0, sigma_ar^2)``, ``phi`` uniform on (-1, 1), ``sigma_ar`` with bsts's weak
+        prior (guess 0.01 sd(y), 0.01 pseudo-observations, at most sd(y)).
     prior_level_sd : float, default 0.01
         Prior guess of the level's sd (share of ``sd(y)``, which is 1 here).
     n_draws : int, default 1000
@@ -288,7 +340,7 @@ def sample_posterior(
     n_burn = max(100, n_draws // 10) if n_burn is None else int(n_burn)
     first = yo[0]
     slope0 = (yo[-1] - yo[0]) / n if trend else 0.0
-    lay = _Layout(n, trend=trend, nseasons=nseasons, y0=first, slope0=slope0)
+    lay = _Layout(n, trend=trend, nseasons=nseasons, y0=first, slope0=slope0, ar=ar)
     obs_band = lay.obs_band(obs)
     sdy = float(np.std(yo, ddof=1)) if obs.sum() > 1 else 1.0
     sdy = sdy if sdy > 0 else 1.0
@@ -298,6 +350,7 @@ def sample_posterior(
         1: (LEVEL_PRIOR_SAMPLE_SIZE, prior_level_sd * sdy, sdy),
         2: (_WEAK, 0.01 * sdy, sdy),
         3: (_WEAK, 0.01 * sdy, sdy),
+        4: (_WEAK, 0.01 * sdy, sdy),
     }
     if k:
         df_obs, ss_obs = PRIOR_DF, PRIOR_DF * (1 - EXPECTED_R2) * sdy**2
@@ -321,26 +374,33 @@ def sample_posterior(
         df_obs, ss_obs = _WEAK, _WEAK * sdy**2
     upper_obs = 1.2 * sdy
 
-    var = {1: (prior_level_sd * sdy) ** 2, 2: (0.01 * sdy) ** 2, 3: (0.01 * sdy) ** 2}
+    var = {
+        1: (prior_level_sd * sdy) ** 2,
+        2: (0.01 * sdy) ** 2,
+        3: (0.01 * sdy) ** 2,
+        4: (0.1 * sdy) ** 2,
+    }
+    phi = 0.5 if ar else 0.0
     sig2_obs = 0.5 * sdy**2
     beta = np.zeros(k)
     reg = np.zeros(n)
-    present = [g for g in (1, 2, 3) if lay.group_counts[g]]
-    m_total = 1 + (1 if trend else 0) + (lay.S - 1 if lay.S else 0)
+    present = [g for g in (1, 2, 3, 4) if lay.group_counts[g]]
+    m_total = 1 + (1 if trend else 0) + (lay.S - 1 if lay.S else 0) + (1 if ar else 0)
 
     keep = n_draws
-    out_sig = np.empty((keep, 4))
+    out_sig = np.empty((keep, 5))
+    out_phi = np.zeros(keep)
     out_beta = np.zeros((keep, k))
     out_final = np.empty((keep, m_total))
     state_sum = np.zeros(n)
     reg_sum = np.zeros(n)
     v_eq = np.full(lay.N, sdy**2)
-    A_band = np.asfortranarray(lay.A_band)
     for it in range(n_burn + keep):
         # (1) states | parameters: Durbin-Koopman mean correction, banded smoothing
+        A_band = lay.A_band(phi)
         band = obs_band / sig2_obs + lay.group_bands[0] / sdy**2
         for g in present:
-            band = band + lay.group_bands[g] / var[g]
+            band = band + (lay.ar_band(phi) if g == 4 else lay.group_bands[g]) / var[g]
             v_eq[lay.group == g] = var[g]
         chol, info = lapack.dpbtrf(band, lower=1)
         if info != 0:
@@ -358,13 +418,19 @@ def sample_posterior(
         contrib = lay.Z @ x
 
         # (2) state sds | states
-        innov = lay.A @ x - lay.mean
+        innov = lay.innovations(x, phi)
         for g in present:
             sel = lay.group == g
             df, guess, upper = state_priors[g]
             shape = (df + sel.sum()) / 2
             rate = (df * guess**2 + float(innov[sel] @ innov[sel])) / 2
             var[g] = 1.0 / _precision_draw(shape, rate, 1.0 / upper**2, rng)
+        if ar:
+            # phi | AR states, sigma_ar: normal regression of a_t on a_{t-1}, kept stationary
+            a = x[lay.obs_ar]
+            den = float(a[:-1] @ a[:-1])
+            if den > 0:
+                phi = _stationary_draw(float(a[1:] @ a[:-1]) / den, np.sqrt(var[4] / den), phi, rng)
 
         # (3) regression | states: indicators, sigma_obs, coefficients
         target = yo - contrib[obs]
@@ -401,7 +467,9 @@ def sample_posterior(
                 np.sqrt(var[1]),
                 np.sqrt(var[2]) if trend else 0.0,
                 np.sqrt(var[3]) if lay.S else 0.0,
+                np.sqrt(var[4]) if ar else 0.0,
             ]
+            out_phi[s] = phi
             out_beta[s] = beta
             fin = [x[lay.obs_level[-1]]]
             if trend:
@@ -410,6 +478,8 @@ def sample_posterior(
                 # the last S - 1 seasonal values, newest first
                 last = n + lay.S - 3
                 fin += [x[_season_pos(lay, last - j)] for j in range(lay.S - 1)]
+            if ar:
+                fin.append(x[lay.obs_ar[-1]])
             out_final[s] = fin
             state_sum += contrib
             reg_sum += reg
@@ -425,6 +495,8 @@ def sample_posterior(
         trend=trend,
         nseasons=lay.S or 1,
         n_burn=n_burn,
+        sigma_ar=out_sig[:, 4] if ar else None,
+        phi=out_phi if ar else None,
     )
 
 
@@ -479,6 +551,15 @@ def forecast(draws: BstsDraws, X_f: np.ndarray | None, rng) -> tuple[np.ndarray,
             seas[:, j] = nxt
             hist = np.concatenate([nxt[:, None], hist[:, :-1]], axis=1)
         state = state + seas
+        col += draws.nseasons - 1
+    if draws.phi is not None:
+        a = fin[:, col]
+        shocks = rng.standard_normal((S, h)) * draws.sigma_ar[:, None]
+        ar_path = np.empty((S, h))
+        for j in range(h):
+            a = draws.phi * a + shocks[:, j]
+            ar_path[:, j] = a
+        state = state + ar_path
     if X_f is not None and X_f.shape[1]:
         state = state + draws.beta @ X_f.T
     paths = state + rng.standard_normal((S, h)) * draws.sigma_obs[:, None]

@@ -564,6 +564,7 @@ class StateSpaceBackend(_Backend):
             self.model = UnobservedComponents(
                 z,
                 level=self.options["level"],
+                autoregressive=int(self.options.get("autoregressive") or 0) or None,
                 exog=None if exog is None else exog.to_numpy(),
                 mle_regression=not self.state_regression,
             )
@@ -738,6 +739,7 @@ class BstsBackend(_Backend):
             inclusion=inclusion if Xs.shape[1] else None,
             trend=self.options.get("level") == "local linear trend",
             nseasons=int(self.options.get("nseasons") or 1),
+            ar=bool(self.options.get("autoregressive")),
             prior_level_sd=float(self.options["prior_level_sd"]),
             n_draws=int(self.options["n_simulations"]),
             seed=int(self.options["seed"]),
@@ -762,6 +764,9 @@ class BstsBackend(_Backend):
             cols["sigma.trend"] = p.sigma_slope * self.z_sd
         if p.nseasons > 1:
             cols["sigma.seasonal"] = p.sigma_season * self.z_sd
+        if p.phi is not None:
+            cols["sigma.ar"] = p.sigma_ar * self.z_sd
+            cols["ar.L1"] = p.phi
         q = [self.alpha / 2, 1 - self.alpha / 2]
         rows = {}
         for name, v in cols.items():
