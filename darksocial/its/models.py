@@ -733,6 +733,11 @@ class BstsBackend(_Backend):
         inclusion = np.where(is_control, min(1.0, 3.0 / (n_ctrl + 1)), 1.0)
         ys = (z - self.z_mean) / self.z_sd
         Xs = (Xv - self.x_mean) / self.x_sd
+        # R's prior.level.sd is a share of sd(y) for a model of level + controls. Calendar
+        # terms (day of week, yearly terms, holidays, the trend regressor) are not in R's
+        # model; the part of sd(y) they explain is not the level's to follow, so the share
+        # applies to what they leave. Without calendar terms this is R's sd(y).
+        self.level_scale = _unexplained_share(ys[ok], Xs[ok][:, ~is_control])
         self.posterior = sample_posterior(
             ys,
             Xs if Xs.shape[1] else None,
@@ -740,7 +745,7 @@ class BstsBackend(_Backend):
             trend=self.options.get("level") == "local linear trend",
             nseasons=int(self.options.get("nseasons") or 1),
             ar=bool(self.options.get("autoregressive")),
-            prior_level_sd=float(self.options["prior_level_sd"]),
+            prior_level_sd=float(self.options["prior_level_sd"]) * self.level_scale,
             n_draws=int(self.options["n_simulations"]),
             seed=int(self.options["seed"]),
         )
@@ -796,6 +801,17 @@ class BstsBackend(_Backend):
         draws = self.to_original(z)
         point = state.mean(axis=0) * self.z_sd + self.z_mean
         return (point if not self.log else draws.mean(axis=0)), draws
+
+
+def _unexplained_share(y: np.ndarray, X: np.ndarray) -> float:
+    """sd of what a least-squares fit on ``X`` (plus a constant) leaves of ``y``, over sd(y)."""
+    if not X.shape[1] or len(y) <= X.shape[1] + 2:
+        return 1.0
+    A = np.column_stack([np.ones(len(y)), X])
+    coef, *_ = np.linalg.lstsq(A, y, rcond=None)
+    resid = y - A @ coef
+    sd = float(np.std(y, ddof=1))
+    return float(np.clip(np.std(resid, ddof=1) / sd, 1e-3, 1.0)) if sd > 0 else 1.0
 
 
 def make_backend(model: str, *, log: bool, alpha: float, maxlags, options: dict) -> _Backend:
