@@ -2,16 +2,18 @@
 
 The model, on data standardized with the pre-period mean and sd (as CausalImpact does):
 
-    y_t = level_t [+ seasonal_t] + x_t' beta + e_t,        e_t ~ N(0, sigma_obs^2)
+    y_t = level_t [+ seasonal_t] [+ a_t] + x_t' beta + e_t, e_t ~ N(0, sigma_obs^2)
     level_t = level_{t-1} [+ slope_{t-1}] + u_t,            u_t ~ N(0, sigma_level^2)
     [slope_t = slope_{t-1} + v_t,                           v_t ~ N(0, sigma_slope^2)]
     [sum_{j<S} seasonal_{t-j} = w_t,                        w_t ~ N(0, sigma_season^2)]
+    [a_t = phi a_{t-1} + r_t,                               r_t ~ N(0, sigma_ar^2)]
 
 with bsts's priors: ``1 / sigma_level^2`` gamma with 32 pseudo-observations around
 ``prior_level_sd`` (0.01) and ``sigma_level <= sd(y)``; the level starts at N(y_1, sd(y)^2);
 slope and seasonal sds get bsts's weak default priors (guess 0.01 sd(y), 0.01
-pseudo-observations); the regression on the controls is bsts's spike-and-slab
-(``SpikeSlabPrior``: inclusion probability ``min(1, 3 / p)`` with ``p`` the number of
+pseudo-observations); the AR(1) component is bsts's ``AddAr(lags = 1)`` (``phi`` uniform
+on (-1, 1), ``sigma_ar`` with the weak default prior); the regression on the controls is
+bsts's spike-and-slab (``SpikeSlabPrior``: inclusion probability ``min(1, 3 / p)`` with ``p`` the number of
 predictors counting bsts's intercept, Zellner-type slab with information weight 0.01 and
 diagonal shrinkage 0.5, ``1 / sigma_obs^2`` gamma with 50 pseudo-observations around
 ``(1 - 0.8) sd(y)^2`` and ``sigma_obs <= 1.2 sd(y)``).
@@ -19,7 +21,8 @@ diagonal shrinkage 0.5, ``1 / sigma_obs^2`` gamma with 50 pseudo-observations ar
 One Gibbs sweep draws (1) every state given the parameters, by the Durbin and Koopman
 (2002) simulation smoother, (2) the state sds given the states, (3) the inclusion indicators
 (one at a time, coefficients and ``sigma_obs`` integrated out), ``sigma_obs`` and the
-coefficients given the states. The smoother's one smoothing pass, ``E[states | y]``, is a
+coefficients given the states, (4) ``phi`` given the AR states (a normal regression draw
+kept inside (-1, 1)). The smoother's one smoothing pass, ``E[states | y]``, is a
 solve with the states' posterior precision, which is banded once the states are ordered in
 time: a banded Cholesky (LAPACK ``dpbtrf``) replaces the Kalman recursions, so no Python loop
 runs over time and a sweep costs O(T). Missing values of ``y`` simply have no observation
@@ -430,7 +433,9 @@ def sample_posterior(
             a = x[lay.obs_ar]
             den = float(a[:-1] @ a[:-1])
             if den > 0:
-                phi = _stationary_draw(float(a[1:] @ a[:-1]) / den, np.sqrt(var[4] / den), phi, rng)
+                phi = _stationary_draw(
+                    float(a[1:] @ a[:-1]) / den, np.sqrt(var[4] / den), phi, rng
+                )
 
         # (3) regression | states: indicators, sigma_obs, coefficients
         target = yo - contrib[obs]
