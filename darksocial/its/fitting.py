@@ -519,7 +519,7 @@ def _estimate(d: _Design, backend, *, seed: int, n_simulations: int) -> _Estimat
         )
     names = list(d.campaigns.columns)
     b, V = backend.coef(names)
-    bdraws = mvn_draws(b, V, n_simulations, rng)
+    bdraws = mvn_draws(b, V, n_simulations, rng, df=getattr(backend, "draw_df", None))
     C = d.campaigns.to_numpy()
     per = {}
     for iv in d.interventions:

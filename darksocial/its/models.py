@@ -23,7 +23,7 @@ from statsmodels.regression.linear_model import GLSAR, OLS
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 from statsmodels.tsa.statespace.structural import UnobservedComponents
 
-from darksocial.constants import AR_ERROR_ORDER, STRUCTURAL_PARAM_DRAWS
+from darksocial.constants import AR_ERROR_ORDER, SEGMENTED_AR_ORDER, STRUCTURAL_PARAM_DRAWS
 from darksocial.errors import DataValidationError
 from darksocial.its.bsts import forecast, sample_posterior
 
@@ -76,8 +76,8 @@ def _ar1_paths(phi, sd_innov, last, h, size, rng) -> np.ndarray:
     return out
 
 
-def mvn_draws(mean: np.ndarray, cov: np.ndarray, size: int, rng) -> np.ndarray:
-    """Draws from a multivariate normal, robust to a singular or failed covariance.
+def mvn_draws(mean: np.ndarray, cov: np.ndarray, size: int, rng, df=None) -> np.ndarray:
+    """Draws from a multivariate normal (or t), robust to a singular or failed covariance.
 
     Parameters
     ----------
@@ -90,6 +90,10 @@ def mvn_draws(mean: np.ndarray, cov: np.ndarray, size: int, rng) -> np.ndarray:
         Number of draws.
     rng : numpy.random.Generator
         Source of the standard normal draws.
+    df : float, optional
+        Degrees of freedom: multivariate t draws (the normal ones scaled by
+        ``sqrt(df / chi2_df)``, one scale per draw) when the covariance is itself estimated
+        with that many degrees of freedom. Default: normal.
 
     Returns
     -------
@@ -102,7 +106,10 @@ def mvn_draws(mean: np.ndarray, cov: np.ndarray, size: int, rng) -> np.ndarray:
     cov = (cov + cov.T) / 2
     vals, vecs = np.linalg.eigh(cov)
     root = vecs * np.sqrt(np.clip(vals, 0, None))
-    return mean[None, :] + rng.standard_normal((size, len(mean))) @ root.T
+    dev = rng.standard_normal((size, len(mean))) @ root.T
+    if df is not None and np.isfinite(df):
+        dev *= np.sqrt(df / rng.chisquare(df, size))[:, None]
+    return mean[None, :] + dev
 
 
 def _normal_params_frame(est, se, names, alpha: float) -> pd.DataFrame:
@@ -169,8 +176,9 @@ class _Backend:
         except np.linalg.LinAlgError:
             return float("nan")
         k = len(names)
-        if self.uses_t and self.df_resid:
-            return float(stats.f.sf(stat / k, k, self.df_resid))
+        df = getattr(self, "draw_df", None) or self.df_resid
+        if self.uses_t and df:
+            return float(stats.f.sf(stat / k, k, df))
         return float(stats.chi2.sf(stat, k))
 
     def to_original(self, z: np.ndarray) -> np.ndarray:
@@ -180,9 +188,14 @@ class _Backend:
 class SegmentedBackend(_Backend):
     """Linear regression for ``model="segmented"``, with AR or HAC error handling.
 
-    ``errors="ar"`` (default): feasible GLS with AR(``AR_ERROR_ORDER``) errors (statsmodels
-    ``GLSAR`` with given coefficients), the coefficients by Yule-Walker on the OLS residuals
-    corrected for what the regressors absorb (:func:`latent_ar`). ``errors="hac"``: OLS with Newey-West HAC
+    ``errors="ar"`` (default): feasible GLS with AR(``SEGMENTED_AR_ORDER``) errors
+    (statsmodels ``GLSAR`` with given coefficients), the coefficients by Yule-Walker on the
+    OLS residuals corrected for what the regressors absorb (:func:`latent_ar`). The order is
+    5, not 2: the log of a count is AR(1) plus white noise, an ARMA(1,1) whose long-run
+    variance AR(2) understates (see the constant). The AR coefficients' own estimation
+    error is carried into the intervals (:func:`_ar_uncertainty`): t draws and p-values
+    with its Satterthwaite degrees of freedom, and counterfactual noise paths each with
+    their own coefficients drawn from the Yule-Walker sampling distribution. ``errors="hac"``: OLS with Newey-West HAC
     standard errors. HAC is the textbook choice, but a campaign dummy's residuals sum to
     zero over its own window, so the kernel estimate of their long-run variance is biased
     down: on daily series with AR(1) noise its 95% intervals covered about 91% and its
@@ -197,6 +210,7 @@ class SegmentedBackend(_Backend):
         n = int(mask.sum())
         self.uses_t = bool(self.options.get("use_t", True))
         self.errors = self.options.get("errors", "ar")
+        self.draw_df = None
         if self.errors == "ar":
             # Missing days are skipped: the AR filter treats the rows as consecutive,
             # a small error for a few outage days.
@@ -207,8 +221,11 @@ class SegmentedBackend(_Backend):
             ols = OLS(z[mask], Xm).fit()
             resid0 = np.full(len(z), np.nan)
             resid0[mask] = ols.resid
-            rho, _s2, _v = latent_ar(resid0, 0.0, AR_ERROR_ORDER, X=Xm)
-            rho = np.r_[rho, np.zeros(AR_ERROR_ORDER - len(rho))]
+            rho, s2, _v = latent_ar(resid0, 0.0, SEGMENTED_AR_ORDER, X=Xm)
+            self.rho_cov, self.draw_df = _ar_uncertainty(rho, s2, n, n - Xm.shape[1])
+            if not self.uses_t:
+                self.draw_df = None
+            rho = np.r_[rho, np.zeros(SEGMENTED_AR_ORDER - len(rho))]
             self.model = GLSAR(z[mask], Xm, rho=rho)
             self.res = self.model.fit()
             self.rho = np.asarray(self.model.rho, dtype=float)
@@ -238,13 +255,30 @@ class SegmentedBackend(_Backend):
         self.resid_sd = float(np.nanstd(self.resid, ddof=X.shape[1]))
         return self
 
+    def params_frame(self) -> pd.DataFrame:
+        if self.draw_df is None or not self.uses_t:
+            return super().params_frame()
+        # t intervals with the Satterthwaite degrees of freedom of the AR-based variance
+        est, se = self.beta, np.sqrt(np.clip(np.diag(self.cov), 0, None))
+        tq = stats.t.ppf(1 - self.alpha / 2, self.draw_df)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = 2 * stats.t.sf(np.abs(est / se), self.draw_df)
+        frame = pd.DataFrame(
+            {"estimate": est, "std_err": se, "lower": est - tq * se, "upper": est + tq * se,
+             "p_value": p},
+            index=self.param_names,
+        )
+        frame.index.name = "term"
+        return frame
+
     def simulate(self, X_f: pd.DataFrame, exposure_f, size: int, rng):
-        betas = mvn_draws(self.beta, self.cov, size, rng)
+        betas = mvn_draws(self.beta, self.cov, size, rng, df=self.draw_df)
         lp = betas @ X_f.to_numpy().T
         if self.errors == "ar":
             sd = float(np.nanstd(self.innovations, ddof=len(self.rho)))
             recent = self.resid[~np.isnan(self.resid)][-len(self.rho) :]
-            noise = _ar_paths(self.rho, sd, recent, X_f.shape[0], size, rng)
+            rho = _stationary_draws(self.rho, self.rho_cov, size, rng)
+            noise = _ar_paths(rho, sd, recent, X_f.shape[0], size, rng)
         else:
             phi, sd, last = self.ar1
             noise = _ar1_paths(phi, sd, last, X_f.shape[0], size, rng)
@@ -252,6 +286,59 @@ class SegmentedBackend(_Backend):
         draws = self.to_original(z)
         point = X_f.to_numpy() @ self.beta if not self.log else draws.mean(axis=0)
         return point, draws
+
+
+def _ar_uncertainty(rho: np.ndarray, s2: float, n: int, df_resid: float):
+    """Sampling covariance of Yule-Walker AR coefficients and the Satterthwaite df.
+
+    The AR coefficients have the large-sample covariance ``s2 * Gamma_p^-1 / n``
+    (``Gamma_p`` the AR's autocovariance matrix). A coefficient's GLS variance is ``s2``
+    times a function of ``rho``; for a campaign column or a forecast average over weeks
+    that function is the long-run variance factor ``1 / (1 - sum(rho))**2``, so by the delta
+    method ``var(log V_hat) = 2 / df_resid + 4 * 1' V_rho 1 / (1 - sum(rho))**2``, and
+    ``V_hat`` behaves like a scaled chi-square with ``2 / var(log V_hat)`` degrees of freedom
+    (Satterthwaite). With persistent noise these are tens, not the ``n - k`` of OLS: the
+    estimated persistence is the main uncertainty of the interval's width.
+
+    Returns
+    -------
+    rho_cov : numpy.ndarray or None
+        ``p x p`` covariance of the coefficients (None without AR terms).
+    df : float or None
+        Satterthwaite degrees of freedom (None without AR terms).
+    """
+    p = len(rho)
+    if p == 0 or s2 <= 0 or n <= p:
+        return None, None
+    g = ar_autocov(rho, s2, p)
+    G = g[np.abs(np.arange(p)[:, None] - np.arange(p)[None, :])]
+    try:
+        V = s2 * np.linalg.inv(G) / n
+    except np.linalg.LinAlgError:
+        return None, None
+    var_log = 2.0 / max(df_resid, 1.0) + 4.0 * float(V.sum()) / (1.0 - float(rho.sum())) ** 2
+    return V, float(max(2.0 / var_log, 1.0))
+
+
+def _stationary_draws(rho: np.ndarray, cov, size: int, rng) -> np.ndarray:
+    """``size`` draws of AR coefficients from ``N(rho, cov)``; non-stationary draws -> ``rho``.
+
+    Returns ``rho`` itself (one vector for every path) when ``cov`` is None.
+    """
+    rho = np.asarray(rho, dtype=float)
+    if cov is None:
+        return rho
+    p = len(rho)
+    V = np.zeros((len(rho), len(rho)))
+    V[: len(cov), : len(cov)] = cov
+    draws = mvn_draws(rho, V, size, rng)
+    # stationary iff every eigenvalue of the companion matrix lies inside the unit circle
+    comp = np.zeros((size, p, p))
+    comp[:, 0, :] = draws
+    comp[:, np.arange(1, p), np.arange(p - 1)] = 1.0
+    ok = np.max(np.abs(np.linalg.eigvals(comp)), axis=1) < 0.999
+    draws[~ok] = rho
+    return draws
 
 
 def _ar_filter(r: np.ndarray, rho: np.ndarray) -> np.ndarray:
