@@ -232,7 +232,7 @@ def compute_diagnostics(
         if model in ("poisson", "negbin"):
             how = "the intervals allow for it through the latent AR(2) log-scale noise"
         elif errors == "ar":
-            how = "the AR(2) errors leave some of it"
+            how = "the AR(5) errors leave some of it"
         else:
             how = "the HAC standard errors allow for it"
         warn.append(

@@ -98,7 +98,7 @@ def fit(
         post-period included, needs a value.
     model : {"segmented", "arima", "structural", "poisson", "negbin"}, default "segmented"
         ``"segmented"``: linear regression on trend, seasonality, holidays and controls,
-        with AR(2) errors by GLS (or Newey-West HAC, see ``errors``). ``"arima"``: the same regression with SARIMA errors
+        with AR(5) errors by GLS (or Newey-West HAC, see ``errors``). ``"arima"``: the same regression with SARIMA errors
         (``order``, ``seasonal_order``). ``"structural"``: unobserved components (a local
         level by default) with the regressors: Bayesian (R CausalImpact's model and priors, see
         ``estimation``) with the counterfactual method, the campaign coefficients in the
@@ -154,7 +154,7 @@ def fit(
         Simulated paths or parameter draws behind intervals and tail-area p-values.
     errors : {"ar", "hac"}, default "ar"
         For ``"segmented"``: how autocorrelated errors are handled. ``"ar"``: feasible
-        GLS with AR(2) errors, their coefficients estimated from the OLS residuals with a
+        GLS with AR(5) errors, their coefficients estimated from the OLS residuals with a
         correction for the slow noise the regressors absorb
         (:func:`darksocial.its.models.latent_ar`). ``"hac"``: OLS with Newey-West standard errors,
         the textbook segmented ITS; its intervals run about 10% too narrow on such series,
