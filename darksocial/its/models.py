@@ -264,8 +264,13 @@ class SegmentedBackend(_Backend):
         with np.errstate(divide="ignore", invalid="ignore"):
             p = 2 * stats.t.sf(np.abs(est / se), self.draw_df)
         frame = pd.DataFrame(
-            {"estimate": est, "std_err": se, "lower": est - tq * se, "upper": est + tq * se,
-             "p_value": p},
+            {
+                "estimate": est,
+                "std_err": se,
+                "lower": est - tq * se,
+                "upper": est + tq * se,
+                "p_value": p,
+            },
             index=self.param_names,
         )
         frame.index.name = "term"
