@@ -1117,9 +1117,16 @@ def calibration_warning(
         problems.append(f"it called {fpr:.0%} of no-effect series significant at 5%")
     if not problems:
         return None
+    too_wide = bool(bad) and all(v > 0.98 for v in bad.values()) and len(problems) == 1
+    advice = (
+        "its intervals are wider than they need be, so it misses real effects more often "
+        "than the others; compare it with the placebo-in-time p-value."
+        if too_wide
+        else "treat its intervals and p-value with caution and check the placebo-in-time "
+        "p-value."
+    )
     return (
         f"Calibration warning for model={model!r}, method={method!r}: in simulations close to "
         f"the sample data {' and '.join(problems)} (targets: 92-98% coverage, at most "
-        "6% false positives); treat its intervals and p-value with caution and check the "
-        "placebo-in-time p-value."
+        f"6% false positives); {advice}"
     )

@@ -182,6 +182,7 @@ def test_calibration_warning_reads_the_table(tmp_path):
     msg = checks.calibration_warning("arima", "intervention", path=path)
     assert "80%" in msg and "12%" in msg
     assert checks.calibration_warning("structural", "counterfactual", path=path) is None
+    assert "caution" in msg and "wider than" not in msg
     # a missing table is an error, not a silent "no warning"
     with pytest.raises(DataFormatError, match="calibration table"):
         checks.calibration_warning("arima", "intervention", path=tmp_path / "no.csv")
@@ -251,3 +252,22 @@ def test_calibration_table_ships_with_the_package_and_matches_the_benchmark_outp
     pd.testing.assert_frame_equal(checks.calibration_table(), checks.calibration_table(committed))
     pyproject = (config.PROJ_ROOT / "pyproject.toml").read_text()
     assert '"data/*.csv"' in pyproject
+
+
+def test_calibration_warning_says_when_intervals_are_too_wide(tmp_path):
+    path = tmp_path / "calibration.csv"
+    pd.DataFrame(
+        {
+            "model": ["structural", "negbin"],
+            "method": ["counterfactual", "counterfactual"],
+            "scenario": ["overall", "overall"],
+            "coverage_average": [1.0, 0.99],
+            "coverage_cumulative": [1.0, 0.99],
+            "false_positive_rate": [0.0, 0.08],
+        }
+    ).to_csv(path, index=False)
+    wide = checks.calibration_warning("structural", "counterfactual", path=path)
+    assert "100%" in wide and "wider than they need be" in wide and "caution" not in wide
+    # too wide and too many false positives at once is not "just conservative"
+    mixed = checks.calibration_warning("negbin", "counterfactual", path=path)
+    assert "8%" in mixed and "caution" in mixed
