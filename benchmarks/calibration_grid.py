@@ -336,7 +336,7 @@ def write_markdown(
         + ", ".join(f"{k} = {v}" for k, v in CENTRAL.items())
         + "; other cells change one setting. Replications per scenario (null, +10%) and "
         "cell: " + ", ".join(f"{k} {v}" for k, v in reps.items()) + ". `±` is one "
-        "Monte-Carlo standard error; a worst-of-12 cell is biased toward failure by about "
+        "Monte-Carlo standard error; a worst-of-13 cell is biased toward failure by about "
         "one to two of them." + (f" {note}" if note else ""),
         "",
         "Targets: coverage of the average effect 92-98%, false positives <= 6%, structural "
@@ -474,7 +474,12 @@ def main(argv=None) -> int:
     command = "python benchmarks/calibration_grid.py" + (" --quick" if args.quick else "")
     if args.jobs > 1:
         command += f" --jobs {args.jobs}"
-    used = {m: reps[m] for m in dict.fromkeys(runs["model"])}
+    # replications actually in the runs (a merged table may mix budgets)
+    counts = runs.groupby(["model", "method"], sort=False)["rep"].nunique()
+    used = {}
+    for (m, me), k in counts.items():
+        same = counts.loc[m].nunique() == 1
+        used[m if same else f"{m} {me}"] = int(k)
     write_markdown(
         table,
         w,
