@@ -81,11 +81,12 @@ VARIATIONS = {
 CORNERS = ({"phi": 0.8, "n_post": 180},)
 QUICK_CELLS = ("central", "phi=0.2", "phi=0.8", "n_post=30", "phi=0.8,n_post=180")
 
-#: Replications per scenario and cell (two scenarios per cell, 12 cells). Budget, one core,
-#: idle machine: segmented/poisson/negbin ~0.05 s a fit (2 x 12 x 100 x 2 methods: ~4 min
-#: each), arima 1-2 s (~15 min), structural 0.3-1 s (~6 min); ``--jobs 2`` halves it.
-#: Monte-Carlo se of a cell's 95% coverage: 2.2% at 100 replications, 6-7% at 10-12.
-REPS = {"segmented": 100, "poisson": 100, "negbin": 100, "arima": 10, "structural": 12}
+#: Replications per scenario and cell (two scenarios per cell, 13 cells). Budget with one BLAS
+#: thread per worker and ``--jobs 2`` on the 2-core machine: segmented ~0.1 s a fit (300
+#: replications, both methods: 13.5 min), poisson/negbin 0.05-0.1 s, arima 1-3 s, structural
+#: 0.3-0.8 s (counterfactual) and 1-3 s (intervention). Monte-Carlo se of a cell's 95%
+#: coverage: 1.3% at 300 replications, 2.2% at 100, 3.4% at 40, 7% at 10.
+REPS = {"segmented": 300, "poisson": 100, "negbin": 100, "arima": 10, "structural": 40}
 QUICK_REPS = {"segmented": 40, "poisson": 40, "negbin": 40, "arima": 4, "structural": 5}
 EFFECTS = (("null", 0.0), ("+10%", 0.10))
 
