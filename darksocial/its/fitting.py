@@ -182,7 +182,10 @@ def fit(
     prior_level_sd : float, default 0.01
         With ``estimation="gibbs"``: prior guess of the level's random-walk sd as a share
         of the pre-period sd of ``y`` (CausalImpact's ``prior.level.sd``, 32
-        pseudo-observations). Larger values let the counterfactual level wander more.
+        pseudo-observations); with calendar terms in the model, a share of the sd they leave
+        unexplained (R's model has none; a weekly and yearly shape made of most of sd(y)
+        made the guess 3-4 times R's intent). Larger values let the counterfactual level
+        wander more.
     nseasons : int, default 1
         With ``estimation="gibbs"``: number of seasons of a dynamic seasonal state
         (CausalImpact's ``nseasons``, e.g. 7 for a weekly cycle of daily data; 1: none).
