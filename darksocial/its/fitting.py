@@ -183,7 +183,7 @@ def fit(
         With ``estimation="gibbs"``: prior guess of the level's random-walk sd as a share
         of the pre-period sd of ``y`` (CausalImpact's ``prior.level.sd``, 32
         pseudo-observations); with calendar terms in the model, a share of the sd they leave
-        unexplained (R's model has none; a weekly and yearly shape made of most of sd(y)
+        unexplained (R's model has none; a weekly and yearly shape making up most of sd(y)
         made the guess 3-4 times R's intent). Larger values let the counterfactual level
         wander more.
     nseasons : int, default 1
