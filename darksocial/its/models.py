@@ -112,11 +112,12 @@ def mvn_draws(mean: np.ndarray, cov: np.ndarray, size: int, rng, df=None) -> np.
     return mean[None, :] + dev
 
 
-def _normal_params_frame(est, se, names, alpha: float) -> pd.DataFrame:
-    """Coefficient table with normal (Wald) intervals and p-values."""
-    zq = stats.norm.ppf(1 - alpha / 2)
+def _normal_params_frame(est, se, names, alpha: float, df: float | None = None) -> pd.DataFrame:
+    """Coefficient table with normal (Wald) intervals and p-values; t with ``df`` if given."""
+    dist = stats.norm if df is None else stats.t(df)
+    zq = dist.ppf(1 - alpha / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
-        p = 2 * stats.norm.sf(np.abs(est / se))
+        p = 2 * dist.sf(np.abs(est / se))
     frame = pd.DataFrame(
         {
             "estimate": est,
@@ -259,22 +260,8 @@ class SegmentedBackend(_Backend):
         if self.draw_df is None or not self.uses_t:
             return super().params_frame()
         # t intervals with the Satterthwaite degrees of freedom of the AR-based variance
-        est, se = self.beta, np.sqrt(np.clip(np.diag(self.cov), 0, None))
-        tq = stats.t.ppf(1 - self.alpha / 2, self.draw_df)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            p = 2 * stats.t.sf(np.abs(est / se), self.draw_df)
-        frame = pd.DataFrame(
-            {
-                "estimate": est,
-                "std_err": se,
-                "lower": est - tq * se,
-                "upper": est + tq * se,
-                "p_value": p,
-            },
-            index=self.param_names,
-        )
-        frame.index.name = "term"
-        return frame
+        se = np.sqrt(np.clip(np.diag(self.cov), 0, None))
+        return _normal_params_frame(self.beta, se, self.param_names, self.alpha, self.draw_df)
 
     def simulate(self, X_f: pd.DataFrame, exposure_f, size: int, rng):
         betas = mvn_draws(self.beta, self.cov, size, rng, df=self.draw_df)
