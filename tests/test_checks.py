@@ -166,18 +166,24 @@ def test_triangulate_skips_count_models_on_non_counts():
         checks.triangulate(y, truth["launch"], pre_periods=(0,))
 
 
-def test_calibration_warning_reads_the_table(tmp_path):
+def _calibration_csv(tmp_path, **columns):
+    """A calibration table of "overall" rows with the given columns, written to tmp_path."""
     path = tmp_path / "calibration.csv"
-    pd.DataFrame(
-        {
-            "model": ["segmented", "arima"],
-            "method": ["intervention", "intervention"],
-            "scenario": ["overall", "overall"],
-            "coverage_average": [0.95, 0.80],
-            "coverage_cumulative": [0.95, 0.81],
-            "false_positive_rate": [0.05, 0.12],
-        }
-    ).to_csv(path, index=False)
+    frame = pd.DataFrame(columns)
+    frame.insert(2, "scenario", "overall")
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_calibration_warning_reads_the_table(tmp_path):
+    path = _calibration_csv(
+        tmp_path,
+        model=["segmented", "arima"],
+        method=["intervention", "intervention"],
+        coverage_average=[0.95, 0.80],
+        coverage_cumulative=[0.95, 0.81],
+        false_positive_rate=[0.05, 0.12],
+    )
     assert checks.calibration_warning("segmented", "intervention", path=path) is None
     msg = checks.calibration_warning("arima", "intervention", path=path)
     assert "80%" in msg and "12%" in msg
@@ -255,17 +261,14 @@ def test_calibration_table_ships_with_the_package_and_matches_the_benchmark_outp
 
 
 def test_calibration_warning_says_when_intervals_are_too_wide(tmp_path):
-    path = tmp_path / "calibration.csv"
-    pd.DataFrame(
-        {
-            "model": ["structural", "negbin"],
-            "method": ["counterfactual", "counterfactual"],
-            "scenario": ["overall", "overall"],
-            "coverage_average": [1.0, 0.99],
-            "coverage_cumulative": [1.0, 0.99],
-            "false_positive_rate": [0.0, 0.08],
-        }
-    ).to_csv(path, index=False)
+    path = _calibration_csv(
+        tmp_path,
+        model=["structural", "negbin"],
+        method=["counterfactual", "counterfactual"],
+        coverage_average=[1.0, 0.99],
+        coverage_cumulative=[1.0, 0.99],
+        false_positive_rate=[0.0, 0.08],
+    )
     wide = checks.calibration_warning("structural", "counterfactual", path=path)
     assert "100%" in wide and "wider than they need be" in wide and "caution" not in wide
     # too wide and too many false positives at once is not "just conservative"
