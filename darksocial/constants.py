@@ -66,9 +66,14 @@ FOURIER_YEARLY_HARMONICS = 3
 #: reads as a spurious "effect" of any campaign in late autumn.
 YEAR_END = ((12, 21), (1, 3))
 
-#: Default ``order`` for ``model="arima"``: regression with AR(1) errors, the simplest
-#: model of the day-to-day persistence marketing series show.
-ARIMA_ORDER = (1, 0, 0)
+#: Default ``order`` for ``model="arima"``: regression with ARMA(1,1) errors. The log of a
+#: count is an AR(1) persistence plus white (Poisson, control) noise, which is exactly
+#: ARMA(1,1); AR(1) errors, the earlier default, read that mixture as less persistent than
+#: it is. With stationary orders (``d = 0``, no seasonal part) the ARMA coefficients are
+#: estimated by REML (``darksocial.its.reml``): on the calibration grid's null series the
+#: campaign's ``E[t^2]`` was 1.30 with ML ARMA(1,1) and 1.12 with REML (200 series of the
+#: central cell; ML AR(1): 1.6 on 60).
+ARIMA_ORDER = (1, 0, 1)
 
 #: Candidate half-lives (in periods) when a pulse's half-life is estimated by profile
 #: least squares: geometric grid from half a period to 120 periods.

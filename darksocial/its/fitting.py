@@ -71,7 +71,7 @@ def fit(
     maxlags: int | None = None,
     use_t: bool = True,
     small_sample: bool = True,
-    order: tuple[int, int, int] = ARIMA_ORDER,
+    order: tuple[int, int, int] | None = None,
     seasonal_order: tuple[int, int, int, int] = (0, 0, 0, 0),
     level: Literal["local level", "local linear trend"] | None = None,
     estimation: Literal["gibbs", "mle"] | None = None,
@@ -162,12 +162,20 @@ def fit(
     maxlags : int, optional
         Newey-West lags for ``errors="hac"``; default ``floor(4 (n/100)^(2/9))``.
     use_t : bool, default True
-        For ``"segmented"``: t and F inference (residual degrees of freedom) instead of
+        For ``"segmented"`` and ``"arima"``: t and F inference (residual degrees of freedom) instead of
         normal and chi-squared.
     small_sample : bool, default True
         Scale HAC covariances by ``n / (n - k)`` (statsmodels ``use_correction``).
-    order, seasonal_order : tuple
-        Passed to statsmodels ``SARIMAX`` for ``model="arima"``.
+    order : tuple, optional
+        ARIMA order of the errors of ``model="arima"`` (statsmodels ``SARIMAX``). Default:
+        ARMA(1,1), the structure of a persistent log count seen through Poisson noise,
+        or AR(1) where the restricted likelihood does not support the MA term (AIC; a
+        short series of white noise leaves ARMA(1,1) unidentified). Without differencing
+        or a seasonal part the ARMA coefficients are estimated by REML
+        (:mod:`darksocial.its.reml`) and their estimation error widens the intervals
+        (t with Satterthwaite degrees of freedom); otherwise by maximum likelihood.
+    seasonal_order : tuple, default (0, 0, 0, 0)
+        Seasonal ARIMA order, passed to statsmodels ``SARIMAX``.
     level : {"local level", "local linear trend"}, optional
         Level component of ``model="structural"`` (overrides ``trend``).
     estimation : {"gibbs", "mle"}, optional
@@ -253,6 +261,8 @@ def fit(
         raise ParameterError("exposure is only used by model='poisson' or 'negbin'.")
     if errors not in ("ar", "hac"):
         raise ParameterError(f"errors={errors!r} is unknown; use 'ar' or 'hac'.")
+    order_auto = order is None
+    order = ARIMA_ORDER if order is None else order
     if estimation is None:
         estimation = "gibbs" if (model, method) == ("structural", "counterfactual") else "mle"
     if estimation not in ("gibbs", "mle"):
@@ -307,6 +317,7 @@ def fit(
         "use_t": use_t,
         "small_sample": small_sample,
         "order": tuple(order),
+        "order_auto": order_auto,
         "seasonal_order": tuple(seasonal_order),
         "level": level,
         "estimation": estimation,

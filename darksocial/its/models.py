@@ -26,6 +26,7 @@ from statsmodels.tsa.statespace.structural import UnobservedComponents
 from darksocial.constants import AR_ERROR_ORDER, SEGMENTED_AR_ORDER, STRUCTURAL_PARAM_DRAWS
 from darksocial.errors import DataValidationError
 from darksocial.its.bsts import forecast, sample_posterior
+from darksocial.its.reml import arma_reml
 
 __all__ = ["make_backend", "mvn_draws", "newey_west_lags"]
 
@@ -621,6 +622,8 @@ class StateSpaceBackend(_Backend):
 
     def fit(self, z: np.ndarray, X: pd.DataFrame, exposure=None):
         self.df_resid = None
+        self.reml = None
+        self.draw_df = None
         exog = X if X.shape[1] else None
         if self.kind == "arima":
             self.model = SARIMAX(
@@ -630,6 +633,9 @@ class StateSpaceBackend(_Backend):
                 seasonal_order=self.options["seasonal_order"],
                 trend="n",
             )
+            d, seasonal = self.options["order"][1], self.options["seasonal_order"]
+            if exog is not None and d == 0 and not any(seasonal[:3]):
+                return self._fit_reml(z, X)
         else:
             # With the campaign terms among the regressors (intervention method), the
             # coefficients go into the state vector: the Kalman filter then gives their
@@ -667,9 +673,50 @@ class StateSpaceBackend(_Backend):
         self.exog_names = list(X.columns)
         return self._finish_filter(z)
 
-    def _finish_filter(self, z: np.ndarray):
+    def _fit_reml(self, z: np.ndarray, X: pd.DataFrame):
+        """Regression with stationary ARMA errors: ARMA coefficients by REML, then Kalman.
+
+        The ARMA coefficients, innovation variance and GLS coefficients come from
+        :func:`darksocial.its.reml.arma_reml` (maximum likelihood understated the errors'
+        persistence beside smooth regressors; see that module). Missing periods are
+        skipped there (rows treated as consecutive, as the segmented model does); the
+        Kalman filter that then gives fitted values, residuals and forecasts at those
+        coefficients treats them exactly. The coefficient covariance is the GLS one, the
+        ARMA coefficients' from the REML information, and their estimation error also
+        enters as Satterthwaite degrees of freedom (t intervals and draws, as in
+        :class:`SegmentedBackend`).
+        """
+        mask = ~np.isnan(z)
+        p, _d, q = self.options["order"]
+        k = X.shape[1]
+        r = arma_reml(z[mask], X.to_numpy()[mask], p, q)
+        if self.options.get("order_auto") and q:
+            # the default ARMA(1,1) unless the MA term does not earn its parameter (AIC
+            # on the restricted likelihood, same regressors): on a short white-noise
+            # series an AR root cancels the MA root and the long-run variance is anyone's
+            r_ar = arma_reml(z[mask], X.to_numpy()[mask], p, 0)
+            if r.loglike - r_ar.loglike < q:
+                r, q = r_ar, 0
+                self.model = SARIMAX(z, exog=X.to_numpy(), order=(p, 0, 0), trend="n")
+        params = np.r_[r.beta, r.ar, r.ma, r.sigma2]
+        cov = np.zeros((len(params), len(params)))
+        cov[:k, :k] = r.beta_cov
+        cov[k : k + p + q, k : k + p + q] = r.arma_cov
+        cov[-1, -1] = 2.0 * r.sigma2**2 / r.df_resid
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.res = self.model.smooth(params, cov_type="none")
+        self.reml = r
+        self.param_names = list(X.columns) + list(self.model.param_names[k:])
+        self.exog_names = list(X.columns)
+        self.uses_t = bool(self.options.get("use_t", True))
+        self.df_resid = float(r.df_resid)
+        self.draw_df = _arma_satterthwaite(r) if self.uses_t else None
+        return self._finish_filter(z, cov=cov)
+
+    def _finish_filter(self, z: np.ndarray, cov: np.ndarray | None = None):
         """Covariance, fitted values and residuals from the Kalman fit (burn-in left out)."""
-        self.cov = np.asarray(self.res.cov_params())
+        self.cov = np.asarray(self.res.cov_params()) if cov is None else cov
         self.cov_ok = bool(np.all(np.isfinite(self.cov)) and np.all(np.diag(self.cov) >= 0))
         burn = int(getattr(self.res, "loglikelihood_burn", 0))
         fitted = np.asarray(self.res.fittedvalues, dtype=float).copy()
@@ -703,6 +750,10 @@ class StateSpaceBackend(_Backend):
         return self.beta[idx], self.beta_cov[np.ix_(idx, idx)]
 
     def params_frame(self) -> pd.DataFrame:
+        if getattr(self, "reml", None) is not None:
+            se = np.sqrt(np.clip(np.diag(self.cov), 0, None))
+            est = np.asarray(self.res.params, dtype=float)
+            return _normal_params_frame(est, se, self.param_names, self.alpha, self.draw_df)
         if not getattr(self, "state_regression", False):
             return super().params_frame()
         est = np.r_[np.asarray(self.res.params, dtype=float), self.beta]
@@ -734,7 +785,15 @@ class StateSpaceBackend(_Backend):
         mle = np.asarray(self.res.params, dtype=float)
         n_par = min(STRUCTURAL_PARAM_DRAWS, size)
         reps = int(math.ceil(size / n_par))
-        thetas = mvn_draws(mle, self.cov if self.cov_ok else np.zeros_like(self.cov), n_par, rng)
+        if self.reml is not None:
+            # regression coefficients normal; ARMA coefficients drawn where they are
+            # stationary and invertible (RemlFit.arma_draws)
+            k = len(self.exog_names)
+            thetas = mvn_draws(mle, self.cov, n_par, rng)
+            thetas[:, k:-1] = self.reml.arma_draws(n_par, rng)
+        else:
+            cov = self.cov if self.cov_ok else np.zeros_like(self.cov)
+            thetas = mvn_draws(mle, cov, n_par, rng)
         beta_idx = [self.param_names.index(c) for c in self.exog_names]
         Xf = X_f.to_numpy()
         paths = []
@@ -750,6 +809,28 @@ class StateSpaceBackend(_Backend):
         draws = self.to_original(z)
         point = np.asarray(fc, dtype=float) if not self.log else draws.mean(axis=0)
         return point, draws
+
+
+def _arma_satterthwaite(r) -> float | None:
+    """Satterthwaite degrees of freedom of a GLS variance under REML ARMA errors.
+
+    As :func:`_ar_uncertainty`: a campaign's GLS variance is about ``sigma2`` times the
+    errors' long-run variance factor ``((1 + sum(ma)) / (1 - sum(ar)))**2``, so
+    ``var(log V) = 2 / df_resid + var(log factor)``, and ``V`` behaves like a scaled
+    chi-square with ``2 / var(log V)`` degrees of freedom. ``var(log factor)`` comes from
+    draws of the ARMA coefficients (:meth:`RemlFit.arma_draws`, a fixed seed), not the
+    delta method: on a short white-noise series ARMA(1,1) is barely identified (an AR root
+    cancels an MA root), the coefficients' variance is huge along that ridge while the
+    factor stays near 1, and the linearisation gave 1 degree of freedom.
+    """
+    if not np.all(np.isfinite(r.u_cov)):
+        return None
+    log_f = np.log(r.long_run_factor(r.arma_draws(2000, np.random.default_rng(0))))
+    var_log = 2.0 / max(r.df_resid, 1) + float(np.var(log_f[np.isfinite(log_f)]))
+    # at least 3: below that t draws have no variance, and on the log scale the mean
+    # effect of the draws has no meaning (an explicit ARMA(1,1) on 55 weeks of white
+    # noise gave 1 and a "+4,500%" average effect)
+    return float(max(2.0 / var_log, 3.0))
 
 
 def _root(cov: np.ndarray) -> np.ndarray:
