@@ -1122,8 +1122,7 @@ def calibration_warning(
         "its intervals are wider than they need be, so it misses real effects more often "
         "than the others; compare it with the placebo-in-time p-value."
         if too_wide
-        else "treat its intervals and p-value with caution and check the placebo-in-time "
-        "p-value."
+        else "treat its intervals and p-value with caution and check the placebo-in-time p-value."
     )
     return (
         f"Calibration warning for model={model!r}, method={method!r}: in simulations close to "
