@@ -10,7 +10,6 @@ from darksocial.config import ALPHA, SEED
 
 __all__ = [
     "AR_ERROR_ORDER",
-    "SEGMENTED_AR_ORDER",
     "ALPHA",
     "ARIMA_ORDER",
     "BREAK_T_THRESHOLD",
@@ -125,25 +124,20 @@ BREAK_T_THRESHOLD = 5.0
 #: that the control may itself be affected by the campaign.
 CONTROL_JUMP_T_THRESHOLD = 3.5
 
-#: Order of the autoregressive errors of ``model="segmented"`` with ``errors="ar"`` (the
-#: default). Daily marketing counts are an AR(1) process seen through Poisson and control
-#: noise, which behaves like ARMA(1,1); AR(2) approximates it well. Its coefficients come
-#: from Yule-Walker on the OLS residuals corrected for what the regression absorbs
-#: (``its.models.latent_ar``), then GLS; the calibration study and grid
-#: (benchmarks/results/calibration*.md) measure the coverage this gives. (With iterated
-#: Cochrane-Orcutt, on 300 null series like the sample, |t| > 1.96 in 4.7% of series with
-#: AR(2), against 7.3% with AR(1) and 7.7% with Newey-West.)
-AR_ERROR_ORDER = 2
-
-#: Order of the autoregressive errors of ``model="segmented"`` (``errors="ar"``). The log
-#: of a count is ``u_t + w_t``: an AR(1) ``u`` plus white (Poisson, and a control's own)
-#: noise ``w``, i.e. ARMA(1,1) with an MA coefficient ``theta < 0`` (about -0.1 to -0.3 on
-#: daily series at 2,000 a day, lower still when a noisy control takes part of ``u``).
-#: Its AR(infinity) coefficients decay like ``theta**k``; AR(2) stops too early when the
-#: noise is persistent: it understates the long-run variance (the variance of a 30-180 day
-#: average, which the effect's interval rests on) by ~10% at ``phi = 0.8`` (exact, from the
+#: Order of the autoregressive noise behind every AR-based interval: the errors of
+#: ``model="segmented"`` (``errors="ar"``, the default) and the latent log-scale noise of
+#: ``model="poisson"`` / ``"negbin"``. The log of a count is ``u_t + w_t``: an AR(1) ``u``
+#: plus white (Poisson, and a control's own) noise ``w``, i.e. ARMA(1,1) with an MA
+#: coefficient ``theta < 0`` (about -0.1 to -0.3 on daily series at 2,000 a day, lower
+#: still when a noisy control takes part of ``u``). The GLMs take the outcome's own Poisson
+#: part out (its variance ``1 / mu`` is known, ``its.models.latent_ar``), but not a
+#: control's, so their residual noise is ARMA(1,1) too. Its AR(infinity) coefficients
+#: decay like ``theta**k``; AR(2) stops too early when the noise is persistent: it
+#: understates the long-run variance (the variance of a 30-180 day average, which the
+#: effect's interval rests on) by ~10% at ``phi = 0.8`` (exact, from the
 #: autocovariances), AR(5) by < 1%. Intervals also carry the AR coefficients' own
-#: estimation error (Satterthwaite degrees of freedom, ``SegmentedBackend``). Measured on
-#: 2,400 null series of benchmarks/calibration_grid.py: campaign-coefficient ``E[t^2]``
-#: 1.11 with AR(2) and normal quantiles, 1.00 with both changes.
-SEGMENTED_AR_ORDER = 5
+#: estimation error (Satterthwaite degrees of freedom, ``its.models._ar_uncertainty``).
+#: Measured on 2,400 null series of benchmarks/calibration_grid.py: segmented
+#: campaign-coefficient ``E[t^2]`` 1.11 with AR(2) and normal quantiles, 1.00 with both
+#: changes.
+AR_ERROR_ORDER = 5

@@ -230,7 +230,7 @@ def compute_diagnostics(
     if lb_p < 0.01 and model in ("segmented", "poisson", "negbin"):
         errors = getattr(backend, "errors", None)
         if model in ("poisson", "negbin"):
-            how = "the intervals allow for it through the latent AR(2) log-scale noise"
+            how = "the intervals allow for it through the latent AR(5) log-scale noise"
         elif errors == "ar":
             how = "the AR(5) errors leave some of it"
         else:

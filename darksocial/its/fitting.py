@@ -103,7 +103,7 @@ def fit(
         level by default) with the regressors: Bayesian (R CausalImpact's model and priors, see
         ``estimation``) with the counterfactual method, the campaign coefficients in the
         state vector with the intervention method. ``"poisson"`` / ``"negbin"``: log-link
-        GLMs for counts with a latent AR(2) log-scale noise behind their intervals (see
+        GLMs for counts with a latent AR(5) log-scale noise behind their intervals (see
         :class:`darksocial.its.models.GLMBackend`) and optional ``exposure``.
     method : {"intervention", "counterfactual"}, optional
         ``"intervention"``: campaign terms are regressors in a model fitted on all the
@@ -162,8 +162,10 @@ def fit(
     maxlags : int, optional
         Newey-West lags for ``errors="hac"``; default ``floor(4 (n/100)^(2/9))``.
     use_t : bool, default True
-        For ``"segmented"`` and ``"arima"``: t and F inference (residual degrees of freedom) instead of
-        normal and chi-squared.
+        For ``"segmented"``, ``"arima"``, ``"poisson"`` and ``"negbin"``: t and F
+        inference instead of normal and chi-squared, with the Satterthwaite degrees of
+        freedom of the AR-based covariance (residual degrees of freedom for
+        ``errors="hac"``).
     small_sample : bool, default True
         Scale HAC covariances by ``n / (n - k)`` (statsmodels ``use_correction``).
     order : tuple, optional

@@ -23,7 +23,7 @@ from statsmodels.regression.linear_model import GLSAR, OLS
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 from statsmodels.tsa.statespace.structural import UnobservedComponents
 
-from darksocial.constants import AR_ERROR_ORDER, SEGMENTED_AR_ORDER, STRUCTURAL_PARAM_DRAWS
+from darksocial.constants import AR_ERROR_ORDER, STRUCTURAL_PARAM_DRAWS
 from darksocial.errors import DataValidationError
 from darksocial.its.bsts import forecast, sample_posterior
 from darksocial.its.reml import arma_reml
@@ -190,7 +190,7 @@ class _Backend:
 class SegmentedBackend(_Backend):
     """Linear regression for ``model="segmented"``, with AR or HAC error handling.
 
-    ``errors="ar"`` (default): feasible GLS with AR(``SEGMENTED_AR_ORDER``) errors
+    ``errors="ar"`` (default): feasible GLS with AR(``AR_ERROR_ORDER``) errors
     (statsmodels ``GLSAR`` with given coefficients), the coefficients by Yule-Walker on the
     OLS residuals corrected for what the regressors absorb (:func:`latent_ar`). The order is
     5, not 2: the log of a count is AR(1) plus white noise, an ARMA(1,1) whose long-run
@@ -223,11 +223,11 @@ class SegmentedBackend(_Backend):
             ols = OLS(z[mask], Xm).fit()
             resid0 = np.full(len(z), np.nan)
             resid0[mask] = ols.resid
-            rho, s2, _v = latent_ar(resid0, 0.0, SEGMENTED_AR_ORDER, X=Xm)
+            rho, s2, _v = latent_ar(resid0, 0.0, AR_ERROR_ORDER, X=Xm)
             self.rho_cov, self.draw_df = _ar_uncertainty(rho, s2, n, n - Xm.shape[1])
             if not self.uses_t:
                 self.draw_df = None
-            rho = np.r_[rho, np.zeros(SEGMENTED_AR_ORDER - len(rho))]
+            rho = np.r_[rho, np.zeros(AR_ERROR_ORDER - len(rho))]
             self.model = GLSAR(z[mask], Xm, rho=rho)
             self.res = self.model.fit()
             self.rho = np.asarray(self.model.rho, dtype=float)
@@ -526,8 +526,20 @@ class GLMBackend(_Backend):
     ``S`` the covariance of the working residuals that this noise model implies
     (``Toeplitz(gamma_u) + diag(1 / mu)``): a parametric long-run variance, where
     Newey-West's few Bartlett lags ran 10-15% too narrow on AR(1) noise with
-    ``phi >= 0.5`` (``benchmarks/calibration_grid.py``). Counterfactual paths draw the
-    coefficients from that covariance and continue the latent AR from its last values.
+    ``phi >= 0.5`` (``benchmarks/calibration_grid.py``). The order is 5, not 2, for the
+    segmented errors' reason (see the constant): a control's own Poisson noise stays in
+    the residuals, so ``u`` is ARMA(1,1)-like, whose long-run variance AR(2) understates.
+
+    As for the segmented errors, the AR coefficients' own estimation error is carried
+    (:func:`_ar_uncertainty`, unless ``use_t=False``): t quantiles and p-values (F for the
+    Wald test) with its Satterthwaite degrees of freedom, t draws of the coefficients, and
+    counterfactual paths that each continue the latent AR from its last values with their
+    own coefficients (:func:`_stationary_draws`). The degrees of freedom take the latent
+    innovation variance and ``n - k``. Two approximations pull in opposite directions:
+    the Poisson part of the covariance has a known variance (so the covariance is less
+    uncertain than its latent part alone, by the latent share, ~0.9-0.95 on the grid), and
+    the white noise makes the latent coefficients noisier than the pure-AR ``s2 Gamma^-1 /
+    n`` assumes.
     """
 
     link = "log"
@@ -540,7 +552,7 @@ class GLMBackend(_Backend):
         mask = ~np.isnan(z)
         self.param_names = list(X.columns)
         self.maxlags = None
-        self.uses_t = False
+        self.uses_t = bool(self.options.get("use_t", True))
         self.df_resid = None
         Xm = X.to_numpy()[mask]
         offset = np.zeros(len(z)) if exposure is None else np.log(exposure)
@@ -570,6 +582,16 @@ class GLMBackend(_Backend):
         w = mu[mask] / (1.0 + self.nb_alpha * mu[mask])
         rho, s2, v_latent = latent_ar(r, white, AR_ERROR_ORDER, X=Xm, W=w)
         self.rho, self.innovation_var = rho, s2
+        # the AR coefficients' estimation error (t quantiles, t draws, drawn coefficients
+        # for the paths), as for the segmented errors: s2 is the latent innovation variance
+        # (it cancels from the coefficients' covariance, s2 Gamma^-1 / n) and the innovation
+        # variance counts n - k degrees of freedom. The known Poisson share of the variance
+        # would argue for more, the white noise that makes the latent coefficients noisier
+        # than s2 Gamma^-1 / n says for fewer; see the class docstring.
+        n = int(mask.sum())
+        self.rho_cov, self.draw_df = _ar_uncertainty(rho, s2, n, n - Xm.shape[1])
+        if not self.uses_t:
+            self.draw_df = None
         # the latent noise's recent values: shrink the observed log residuals toward zero
         # by the latent share of their variance (its regression on the noisy observation)
         v_total = v_latent + white
@@ -596,16 +618,17 @@ class GLMBackend(_Backend):
 
     def params_frame(self) -> pd.DataFrame:
         se = np.sqrt(np.clip(np.diag(self.cov), 0, None))
-        return _normal_params_frame(self.beta, se, self.param_names, self.alpha)
+        return _normal_params_frame(self.beta, se, self.param_names, self.alpha, self.draw_df)
 
     def simulate(self, X_f: pd.DataFrame, exposure_f, size: int, rng):
         k = len(self.beta)
-        betas = mvn_draws(self.beta, self.cov[:k, :k], size, rng)
+        betas = mvn_draws(self.beta, self.cov[:k, :k], size, rng, df=self.draw_df)
         offset = np.zeros(X_f.shape[0]) if exposure_f is None else np.log(exposure_f)
         mu = np.exp(betas @ X_f.to_numpy().T + offset)
         rho, sd, recent, v = self.latent
         h = X_f.shape[0]
         if len(rho):
+            rho = _stationary_draws(rho, self.rho_cov, size, rng)
             u = _ar_paths(rho, sd, recent, h, size, rng)
         else:
             u = rng.standard_normal((size, h)) * sd

@@ -46,7 +46,7 @@ def test_coefficients_and_hac_match_statsmodels(series):
 
 
 def test_ar_errors_match_statsmodels_glsar(series):
-    # the default errors="ar" is GLS with AR(SEGMENTED_AR_ORDER) errors whose coefficients
+    # the default errors="ar" is GLS with AR(AR_ERROR_ORDER) errors whose coefficients
     # are Yule-Walker on the OLS residuals corrected for what the regression absorbs (issue
     # #14; it was iterated Cochrane-Orcutt, whose coefficients were biased toward zero);
     # p-values use the Satterthwaite df of the AR-based variance
