@@ -537,9 +537,13 @@ class GLMBackend(_Backend):
     own coefficients (:func:`_stationary_draws`). The degrees of freedom take the latent
     innovation variance and ``n - k``. Two approximations pull in opposite directions:
     the Poisson part of the covariance has a known variance (so the covariance is less
-    uncertain than its latent part alone, by the latent share, ~0.9-0.95 on the grid), and
-    the white noise makes the latent coefficients noisier than the pure-AR ``s2 Gamma^-1 /
-    n`` assumes.
+    uncertain than its latent part alone), and the white noise makes the latent
+    coefficients noisier than the pure-AR ``s2 Gamma^-1 / n`` assumes. The second wins, a
+    little: over 1,000 null series per grid cell the variance of ``log`` of the campaign
+    coefficient's estimated variance was 1.08-1.36 times the ``2 / df`` the degrees of
+    freedom imply (central cell 0.055 against 0.046, df ~44; phi 0.8 0.096 against 0.071,
+    df ~28): t quantiles 0.5-1.5% short, which the measured ``E[z^2]`` (see the constant)
+    leaves within noise.
     """
 
     link = "log"
