@@ -229,10 +229,9 @@ class SegmentedBackend(_Backend):
                 self.draw_df = None
             rho = np.r_[rho, np.zeros(AR_ERROR_ORDER - len(rho))]
             self.model = GLSAR(z[mask], Xm, rho=rho)
-            self.res = self.model.fit()
+            # (get_robustcov_results has no "nonrobust": use_t=False raised ValueError)
+            self.res = self.model.fit(use_t=self.uses_t)
             self.rho = np.asarray(self.model.rho, dtype=float)
-            if not self.uses_t:
-                self.res = self.res.get_robustcov_results(cov_type="nonrobust", use_t=False)
         else:
             self.maxlags = int(self.maxlags_option) if self.maxlags_option else newey_west_lags(n)
             self.model = OLS(z[mask], Xm)

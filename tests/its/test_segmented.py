@@ -62,6 +62,20 @@ def test_ar_errors_match_statsmodels_glsar(series):
     assert_allclose(res.p_value, res.params.loc["intervention:level", "p_value"], rtol=1e-8)
 
 
+def test_ar_errors_with_normal_inference(series):
+    # use_t=False with the default AR errors raised ValueError (statsmodels'
+    # get_robustcov_results has no "nonrobust"); it gives normal p-values and a chi2 Wald p
+    from scipy import stats
+
+    res = fit(series, START, method="intervention", use_t=False)
+    row = res.params.loc["intervention:level"]
+    assert res.backend.draw_df is None
+    assert row["p_value"] == pytest.approx(
+        2 * stats.norm.sf(abs(row["estimate"] / row["std_err"])), rel=1e-8
+    )
+    assert res.p_value == pytest.approx(row["p_value"], rel=1e-8)
+
+
 def test_cumulative_interval_and_tail_p_follow_causalimpact_definitions(series):
     res = fit(series, START, method="counterfactual", n_simulations=500, seed=3)
     d = res.draws
