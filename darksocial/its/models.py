@@ -731,7 +731,22 @@ class StateSpaceBackend(_Backend):
         cov[-1, -1] = 2.0 * r.sigma2**2 / r.df_resid
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            self.res = self.model.smooth(params, cov_type="none")
+            # the REML covariance goes into the results object too: with cov_type="none"
+            # res.model_result's bse, p-values and summary() were all NaN (statsmodels
+            # takes the rank of a custom covariance, so a non-finite one stays "none")
+            custom = {
+                "custom_cov_type": "reml",
+                "custom_cov_params": cov,
+                "custom_description": "Covariance from REML (darksocial.its.reml): GLS "
+                "for the regression coefficients, the restricted information for the "
+                "ARMA coefficients.",
+            }
+            finite = bool(np.all(np.isfinite(cov)))
+            self.res = self.model.smooth(
+                params,
+                cov_type="custom" if finite else "none",
+                cov_kwds=custom if finite else None,
+            )
         self.reml = r
         self.param_names = list(X.columns) + list(self.model.param_names[k:])
         self.exog_names = list(X.columns)
@@ -777,7 +792,10 @@ class StateSpaceBackend(_Backend):
 
     def params_frame(self) -> pd.DataFrame:
         if getattr(self, "reml", None) is not None:
-            se = np.sqrt(np.clip(np.diag(self.cov), 0, None))
+            # a negative variance (the REML information not positive definite, e.g. an
+            # over-parameterised ARMA) is unknown, not zero: clipped, it gave se 0 and p 0
+            var = np.diag(self.cov)
+            se = np.sqrt(np.where(var >= 0, var, np.nan))
             est = np.asarray(self.res.params, dtype=float)
             return _normal_params_frame(est, se, self.param_names, self.alpha, self.draw_df)
         if not getattr(self, "state_regression", False):
@@ -814,8 +832,14 @@ class StateSpaceBackend(_Backend):
         if self.reml is not None:
             # regression coefficients normal; ARMA coefficients drawn where they are
             # stationary and invertible (RemlFit.arma_draws)
+            # (their block of the covariance is not used: where the REML information could
+            # not be inverted it is NaN, and mvn_draws then dropped every coefficient's
+            # uncertainty, the regression's too)
             k = len(self.exog_names)
-            thetas = mvn_draws(mle, self.cov, n_par, rng)
+            cov = self.cov.copy()
+            cov[k:-1, :] = 0.0
+            cov[:, k:-1] = 0.0
+            thetas = mvn_draws(mle, cov, n_par, rng)
             thetas[:, k:-1] = self.reml.arma_draws(n_par, rng)
         else:
             cov = self.cov if self.cov_ok else np.zeros_like(self.cov)

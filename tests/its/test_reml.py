@@ -101,3 +101,61 @@ def test_arima_long_run_variance_and_campaign_t_under_the_null():
     # se ~0.2); the ML AR(1) default before gave ~1.6 on the grid's central cell
     assert np.mean(t2) < 1.45
     assert 20 < res.backend.draw_df < 700
+
+
+def _arima_series(n=300, seed=4):
+    rng = np.random.default_rng(seed)
+    idx = pd.date_range("2024-01-01", periods=n, freq="D")
+    return pd.Series(100 + np.cumsum(rng.standard_normal(n)) * 0.3 + rng.standard_normal(n), idx)
+
+
+def test_arima_model_result_carries_the_reml_covariance():
+    # res.model_result is the public statsmodels object: its standard errors were all NaN
+    # (smoothed with cov_type="none") while res.params showed the REML ones
+    y = _arima_series()
+    res = fit(y, Intervention("c", y.index[250]), model="arima", order=(1, 0, 1))
+    bse = np.asarray(res.model_result.bse, dtype=float)
+    assert np.all(np.isfinite(bse))
+    np.testing.assert_allclose(bse, res.params["std_err"].to_numpy(), rtol=1e-12)
+    assert "nan" not in str(res.model_result.summary()).split("sigma2")[0].lower()
+
+
+def test_arima_failed_arma_information_keeps_the_regression_uncertainty(monkeypatch):
+    # Where the REML information of the ARMA coefficients is not positive definite or
+    # cannot be inverted, that block of the covariance is negative or NaN. The ARMA rows
+    # then have an unknown standard error (not 0 with p = 0), and the counterfactual
+    # draws keep the regression coefficients' uncertainty (a NaN anywhere made
+    # mvn_draws return the point estimates for every coefficient).
+    import dataclasses
+
+    import darksocial.its.models as models
+
+    real = models.arma_reml
+
+    def broken(kind):
+        def f(z, X, p, q):
+            r = real(z, X, p, q)
+            m = len(r.u_hat)
+            if kind == "nan":
+                bad = np.full((m, m), np.nan)
+                return dataclasses.replace(r, arma_cov=bad, u_cov=bad)
+            if kind == "negative":
+                return dataclasses.replace(r, arma_cov=-np.abs(r.arma_cov))
+            return dataclasses.replace(r, arma_cov=np.zeros((m, m)), u_cov=np.zeros((m, m)))
+
+        return f
+
+    y = _arima_series()
+    iv = Intervention("c", y.index[250])
+    kw = {"model": "arima", "order": (1, 0, 0), "method": "counterfactual", "use_t": False}
+    out = {}
+    for kind in ("zero", "nan", "negative"):
+        monkeypatch.setattr(models, "arma_reml", broken(kind))
+        out[kind] = fit(y, iv, **kw)
+    assert np.isnan(out["negative"].params.loc["ar.L1", "std_err"])
+    assert np.isnan(out["negative"].params.loc["ar.L1", "p_value"])
+    assert np.isnan(out["nan"].params.loc["ar.L1", "std_err"])
+    # same regression covariance, ARMA coefficients fixed either way: same draws
+    pd.testing.assert_frame_equal(out["nan"].effects, out["zero"].effects)
+    lo, hi = out["nan"].effects.loc["average", ["lower", "upper"]]
+    assert hi - lo > 0
