@@ -265,6 +265,8 @@ def fit(
         raise ParameterError(f"errors={errors!r} is unknown; use 'ar' or 'hac'.")
     order_auto = order is None
     order = ARIMA_ORDER if order is None else order
+    if model == "arima":
+        order, seasonal_order = _check_orders(order, seasonal_order)
     if estimation is None:
         estimation = "gibbs" if (model, method) == ("structural", "counterfactual") else "mle"
     if estimation not in ("gibbs", "mle"):
@@ -341,6 +343,42 @@ def fit(
         seed=seed,
         notes=(*([transform_note] if transform_note else []), *map(str, notes)),
     )
+
+
+def _check_orders(order, seasonal_order) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """``order`` and ``seasonal_order`` of ``model="arima"`` as tuples of non-negative ints.
+
+    statsmodels raised its own ValueError (or a TypeError from the design) for a malformed
+    order; the project's rule is a one-line error that says how to fix the input.
+    """
+
+    def ints(value, n, name, example):
+        try:
+            vals = tuple(value)
+        except TypeError:
+            vals = ()
+        ok = len(vals) == n and all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= 0 for v in vals
+        )
+        if not ok:
+            raise ParameterError(
+                f"{name}={value!r} must be {n} non-negative integers, e.g. {name}={example}."
+            )
+        return tuple(int(v) for v in vals)
+
+    order = ints(order, 3, "order", "(1, 0, 1)")
+    seasonal_order = ints(seasonal_order, 4, "seasonal_order", "(1, 0, 0, 7)")
+    if any(seasonal_order[:3]) and seasonal_order[3] < 2:
+        raise ParameterError(
+            f"seasonal_order={seasonal_order!r} has a seasonal part but a period of "
+            f"{seasonal_order[3]}; give the period as the last number, e.g. (1, 0, 0, 7)."
+        )
+    if not any(seasonal_order[:3]) and seasonal_order[3] == 1:
+        raise ParameterError(
+            f"seasonal_order={seasonal_order!r}: a period of 1 is not seasonal; use "
+            "(0, 0, 0, 0) or a period of at least 2."
+        )
+    return order, seasonal_order
 
 
 # --- design: what the model is made of ---------------------------------------------------

@@ -159,3 +159,29 @@ def test_arima_failed_arma_information_keeps_the_regression_uncertainty(monkeypa
     pd.testing.assert_frame_equal(out["nan"].effects, out["zero"].effects)
     lo, hi = out["nan"].effects.loc["average", ["lower", "upper"]]
     assert hi - lo > 0
+
+
+def test_arima_malformed_orders_raise_a_parameter_error():
+    # statsmodels' own ValueError ("`order` argument must be an iterable with three
+    # elements", "Must include nonzero seasonal periodicity ...") or a TypeError from the
+    # design reached the user before
+    import pytest
+
+    from darksocial.errors import ParameterError
+
+    y = _arima_series(120)
+    iv = Intervention("c", y.index[100])
+    bad = [
+        {"order": (1, 0)},
+        {"order": (-1, 0, 0)},
+        {"order": (1.5, 0, 0)},
+        {"order": "101"},
+        {"seasonal_order": (1, 0, 0)},
+        {"seasonal_order": (1, 0, 0, 0)},
+        {"seasonal_order": (0, 0, 0, 1)},
+    ]
+    for kw in bad:
+        with pytest.raises(ParameterError, match="order"):
+            fit(y, iv, model="arima", **kw)
+    res = fit(y, iv, model="arima", order=[2, 0, 0], seasonal_order=(0, 0, 0, 0))
+    assert res.backend.reml is not None and len(res.backend.reml.ar) == 2
