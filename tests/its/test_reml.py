@@ -185,3 +185,24 @@ def test_arima_malformed_orders_raise_a_parameter_error():
             fit(y, iv, model="arima", **kw)
     res = fit(y, iv, model="arima", order=[2, 0, 0], seasonal_order=(0, 0, 0, 0))
     assert res.backend.reml is not None and len(res.backend.reml.ar) == 2
+
+
+def test_reml_parameters_mean_the_same_model_to_sarimax():
+    # the backend hands (beta, ar, ma, sigma2) to statsmodels' SARIMAX, whose Kalman
+    # likelihood must equal the exact ARMA likelihood of z - X beta with those coefficients
+    # (catches a swapped ar/ma or a sign convention that differs); orders with q >= 2 also
+    # exercise the invertibility map of the MA part
+    from statsmodels.tsa.innovations.arma_innovations import arma_loglike
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    rng = np.random.default_rng(5)
+    n = 300
+    X = _design(n)[:, :4]
+    for p, q in ((1, 1), (2, 2), (0, 2)):
+        z = X @ np.array([1.0, 0.5, 0.2, -0.1]) + _ar1(rng, n, 0.5)
+        r = arma_reml(z, X, p, q)
+        assert np.all(np.abs(np.roots(np.r_[1.0, r.ma][::-1])) > 1) if q else True
+        params = np.r_[r.beta, r.ar, r.ma, r.sigma2]
+        kalman = SARIMAX(z, exog=X, order=(p, 0, q), trend="n").loglike(params)
+        exact = arma_loglike(z - X @ r.beta, r.ar, r.ma, r.sigma2)
+        assert np.isclose(kalman, exact, rtol=0, atol=1e-5)
