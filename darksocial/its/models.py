@@ -26,7 +26,7 @@ from statsmodels.tsa.statespace.structural import UnobservedComponents
 from darksocial.constants import AR_ERROR_ORDER, STRUCTURAL_PARAM_DRAWS
 from darksocial.errors import DataValidationError
 from darksocial.its.bsts import forecast, sample_posterior
-from darksocial.its.reml import arma_reml
+from darksocial.its.reml import arma_filter_end, arma_reml
 
 __all__ = ["make_backend", "mvn_draws", "newey_west_lags"]
 
@@ -705,22 +705,21 @@ class StateSpaceBackend(_Backend):
         The ARMA coefficients, innovation variance and GLS coefficients come from
         :func:`darksocial.its.reml.arma_reml` (maximum likelihood understated the errors'
         persistence beside smooth regressors; see that module). Missing periods are
-        skipped there (rows treated as consecutive, as the segmented model does); the
-        Kalman filter that then gives fitted values, residuals and forecasts at those
-        coefficients treats them exactly. The coefficient covariance is the GLS one, the
+        treated exactly there (the errors predicted across the gap), as by the Kalman
+        filter that then gives fitted values, residuals and forecasts at those
+        coefficients. The coefficient covariance is the GLS one, the
         ARMA coefficients' from the REML information, and their estimation error also
         enters as Satterthwaite degrees of freedom (t intervals and draws, as in
         :class:`SegmentedBackend`).
         """
-        mask = ~np.isnan(z)
         p, _d, q = self.options["order"]
         k = X.shape[1]
-        r = arma_reml(z[mask], X.to_numpy()[mask], p, q)
+        r = arma_reml(z, X.to_numpy(), p, q)
         if self.options.get("order_auto") and q:
             # the default ARMA(1,1) unless the MA term does not earn its parameter (AIC
             # on the restricted likelihood, same regressors): on a short white-noise
             # series an AR root cancels the MA root and the long-run variance is anyone's
-            r_ar = arma_reml(z[mask], X.to_numpy()[mask], p, 0)
+            r_ar = arma_reml(z, X.to_numpy(), p, 0)
             if r.loglike - r_ar.loglike < q:
                 r, q = r_ar, 0
                 self.model = SARIMAX(z, exog=X.to_numpy(), order=(p, 0, 0), trend="n")
@@ -748,6 +747,7 @@ class StateSpaceBackend(_Backend):
                 cov_kwds=custom if finite else None,
             )
         self.reml = r
+        self.z_fit, self.X_fit = np.asarray(z, dtype=float), X.to_numpy(dtype=float)
         self.param_names = list(X.columns) + list(self.model.param_names[k:])
         self.exog_names = list(X.columns)
         self.uses_t = bool(self.options.get("use_t", True))
@@ -826,24 +826,13 @@ class StateSpaceBackend(_Backend):
     def simulate(self, X_f: pd.DataFrame, exposure_f, size: int, rng):
         h = X_f.shape[0]
         exog_f = X_f.to_numpy() if X_f.shape[1] else None
+        if self.reml is not None:
+            return self._simulate_reml(X_f, size, rng)
         mle = np.asarray(self.res.params, dtype=float)
         n_par = min(STRUCTURAL_PARAM_DRAWS, size)
         reps = int(math.ceil(size / n_par))
-        if self.reml is not None:
-            # regression coefficients normal; ARMA coefficients drawn where they are
-            # stationary and invertible (RemlFit.arma_draws)
-            # (their block of the covariance is not used: where the REML information could
-            # not be inverted it is NaN, and mvn_draws then dropped every coefficient's
-            # uncertainty, the regression's too)
-            k = len(self.exog_names)
-            cov = self.cov.copy()
-            cov[k:-1, :] = 0.0
-            cov[:, k:-1] = 0.0
-            thetas = mvn_draws(mle, cov, n_par, rng)
-            thetas[:, k:-1] = self.reml.arma_draws(n_par, rng)
-        else:
-            cov = self.cov if self.cov_ok else np.zeros_like(self.cov)
-            thetas = mvn_draws(mle, cov, n_par, rng)
+        cov = self.cov if self.cov_ok else np.zeros_like(self.cov)
+        thetas = mvn_draws(mle, cov, n_par, rng)
         beta_idx = [self.param_names.index(c) for c in self.exog_names]
         Xf = X_f.to_numpy()
         paths = []
@@ -858,6 +847,48 @@ class StateSpaceBackend(_Backend):
         z = np.vstack(paths)[:size]
         draws = self.to_original(z)
         point = np.asarray(fc, dtype=float) if not self.log else draws.mean(axis=0)
+        return point, draws
+
+    def _simulate_reml(self, X_f: pd.DataFrame, size: int, rng):
+        """Paths after the sample for the REML fit, one parameter draw per path.
+
+        Each path draws its regression coefficients (multivariate t with the Satterthwaite
+        degrees of freedom, as the segmented model: the GLS covariance is itself an
+        estimate), its innovation variance (scaled chi-square with ``n - k`` degrees of
+        freedom) and its ARMA coefficients (:meth:`RemlFit.arma_draws`), filters the
+        fitted period's errors under those parameters, and simulates forward from the
+        filtered state. All paths are filtered at once (:func:`arma_filter_end`): a
+        thousand draws cost less than the hundred statsmodels filters the maximum
+        likelihood path uses.
+        """
+        r = self.reml
+        h = X_f.shape[0]
+        Xf = X_f.to_numpy(dtype=float)
+        betas = mvn_draws(r.beta, r.beta_cov, size, rng, df=self.draw_df)
+        s2 = r.sigma2 * rng.chisquare(r.df_resid, size) / r.df_resid
+        arma = r.arma_draws(size, rng)
+        p = len(r.ar)
+        # the estimates ride along as row 0, for the point forecast
+        betas = np.vstack([r.beta, betas])
+        s2 = np.r_[r.sigma2, s2]
+        arma = np.vstack([np.r_[r.ar, r.ma], arma])
+        U = self.z_fit[None, :] - betas @ self.X_fit.T
+        a, P, T, R = arma_filter_end(U, arma[:, :p], arma[:, p:])
+        P = P * s2[:, None, None]
+        vals, vecs = np.linalg.eigh(P)
+        root = vecs * np.sqrt(np.clip(vals, 0, None))[:, None, :]
+        state = a + np.einsum("bij,bj->bi", root, rng.standard_normal(a.shape))
+        state[0] = a[0]
+        noise = np.empty((size + 1, h))
+        sd = np.sqrt(s2)
+        sd[0] = 0.0
+        for j in range(h):
+            noise[:, j] = state[:, 0]
+            shock = sd * rng.standard_normal(size + 1)
+            state = np.einsum("bij,bj->bi", T, state) + R * shock[:, None]
+        lp = betas @ Xf.T + noise
+        draws = self.to_original(lp[1:])
+        point = lp[0] if not self.log else draws.mean(axis=0)
         return point, draws
 
 

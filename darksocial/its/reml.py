@@ -17,7 +17,11 @@ The exact Gaussian likelihood comes from the innovations algorithm (statsmodels
 ``arma_innovations``: exact one-step prediction errors and their variances for a
 stationary ARMA), applied to the response and every regressor at once, which also gives
 the GLS fit. Each evaluation is one pass over the data; a fit takes a few hundredths of a
-second.
+second. Missing periods inside the series (a day an export left out) are not closed up:
+a Kalman filter on the ARMA's state-space form predicts the errors across the gap, which
+gives the exact likelihood of the observed periods (about ten times slower, still under a
+second for two years of daily data). Closing the gaps read a two-day step as one and, with
+30% of days missing, put an AR coefficient of 0.7 at 0.63.
 """
 
 from __future__ import annotations
@@ -26,11 +30,12 @@ import dataclasses
 
 import numpy as np
 from scipy import optimize
+from scipy.linalg import solve_discrete_lyapunov
 from statsmodels.tools.numdiff import approx_fprime, approx_hess3
 from statsmodels.tsa.innovations.arma_innovations import arma_innovations
 from statsmodels.tsa.statespace.tools import constrain_stationary_univariate
 
-__all__ = ["RemlFit", "arma_reml"]
+__all__ = ["RemlFit", "arma_filter_end", "arma_reml"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,15 +134,153 @@ def _constrain(u: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
     return ar, ma
 
 
-def _whiten(D: np.ndarray, ar: np.ndarray, ma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Columns of ``D`` whitened by the exact ARMA innovations, and the innovation variances."""
-    innov, mse = arma_innovations(D, ar_params=ar, ma_params=ma, sigma2=1.0)
+def _whiten(
+    D: np.ndarray, ar: np.ndarray, ma: np.ndarray, observed: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Columns of ``D`` whitened by the exact ARMA innovations, and the innovation variances.
+
+    Without ``observed`` the rows are consecutive periods (innovations algorithm). With
+    it, ``D`` holds every period of the span and only the ``observed`` rows are data; the
+    innovations of those rows come from a Kalman filter that predicts across the gaps
+    (:func:`_kalman_innovations`). Either way the rows returned are the observed ones.
+    """
+    if observed is None:
+        innov, mse = arma_innovations(D, ar_params=ar, ma_params=ma, sigma2=1.0)
+    else:
+        innov, mse = _kalman_innovations(D, ar, ma, observed)
     return innov / np.sqrt(mse)[:, None], mse
 
 
-def _profile(z: np.ndarray, X: np.ndarray, ar: np.ndarray, ma: np.ndarray):
+def _kalman_innovations(D: np.ndarray, ar: np.ndarray, ma: np.ndarray, observed: np.ndarray):
+    """Exact one-step prediction errors of ARMA columns observed on part of a regular grid.
+
+    A stationary ARMA(p, q) with unit innovation variance in state-space form (Harvey:
+    ``r = max(p, q + 1)`` states, the AR coefficients down the first column of the
+    transition, ``(1, ma)`` as the selection), started from its stationary covariance.
+    The covariance recursion does not depend on the data, so it runs once and the state
+    means of all columns move together. A missing period has no update: the filter
+    predicts across it, so a gap of a week is a gap of a week, not two adjacent days.
+
+    Returns the prediction errors and their variances on the observed rows.
+    """
+    n, m = D.shape
+    r = max(len(ar), len(ma) + 1, 1)
+    T = np.zeros((r, r))
+    T[: len(ar), 0] = ar
+    T[np.arange(r - 1), np.arange(1, r)] = 1.0
+    R = np.zeros(r)
+    R[0] = 1.0
+    R[1 : len(ma) + 1] = ma
+    RR = np.outer(R, R)
+    P = solve_discrete_lyapunov(T, RR)
+    a = np.zeros((r, m))
+    rows = np.flatnonzero(observed)
+    innov = np.empty((len(rows), m))
+    mse = np.empty(len(rows))
+    j = 0
+    steady = False  # P at its fixed point: K and F stay put until the next gap
+    for t in range(n):
+        if observed[t]:
+            if not steady:
+                F = P[0, 0]
+                K = (T @ P[:, 0] / F)[:, None]
+                P_next = T @ P @ T.T - (K @ K.T) * F + RR
+                steady = abs(P_next[0, 0] - F) <= 1e-13 * F
+                P = P_next
+            v = D[t] - a[0]
+            innov[j], mse[j] = v, F
+            j += 1
+            a = T @ a + K * v
+        else:
+            steady = False
+            a = T @ a
+            P = T @ P @ T.T + RR
+    return innov, mse
+
+
+def _companion(ar: np.ndarray, ma: np.ndarray, r: int) -> tuple[np.ndarray, np.ndarray]:
+    """Batched Harvey state-space form: transitions ``(b, r, r)`` and selections ``(b, r)``."""
+    b = ar.shape[0]
+    T = np.zeros((b, r, r))
+    T[:, : ar.shape[1], 0] = ar
+    T[:, np.arange(r - 1), np.arange(1, r)] = 1.0
+    R = np.zeros((b, r))
+    R[:, 0] = 1.0
+    R[:, 1 : ma.shape[1] + 1] = ma
+    return T, R
+
+
+def arma_filter_end(U: np.ndarray, ar: np.ndarray, ma: np.ndarray):
+    """Kalman-filter many ARMA error series at once; the state one step after the last.
+
+    Row ``i`` of ``U`` is a series of errors (NaN where missing) with its own ARMA
+    coefficients ``ar[i]``, ``ma[i]`` and unit innovation variance; the filter (the form of
+    :func:`_kalman_innovations`, as statsmodels SARIMAX) runs on all rows together, so a
+    thousand parameter draws cost about as much as a handful of statsmodels filters.
+
+    Parameters
+    ----------
+    U : numpy.ndarray
+        ``b x n`` errors.
+    ar, ma : numpy.ndarray
+        ``b x p`` and ``b x q`` stationary and invertible coefficients.
+
+    Returns
+    -------
+    a : numpy.ndarray
+        ``b x r`` predicted state after the last period.
+    P : numpy.ndarray
+        ``b x r x r`` its covariance (per unit innovation variance).
+    T, R : numpy.ndarray
+        ``b x r x r`` transitions and ``b x r`` selections.
+    """
+    U = np.atleast_2d(np.asarray(U, dtype=float))
+    b, n = U.shape
+    ar = np.asarray(ar, dtype=float).reshape(b, -1)
+    ma = np.asarray(ma, dtype=float).reshape(b, -1)
+    r = max(ar.shape[1], ma.shape[1] + 1, 1)
+    T, R = _companion(ar, ma, r)
+    RR = R[:, :, None] * R[:, None, :]
+    # stationary covariance: vec(P) = (I - T kron T)^-1 vec(RR')
+    kron = np.einsum("bij,bkl->bikjl", T, T).reshape(b, r * r, r * r)
+    P = np.linalg.solve(np.eye(r * r) - kron, RR.reshape(b, r * r, 1)).reshape(b, r, r)
+    P = (P + P.transpose(0, 2, 1)) / 2
+    Tt = T.transpose(0, 2, 1)
+    a = np.zeros((b, r))
+    observed = ~np.isnan(U)
+    steady = False
+    for t in range(n):
+        obs = observed[:, t]
+        if obs.all():
+            if not steady:
+                F = P[:, 0, 0]
+                K = np.einsum("bij,bj->bi", T, P[:, :, 0]) / F[:, None]
+                P_next = T @ P @ Tt - F[:, None, None] * K[:, :, None] * K[:, None, :] + RR
+                steady = bool(np.all(np.abs(P_next[:, 0, 0] - F) <= 1e-13 * F))
+                P = P_next
+            v = U[:, t] - a[:, 0]
+            a = np.einsum("bij,bj->bi", T, a) + K * v[:, None]
+        else:
+            # missing in some rows (the same days in every row in practice): predict those
+            steady = False
+            F = P[:, 0, 0]
+            K = np.einsum("bij,bj->bi", T, P[:, :, 0]) / F[:, None]
+            K[~obs] = 0.0
+            v = np.where(obs, U[:, t] - a[:, 0], 0.0)
+            a = np.einsum("bij,bj->bi", T, a) + K * v[:, None]
+            P = T @ P @ Tt - (F * obs)[:, None, None] * K[:, :, None] * K[:, None, :] + RR
+    return a, P, T, R
+
+
+def _profile(
+    z: np.ndarray,
+    X: np.ndarray,
+    ar: np.ndarray,
+    ma: np.ndarray,
+    observed: np.ndarray | None = None,
+):
     """GLS fit at given ARMA coefficients: ``(beta, rss, XtX, log_mse_sum)``."""
-    W, mse = _whiten(np.column_stack([z, X]), ar, ma)
+    W, mse = _whiten(np.column_stack([z, X]), ar, ma, observed)
     zw, Xw = W[:, 0], W[:, 1:]
     XtX = Xw.T @ Xw
     beta = np.linalg.solve(XtX, Xw.T @ zw)
@@ -149,14 +292,16 @@ def restricted_loglike(z: np.ndarray, X: np.ndarray, ar, ma) -> float:
     """Restricted log-likelihood with the innovation variance profiled out (no constant).
 
     ``-1/2 [(n - k) log(rss / (n - k)) + log |R| + log |X' R^-1 X|]`` with ``R`` the ARMA
-    correlation matrix (innovation variance 1).
+    correlation matrix (innovation variance 1) of the observed periods and ``n`` their
+    number.
 
     Parameters
     ----------
     z : numpy.ndarray
-        Response (no missing values).
+        Response on consecutive periods; NaN marks a missing period.
     X : numpy.ndarray
-        Regressors (``n x k``, full column rank).
+        Regressors (``len(z) x k``, no missing values, full column rank on the observed
+        periods).
     ar, ma : array_like
         ARMA coefficients (SARIMAX convention).
 
@@ -164,8 +309,30 @@ def restricted_loglike(z: np.ndarray, X: np.ndarray, ar, ma) -> float:
     -------
     float
     """
-    n, k = X.shape
-    beta, rss, XtX, log_mse = _profile(z, X, np.asarray(ar, float), np.asarray(ma, float))
+    z, X, observed = _span(z, X)
+    return _restricted_loglike(z, X, np.asarray(ar, float), np.asarray(ma, float), observed)
+
+
+def _span(z: np.ndarray, X: np.ndarray):
+    """Trim missing periods at both ends; the mask of the rest (None when there is no gap).
+
+    The ends can go: a stationary ARMA observed on a run of consecutive periods has the
+    same likelihood wherever the run starts.
+    """
+    z = np.asarray(z, dtype=float)
+    X = np.asarray(X, dtype=float).reshape(len(z), -1)
+    obs = np.flatnonzero(~np.isnan(z))
+    if not len(obs):
+        raise ValueError("the response has no observed period")
+    z, X = z[obs[0] : obs[-1] + 1], X[obs[0] : obs[-1] + 1]
+    observed = ~np.isnan(z)
+    return z, X, (None if observed.all() else observed)
+
+
+def _restricted_loglike(z, X, ar, ma, observed) -> float:
+    n = X.shape[0] if observed is None else int(observed.sum())
+    k = X.shape[1]
+    beta, rss, XtX, log_mse = _profile(z, X, ar, ma, observed)
     _sign, logdet = np.linalg.slogdet(XtX)
     return -0.5 * ((n - k) * np.log(rss / (n - k)) + log_mse + logdet)
 
@@ -176,9 +343,12 @@ def arma_reml(z: np.ndarray, X: np.ndarray, p: int, q: int) -> RemlFit:
     Parameters
     ----------
     z : numpy.ndarray
-        Response, consecutive periods without missing values.
+        Response on consecutive periods; NaN marks a missing period. Missing periods
+        inside the span are treated exactly (the errors are predicted across the gap, see
+        :func:`_kalman_innovations`), not closed up.
     X : numpy.ndarray
-        Regressors (``n x k``, full column rank, ``k < n``).
+        Regressors (``len(z) x k``, no missing values, full column rank on the observed
+        periods, ``k < n`` observed periods).
     p, q : int
         AR and MA orders.
 
@@ -186,14 +356,14 @@ def arma_reml(z: np.ndarray, X: np.ndarray, p: int, q: int) -> RemlFit:
     -------
     RemlFit
     """
-    z = np.asarray(z, dtype=float)
-    X = np.asarray(X, dtype=float).reshape(len(z), -1)
-    n, k = X.shape
+    z, X, observed = _span(z, X)
+    n = X.shape[0] if observed is None else int(observed.sum())
+    k = X.shape[1]
 
     def objective(u):
         ar, ma = _constrain(u, p)
         try:
-            return -restricted_loglike(z, X, ar, ma)
+            return -_restricted_loglike(z, X, ar, ma, observed)
         except (np.linalg.LinAlgError, FloatingPointError, ValueError):
             return np.inf
 
@@ -204,7 +374,7 @@ def arma_reml(z: np.ndarray, X: np.ndarray, p: int, q: int) -> RemlFit:
     else:
         u_hat, converged, nll = start, True, objective(start)
     ar, ma = _constrain(u_hat, p)
-    beta, rss, XtX, _ = _profile(z, X, ar, ma)
+    beta, rss, XtX, _ = _profile(z, X, ar, ma, observed)
     sigma2 = rss / (n - k)
     arma_cov = u_cov = np.zeros((p + q, p + q))
     if p + q:
