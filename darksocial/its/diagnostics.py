@@ -30,6 +30,7 @@ WarningCode = Literal[
     "estimated_shape",
     "half_life_at_grid_top",
     "covariance_failed",
+    "not_converged",
 ]
 
 #: Codes of :class:`FitWarning`, in the order :func:`compute_diagnostics` checks them.
@@ -49,7 +50,7 @@ class FitWarning:
         (``n``, ``n_post``), ``"autocorrelation"`` (``errors``), ``"level_shift"``
         (``date``, ``t``), ``"control_jump"`` (``control``, ``change``, ``t``),
         ``"estimated_shape"`` (``campaign``, ``detail``), ``"half_life_at_grid_top"``
-        (``campaign``), ``"covariance_failed"``.
+        (``campaign``), ``"covariance_failed"``, ``"not_converged"``.
     message : str
         The warning in plain English.
     n : int, optional
@@ -319,12 +320,29 @@ def compute_diagnostics(
                     campaign=name,
                 )
             )
+    reml = getattr(backend, "reml", None)
     if getattr(backend, "cov_ok", True) is False:
+        if reml is not None:
+            # REML keeps the GLS covariance of the regression: only the ARMA block failed
+            text = (
+                "The uncertainty of the ARMA error coefficients could not be estimated (their "
+                "information is singular, e.g. an AR root cancelling an MA root); intervals "
+                "keep the regression coefficients' uncertainty but not theirs. A smaller "
+                "order, such as order=(1, 0, 0), avoids it."
+            )
+        else:
+            text = (
+                "The parameter covariance could not be estimated; intervals ignore parameter "
+                "uncertainty."
+            )
+        warn.append(FitWarning("covariance_failed", text))
+    if reml is not None and not reml.converged:
         warn.append(
             FitWarning(
-                "covariance_failed",
-                "The parameter covariance could not be estimated; intervals ignore parameter "
-                "uncertainty.",
+                "not_converged",
+                "The REML optimiser for the ARMA error coefficients stopped before converging; "
+                "the estimates may be off. A smaller order, such as order=(1, 0, 0), or a "
+                "longer fitted period usually converges.",
             )
         )
     return Diagnostics(

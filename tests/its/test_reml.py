@@ -128,8 +128,6 @@ def test_arima_failed_arma_information_keeps_the_regression_uncertainty(monkeypa
     # then have an unknown standard error (not 0 with p = 0), and the counterfactual
     # draws keep the regression coefficients' uncertainty (a NaN anywhere made
     # mvn_draws return the point estimates for every coefficient).
-    import dataclasses
-
     import darksocial.its.models as models
 
     real = models.arma_reml
@@ -161,6 +159,26 @@ def test_arima_failed_arma_information_keeps_the_regression_uncertainty(monkeypa
     pd.testing.assert_frame_equal(out["nan"].effects, out["zero"].effects)
     lo, hi = out["nan"].effects.loc["average", ["lower", "upper"]]
     assert hi - lo > 0
+    # and the warning says which uncertainty is missing (it said "intervals ignore
+    # parameter uncertainty", which the regression part does not)
+    (w,) = [w for w in out["nan"].diagnostics.warnings if w.code == "covariance_failed"]
+    assert "ARMA" in w.message and "keep the regression" in w.message
+    assert "covariance_failed" not in out["zero"].diagnostics.codes
+
+
+def test_arima_reml_that_did_not_converge_says_so(monkeypatch):
+    import darksocial.its.models as models
+
+    real = models.arma_reml
+    y = _arima_series()
+    iv = Intervention("c", y.index[250])
+    assert "not_converged" not in fit(y, iv, model="arima").diagnostics.codes
+    monkeypatch.setattr(
+        models, "arma_reml", lambda *a: dataclasses.replace(real(*a), converged=False)
+    )
+    res = fit(y, iv, model="arima")
+    assert "not_converged" in res.diagnostics.codes
+    assert "order=(1, 0, 0)" in str(res.diagnostics.warnings[-1])
 
 
 def test_arima_malformed_orders_raise_a_parameter_error():
