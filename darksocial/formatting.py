@@ -39,6 +39,23 @@ __all__ = [
 MINUS = "\u2212"
 
 
+#: Relative changes beyond this many times the baseline print as "over +10,000%": a model
+#: whose forecast is that uncertain gives tails that mean nothing digit by digit (a 69-day
+#: series printed "+322416966499552353419593558931959447552%", which the personal-data
+#: masker then took for a phone number).
+PERCENT_CAP = 100.0
+
+
+def _capped(x: float, signed: bool) -> str | None:
+    """``"over +10,000%"`` / ``"below −10,000%"`` beyond :data:`PERCENT_CAP`, else None."""
+    if abs(x) < PERCENT_CAP:
+        return None
+    cap = f"{PERCENT_CAP * 100:,.0f}%"
+    if x > 0:
+        return f"over {'+' if signed else ''}{cap}"
+    return f"below {MINUS}{cap}"
+
+
 def _finite(x) -> bool:
     try:
         return x is not None and math.isfinite(float(x))
@@ -89,8 +106,11 @@ def percent(x, *, signed: bool = True) -> str:
     """
     if not _finite(x):
         return "n/a"
+    capped = _capped(float(x), signed)
+    if capped:
+        return capped
     pct = float(x) * 100
-    text = f"{abs(pct):.0f}%" if abs(pct) >= 9.5 else f"{abs(pct):.1f}%"
+    text = f"{abs(pct):,.0f}%" if abs(pct) >= 9.5 else f"{abs(pct):.1f}%"
     if text in ("0.0%", "0%"):
         return "0%"
     return _with_sign(text, pct, signed)
@@ -113,7 +133,8 @@ def fixed_percent(x, digits: int = 1) -> str:
     -------
     str
     """
-    return _minus(f"{x * 100:+.{digits}f}%")
+    capped = _capped(float(x), True) if _finite(x) else None
+    return capped or _minus(f"{x * 100:+,.{digits}f}%")
 
 
 def rounded_percent(x, *, signed: bool = True) -> str:
@@ -134,6 +155,9 @@ def rounded_percent(x, *, signed: bool = True) -> str:
     str
     """
     spec = "+" if signed else ""
+    capped = _capped(float(x), signed) if _finite(x) else None
+    if capped:
+        return capped
     if 0 < abs(x) < 0.01:
         return _minus(f"{x * 100:{spec}.1g}%")
     return _minus(f"{x:{spec}.0%}")

@@ -72,3 +72,16 @@ def test_axis_ticks_use_the_minus_sign_too():
     assert ax.xaxis.get_major_formatter()(0.4, 0) == "+40%"
     assert ax.yaxis.get_major_formatter()(-1234.0, 0) == MINUS + "1,234"
     plt.close(fig)
+
+
+def test_absurd_relative_changes_print_capped_not_as_forty_digits():
+    # a 69-day real export's counterfactual gave +3.2e36: printed digit by digit it was
+    # "+322416966499552353419593558931959447552%", which the masker read as a phone number
+    from darksocial.formatting import fixed_percent, interval, percent, rounded_percent
+
+    for show in (percent, fixed_percent, rounded_percent):
+        assert show(3.2e36) == "over +10,000%"
+        assert show(-250.0) == "below \u221210,000%"
+    assert percent(15.7) == "+1,570%"
+    assert interval(-0.88, 3.2e36) == "\u221288% to over +10,000%"
+    assert percent(0.163) == "+16%" and fixed_percent(0.163) == "+16.3%"

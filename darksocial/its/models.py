@@ -26,7 +26,7 @@ from statsmodels.tsa.statespace.structural import UnobservedComponents
 from darksocial.constants import AR_ERROR_ORDER, STRUCTURAL_PARAM_DRAWS
 from darksocial.errors import DataValidationError
 from darksocial.its.bsts import forecast, sample_posterior
-from darksocial.its.reml import arma_filter_end, arma_reml
+from darksocial.its.reml import arma_filter_end, arma_reml, kalman_innovations
 
 __all__ = ["make_backend", "mvn_draws", "newey_west_lags"]
 
@@ -75,6 +75,27 @@ def _ar1_paths(phi, sd_innov, last, h, size, rng) -> np.ndarray:
         prev = phi * prev + shocks[:, j]
         out[:, j] = prev
     return out
+
+
+def _log_point(z: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    """Point forecast on the original scale from log-scale draws.
+
+    ``exp(median(z) + var(noise) / 2)`` at each period: the log-scale centre, corrected
+    for the error model's own noise by the lognormal mean (which makes the point an
+    expected level, as the truth of the calibration study is), but not for the
+    parameters' estimation error, which belongs in the interval. The plain mean of
+    ``exp(z)`` also averages over the parameter draws, whose t tails then decide it: a
+    69-day real export put a counterfactual at -2e97 clicks a day, and a simulated short
+    persistent series at twice the observed level under no effect.
+
+    Parameters
+    ----------
+    z : numpy.ndarray
+        ``draws x periods`` log-scale paths (regression part plus noise).
+    noise : numpy.ndarray
+        The noise part of the same paths.
+    """
+    return np.exp(np.median(z, axis=0) + np.var(noise, axis=0) / 2)
 
 
 def mvn_draws(mean: np.ndarray, cov: np.ndarray, size: int, rng, df=None) -> np.ndarray:
@@ -297,7 +318,7 @@ class SegmentedBackend(_Backend):
             noise = _ar1_paths(phi, sd, last, X_f.shape[0], size, rng)
         z = lp + noise
         draws = self.to_original(z)
-        point = X_f.to_numpy() @ self.beta if not self.log else draws.mean(axis=0)
+        point = X_f.to_numpy() @ self.beta if not self.log else _log_point(z, noise)
         return point, draws
 
 
@@ -312,7 +333,7 @@ class _WhitenedGLS:
 
     The rows are whitened by the exact one-step prediction errors of the AR (a Kalman
     filter started from the stationary distribution, predicting across missing periods:
-    :func:`darksocial.its.reml._kalman_innovations`), each scaled by its standard
+    :func:`darksocial.its.reml.kalman_innovations`), each scaled by its standard
     deviation; OLS on the whitened rows is then GLS. Unlike GLSAR, which drops the
     first ``p`` rows, every observed period counts. The interface is what
     :class:`SegmentedBackend` uses of GLSAR: ``rho`` and ``fit(use_t)``.
@@ -327,9 +348,7 @@ class _WhitenedGLS:
         self.wendog, self.wexog = W[:, 0], W[:, 1:]
 
     def _whiten(self, D: np.ndarray) -> np.ndarray:
-        from darksocial.its.reml import _kalman_innovations
-
-        innov, mse = _kalman_innovations(
+        innov, mse = kalman_innovations(
             D[self.span], self.rho, np.zeros(0), self.observed[self.span]
         )
         return innov / np.sqrt(mse)[:, None]
@@ -395,7 +414,10 @@ def _ar_uncertainty(rho: np.ndarray, s2: float, n: int, df_resid: float):
     except np.linalg.LinAlgError:
         return None, None
     var_log = 2.0 / max(df_resid, 1.0) + 4.0 * float(V.sum()) / (1.0 - float(rho.sum())) ** 2
-    return V, float(max(2.0 / var_log, 1.0))
+    # at least 3, as for REML (_arma_satterthwaite): below that t draws have no variance,
+    # and on the log scale their back-transformed mean none either (69 days of a real
+    # Search Console export gave 1.15 and a counterfactual average of -2e97 clicks a day)
+    return V, float(max(2.0 / var_log, 3.0))
 
 
 def _stationary_draws(rho: np.ndarray, cov, size: int, rng) -> np.ndarray:
@@ -738,7 +760,7 @@ class GLMBackend(_Backend):
         k = len(self.beta)
         betas = mvn_draws(self.beta, self.cov[:k, :k], size, rng, df=self.draw_df)
         offset = np.zeros(X_f.shape[0]) if exposure_f is None else np.log(exposure_f)
-        mu = np.exp(betas @ X_f.to_numpy().T + offset)
+        log_mu = betas @ X_f.to_numpy().T + offset
         rho, sd, recent, v = self.latent
         h = X_f.shape[0]
         if len(rho):
@@ -750,8 +772,15 @@ class GLMBackend(_Backend):
                 u = _ar_paths(rho, sd, recent, h, size, rng)
         else:
             u = rng.standard_normal((size, h)) * sd
-        draws = rng.poisson(mu * np.exp(u - v / 2)).astype(float)
-        return mu.mean(axis=0), draws
+        # a path whose coefficients landed far in the t tails can ask for more than a
+        # Poisson draw takes (rng.poisson raised "lam value too large" on a 69-day series);
+        # capped at a billion times the largest expected count, it stays an extreme path
+        cap = min(1e9 * max(float(np.nanmax(self.fitted)), 1.0), 1e18)
+        with np.errstate(over="ignore"):
+            lam = np.minimum(np.exp(log_mu + u - v / 2), cap)
+        draws = rng.poisson(lam).astype(float)
+        # expected counts: the latent noise has mean one (u - v / 2)
+        return _log_point(log_mu, np.zeros_like(log_mu)), draws
 
 
 class StateSpaceBackend(_Backend):
@@ -1003,7 +1032,7 @@ class StateSpaceBackend(_Backend):
             state = np.einsum("bij,bj->bi", T, state) + R * shock[:, None]
         lp = betas @ Xf.T + noise
         draws = self.to_original(lp[1:])
-        point = lp[0] if not self.log else draws.mean(axis=0)
+        point = lp[0] if not self.log else _log_point(lp[1:], noise[1:])
         return point, draws
 
 

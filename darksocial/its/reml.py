@@ -38,7 +38,7 @@ from statsmodels.tsa.statespace.tools import (
     unconstrain_stationary_univariate,
 )
 
-__all__ = ["RemlFit", "arma_filter_end", "arma_reml"]
+__all__ = ["RemlFit", "arma_filter_end", "arma_reml", "kalman_innovations"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -165,16 +165,16 @@ def _whiten(
     Without ``observed`` the rows are consecutive periods (innovations algorithm). With
     it, ``D`` holds every period of the span and only the ``observed`` rows are data; the
     innovations of those rows come from a Kalman filter that predicts across the gaps
-    (:func:`_kalman_innovations`). Either way the rows returned are the observed ones.
+    (:func:`kalman_innovations`). Either way the rows returned are the observed ones.
     """
     if observed is None:
         innov, mse = arma_innovations(D, ar_params=ar, ma_params=ma, sigma2=1.0)
     else:
-        innov, mse = _kalman_innovations(D, ar, ma, observed)
+        innov, mse = kalman_innovations(D, ar, ma, observed)
     return innov / np.sqrt(mse)[:, None], mse
 
 
-def _kalman_innovations(D: np.ndarray, ar: np.ndarray, ma: np.ndarray, observed: np.ndarray):
+def kalman_innovations(D: np.ndarray, ar: np.ndarray, ma: np.ndarray, observed: np.ndarray):
     """Exact one-step prediction errors of ARMA columns observed on part of a regular grid.
 
     A stationary ARMA(p, q) with unit innovation variance in state-space form (Harvey:
@@ -184,7 +184,21 @@ def _kalman_innovations(D: np.ndarray, ar: np.ndarray, ma: np.ndarray, observed:
     means of all columns move together. A missing period has no update: the filter
     predicts across it, so a gap of a week is a gap of a week, not two adjacent days.
 
-    Returns the prediction errors and their variances on the observed rows.
+    Parameters
+    ----------
+    D : numpy.ndarray
+        ``n x m`` columns on consecutive periods (values at unobserved periods ignored).
+    ar, ma : numpy.ndarray
+        Stationary AR and invertible MA coefficients (SARIMAX convention).
+    observed : numpy.ndarray
+        ``n`` booleans: which periods are data.
+
+    Returns
+    -------
+    innov : numpy.ndarray
+        ``n_observed x m`` one-step prediction errors.
+    mse : numpy.ndarray
+        Their variances (per unit innovation variance).
     """
     n, m = D.shape
     r = max(len(ar), len(ma) + 1, 1)
@@ -238,7 +252,7 @@ def arma_filter_end(U: np.ndarray, ar: np.ndarray, ma: np.ndarray):
 
     Row ``i`` of ``U`` is a series of errors (NaN where missing) with its own ARMA
     coefficients ``ar[i]``, ``ma[i]`` and unit innovation variance; the filter (the form of
-    :func:`_kalman_innovations`, as statsmodels SARIMAX) runs on all rows together, so a
+    :func:`kalman_innovations`, as statsmodels SARIMAX) runs on all rows together, so a
     thousand parameter draws cost about as much as a handful of statsmodels filters.
 
     Parameters
@@ -368,7 +382,7 @@ def arma_reml(z: np.ndarray, X: np.ndarray, p: int, q: int) -> RemlFit:
     z : numpy.ndarray
         Response on consecutive periods; NaN marks a missing period. Missing periods
         inside the span are treated exactly (the errors are predicted across the gap, see
-        :func:`_kalman_innovations`), not closed up.
+        :func:`kalman_innovations`), not closed up.
     X : numpy.ndarray
         Regressors (``len(z) x k``, no missing values, full column rank on the observed
         periods, ``k < n`` observed periods).

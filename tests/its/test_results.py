@@ -223,3 +223,38 @@ def test_summary_frame_at_another_alpha_equals_a_refit(series, method):
     assert (narrow["upper"] - narrow["lower"] < own["upper"] - own["lower"]).all()
     with pytest.raises(ParameterError, match="alpha=1.5"):
         res.summary_frame(alpha=1.5)
+
+
+def test_report_notes_when_the_relative_effect_and_the_point_ratio_disagree():
+    # 50 persistent days before launch, original scale: the relative effect (the mean over
+    # the simulated forecasts, as R CausalImpact >= 1.3) and the effect over the expected
+    # level differ by 20 points; the report says so, as R 1.4 does. On the log scale the
+    # relative effect is the point ratio itself (the per-draw mean of exponentials was
+    # +118 points away), so there is nothing to note.
+    import numpy as np
+    import pandas as pd
+
+    from darksocial.its import Intervention, fit
+
+    rng = np.random.default_rng(0)
+    n = 70
+    idx = pd.date_range("2024-01-01", periods=n)
+    e = np.zeros(n)
+    for t in range(1, n):
+        e[t] = 0.95 * e[t - 1] + 0.15 * rng.standard_normal()
+    y = pd.Series(np.exp(5 + e), idx)
+    iv = Intervention("c", idx[50])
+    wild = fit(y, iv, model="segmented", method="counterfactual")
+    assert "read the interval, not the point estimate" in wild.report()
+    logged = fit(y, iv, model="segmented", method="counterfactual", transform="log")
+    eff = logged.effects
+    expected = y.iloc[50:].mean() - eff.loc["average", "estimate"]
+    assert np.isclose(eff.loc["relative", "estimate"], eff.loc["average", "estimate"] / expected)
+    assert "not the point estimate" not in logged.report()
+    calm = fit(
+        pd.Series(np.exp(5 + 0.02 * rng.standard_normal(n)), idx),
+        iv,
+        model="segmented",
+        method="counterfactual",
+    )
+    assert "not the point estimate" not in calm.report()
