@@ -296,14 +296,54 @@ class PlaceboInTime:
     def __str__(self) -> str:
         return self.summary()
 
+    @property
+    def n_as_large(self) -> int:
+        """Placebo effects at least as large (in size) as the real one: the p-value's count."""
+        est = self.placebos["estimate"].to_numpy(dtype=float) if len(self.placebos) else []
+        return int(np.sum(np.abs(est) >= abs(float(self.real["estimate"]))))
+
+    @property
+    def smallest_p(self) -> float:
+        """The smallest calibrated p-value these placebos can give, ``1 / (n + 1)``.
+
+        Reached when the real effect is larger than every placebo; with fewer than
+        :attr:`placebos_needed` placebos it is not below ``alpha``.
+        """
+        return 1 / (len(self.placebos) + 1)
+
+    @property
+    def placebos_needed(self) -> int:
+        """Fewest placebos whose :attr:`smallest_p` is below ``alpha`` (20 at 0.05)."""
+        # smallest n with 1 / (n + 1) < alpha; the epsilon keeps 1 / 0.05 at 20
+        return int(np.floor(1 / self.alpha + 1e-9))
+
+    @property
+    def verdict(self) -> Literal["rare", "could be noise", "too few", "not run"]:
+        """What the calibrated p-value says, in one of four words.
+
+        ``"rare"``: :attr:`p_value` is below ``alpha``, a change this large is rare without
+        a campaign. ``"too few"``: the real effect is larger than every placebo, but
+        :attr:`smallest_p` is not below ``alpha``, so the check cannot call any effect
+        unusual (a longer pre-period gives more placebos). ``"could be noise"``: some
+        placebo effects were at least as large. ``"not run"``: no placebo was fitted.
+        """
+        if len(self.placebos) == 0 or not np.isfinite(self.p_value):
+            return "not run"
+        if self.p_value < self.alpha:
+            return "rare"
+        if self.n_as_large == 0:
+            return "too few"
+        return "could be noise"
+
     def report(self) -> str:
         """A plain-language paragraph for a marketing lead.
 
         Returns
         -------
         str
-            Where the real effect ranks among the placebo effects, what that means, and
-            a warning when the model's own intervals look too narrow on this series.
+            Where the real effect ranks among the placebo effects, what that means (or that
+            there are too few placebos to tell), and a warning when the model's own
+            intervals look too narrow on this series.
         """
         n = len(self.placebos)
         if n == 0:
@@ -312,18 +352,30 @@ class PlaceboInTime:
         real = float(self.real["estimate"])
         beaten = int(np.sum(np.abs(est) < abs(real)))
         lo, hi = np.quantile(est, [0.05, 0.95])
+        than = f"all {n} of them" if beaten == n else f"{beaten} of them"
         text = (
             f"At {n} fake launch dates before the campaign, where nothing happened, the same "
             f"analysis found 'effects' mostly between {percent(lo)} and {percent(hi)}. The real "
-            f"effect, {percent(real)}, is larger (in size) than {beaten} of them: calibrated "
+            f"effect, {percent(real)}, is larger (in size) than {than}: calibrated "
             f"p = {self.p_value:.2f}. "
         )
-        if self.p_value < self.alpha:
-            text += "A lift this large is rarely produced by noise alone on this series."
-        else:
+        verdict = self.verdict
+        if verdict == "rare":
+            text += "A change this large is rarely produced by noise alone on this series."
+        elif verdict == "too few":
             text += (
-                "Lifts this large happen without any campaign on this series, so this one "
-                "could be noise."
+                f"That is the smallest p {n} fake launch dates can give, and it is not below "
+                f"{self.alpha:g}: there are too few of them for this check to call any "
+                f"effect unusual, however large (it needs at least {self.placebos_needed}). "
+                "A longer history before launch (an export that starts earlier) would add "
+                "fake launch dates."
+            )
+        else:
+            k = self.n_as_large
+            text += (
+                f"Changes this large happen without any campaign on this series ({k} of the "
+                f"{n} fake launch dates {'was' if k == 1 else 'were'} at least as large), so "
+                "this one could be noise."
             )
         if self.intervals_too_narrow:
             text += (

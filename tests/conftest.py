@@ -8,9 +8,10 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from darksocial import config  # noqa: E402
+from darksocial import checks, config  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -31,3 +32,37 @@ def sample_dir():
     if not (config.SAMPLE_DIR / "campaigns.yml").exists():
         pytest.fail("data/sample is missing: run `darksocial sample` to regenerate it")
     return config.SAMPLE_DIR
+
+
+@pytest.fixture
+def placebo_check():
+    """Build a placebo check in time from given effects: no fit, its arithmetic and words.
+
+    ``placebo_check(effects, real, significant=0, alpha=0.05)``: the first ``significant``
+    placebos get a model p of 0.01 (called significant), the rest 0.5.
+    """
+
+    def build(placebo_effects, real, *, significant=0, alpha=0.05, real_p=0.001):
+        est = np.asarray(placebo_effects, dtype=float)
+        n = len(est)
+        placebos = pd.DataFrame(
+            {
+                "launch": pd.date_range("2024-01-01", periods=n),
+                "estimate": est,
+                "p_value": [0.01] * significant + [0.5] * (n - significant),
+            }
+        )
+        placebos["significant"] = placebos["p_value"] < alpha
+        p = (1 + int(np.sum(np.abs(est) >= abs(real)))) / (1 + n)
+        return checks.PlaceboInTime(
+            placebos=placebos,
+            real=pd.Series({"estimate": real, "p_value": real_p}),
+            p_value=p,
+            false_positive_rate=significant / n,
+            n_failed=0,
+            model="segmented",
+            method="intervention",
+            alpha=alpha,
+        )
+
+    return build

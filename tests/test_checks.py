@@ -76,6 +76,46 @@ def test_placebo_in_time_from_a_fitted_result_reuses_its_spec():
     assert a.p_value == b.p_value
 
 
+def test_placebo_report_larger_than_all_with_enough_placebos(placebo_check):
+    res = placebo_check(np.linspace(-0.04, 0.04, 30), 0.2)
+    text = res.report()
+    assert "larger (in size) than all 30 of them: calibrated p = 0.03" in text
+    assert "rarely produced by noise" in text
+    assert "happen without any campaign" not in text
+    assert res.p_value == pytest.approx(1 / 31) and res.verdict == "rare"
+
+
+def test_placebo_report_too_few_placebos_to_call_anything_unusual(placebo_check):
+    # gsc-duo: 9 placebos, the real +5.2% beats them all, p = 0.10 is the floor
+    res = placebo_check([0.007, 0.01, 0.012, 0.015, 0.018, 0.02, 0.024, 0.028, 0.031], 0.052)
+    text = res.report()
+    assert "larger (in size) than all 9 of them: calibrated p = 0.10" in text
+    assert "happen without any campaign" not in text and "could be noise" not in text
+    assert "too few" in text and "at least 20" in text and "longer history" in text
+    assert res.p_value == pytest.approx(0.1) == pytest.approx(res.smallest_p)
+    assert res.verdict == "too few" and res.placebos_needed == 20
+
+
+def test_placebo_report_larger_than_some_could_be_noise(placebo_check):
+    res = placebo_check([0.01, -0.02, 0.03, -0.4, 0.05, 0.06, -0.07, 0.5, 0.02, 0.01], -0.3)
+    text = res.report()
+    assert "larger (in size) than 8 of them" in text and "than all" not in text
+    assert "2 of the 10 fake launch dates were at least as large" in text
+    assert "could be noise" in text and "too few" not in text
+    assert res.p_value == pytest.approx(3 / 11) and res.verdict == "could be noise"
+    # one placebo as large: still noise, in the singular
+    one = placebo_check(np.r_[np.linspace(-0.1, 0.1, 29), 0.5], 0.37)
+    assert "1 of the 30 fake launch dates was at least as large" in one.report()
+    assert one.verdict == "could be noise"
+
+
+def test_placebo_floor_depends_on_alpha(placebo_check):
+    # 9 placebos can call an effect unusual at alpha = 0.2 (floor 0.10 < 0.2)
+    res = placebo_check(np.linspace(-0.03, 0.03, 9), 0.1, alpha=0.2)
+    assert res.verdict == "rare" and res.placebos_needed == 5
+    assert "rarely produced by noise" in res.report()
+
+
 def test_placebo_in_time_bad_input():
     y, _, _ = _series(0.0, seed=15)
     with pytest.raises(InterventionDateError, match="load more history"):
