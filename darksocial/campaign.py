@@ -20,6 +20,7 @@ Conventions
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,7 @@ __all__ = [
     "DEFAULT_FIT",
     "DEFAULT_METRICS",
     "METRICS",
+    "PLACEBO_DOUBTS",
     "CampaignAnalysis",
     "MetricSpec",
     "analyze_campaign",
@@ -52,6 +54,7 @@ __all__ = [
     "fit_joint",
     "fit_metrics",
     "metric_series",
+    "placebo_verdict",
 ]
 
 #: Days in the default evaluation window when a campaign has no end date (8 weeks).
@@ -579,17 +582,29 @@ class CampaignAnalysis:
             return pd.DataFrame(columns=["metric", *_EFFECT_COLUMNS]).set_index("metric")
         return pd.DataFrame(rows).set_index("metric")
 
-    def bottom_line(self) -> str:
+    def bottom_line(self, *, placebos: Mapping[str, Any] | None = None) -> str:
         """Say, in plain words, what the campaign did to each metric (Markdown).
+
+        Parameters
+        ----------
+        placebos : mapping of str to darksocial.checks.PlaceboInTime, optional
+            Placebo checks in time by metric (see :meth:`placebo_in_time`). Where one finds
+            the model's intervals too narrow on this series, that metric's verdict is the
+            reconciled one (:func:`placebo_verdict`): a change the model calls significant
+            but the placebo check does not is worded "could be noise" (or "the checks
+            cannot confirm it" when there are too few fake launch dates to tell) from the
+            headline on, and the model's p-value is quoted as overstated.
 
         Returns
         -------
         str
             One headline sentence, then one bullet per metric with the lift per day, the
             relative lift with its interval, the total and how sure we are. The wording
-            follows the intervals: "rose" only when the interval is above zero.
+            follows the intervals: "rose" only when the interval is above zero, and only
+            when the placebo check does not say it could be noise.
         """
         eff = self.effects_frame()
+        placebos = dict(placebos or {})
         name = self.campaign.get("name")
         # Data reach this Markdown only through markdown_text: a name like
         # "[x](javascript:...)" or "$$$ Big Savings $$$" is shown as written.
@@ -612,17 +627,35 @@ class CampaignAnalysis:
                 f"**We could not measure {name} yet: no series in this data folder covers "
                 f"its launch with enough history.** {why}"
             )
-        up = [markdown_text(r.label) for r in eff.itertuples() if r.direction == "up"]
-        down = [markdown_text(r.label) for r in eff.itertuples() if r.direction == "down"]
+        reconciled = {
+            m: placebo_verdict(bool(eff.loc[m, "significant"]), placebos.get(m)) for m in eff.index
+        }
+        doubted = [m for m in eff.index if reconciled[m] in PLACEBO_DOUBTS]
+        moved = eff.drop(index=doubted)
+        up = [markdown_text(r.label) for r in moved.itertuples() if r.direction == "up"]
+        down = [markdown_text(r.label) for r in moved.itertuples() if r.direction == "down"]
         if up and not down:
             head = f"{name} lifted {join_words(up)}."
         elif down and not up:
             head = f"{name} was followed by a fall in {join_words(down)}."
         elif up and down:
             head = f"{name} lifted {join_words(up)}, but {join_words(down)} fell."
+        elif doubted:
+            head = ""
         else:
             labels = [markdown_text(label) for label in eff["label"]]
             head = f"We cannot tell whether {name} moved {join_words(labels)}."
+        for m in doubted:
+            r = eff.loc[m]
+            label = markdown_text(r["label"])
+            size = percent(abs(r["relative"]), signed=False)
+            but = PLACEBO_DOUBTS[reconciled[m]]
+            if head:
+                verb = "rose" if r["direction"] == "up" else "fell"
+                head += f" {label[:1].upper() + label[1:]} {verb} by {size}, but {but}."
+            else:
+                change = "rise" if r["direction"] == "up" else "fall"
+                head = f"{name} was followed by a {size} {change} in {label}, but {but}."
         level = int(round((1 - self.alpha) * 100))
         lines = [
             f"**{head}** Measured over {span} from {day(start)} to "
@@ -630,12 +663,7 @@ class CampaignAnalysis:
         ]
         for r in eff.itertuples():
             ci = f"{level}% interval {interval(r.relative_lower, r.relative_upper)}"
-            if r.direction == "no clear change":
-                verdict = "no clear change"
-                sure = f"we cannot tell it apart from noise ({p_value(r.p_value)})"
-            else:
-                verdict = "rose" if r.direction == "up" else "fell"
-                sure = f"unlikely to be noise ({p_value(r.p_value)})"
+            verdict, sure = _metric_verdict(r, reconciled[r.Index], placebos.get(r.Index))
             total = (
                 f", about {number(r.cumulative, signed=True)} in total"
                 if METRICS[r.Index].count
@@ -1013,6 +1041,91 @@ class CampaignAnalysis:
             "alpha": self.alpha,
             "metrics": metrics,
         }
+
+
+#: What the headline (and the reports index) says after "but" about a change the model
+#: calls significant and the placebo check does not confirm (:func:`placebo_verdict`).
+PLACEBO_DOUBTS = {
+    "could be noise": "the placebo check says it could be noise",
+    "unconfirmed": "the checks cannot confirm it",
+}
+
+
+def placebo_verdict(significant: bool, check=None) -> str:
+    """Reconcile the model's verdict on a metric with its placebo check in time.
+
+    The placebo check only overrules the model when it finds the model's intervals too
+    narrow on this series (:attr:`darksocial.checks.PlaceboInTime.intervals_too_narrow`):
+    the model's p-value then overstates how sure we are and the calibrated p is the one
+    to read.
+
+    Parameters
+    ----------
+    significant : bool
+        Whether the model's interval excludes zero.
+    check : darksocial.checks.PlaceboInTime, optional
+        The placebo check in time on the same metric.
+
+    Returns
+    -------
+    str
+        ``"model"`` (no check, or it trusts the model's intervals: the model's verdict
+        stands), ``"confirmed"`` (a significant change the calibrated p confirms),
+        ``"could be noise"`` (a significant change that placebo changes as large make
+        noise-like), ``"unconfirmed"`` (a significant change the placebo check has too
+        few fake launch dates to confirm) or ``"no clear change"`` (not significant).
+    """
+    if check is None or not check.intervals_too_narrow:
+        return "model"
+    if not significant:
+        return "no clear change"
+    return {"rare": "confirmed", "too few": "unconfirmed"}.get(check.verdict, "could be noise")
+
+
+def _metric_verdict(r, reconciled: str, check) -> tuple[str, str]:
+    """The bold verdict of one bottom-line bullet and how sure we are, in words."""
+    moved = "rose" if r.direction == "up" else "fell"
+    if reconciled == "model":
+        if r.direction == "no clear change":
+            return "no clear change", f"we cannot tell it apart from noise ({p_value(r.p_value)})"
+        return moved, f"unlikely to be noise ({p_value(r.p_value)})"
+    n = len(check.placebos)
+    narrow = (
+        f"intervals are too narrow on this series (it called "
+        f"{percent(check.false_positive_rate, signed=False)} of "
+        f"{plural(n, 'fake launch date')} before the campaign significant; expected: "
+        f"{check.alpha:.0%})"
+    )
+    overstated = f"The model's own {p_value(r.p_value)} overstates how sure we are: its {narrow}"
+    calibrated = f"calibrated p = {check.p_value:.2f}"
+    k = check.n_as_large
+    as_large = f"{k} of the {n} fake launch dates {'was' if k == 1 else 'were'} as large"
+    too_few = (
+        f"{plural(n, 'fake launch date')} are too few for the placebo check to call any "
+        f"change unusual ({calibrated} is the smallest they can give; it needs at least "
+        f"{check.placebos_needed}, which a longer history before launch would add)"
+    )
+    if reconciled == "confirmed":
+        return moved, (
+            f"unlikely to be noise: the placebo check confirms it ({calibrated}). {overstated}"
+        )
+    if reconciled == "could be noise":
+        return f"{moved}, but this could be noise", (
+            "the placebo check says a change this large happens without any campaign on "
+            f"this series ({as_large}; {calibrated}). {overstated}"
+        )
+    if reconciled == "unconfirmed":
+        return f"{moved}, but the checks cannot confirm it", f"{too_few}. {overstated}"
+    # not significant: the placebo check cannot make it surer than the model
+    placebo = {
+        "rare": f"the placebo check alone finds it rare ({calibrated}), not enough to "
+        "call it a change",
+        "too few": too_few,
+    }.get(check.verdict, f"the placebo check agrees ({calibrated}; {as_large})")
+    return "no clear change", (
+        f"we cannot tell it apart from noise ({p_value(r.p_value)}), and the model's "
+        f"{narrow}, so even that p overstates how sure we are; {placebo}"
+    )
 
 
 def analyze_campaign(

@@ -702,6 +702,7 @@ def _when(record: RunRecord) -> str:
 
 def _verdicts(summary: Mapping[str, Any] | None) -> str:
     """One line per metric: its verdict as the campaign report words it, with the lift."""
+    from darksocial.campaign import PLACEBO_DOUBTS
     from darksocial.formatting import interval, percent
 
     if not summary:
@@ -721,6 +722,10 @@ def _verdicts(summary: Mapping[str, Any] | None) -> str:
         text = f"{label[:1].upper() + label[1:]}: {word}, {percent(v['relative'])}"
         if lo is not None and hi is not None:
             text += f" ({interval(lo, hi)})"
+        # the bottom line's reconciled verdict when the placebo check overrules the model
+        doubt = PLACEBO_DOUBTS.get(str(v.get("placebo_verdict")))
+        if v.get("significant") and doubt:
+            text += f", but {doubt}"
         lines.append(html.escape(text))
     if summary.get("placebo_intervals_too_narrow"):
         p = summary.get("placebo_in_time_p")

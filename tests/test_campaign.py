@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -198,3 +199,132 @@ def test_period_code_reads_gappy_weekly_and_monthly_series_and_refuses_quarterly
     quarters = pd.date_range("2015-03-31", periods=20, freq="QE")
     with pytest.raises(DataValidationError, match="quarterly.*daily, weekly or monthly"):
         period_code(quarters)
+
+
+# -- the bottom line reconciled with the placebo check in time ------------------------------
+@pytest.fixture(scope="module")
+def podcast_two(sources):
+    return campaign.analyze_campaign(
+        sources, "podcast-s1", metrics=["branded_clicks", "deep_direct_sessions"]
+    )
+
+
+def _head(text):
+    return text.split("**")[1]
+
+
+def _bullet(text, start):
+    return next(ln for ln in text.splitlines() if ln.startswith(f"- **{start}"))
+
+
+def test_bottom_line_does_not_vouch_for_a_lift_the_placebo_check_calls_noise(
+    podcast_two, placebo_check
+):
+    # viking-gaps: the model's p < 0.001, but 5 of 30 placebos "significant" (17%: its
+    # intervals are too narrow) and one placebo as large as the real +13%
+    row = podcast_two.effects_frame().loc["branded_clicks"]
+    effects = np.r_[np.linspace(-0.06, 0.06, 29), -0.2]
+    check = placebo_check(effects, row.relative, significant=5)
+    assert check.intervals_too_narrow and check.verdict == "could be noise"
+    text = podcast_two.bottom_line(placebos={"branded_clicks": check})
+    head = _head(text)
+    assert head == (
+        "The Tool Crib podcast, season 1 sponsorship lifted direct sessions on deep pages. "
+        "Branded search clicks rose by 13%, but the placebo check says it could be noise."
+    )
+    line = _bullet(text, "Branded search clicks")
+    assert line.startswith("- **Branded search clicks: rose, but this could be noise.**")
+    assert "1 of the 30 fake launch dates was as large; calibrated p = 0.06" in line
+    assert "own p = 0.002 overstates how sure we are" in line and "17% of 30" in line
+    # the metric the check did not cover keeps the model's verdict; nothing else vouches
+    assert text.count("unlikely to be noise") == 1
+    assert "unlikely to be noise" in _bullet(text, "Direct sessions on deep pages")
+
+
+def test_bottom_line_with_too_few_placebos_to_confirm(podcast_two, placebo_check):
+    row = podcast_two.effects_frame().loc["branded_clicks"]
+    check = placebo_check(np.linspace(-0.03, 0.03, 9), row.relative, significant=3)
+    assert check.intervals_too_narrow and check.verdict == "too few"
+    text = podcast_two.bottom_line(placebos={"branded_clicks": check})
+    assert "Branded search clicks rose by 13%, but the checks cannot confirm it." in _head(text)
+    line = _bullet(text, "Branded search clicks")
+    assert "rose, but the checks cannot confirm it.**" in line
+    assert "9 fake launch dates are too few" in line and "at least 20" in line
+    assert "could be noise" not in line and "unlikely to be noise" not in line
+
+
+def test_bottom_line_when_the_placebo_check_confirms_or_trusts_the_model(
+    podcast_two, placebo_check
+):
+    plain = podcast_two.bottom_line()
+    row = podcast_two.effects_frame().loc["branded_clicks"]
+    effects = np.linspace(-0.06, 0.06, 30)
+    # intervals too narrow, but the real lift beats all 30 placebos: it stands, with the
+    # calibrated p and why the model's own p is not the one to read
+    confirmed = podcast_two.bottom_line(
+        placebos={"branded_clicks": placebo_check(effects, row.relative, significant=6)}
+    )
+    assert _head(confirmed) == _head(plain)
+    line = _bullet(confirmed, "Branded search clicks")
+    assert line.startswith("- **Branded search clicks: rose.**")
+    assert "unlikely to be noise: the placebo check confirms it (calibrated p = 0.03)" in line
+    assert "overstates how sure we are" in line
+    # a check that finds the model's intervals fine changes nothing
+    fine = placebo_check(np.r_[effects[:29], 0.3], row.relative, significant=1)
+    assert not fine.intervals_too_narrow
+    assert podcast_two.bottom_line(placebos={"branded_clicks": fine}) == plain
+
+
+def test_bottom_line_no_clear_change_stays_so_with_a_placebo_check(sources, placebo_check):
+    a = campaign.analyze_campaign(sources, "newsletter-relaunch", metrics=["branded_clicks"])
+    row = a.effects_frame().loc["branded_clicks"]
+    for effects, says in [
+        (np.linspace(-0.06, 0.06, 30), "the placebo check agrees (calibrated p = "),
+        (np.linspace(-0.0005, 0.0005, 30), "the placebo check alone finds it rare"),
+    ]:
+        check = placebo_check(effects, row.relative, significant=6)
+        text = a.bottom_line(placebos={"branded_clicks": check})
+        assert _head(text).startswith("We cannot tell whether Newsletter relaunch moved")
+        line = _bullet(text, "Branded search clicks")
+        assert "no clear change.**" in line and says in line
+        assert "too narrow" in line and "unlikely to be noise" not in line
+
+
+def test_placebo_verdict_reconciles_model_and_check(placebo_check):
+    assert campaign.placebo_verdict(True, None) == "model"
+    ok = placebo_check(np.linspace(-0.1, 0.1, 30), 0.5, significant=1)
+    assert campaign.placebo_verdict(True, ok) == "model"
+    narrow = {"significant": 10}
+    assert campaign.placebo_verdict(True, placebo_check([0.1] * 30, 0.5, **narrow)) == (
+        "confirmed"
+    )
+    assert campaign.placebo_verdict(True, placebo_check([0.6] * 30, 0.5, **narrow)) == (
+        "could be noise"
+    )
+    assert campaign.placebo_verdict(True, placebo_check([0.1] * 9, 0.5, significant=4)) == (
+        "unconfirmed"
+    )
+    assert campaign.placebo_verdict(False, placebo_check([0.6] * 30, 0.5, **narrow)) == (
+        "no clear change"
+    )
+
+
+def test_report_bottom_line_summary_and_index_say_the_same_thing(podcast_two, placebo_check):
+    from darksocial import reporting
+    from darksocial.pages.campaign import CampaignReport
+
+    row = podcast_two.effects_frame().loc["branded_clicks"]
+    check = placebo_check(np.r_[np.linspace(-0.06, 0.06, 29), -0.2], row.relative, significant=5)
+    page = CampaignReport(analysis=podcast_two, checks={"placebo_in_time": check})
+    bottom = page.bottom_line_markdown()
+    # one verdict, not a claim and its retraction
+    assert "rose, but this could be noise" in bottom and "too narrow on branded" not in bottom
+    assert bottom == podcast_two.bottom_line(placebos={"branded_clicks": check})
+    summary = json.loads(json.dumps(page.summary(), default=reporting._json_default))
+    assert summary["metrics"]["branded_clicks"]["placebo_verdict"] == "could be noise"
+    assert "placebo_verdict" not in summary["metrics"]["deep_direct_sessions"]
+    index = reporting._verdicts(summary)
+    assert "Branded search clicks: rose, +13% (+4.7% to +23%), but the placebo check says it " in (
+        index
+    )
+    assert "Direct sessions on deep pages: rose, +10% (+2.4% to +18%)<br>" in index

@@ -31,6 +31,7 @@ from darksocial.campaign import (
     analyze_campaign,
     metric_label,
     missing_reason,
+    placebo_verdict,
 )
 from darksocial.coverage import MIN_SURVEY_ANSWERS, SOURCE_EXPORTS
 from darksocial.errors import ParameterError
@@ -768,12 +769,14 @@ class CampaignReport(SectionedPage):
 
     # -- bottom line ---------------------------------------------------------------------------
     def bottom_line_markdown(self, *, n_placebos: int = 30) -> str:
-        """The analysis's bottom line, corrected when the placebo check distrusts the model.
+        """The analysis's bottom line, reconciled with the placebo check in time.
 
         The placebo check in time runs first (its result is kept for the placebo section).
         When it finds the model's own intervals too narrow on this series (far more fake
-        launches "significant" than ``alpha``), a last line says so and gives the
-        calibrated p-value, which is the one to read.
+        launches "significant" than ``alpha``), the headline metric's verdict is the
+        reconciled one (:func:`darksocial.campaign.placebo_verdict`): a change the
+        calibrated p-value does not confirm is not called "unlikely to be noise", from
+        the headline sentence on.
 
         Parameters
         ----------
@@ -784,29 +787,15 @@ class CampaignReport(SectionedPage):
         str
             Markdown.
         """
-        text = self.analysis.bottom_line()
+        return self.analysis.bottom_line(placebos=self._placebo_checks(n_placebos))
+
+    def _placebo_checks(self, n_placebos: int = 30) -> dict:
+        """The placebo check in time by metric, when it has enough fake launches to count."""
         metric = self.headline_metric
         if metric is None:
-            return text
+            return {}
         in_time = self.placebo_in_time(n_placebos=n_placebos)
-        if len(in_time.placebos) < _MIN_PLACEBOS or not in_time.intervals_too_narrow:
-            return text
-        label = METRICS[metric].label
-        row = self.analysis.effects_frame().loc[metric]
-        real = "this lift" if row.significant else "this estimate"
-        sure = (
-            "a lift this large is rare without a campaign"
-            if in_time.p_value < self.analysis.alpha
-            else "changes this large happen without any campaign, so it could be noise"
-        )
-        return text + (
-            f"\n- **The model's intervals are too narrow on {escape(label)}.** It called "
-            f"{percent(in_time.false_positive_rate, signed=False)} of "
-            f"{plural(len(in_time.placebos), 'fake launch date')} significant (expected: "
-            f"{self.analysis.alpha:.0%}), so the intervals and p-values "
-            f"above overstate how sure we are. Read {real} with the placebo check's "
-            f"calibrated p = {in_time.p_value:.2f}: {sure}."
-        )
+        return {metric: in_time} if len(in_time.placebos) >= _MIN_PLACEBOS else {}
 
     # -- caveats and summary ---------------------------------------------------------------------
     def caveats(self) -> list[str]:
@@ -861,6 +850,11 @@ class CampaignReport(SectionedPage):
         if pit is not None and sections["placebo_in_time"]["status"] == "ran":
             out["placebo_in_time_p"] = float(pit.p_value)
             out["placebo_intervals_too_narrow"] = bool(pit.intervals_too_narrow)
+            for metric, check in self._placebo_checks().items():
+                entry = out["metrics"].get(metric)
+                verdict = placebo_verdict(bool(entry and entry["significant"]), check)
+                if entry is not None and verdict != "model":
+                    entry["placebo_verdict"] = verdict
         if "triangulation" in self.checks:
             out["triangulation"] = self.checks["triangulation"].agreement
         m = self.checks.get("mentions")
