@@ -610,8 +610,8 @@ class CampaignAnalysis:
         # "[x](javascript:...)" or "$$$ Big Savings $$$" is shown as written.
         name = markdown_text(self.campaign_id if name is None or pd.isna(name) else name)
         start, end = self.window
-        days = (end - start).days + 1
-        span = plural(days // 7, "week") if days % 7 == 0 else plural(days, "day")
+        n, period = self.periods(), self.period
+        span = plural(n // 7, "week") if period == "day" and n % 7 == 0 else plural(n, period)
         if eff.empty and not self.skipped:
             return (
                 f"**This data folder holds no series {name} can be measured on.** Branded "
@@ -709,8 +709,10 @@ class CampaignAnalysis:
         if self.data_start is not None:
             pre_days = (self.window[0] - self.data_start).days
             if pre_days < 365:
+                before = self.periods(self.data_start, self.window[0] - pd.Timedelta(days=1))
+                pre = plural(before, self.period)
                 notes.append(
-                    f"Only {plural(pre_days, 'day')} of history before launch: with less than a "
+                    f"Only {pre} of history before launch: with less than a "
                     "year the model cannot learn yearly seasonality, so seasonal swings may be "
                     "mistaken for campaign effects."
                 )
@@ -719,17 +721,20 @@ class CampaignAnalysis:
         missing = {}
         for metric, res in self.results.items():
             label = METRICS[metric].label
+            period = PERIOD_WORDS[res.freq]
             for warning in getattr(res.diagnostics, "warnings", ()) or ():
                 if warning.code == "missing_values":
-                    missing[label] = warning.n
+                    missing[label] = (warning.n, period)
                     continue
-                plain = plain_warning(warning, label)
+                plain = plain_warning(warning, label, period=period)
                 if plain is not None:
                     notes.append(plain)
         if missing:
+            periods = {period for _, period in missing.values()}
+            what = f"{periods.pop()}s" if len(periods) == 1 else "dates"
             notes.append(
-                "Some days are missing from the exports ("
-                + ", ".join(f"{label}: {plural(n, 'day')}" for label, n in missing.items())
+                f"Some {what} are missing from the exports ("
+                + ", ".join(f"{label}: {plural(n, p)}" for label, (n, p) in missing.items())
                 + ", a tracking outage); they are left out of the models, not counted as zero."
             )
         return notes
@@ -739,6 +744,47 @@ class CampaignAnalysis:
     def duration(self) -> int:
         """Length of the evaluation window in days."""
         return (self.window[1] - self.window[0]).days + 1
+
+    @property
+    def period(self) -> str:
+        """``"day"``, ``"week"`` or ``"month"``: the period the page counts time in.
+
+        The finest period among the measured series (a daily series beside a weekly one
+        keeps the page in days); ``"day"`` when none was measured.
+        """
+        codes = {res.freq for res in self.results.values()}
+        return next((PERIOD_WORDS[c] for c in ("D", "W", "M") if c in codes), "day")
+
+    def periods(self, start=None, end=None, *, metric: str | None = None) -> int:
+        """How many :attr:`period` s the data hold from ``start`` to ``end``, both included.
+
+        Parameters
+        ----------
+        start, end : pandas.Timestamp, optional
+            The evaluation window's ends by default.
+        metric : str, optional
+            Count in this metric's own period instead (its weeks for a weekly series
+            beside a daily one).
+
+        Returns
+        -------
+        int
+            Days for daily data (:attr:`duration` for the window); for weekly or monthly
+            data the weeks or months of the series dated in the range (a window of the
+            weekly dates 2 Apr to 14 May is 7 weeks, not 43 days).
+        """
+        start = self.window[0] if start is None else pd.Timestamp(start)
+        end = self.window[1] if end is None else pd.Timestamp(end)
+        if metric is not None:
+            res = self.results[metric]
+        else:
+            res = next(
+                (r for r in self.results.values() if PERIOD_WORDS[r.freq] == self.period), None
+            )
+        if res is None or res.freq == "D":
+            return (end - start).days + 1
+        index = res.y.index
+        return int(((index >= start) & (index <= end)).sum())
 
     def _joint_fit(self, metric: str, *, start=None, extra=(), **overrides):
         """Fit the report's joint model (every calendar campaign) with optional changes.
@@ -1345,9 +1391,13 @@ def frequency_word(index: pd.DatetimeIndex) -> str:
     return {"D": "daily", "W": "weekly", "M": "monthly"}[period_code(index)]
 
 
+#: The word of each period code (:func:`period_code`), for the prose.
+PERIOD_WORDS = {"D": "day", "W": "week", "M": "month"}
+
+
 def period_word(index: pd.DatetimeIndex) -> str:
     """``"day"``, ``"week"`` or ``"month"``: the period of a series, for the prose."""
-    return {"D": "day", "W": "week", "M": "month"}[period_code(index)]
+    return PERIOD_WORDS[period_code(index)]
 
 
 def prepare_metric(
@@ -1574,7 +1624,7 @@ def _anonymized_share(sources, window) -> float | None:
 # --- formatting ---------------------------------------------------------------------------
 
 
-def plain_warning(warning, label: str) -> str | None:
+def plain_warning(warning, label: str, *, period: str = "day") -> str | None:
     """Say an ITS diagnostics warning in words for a marketing reader.
 
     Parameters
@@ -1583,6 +1633,8 @@ def plain_warning(warning, label: str) -> str | None:
         One of ``result.diagnostics.warnings``.
     label : str
         The metric's label, e.g. ``"branded clicks"``.
+    period : str, default "day"
+        The series' period (``"week"``, ``"month"``), for the sentences that count time.
 
     Returns
     -------
@@ -1606,5 +1658,5 @@ def plain_warning(warning, label: str) -> str | None:
             f"if the campaign moved it too, the lift in {label} is understated."
         )
     if code == "short_pre_period":
-        return f"Little history before launch for {label}: the baseline rests on few days."
+        return f"Little history before launch for {label}: the baseline rests on few {period}s."
     return f"{label.capitalize()}: {warning}"

@@ -328,3 +328,77 @@ def test_report_bottom_line_summary_and_index_say_the_same_thing(podcast_two, pl
         index
     )
     assert "Direct sessions on deep pages: rose, +10% (+2.4% to +18%)<br>" in index
+
+
+def _trends_folder(tmp_path, freq, launch, end, *, periods, terms=("acme", "widgets")):
+    """A data folder holding one Google Trends download (weekly or monthly) and a campaign."""
+    import numpy as np
+
+    rng = np.random.default_rng(sum(map(ord, "darksocial")))
+    folder = tmp_path / f"trends-{freq}-{len(terms)}"
+    folder.mkdir()
+    if freq == "W":
+        dates = pd.date_range(
+            end=pd.Timestamp(end) + pd.Timedelta(weeks=8), periods=periods, freq="W-SUN"
+        )
+        head, stamp = "Week", "%Y-%m-%d"
+    else:
+        dates = pd.date_range(
+            end=pd.Timestamp(end) + pd.DateOffset(months=6), periods=periods, freq="MS"
+        )
+        head, stamp = "Month", "%Y-%m"
+    values = np.clip(np.round(50 + rng.normal(0, 6, (len(dates), len(terms)))), 1, 100)
+    rows = [f"{head}," + ",".join(f"{t}: (Worldwide)" for t in terms)]
+    rows += [
+        f"{d:{stamp}}," + ",".join(str(int(v)) for v in row)
+        for d, row in zip(dates, values, strict=True)
+    ]
+    (folder / "multiTimeline.csv").write_text("Category: All categories\n\n" + "\n".join(rows))
+    (folder / "campaigns.yml").write_text(
+        f"campaigns:\n- id: launch\n  name: Launch\n  launch: {launch}\n  end: {end}\n"
+    )
+    (folder / "darksocial.yml").write_text("brand: [acme]\n")
+    return folder
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("freq", "launch", "end", "periods", "span", "lead"),
+    [
+        # 2 Apr to 14 May on Sunday-dated weeks: 7 weeks, not 43 days
+        ("W", "2023-04-02", "2023-05-14", 29, "7 weeks", "four weeks"),
+        # November and December: 2 months, not 61 days
+        ("M", "2023-11-01", "2023-12-31", 48, "2 months", "four months"),
+    ],
+)
+def test_weekly_and_monthly_pages_count_time_in_their_own_period(
+    tmp_path, freq, launch, end, periods, span, lead
+):
+    from darksocial.its.plotting import campaign_plot_data
+    from darksocial.pages.campaign import campaign_report
+
+    folder = _trends_folder(tmp_path, freq, launch, end, periods=periods)
+    page = campaign_report(campaign_id="launch", data_dir=folder)
+    a = page.analysis
+    assert a.period == {"W": "week", "M": "month"}[freq]
+    assert f"({span})" in page.header_html()
+    assert f"Measured over {span} from" in a.bottom_line()
+    chart = page.metric_chart("brand_interest")
+    assert f"from {lead} before launch" in chart.caption
+    assert f"from 4 {lead.split()[1]} before launch" in chart.alt
+    # the figure's zoom does start four periods before launch
+    res = a.results["brand_interest"]
+    data = campaign_plot_data(res, "launch")
+    zoom = data.loc[data["panel"] == "original", "date"]
+    assert zoom.min() == res.y.index[res.y.index.get_loc(pd.Timestamp(launch)) - 4]
+    page.placebo_in_time_section(n_placebos=6)
+    text = " ".join([a.bottom_line(), page.header_html(), chart.caption, chart.alt])
+    text += " ".join(a.caveats()) + " ".join(s.html for s in page.sections.values())
+    assert " days" not in text and " day " not in text
+    if freq == "W":
+        # 14 weeks before launch: history, placebos and the short baseline in weeks
+        caveats = " ".join(a.caveats())
+        assert "Only 14 weeks of history before launch" in caveats
+        assert "the baseline rests on few weeks" in caveats
+        why = page.summary()["sections"]["placebo_in_time"]["why"]
+        assert "each followed by 7 weeks without any campaign, after the first 13 weeks" in why

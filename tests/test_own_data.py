@@ -192,6 +192,7 @@ def test_each_folder_gives_a_report(tmp_path):
             assert "so the model runs without it" in text
         if name == "weekly-trends-only":
             assert "an index of" in text and "index points a week" not in text
+            assert re.search(r"Measured over \d+ weeks", text) and " days)" not in text
 
 
 def test_relative_data_folder_is_resolved_for_the_notebook(tmp_path, monkeypatch):

@@ -106,8 +106,16 @@ def plot_impact(result, *, figsize=(10, 8), title=None):
     return fig
 
 
-#: Days before launch the campaign figure's zoom starts.
-ZOOM_BEFORE_DAYS = 28
+#: Where the campaign figure's zoom starts, in periods of the series before launch: four
+#: weeks of daily or weekly data, four months of monthly data (four weeks would show no month
+#: before launch), four quarters or years of quarterly or yearly data.
+ZOOM_BEFORE = {
+    "D": (28, "day"),
+    "W": (4, "week"),
+    "M": (4, "month"),
+    "Q": (4, "quarter"),
+    "Y": (4, "year"),
+}
 
 
 def _campaign_arrays(result, name):
@@ -135,7 +143,7 @@ def _campaign_arrays(result, name):
 
 
 def campaign_plot_data(
-    result, name: str, *, before_days: int = ZOOM_BEFORE_DAYS, weekly: bool = False
+    result, name: str, *, before: int | None = None, weekly: bool = False
 ) -> pd.DataFrame:
     """Tidy data of one campaign's figure (:func:`plot_campaign`).
 
@@ -145,8 +153,9 @@ def campaign_plot_data(
         The fitted result; ``name`` must be one of its interventions.
     name : str
         The campaign whose effect is drawn.
-    before_days : int, default 28
-        Days before launch shown in the zoom.
+    before : int, optional
+        Periods of the series before launch shown in the zoom; by default
+        :data:`ZOOM_BEFORE` (28 days, 4 weeks or 4 months).
     weekly : bool, default False
         Show the zoom's observed, expected and effect as averages per day over weeks
         counted from launch (daily data only; the model stays daily). The cumulative
@@ -172,7 +181,9 @@ def campaign_plot_data(
     y, point, draws = _campaign_arrays(result, name)
     lo_date, hi_date = result.windows[name]
     lo, hi = index.get_loc(lo_date), index.get_loc(hi_date)
-    a = int(index.searchsorted(lo_date - pd.Timedelta(days=before_days)))
+    if before is None:
+        before = ZOOM_BEFORE[result.freq][0]
+    a = max(lo - int(before), 0)
     daily = result.freq == "D"
     frames = []
 
@@ -236,7 +247,7 @@ def plot_campaign(
     *,
     unit: str = "",
     period: str = "day",
-    before_days: int = ZOOM_BEFORE_DAYS,
+    before: int | None = None,
     weekly: bool = False,
     count: bool = True,
     figsize=(5.4, 7.0),
@@ -254,8 +265,9 @@ def plot_campaign(
         What the series counts, in words (``"clicks"``); used in the axis labels.
     period : str, default "day"
         The series' period word.
-    before_days : int, default 28
-        Days before launch shown in the zoom.
+    before : int, optional
+        Periods of the series before launch shown in the zoom; by default
+        :data:`ZOOM_BEFORE` (28 days, 4 weeks or 4 months).
     weekly : bool, default False
         Average the zoom by week from launch (daily data; display only).
     count : bool, default True
@@ -276,10 +288,11 @@ def plot_campaign(
     """
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
+    import numpy as np
 
     from darksocial.theme import BAND_COLOUR, OBSERVED_COLOUR, WINDOW_COLOUR
 
-    data = campaign_plot_data(result, name, before_days=before_days, weekly=weekly)
+    data = campaign_plot_data(result, name, before=before, weekly=weekly)
     start, end = result.windows[name]
     ratios = [1, 2.6, 1.7] + ([1.7] if count else [])
     fig, axes = plt.subplots(
@@ -372,12 +385,21 @@ def plot_campaign(
             ax.axvline(edge, color=WINDOW_COLOUR[0], ls=":", lw=1.2)
         ax.tick_params(labelsize="small")
         ax.set_xlim(z0 - pd.Timedelta(days=1), z1 + pd.Timedelta(days=1))
-        # ticks on the launch weekday, about five of them: launch is always a tick
-        weeks = max(1, round((z1 - z0).days / 7 / 5))
-        ax.xaxis.set_major_locator(
-            mdates.WeekdayLocator(byweekday=start.weekday(), interval=weeks)
-        )
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
+        if result.freq in ("D", "W"):
+            # ticks on the launch weekday, about five of them: launch is always a tick
+            weeks = max(1, round((z1 - z0).days / 7 / 5))
+            ax.xaxis.set_major_locator(
+                mdates.WeekdayLocator(byweekday=start.weekday(), interval=weeks)
+            )
+            ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
+        else:
+            # monthly (or longer) data: ticks on the series' own dates, about five of
+            # them, launch always one
+            dates = pd.DatetimeIndex(shown["date"].drop_duplicates().sort_values())
+            step = max(1, -(-len(dates) // 5))
+            at = dates.get_loc(start) if start in dates else 0
+            ax.set_xticks(dates[(np.arange(len(dates)) - at) % step == 0])
+            ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
         ax.yaxis.set_major_formatter(_thousands())
     for ax in zoomed[:-1]:
         ax.tick_params(labelbottom=False)

@@ -27,6 +27,7 @@ import pandas as pd
 from darksocial import config
 from darksocial.campaign import (
     METRICS,
+    PERIOD_WORDS,
     CampaignAnalysis,
     analyze_campaign,
     metric_label,
@@ -108,7 +109,11 @@ class CampaignReport(SectionedPage):
             ("Campaign", escape(_given(row.get("name"), self.analysis.campaign_id))),
             ("Channel", escape(_given(row.get("channel")))),
             ("Content type", escape(_given(row.get("content_type")).replace("_", " "))),
-            ("Evaluated", f"{day(start)} to {day(end)} ({self.analysis.duration} days)"),
+            (
+                "Evaluated",
+                f"{day(start)} to {day(end)} "
+                f"({plural(self.analysis.periods(), self.analysis.period)})",
+            ),
             ("Spend", money(spend, self._settings().currency)),
         ]
         notes = row.get("notes")
@@ -280,7 +285,7 @@ class CampaignReport(SectionedPage):
         -------
         darksocial.theme.Chart
         """
-        from darksocial.its.plotting import ZOOM_BEFORE_DAYS
+        from darksocial.its.plotting import ZOOM_BEFORE
         from darksocial.theme import BAND_COLOUR, OBSERVED_COLOUR, WINDOW_COLOUR
 
         result = self._result(metric)
@@ -293,15 +298,21 @@ class CampaignReport(SectionedPage):
             row.direction
         ]
         count = METRICS[metric].count
+        # the zoom in the series' own period: 28 days (four weeks), 4 weeks or 4 months
+        n, unit = ZOOM_BEFORE[result.freq]
+        weeks, rest = divmod(n, 7)
+        lead = (plural(weeks, "week") if unit == "day" and not rest else plural(n, unit)).replace(
+            "4 ", "four ", 1
+        )
         alt = (
-            f"{label[:1].upper() + label[1:]} from {ZOOM_BEFORE_DAYS} days before launch to "
+            f"{label[:1].upper() + label[1:]} from {plural(n, unit)} before launch to "
             f"the end of the campaign's window ({day(start)} to {day(end)}), observed against "
             f"expected without the campaign: it {verdict}"
             + (f", {number(row.cumulative, signed=True)} {row.unit} in total." if count else ".")
         )
         caption = (
             f"Top: the whole history, the campaign's window in {WINDOW_COLOUR[1]} and the "
-            "zoomed period in grey. Below, from four weeks before launch (the campaign's "
+            f"zoomed period in grey. Below, from {lead} before launch (the campaign's "
             f"window between the dotted {WINDOW_COLOUR[1]} lines, under the {WINDOW_COLOUR[1]} "
             "bar): "
             f"{OBSERVED_COLOUR[1]}, observed; {BAND_COLOUR[1]} dashed line and band, what "
@@ -615,11 +626,17 @@ class CampaignReport(SectionedPage):
         in_time = self.placebo_in_time(n_placebos=n_placebos)
         label = METRICS[metric].label
         if len(in_time.placebos) < _MIN_PLACEBOS:
-            need = self.analysis.duration
+            # in the series' own period: fake launches start 90 days into the data
+            y = self._result(metric).y
+            period = PERIOD_WORDS[self._result(metric).freq]
+            first = y.first_valid_index()
+            skip = self.analysis.periods(first, first + pd.Timedelta(days=89), metric=metric)
+            need = self.analysis.periods(metric=metric)
             why = (
                 f"Placebo in time not run: it needs at least {_MIN_PLACEBOS} fake "
-                f"launches, each followed by {plural(need, 'day')} without any "
-                f"campaign, after the first 90 days of the {label} data; this history "
+                f"launches, each followed by {plural(need, period)} without any "
+                f"campaign, after the first {plural(skip, period)} of the {label} data; "
+                "this history "
                 f"leaves room for {len(in_time.placebos)}. A longer export would add it."
             )
             return self._keep(Section.skip("placebo_in_time", why))

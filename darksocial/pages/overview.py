@@ -869,7 +869,7 @@ class OverviewPage(SectionedPage):
         -------
         list of str
         """
-        from darksocial.campaign import plain_warning
+        from darksocial.campaign import PERIOD_WORDS, plain_warning
 
         rep = self.report
         notes = []
@@ -938,6 +938,7 @@ class OverviewPage(SectionedPage):
         for metric in rep.metrics:
             res = next(a.results[metric] for a in rep.analyses.values() if metric in a.results)
             label = METRICS[metric].label
+            period = PERIOD_WORDS[res.freq]
             for note in getattr(res, "notes", ()) or ():
                 if note not in seen:
                     seen.add(note)
@@ -945,12 +946,13 @@ class OverviewPage(SectionedPage):
             for warning in getattr(res.diagnostics, "warnings", ()) or ():
                 if warning.code == "missing_values":
                     plain = (
-                        f"{_upper_first(label)}: {warning.n} days are missing from the export "
+                        f"{_upper_first(label)}: {plural(warning.n, period)} "
+                        f"{'is' if warning.n == 1 else 'are'} missing from the export "
                         "(a tracking outage); they are left out of the model, not counted as "
                         "zero."
                     )
                 else:
-                    plain = plain_warning(warning, label)
+                    plain = plain_warning(warning, label, period=period)
                 if plain is None or plain in seen:
                     continue
                 seen.add(plain)

@@ -95,3 +95,25 @@ def test_an_index_has_no_running_total(two_campaigns):
 def test_unknown_campaign_is_a_clear_error(two_campaigns):
     with pytest.raises(KeyError, match="not a campaign"):
         campaign_plot_data(two_campaigns, "zzz")
+
+
+@pytest.mark.parametrize(
+    ("freq", "launch", "zoom_start"),
+    [("W-SUN", "2023-04-02", "2023-03-05"), ("MS", "2023-11-01", "2023-07-01")],
+)
+def test_zoom_starts_four_weeks_or_four_months_before_launch(rng, freq, launch, zoom_start):
+    # 28 days before a monthly launch held no month at all: the zoom began at launch
+    index = pd.date_range(end="2024-06-01", periods=120 if freq == "MS" else 160, freq=freq)
+    y = pd.Series(50 + rng.normal(0, 3, len(index)), index=index)
+    end = pd.Timestamp(launch) + pd.Timedelta(days=60)
+    res = fit(y, [Intervention("a", launch, end=end)], n_simulations=100)
+    data = campaign_plot_data(res, "a")
+    zoom = data.loc[data["panel"] == "original", "date"]
+    assert zoom.min() == pd.Timestamp(zoom_start)
+    if freq == "MS":
+        # monthly ticks on the series' own dates, launch among them
+        fig = plot_campaign(res, "a", count=False)
+        ticks = {
+            pd.Timestamp(t).tz_localize(None) for t in mdates.num2date(fig.axes[2].get_xticks())
+        }
+        assert pd.Timestamp(launch) in ticks and ticks <= set(index)
