@@ -456,6 +456,18 @@ def _trends_terms(sources, *, brand: bool) -> list[str]:
     return out
 
 
+def _control_label(sources, source: str, column: str) -> str:
+    """A control series' name in the report: ``"non-branded search clicks"``,
+    ``"Google Trends interest in altcoin"``."""
+    if source == "trends":
+        trends = sources.trends
+        cols = [c for c in trends.columns if c != "missing"]
+        terms = trends.attrs.get("terms") or []
+        term = terms[cols.index(column)] if len(terms) == len(cols) else column
+        return f"Google Trends interest in {str(term).replace('_', ' ')}"
+    return column.replace("_", " ").replace("nonbranded", "non-branded search")
+
+
 def _column(sources, source: str, column: str) -> pd.Series | None:
     frame = getattr(sources, source, None)
     if frame is None:
@@ -897,13 +909,53 @@ class CampaignAnalysis:
             alpha=self.alpha,
         )
 
-    def placebo_in_space(self, series: dict[str, pd.Series] | None = None):
+    def control_series(self, metric: str | None = None) -> dict[str, pd.Series]:
+        """The series a metric's model takes as controls, named for the report.
+
+        Parameters
+        ----------
+        metric : str, optional
+            A measured metric; the first one (the headline) by default.
+
+        Returns
+        -------
+        dict of str to pandas.Series
+            Non-branded search clicks, with non-branded search impressions beside them,
+            for Search Console and GA4 metrics; every other Google Trends term for Google
+            Trends interest in the brand (``"Google Trends interest in altcoin"``). Series
+            the data lack are left out; empty when the metric has no control.
+        """
+        metric = metric or next(iter(self.results), None)
+        if metric is None:
+            return {}
+        out = {}
+        for source, column in METRICS[metric].controls:
+            if source == "trends" and column == "other":
+                columns = _trends_terms(self.sources, brand=False)
+            elif column == "nonbranded_clicks":
+                # both sides of non-branded search, which a brand campaign should not move
+                columns = [column, "nonbranded_impressions"]
+            else:
+                columns = [column]
+            for col in columns:
+                s = _column(self.sources, source, col)
+                if s is not None and s.notna().any():
+                    out[_control_label(self.sources, source, col)] = s
+        return out
+
+    def placebo_in_space(
+        self, series: dict[str, pd.Series] | None = None, *, metric: str | None = None
+    ):
         """Run the same joint analysis on series the campaign should not move.
 
         Parameters
         ----------
         series : dict of str to pandas.Series, optional
-            Named series; by default non-branded search clicks and impressions.
+            Named series; by default the controls of ``metric``'s model
+            (:meth:`control_series`): non-branded search, or the other Google Trends
+            terms.
+        metric : str, optional
+            The metric whose controls are checked; the first measured one by default.
 
         Returns
         -------
@@ -913,15 +965,7 @@ class CampaignAnalysis:
         from darksocial import checks, its
 
         if series is None:
-            sc = getattr(self.sources, "search_console", None)
-            series = {
-                name: sc[col]
-                for name, col in (
-                    ("non-branded search clicks", "nonbranded_clicks"),
-                    ("non-branded search impressions", "nonbranded_impressions"),
-                )
-                if sc is not None and col in sc.columns and sc[col].notna().any()
-            }
+            series = self.control_series(metric)
             if not series:
                 return None
         rows = []

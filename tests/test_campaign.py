@@ -402,3 +402,21 @@ def test_weekly_and_monthly_pages_count_time_in_their_own_period(
         assert "the baseline rests on few weeks" in caveats
         why = page.summary()["sections"]["placebo_in_time"]["why"]
         assert "each followed by 7 weeks without any campaign, after the first 13 weeks" in why
+
+
+@pytest.mark.slow
+def test_placebo_in_space_runs_on_the_other_trends_term(tmp_path):
+    from darksocial.pages.campaign import campaign_report
+
+    folder = _trends_folder(tmp_path, "W", "2024-04-14", "2024-05-26", periods=200)
+    page = campaign_report(campaign_id="launch", data_dir=folder)
+    assert list(page.analysis.control_series()) == ["Google Trends interest in widgets"]
+    section = page.placebo_in_space_section()
+    assert page.summary()["sections"]["placebo_in_space"] == {"status": "ran", "why": None}
+    assert "Google Trends interest in widgets did not move" in section.html
+    # the brand term alone: the sentence names the missing Trends term, not Search Console
+    alone = _trends_folder(tmp_path, "W", "2024-04-14", "2024-05-26", periods=200, terms=["acme"])
+    page = campaign_report(campaign_id="launch", data_dir=alone)
+    page.placebo_in_space_section()
+    why = page.summary()["sections"]["placebo_in_space"]["why"]
+    assert "a second Google Trends term" in why and "non-branded search" not in why

@@ -113,8 +113,8 @@ FOLDERS = {
         lambda t: _folder(
             t, "d", "google_trends/multiTimeline.csv", settings="brand: [trackmytools]\n"
         ),
-        {"search"},
-        {"direct", "survey", "placebo_in_space"},
+        {"search", "placebo_in_space"},
+        {"direct", "survey"},
         {"brand_interest"},
     ),
     "zero-days": (
@@ -192,6 +192,8 @@ def test_each_folder_gives_a_report(tmp_path):
             assert "so the model runs without it" in text
         if name == "weekly-trends-only":
             assert "an index of" in text and "index points a week" not in text
+            # the other Trends term is the control, and the placebo in space runs on it
+            assert "Google Trends interest in tool tracking did not move" in text
             assert re.search(r"Measured over \d+ weeks", text) and " days)" not in text
 
 

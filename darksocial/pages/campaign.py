@@ -671,14 +671,7 @@ class CampaignReport(SectionedPage):
             return self._keep(Section("placebo_in_space", "skipped", why))
         in_space = self.placebo_in_space()
         if in_space is None:
-            return self._keep(
-                Section.skip(
-                    "placebo_in_space",
-                    "Placebo in space not run: it needs non-branded search, which a brand "
-                    "campaign should not move. Add a Search Console export filtered to "
-                    "queries not containing the brand, or the bulk export.",
-                )
-            )
+            return self._keep(Section.skip("placebo_in_space", _no_control(metric)))
         row = self.analysis.effects_frame().loc[metric]
         text = in_space.report(lift=bool(row.significant))
         sentence = f"<p><b>Placebo in space.</b> {escape(text)}</p>"
@@ -991,6 +984,23 @@ _MIN_PLACEBOS = 5
 
 #: Sources the campaign report reads (for "what a missing export would add").
 _CAMPAIGN_SOURCES = ("search_console", "ga4_channels", "direct_landing", "trends", "survey")
+
+
+def _no_control(metric: str) -> str:
+    """Why the placebo in space cannot run on a metric: the control series it lacks."""
+    if any(source == "trends" for source, _ in METRICS[metric].controls):
+        return (
+            "Placebo in space not run: it needs a second Google Trends term, one a brand "
+            "campaign should not move (a category term such as the product type), which "
+            "the model would also use as a control. Add a Google Trends download of such a "
+            "term (trends.google.com → Explore → the term, or + Compare beside the brand "
+            "term → ⤓ Interest over time)."
+        )
+    return (
+        "Placebo in space not run: it needs non-branded search, which a brand "
+        "campaign should not move. Add a Search Console export filtered to "
+        "queries not containing the brand, or the bulk export."
+    )
 
 
 def _given(value, default: str = "not given in the calendar") -> str:
