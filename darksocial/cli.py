@@ -235,3 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DarkSocialError as exc:
         print(f"darksocial {args.command}: error: {exc}", file=sys.stderr)
         return 2
+
+
+if __name__ == "__main__":  # ``python -m darksocial.cli``, the same as ``python -m darksocial``
+    raise SystemExit(main())

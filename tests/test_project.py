@@ -28,6 +28,20 @@ def test_python_m_darksocial_help():
     assert "usage: darksocial" in proc.stdout
 
 
+def test_python_m_darksocial_cli_runs_the_command(tmp_path):
+    # `python -m darksocial.cli` used to import the module and exit 0 without doing anything
+    run = [sys.executable, "-m", "darksocial.cli"]
+    proc = subprocess.run([*run, "--help"], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "usage: darksocial" in proc.stdout
+    missing = tmp_path / "no-such-folder"
+    proc = subprocess.run(
+        [*run, "check", "--data", str(missing)], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 2
+    assert "data folder not found" in proc.stderr
+
+
 def test_cli_prints_one_line_on_bad_input(capsys, tmp_path):
     (tmp_path / "user-file.txt").write_text("mine\n")
     code = cli.main(["sample", "--output", str(tmp_path)])
