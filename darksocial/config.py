@@ -20,6 +20,9 @@ SAMPLE_DIR = DATA_DIR / "sample"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 #: Where report runs are written: ``reports/<notebook>/<run-id>/``.
 REPORTS_DIR = PROJ_ROOT / "reports"
+#: In the head of every HTML page darksocial writes (reports, index, links): a data folder's
+#: scan skips pages that carry it, so reports kept beside the exports are never read as input.
+HTML_GENERATOR_TAG = '<meta name="generator" content="darksocial">'
 #: Name of the Jupyter kernel registered for the project's virtual environment.
 KERNEL_NAME = "darksocial"
 #: Default significance level for intervals and tests.

@@ -593,6 +593,7 @@ def _failure_page(job: Job, failure: _Failure | None, run_id: str) -> str:
     )
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"{config.HTML_GENERATOR_TAG}"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
         "style-src 'unsafe-inline'\">"
@@ -614,7 +615,7 @@ def _latest_name(record: RunRecord) -> str:
 def _write_latest_link(reports_dir: Path, record: RunRecord) -> None:
     target = f"{record.run_id}/{Path(record.html).name}"
     page = (
-        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'>{config.HTML_GENERATOR_TAG}"
         f"<meta http-equiv='refresh' content='0; url={html.escape(target)}'>"
         f"<title>{html.escape(record.notebook)}</title></head>"
         f"<body><a href='{html.escape(target)}'>Latest report</a></body></html>"
@@ -820,6 +821,7 @@ def write_index(
     keep_text = "every run is kept" if keep is None else f"the last {keep} runs of each are kept"
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
+{config.HTML_GENERATOR_TAG}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>darksocial reports</title>
 <style>
@@ -1114,7 +1116,8 @@ def run_reports(
     folder = data_folder(jobs[0].parameters.get("data_dir") if jobs else data_dir)
     # read every export once before any notebook runs: unreadable input stops here (exit 2);
     # the notebooks then get what was read here instead of reading the folder again
-    sources = load_folder(folder)
+    # the reports folder may lie inside the data folder: its pages are not exports
+    sources = load_folder(folder, skip=[reports_dir])
     coverage = assess(sources)
     print(f"data folder {folder}:")
     print("\n".join(coverage.lines()))
@@ -1129,7 +1132,7 @@ def run_reports(
             )
     print(f"running {len(jobs)} report(s) into {reports_dir} ...", flush=True)
     with tempfile.TemporaryDirectory(prefix="darksocial-") as tmp:
-        cache = write_data_cache(sources, folder, tmp)
+        cache = write_data_cache(sources, folder, tmp, skip=[reports_dir])
         records = run_jobs(_with_data_cache(jobs, cache), reports_dir=reports_dir, workers=workers)
     index = write_index(reports_dir)
     failed = [r for r in records if r.status != "ok"]

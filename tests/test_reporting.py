@@ -233,3 +233,55 @@ def test_every_report_page_reads_the_data_through_one_cache_rule(tmp_path):
     for name in ("dark-social-overview", "explore-sources", "campaign-impact"):
         path = config.NOTEBOOKS_DIR / f"{name}.ipynb"
         assert "data_cache" in reporting.notebook_parameters(path), name
+
+
+@pytest.mark.notebook
+def test_reports_written_inside_the_data_folder_are_not_read_back(tmp_path):
+    # a reports folder inside the data folder was read as input: the runner's copy of the
+    # data went stale as soon as a run folder appeared, and each report listed out/... files
+    import shutil
+
+    from darksocial.io import is_own_output, scan_folder
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    shutil.copy(config.SAMPLE_DIR / "campaigns.yml", folder)
+    shutil.copytree(config.SAMPLE_DIR / "search_console" / "ui_export", folder / "ui_export")
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('data_dir: str = ""\ndata_cache: str = ""')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        params,
+        nbformat.v4.new_code_cell(
+            "from darksocial.io import load_folder\n"
+            "from darksocial.io.cache import read_data_cache\n"
+            "s = read_data_cache(data_cache, data_dir)\n"
+            "print('CACHE-' + ('hit' if s is not None else 'miss'))\n"
+            "names = sorted(e.path.name for e in load_folder(data_dir).exports)\n"
+            "print('FILES-' + ','.join(names))"
+        ),
+    ]
+    path = tmp_path / "toy.ipynb"
+    nbformat.write(nb, path)
+    for _ in range(2):
+        code = reporting.run_reports(
+            notebooks=[str(path)], data_dir=folder, reports_dir=folder / "out"
+        )
+        assert code == 0
+    executed = sorted((folder / "out" / "toy").glob("*/toy.ipynb"))
+    assert len(executed) == 2
+    for run in executed:
+        cells = nbformat.read(run, as_version=4).cells
+        out = "".join(o.get("text", "") for c in cells for o in c.get("outputs", []))
+        assert "CACHE-hit" in out and "FILES-campaigns.yml,ui_export\n" in out, out
+    assert [e.path.name for e in scan_folder(folder)] == ["campaigns.yml", "ui_export"]
+    pages = sorted((folder / "out").rglob("*.html"))
+    assert len(pages) == 4  # the index, the latest link and two report pages
+    for page in pages:  # nbconvert writes the tag's attributes the other way round
+        text = page.read_text()
+        assert config.HTML_GENERATOR_TAG in text or (
+            '<meta content="darksocial" name="generator"/>' in text
+        ), page
+        assert is_own_output(page), page
+    failure = reporting._failure_page(reporting.Job(str(path)), None, "r1")
+    assert config.HTML_GENERATOR_TAG in failure

@@ -10,16 +10,30 @@ when any file of the folder changed since it was written.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 __all__ = ["read_data_cache", "write_data_cache"]
 
 
-def _folder_fingerprint(folder: Path) -> list[tuple[str, int, int]]:
-    """Every file under ``folder`` with its size and modification time."""
+def _folder_fingerprint(folder: Path, skip: Iterable[str] = ()) -> list[tuple[str, int, int]]:
+    """Every file under ``folder`` with its size and modification time.
+
+    Folders the scan does not read are left out: ``skip`` (the run's reports folder) and
+    darksocial's own report folders, which this very run writes into while its notebooks
+    read the cache.
+    """
+    from darksocial.io.folder import is_own_output
+
+    skipped = {Path(p).resolve() for p in skip}
     out = []
-    for root, _, files in os.walk(folder):
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [
+            d
+            for d in dirs
+            if Path(root, d).resolve() not in skipped and not is_own_output(Path(root, d))
+        ]
         for name in files:
             path = Path(root, name)
             try:
@@ -31,7 +45,11 @@ def _folder_fingerprint(folder: Path) -> list[tuple[str, int, int]]:
 
 
 def write_data_cache(
-    sources: Any, folder: str | os.PathLike, directory: str | os.PathLike
+    sources: Any,
+    folder: str | os.PathLike,
+    directory: str | os.PathLike,
+    *,
+    skip: Iterable[str | os.PathLike] = (),
 ) -> Path:
     """Write the data read from ``folder`` for the notebooks of this run.
 
@@ -47,6 +65,9 @@ def write_data_cache(
         The data folder.
     directory : str or path-like
         A temporary folder of this run.
+    skip : iterable of str or path-like, optional
+        Folders under ``folder`` that the run writes into and the scan skips (the reports
+        folder): their changes do not make the cache stale.
 
     Returns
     -------
@@ -57,7 +78,13 @@ def write_data_cache(
 
     folder = Path(folder).resolve()
     path = Path(directory) / "data.pickle"
-    payload = {"folder": str(folder), "files": _folder_fingerprint(folder), "sources": sources}
+    skip = [str(Path(p).resolve()) for p in skip]
+    payload = {
+        "folder": str(folder),
+        "skip": skip,
+        "files": _folder_fingerprint(folder, skip),
+        "sources": sources,
+    }
     with open(path, "wb") as fh:
         pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
     return path
@@ -91,6 +118,6 @@ def read_data_cache(path: str | os.PathLike, folder: str | os.PathLike) -> Any |
         return None
     if not isinstance(payload, dict) or payload.get("folder") != str(folder):
         return None
-    if payload.get("files") != _folder_fingerprint(folder):
+    if payload.get("files") != _folder_fingerprint(folder, payload.get("skip") or ()):
         return None
     return payload.get("sources")

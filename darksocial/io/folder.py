@@ -34,6 +34,7 @@ __all__ = [
     "BRAND_FILE",
     "SETTINGS_FILE",
     "Export",
+    "is_own_output",
     "Settings",
     "Sources",
     "load_folder",
@@ -420,13 +421,20 @@ class Export:
             object.__setattr__(self, "kind", self.source)
 
 
-def scan_folder(directory: str | Path) -> list[Export]:
+def scan_folder(directory: str | Path, *, skip: Iterable[str | Path] = ()) -> list[Export]:
     """Recognise every export in a data folder by its content.
+
+    Darksocial's own outputs are not exports: a reports folder inside the data folder, a
+    run folder, a report page, ``summary.json``, ``status.json`` or an executed report
+    notebook (:func:`is_own_output`) is neither read nor listed.
 
     Parameters
     ----------
     directory : str or pathlib.Path
         The data folder; sub-folders are searched too.
+    skip : iterable of str or pathlib.Path, optional
+        Folders not to look into, such as the reports folder of the run (``darksocial
+        report --reports-dir`` inside the data folder).
 
     Returns
     -------
@@ -448,7 +456,8 @@ def scan_folder(directory: str | Path) -> list[Export]:
     found: list[Export] = []
     gsc_folders: set[Path] = set()
     tables: list[Export] = []
-    for entry, kind in _entries(directory):
+    skipped = {Path(p).resolve() for p in skip}
+    for entry, kind in _entries(directory, skipped):
         if kind == "search_console" and entry.is_dir():
             gsc_folders.add(entry)
         if kind is not None:
@@ -497,10 +506,12 @@ def scan_folder(directory: str | Path) -> list[Export]:
     return [e for e in found if id(e) not in beside]
 
 
-def _entries(directory: Path) -> Iterable[tuple[Path, str | None]]:
+def _entries(directory: Path, skip: set[Path] = frozenset()) -> Iterable[tuple[Path, str | None]]:
     """Walk the folder; yield export folders with their source, and files to detect."""
     for path in sorted(directory.iterdir(), key=lambda p: p.name.lower()):
         if _SKIP.match(path.name) or path.name in (SETTINGS_FILE, BRAND_FILE):
+            continue
+        if (path.is_dir() and path.resolve() in skip) or is_own_output(path):
             continue
         if path.is_dir():
             names = {p.name.lower() for p in path.iterdir() if p.is_file()}
@@ -512,15 +523,117 @@ def _entries(directory: Path) -> Iterable[tuple[Path, str | None]]:
                         p.is_file()
                         and p.name.lower() not in _GSC_PARTS
                         and not _SKIP.match(p.name)
+                        and not is_own_output(p)
                     ):
                         yield p, None
                 continue
             if any(_EVENTS.match(n) for n in names):
                 yield path, "ga4_events"
                 continue
-            yield from _entries(path)
+            yield from _entries(path, skip)
         elif path.is_file():
             yield path, None
+
+
+# --- darksocial's own outputs ------------------------------------------------------------------
+
+#: A run folder's name: ``reporting`` stamps each run ``YYYYMMDD-HHMMSS[-key]``.
+_RUN_ID = re.compile(r"^\d{8}-\d{6}(-.+)?$")
+#: ``config.HTML_GENERATOR_TAG``, and the marks of pages written before they carried it: the
+#: report page's Content-Security-Policy, the index's title, a ``latest`` link's redirect.
+_OWN_PAGE = re.compile(
+    r"""<meta\s+name=["']generator["']\s+content=["']darksocial["']"""
+    r"""|<meta\s+content=["']darksocial["']\s+name=["']generator["']"""  # as nbconvert writes
+    r"|default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
+    r"|<title>darksocial reports</title>"
+    r"|<meta http-equiv='refresh' content='0; url=\d{8}-\d{6}[^'/]*/[^'/]+\.html'>",
+    re.I,
+)
+#: Larger JSON files are exports (GA4, Search Console API rows), never a run's record.
+_OWN_JSON_MAX_BYTES = 2_000_000
+
+
+def is_own_output(path: str | Path) -> bool:
+    """Whether a file or folder is one darksocial wrote: a report, not an export.
+
+    Recognised by content, wherever it lies: a reports folder (its ``index.html``, or
+    report folders holding run folders), a report's folder of runs, a run folder
+    (``YYYYMMDD-HHMMSS...`` holding ``status.json`` or the executed notebook, also while the
+    run is under way), a report or index page, ``summary.json``, ``status.json`` and an
+    executed report notebook.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A file or folder inside a data folder.
+
+    Returns
+    -------
+    bool
+    """
+    path = Path(path)
+    try:
+        if path.is_dir():
+            return (
+                _is_run_folder(path)
+                or _holds_runs(path)
+                or _own_file(path / "index.html")
+                or any(_holds_runs(p) for p in _subfolders(path))
+            )
+        return path.is_file() and _own_file(path)
+    except OSError:
+        return False
+
+
+def _subfolders(path: Path) -> list[Path]:
+    return [p for p in path.iterdir() if p.is_dir() and not _SKIP.match(p.name)]
+
+
+def _is_run_folder(path: Path) -> bool:
+    if not _RUN_ID.match(path.name):
+        return False
+    # a run under way has only its executed notebook so far, named after its report
+    return _own_file(path / "status.json") or (path / f"{path.parent.name}.ipynb").is_file()
+
+
+def _holds_runs(path: Path) -> bool:
+    return any(_is_run_folder(p) for p in _subfolders(path) if _RUN_ID.match(p.name))
+
+
+def _own_file(path: Path) -> bool:
+    suffix = path.suffix.lower()
+    if suffix not in (".html", ".htm", ".json", ".ipynb") or not path.is_file():
+        return False
+    if suffix in (".html", ".htm"):
+        with path.open("rb") as fh:
+            head = fh.read(8192).decode("utf-8", "replace")
+        return bool(_OWN_PAGE.search(head))
+    if suffix == ".json" and path.stat().st_size > _OWN_JSON_MAX_BYTES:
+        return False
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return False
+    if not isinstance(data, dict):
+        return False
+    if suffix == ".ipynb":
+        # executed by papermill from one of the report notebooks
+        papermill = (data.get("metadata") or {}).get("papermill")
+        source = Path(str((papermill or {}).get("input_path") or "")).name
+        return bool(source) and (config.NOTEBOOKS_DIR / source).is_file()
+    if {"notebook", "run_id", "status"} <= data.keys():
+        return True  # a run's status.json
+    sections = data.get("sections")  # a report's summary.json
+    return (
+        isinstance(sections, dict)
+        and bool(sections)
+        and all(
+            isinstance(v, dict) and v.get("status") in ("ran", "skipped")
+            for v in sections.values()
+        )
+    )
 
 
 def _no_data(path: Path) -> bool:
@@ -637,6 +750,7 @@ def load_folder(
     *,
     rules=None,
     brand: BrandClassifier | None = None,
+    skip: Iterable[str | Path] = (),
 ) -> Sources:
     """Load every export of a data folder, recognised by content; all but the calendar optional.
 
@@ -644,12 +758,15 @@ def load_folder(
     ----------
     directory : str or pathlib.Path
         The data folder: the campaign calendar (``campaigns.yml`` or a CSV), an optional
-        ``darksocial.yml``, and exports as downloaded, in any sub-folders.
+        ``darksocial.yml``, and exports as downloaded, in any sub-folders. Darksocial's own
+        reports in it are not read (:func:`scan_folder`).
     rules : darksocial.io.PathRules, optional
         Landing-page rules for deep vs shallow direct sessions.
     brand : BrandClassifier, optional
         Brand terms; by default the settings' ``brand``, else guessed from the Search Console
         site URL.
+    skip : iterable of str or pathlib.Path, optional
+        Folders not to look into (the reports folder of a run).
 
     Returns
     -------
@@ -666,7 +783,7 @@ def load_folder(
     from darksocial.io import ads, calendar, ga4, ga4_bigquery, search_console, survey, trends
 
     directory = Path(directory)
-    exports = scan_folder(directory)
+    exports = scan_folder(directory, skip=skip)
     settings = read_settings(directory)
     if brand is not None:
         settings = replace(settings, brand=tuple(brand.terms), exclude=tuple(brand.exclude))

@@ -258,3 +258,60 @@ def test_an_export_unzipped_loose_keeps_its_tables(tmp_path):
     shutil.copy(folder / "Queries.csv", alone)
     (note,) = [e.note for e in scan_folder(alone) if e.path.name == "Queries.csv"]
     assert "without its Dates.csv or Chart.csv beside it" in note
+
+
+def _legacy_reports(root):
+    """Reports as darksocial wrote them before its pages carried a generator tag."""
+    run = root / "campaign-impact" / "20261130-222822-podcast-s1"
+    run.mkdir(parents=True)
+    (root / "index.html").write_text(
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n'
+        "<title>darksocial reports</title></head><body></body></html>\n"
+    )
+    (root / "campaign-impact" / "latest-podcast-s1.html").write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><meta http-equiv='refresh' "
+        "content='0; url=20261130-222822-podcast-s1/campaign-impact.html'>"
+        "<title>campaign-impact</title></head><body></body></html>"
+    )
+    (run / "campaign-impact.html").write_text(
+        '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"/>\n'
+        "<title>Campaign impact report</title><meta content=\"default-src 'none'; img-src "
+        "data:; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; form-action "
+        '\'none\'" http-equiv="Content-Security-Policy"/></head><body></body></html>'
+    )
+    (run / "status.json").write_text(
+        '{"notebook": "campaign-impact", "run_id": "20261130-222822-podcast-s1", '
+        '"status": "ok", "parameters": {"data_dir": ".."}}'
+    )
+    (run / "summary.json").write_text(
+        '{"campaign": "podcast-s1", "sections": {"search": {"status": "ran", "why": ""}}}'
+    )
+    (run / "campaign-impact.ipynb").write_text(
+        '{"cells": [], "metadata": {"papermill": {"input_path": '
+        '"/x/notebooks/campaign-impact.ipynb"}}, "nbformat": 4, "nbformat_minor": 5}'
+    )
+    return run
+
+
+def test_darksocial_reports_in_the_data_folder_are_not_read_as_input(tmp_path):
+    # `darksocial report --reports-dir` inside the data folder used to make every later
+    # `check` list out/... as "not used" and the report count them as other files
+    folder = _copy(tmp_path, keep={"campaigns.yml", "search_console"})
+    run = _legacy_reports(folder / "out")
+    # a page and a summary saved beside the exports, and a run under way elsewhere
+    shutil.copy(run / "campaign-impact.html", folder / "podcast report.html")
+    shutil.copy(run / "summary.json", folder / "summary.json")
+    busy = folder / "reports" / "explore-sources" / "20261201-080000"
+    busy.mkdir(parents=True)
+    (busy / "explore-sources.ipynb").write_text("{}")
+    # files of the team's own are still listed, as before
+    (folder / "notes.html").write_text("<html><body>our notes</body></html>")
+    (folder / "numbers.json").write_text('{"sections": ["a", "b"]}')
+    found = {e.path.relative_to(folder).as_posix(): e.source for e in scan_folder(folder)}
+    assert found == {
+        "campaigns.yml": "campaigns",
+        "search_console/ui_export": "search_console",
+        "search_console/searchdata_site_impression.csv": "search_console",
+        "notes.html": None,
+        "numbers.json": None,
+    }
