@@ -23,6 +23,7 @@ from darksocial.campaign import (
     period_code,
     period_word,
 )
+from darksocial.cleaning import find_gaps
 from darksocial.errors import DataValidationError
 from darksocial.formatting import plural
 
@@ -287,7 +288,7 @@ def _span(df: pd.DataFrame) -> str:
     files = f", {plural(n, 'file')}" if n > 1 else ""
     if isinstance(df.index, pd.DatetimeIndex) and len(df.index):
         freq = frequency_word(df.index)
-        return f"{df.index[0]:%Y-%m-%d} to {df.index[-1]:%Y-%m-%d}, {freq}{files}"
+        return f"{df.index[0]:%Y-%m-%d} to {df.index[-1]:%Y-%m-%d}, {freq}{_gaps(df)}{files}"
     for col in ("submitted_at", "launch"):
         if col in df.columns and df[col].notna().any():
             return (
@@ -295,3 +296,16 @@ def _span(df: pd.DataFrame) -> str:
                 f"{df[col].max():%Y-%m-%d}{files}"
             )
     return f"{plural(len(df), 'row')}{files}"
+
+
+def _gaps(df: pd.DataFrame) -> str:
+    """``, 13 days missing in 5 gaps`` for periods missing inside the export's dates."""
+    if "missing" not in df.columns:
+        return ""
+    gaps = find_gaps(df)
+    if not len(gaps):
+        return ""
+    return (
+        f", {plural(int(gaps['periods'].sum()), period_word(df.index))} missing in "
+        f"{plural(len(gaps), 'gap')}"
+    )

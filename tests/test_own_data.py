@@ -288,3 +288,41 @@ def test_the_data_section_lists_unusable_exports_and_counts_other_files(tmp_path
     assert "Exports in the folder that are not used" in html
     assert "Acme-Campaigns-1-Sep-202430-Sep-2024.csv" in html and "No data available" in html
     assert "1 other file in the folder" in html and "notes.md" not in html
+
+
+def _with_outages(tmp_path: Path) -> Path:
+    """The sample's Performance export (487 days) with 13 days deleted in 5 outages."""
+    folder = _folder(tmp_path, "outages", "search_console/ui_export")
+    chart = folder / "ui_export" / "Chart.csv"
+    lines = chart.read_text().splitlines()
+    drop = {
+        start + i
+        for start, n in ((20, 1), (60, 2), (150, 3), (300, 3), (400, 4))
+        for i in range(n)
+    }
+    chart.write_text("\n".join(ln for i, ln in enumerate(lines) if i not in drop) + "\n")
+    return folder
+
+
+def test_the_data_table_counts_days_with_data_not_calendar_days(tmp_path):
+    # the column said "Rows 487" for 474 rows: it counted the days the dates span
+    import darksocial as ds
+
+    folder = _with_outages(tmp_path)
+    summary = load_folder(folder).summary().loc["search_console"]
+    assert (summary["rows"], summary["periods"], summary["gaps"]) == (474, 487, 5)
+    table = ds.campaign_report(campaign_id="podcast-s1", data_dir=folder).sources_table().data
+    assert table.loc["search console", "With data"] == "474 of 487 days"
+    assert table.loc["search console", "Gaps"] == "5 (13 days missing)"
+    assert table.loc["campaigns", "With data"] == f"{len(load_folder(SAMPLE).campaigns)} records"
+    whole = ds.campaign_report(
+        campaign_id="podcast-s1", data_dir=_folder(tmp_path, "whole", "search_console/ui_export")
+    )
+    assert whole.sources_table().data.loc["search console", "With data"] == "all 487 days"
+
+
+def test_check_says_how_many_days_are_missing(tmp_path, capsys):
+    folder = _with_outages(tmp_path)
+    assert cli.main(["check", "--data", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "2024-09-01 to 2025-12-31, daily, 13 days missing in 5 gaps" in out

@@ -708,7 +708,11 @@ class Sources:
         return [f.name for f in fields(self) if isinstance(getattr(self, f.name), pd.DataFrame)]
 
     def summary(self) -> pd.DataFrame:
-        """Return one row per source present: rows, first/last date, frequency, gaps, files."""
+        """Return one row per source present: rows, first/last date, frequency, gaps, files.
+
+        ``rows`` counts the periods (or records) with data, ``periods`` every period from
+        the first date to the last: a day missing from the export is a gap, not a row.
+        """
         rows = []
         for name in self.available():
             df = getattr(self, name)
@@ -723,11 +727,15 @@ class Sources:
                 freq = "records"
             gaps = find_gaps(df) if "missing" in df.columns else pd.DataFrame({"periods": []})
             paths = df.attrs.get("paths") or [df.attrs.get("path", "")]
+            observed = (
+                int((~df["missing"].astype(bool)).sum()) if "missing" in df.columns else len(df)
+            )
             rows.append(
                 {
                     "source": name,
                     "variant": df.attrs.get("variant"),
-                    "rows": len(df),
+                    "rows": observed,
+                    "periods": len(df),
                     "start": start,
                     "end": end,
                     "freq": freq,

@@ -231,10 +231,18 @@ class CampaignReport(SectionedPage):
                 "From": pd.to_datetime(summary["start"]).map(day),
                 "To": pd.to_datetime(summary["end"]).map(day),
                 "Frequency": summary["freq"].map(_freq_word),
-                "Rows": summary["rows"].map(number),
+                # rows with data, out of the periods the dates span: a missing day is a gap
+                "With data": [
+                    _with_data(int(n), int(p), f)
+                    for n, p, f in zip(
+                        summary["rows"], summary["periods"], summary["freq"], strict=True
+                    )
+                ],
                 "Gaps": [
-                    "none" if g == 0 else f"{g} ({plural(int(m), 'period')} missing)"
-                    for g, m in zip(summary["gaps"], summary["missing_periods"], strict=True)
+                    "none" if g == 0 else f"{g} ({plural(int(m), _unit(f))} missing)"
+                    for g, m, f in zip(
+                        summary["gaps"], summary["missing_periods"], summary["freq"], strict=True
+                    )
                 ],
                 "File": summary["file"],
             }
@@ -972,6 +980,26 @@ def _freq_word(freq) -> str:
     return {"D": "daily", "W-SUN": "weekly", "MS": "monthly", "records": "one row per record"}.get(
         str(freq), str(freq)
     )
+
+
+def _unit(freq) -> str:
+    """The period of a ``Sources.summary`` frequency, for counts: day, week, month, hour."""
+    code = str(freq).split("-")[0].upper()
+    if code == "RECORDS":
+        return "record"
+    return {"D": "day", "W": "week", "MS": "month", "M": "month", "ME": "month", "H": "hour"}.get(
+        code, "period"
+    )
+
+
+def _with_data(rows: int, periods: int, freq) -> str:
+    """``474 of 487 days`` (days with data of those the dates span), ``all 487 days``."""
+    unit = _unit(freq)
+    if unit == "record":
+        return f"{number(rows)} {unit}" + ("" if rows == 1 else "s")
+    if rows < periods:
+        return f"{number(rows)} of {number(periods)} {unit}s"
+    return f"all {number(periods)} {unit}" + ("" if periods == 1 else "s")
 
 
 def _short_note(note: str) -> str:
