@@ -20,8 +20,11 @@ Conventions
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -332,13 +335,7 @@ def metric_series(sources, metric: str) -> tuple[pd.Series, pd.DataFrame | None]
     if y is None:
         trends = getattr(sources, "trends", None)
         if metric == "brand_interest" and trends is not None:
-            settings = getattr(sources, "settings", None)
-            brand = ", ".join(getattr(settings, "brand", ()) or ()) or "none set"
-            terms = ", ".join(trends.attrs.get("terms") or [c for c in trends if c != "missing"])
-            raise DataValidationError(
-                f"the Google Trends download holds {terms}, and none of them matches the brand "
-                f"terms ({brand}); set `brand:` in darksocial.yml, or download the brand term"
-            )
+            raise DataValidationError(_trends_brand_fix(sources, trends))
         raise DataValidationError(f"the data folder has no {spec.label}; it needs {spec.needs}")
     found = {}
     for source, column in spec.controls:
@@ -354,6 +351,48 @@ def metric_series(sources, metric: str) -> tuple[pd.Series, pd.DataFrame | None]
         return y, None
     controls = pd.concat(found, axis=1).reindex(y.index)
     return y, controls
+
+
+def _trends_brand_fix(sources, trends: pd.DataFrame) -> str:
+    """The Trends download is there but no term is the brand: say so, with the line to add."""
+    settings = getattr(sources, "settings", None)
+    brand = tuple(getattr(settings, "brand", ()) or ())
+    terms = [str(t) for t in trends.attrs.get("terms") or [c for c in trends if c != "missing"]]
+    files = [Path(str(p)).name for p in trends.attrs.get("paths") or [] if p]
+    several = len(files) > 1
+    where = (
+        f"the Google Trends download{'s' if several else ''} "
+        f"{', '.join(files) or ''}{' ' if files else ''}hold{'' if several else 's'} "
+        f"{', '.join(terms)}"
+    )
+    # a download for another place names its terms "toilet paper (USA)"; the setting is the term
+    plain = list(dict.fromkeys(re.sub(r"\s+\([^()]*\)$", "", t) for t in terms))
+    lines = " or ".join(f"`brand: [{_yaml_list([*brand, t])}]`" for t in plain)
+    one = len(plain) == 1
+    if not brand:
+        if one:
+            return (
+                f"{where}, but no brand is set, so it is not read as your brand: if "
+                f"{plain[0]} is your brand, add {lines} to darksocial.yml"
+            )
+        return (
+            f"{where}, but no brand is set, so none of them is read as your brand: add the "
+            f"one that is your brand to darksocial.yml, {lines} (the others become its controls)"
+        )
+    return (
+        f"{where}, and {'it does not match' if one else 'none of them matches'} the brand "
+        f"terms ({', '.join(brand)}): if {'it' if one else 'one of them'} is your brand, add "
+        f"it to darksocial.yml, {lines}; otherwise download your brand term from Google Trends"
+    )
+
+
+def _yaml_list(terms: Sequence[str]) -> str:
+    """Terms as the items of a YAML flow list, quoted where YAML would misread them."""
+    out = []
+    for t in dict.fromkeys(str(t) for t in terms):
+        special = re.search(r"[,\[\]{}#&*!|>'\"%@`]|: |^[-?:\s]|\s$", t)
+        out.append(json.dumps(t, ensure_ascii=False) if special else t)
+    return ", ".join(out)
 
 
 def available_metrics(sources) -> list[str]:

@@ -20,6 +20,7 @@ from darksocial.campaign import (
     available_metrics,
     frequency_word,
     metric_series,
+    missing_reason,
     period_code,
     period_word,
 )
@@ -102,10 +103,13 @@ class Coverage:
     Attributes
     ----------
     files : pandas.DataFrame
-        One row per file found: ``path``, ``recognised as``, ``note``.
+        One row per file found, and per file of a Search Console export: ``path``,
+        ``recognised`` (as what), ``use`` (what that file of the export gave) and ``note``
+        (why it is not used).
     metrics : pandas.DataFrame
         One row per metric: ``available``, ``source``, ``from``, ``to``, ``frequency``,
-        ``controls`` and, when unavailable, ``needs`` (the export that would add it).
+        ``controls`` and, when unavailable, ``needs`` (the export that would add it) and
+        ``why`` (what to change when that export is already there, else empty).
     campaigns : pandas.DataFrame
         Campaign x metric: ``"measured"`` or why not.
     sources : pandas.DataFrame
@@ -142,6 +146,7 @@ class Coverage:
                 if row.note and row.recognised
                 else (row.recognised or "not used")
             )
+            what += f": {row.use}" if getattr(row, "use", "") else ""
             note = f": {row.note}" if row.note else ""
             lines.append(f"  {row.path:<48} {what}{note}")
         lines += ["", "Sources"] + self.lines()
@@ -156,6 +161,8 @@ class Coverage:
                     f"  {name:<22} {row['from']} to {row['to']}, {row['frequency']}, "
                     f"from {row['source']}; control: {ctrl}"
                 )
+            elif row.get("why"):
+                lines.append(f"  {name:<22} not available: {row['why']}")
             else:
                 needs = str(row["needs"]).split(" (")[0]
                 lines.append(f"  {name:<22} not available: needs {needs}")
@@ -194,17 +201,22 @@ def assess(sources) -> Coverage:
     Coverage
     """
     root = Path(sources.directory) if sources.directory else None
-    files = pd.DataFrame(
-        [
-            {
-                "path": str(e.path.relative_to(root)) if root else str(e.path),
-                "recognised": SOURCE_LABELS.get(e.kind, "") if e.kind else "",
-                "note": e.note,
-            }
-            for e in sources.exports
-        ],
-        columns=["path", "recognised", "note"],
-    )
+
+    def shown(path: Path) -> str:
+        return str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+
+    file_rows = []
+    for e in sources.exports:
+        label = SOURCE_LABELS.get(e.kind, "") if e.kind else ""
+        # an export unzipped loose is its daily table: that file's use goes on its own line
+        own = next((what for p, what in e.parts if p == e.path), "")
+        file_rows.append({"path": shown(e.path), "recognised": label, "use": own, "note": e.note})
+        file_rows += [
+            {"path": shown(p), "recognised": label, "use": what, "note": ""}
+            for p, what in e.parts
+            if p != e.path
+        ]
+    files = pd.DataFrame(file_rows, columns=["path", "recognised", "use", "note"])
     src_rows = []
     for name, (adds, how) in SOURCE_EXPORTS.items():
         df = getattr(sources, name, None)
@@ -228,7 +240,9 @@ def assess(sources) -> Coverage:
     for m, spec in METRICS.items():
         y = _series(sources, m)
         if y is None:
-            metric_rows.append({"metric": m, "available": False, "needs": spec.needs})
+            metric_rows.append(
+                {"metric": m, "available": False, "needs": spec.needs, "why": _why(sources, m)}
+            )
             continue
         _, controls = metric_series(sources, m)
         metric_rows.append(
@@ -241,6 +255,7 @@ def assess(sources) -> Coverage:
                 "frequency": frequency_word(y.index),
                 "controls": ", ".join(controls.columns) if controls is not None else "",
                 "needs": "",
+                "why": "",
             }
         )
     metrics = pd.DataFrame(metric_rows).set_index("metric")
@@ -259,6 +274,13 @@ def assess(sources) -> Coverage:
         sources=pd.DataFrame(src_rows).set_index("source"),
         settings=sources.settings.frame(),
     )
+
+
+def _why(sources, metric: str) -> str:
+    """Why a metric is missing when its export is in the folder (empty: the export is not)."""
+    if metric == "brand_interest" and getattr(sources, "trends", None) is not None:
+        return missing_reason(sources, metric)  # the download is there; `brand:` is not
+    return ""
 
 
 def _y_source(sources, metric: str) -> str:

@@ -230,8 +230,68 @@ def test_trends_without_a_matching_brand_term_says_how_to_fix_it(tmp_path):
     sources = load_folder(folder)
     why = missing_reason(sources, "brand_interest")
     assert "trackmytools, tool tracking" in why and "none of them matches the brand" in why
-    assert "set `brand:` in darksocial.yml" in why
+    assert "`brand: [acme, trackmytools]` or `brand: [acme, tool tracking]`" in why
     assert assess(sources).campaigns.columns.empty
+
+
+def test_check_says_to_set_the_brand_when_the_trends_download_is_there(tmp_path, capsys):
+    # `check` said "needs a Google Trends download of your brand term" beside the download
+    two = _folder(tmp_path, "two-terms", "google_trends/multiTimeline.csv")
+    one = _folder(tmp_path, "one-term")
+    lines = (SAMPLE / "google_trends" / "multiTimeline.csv").read_text().splitlines()
+    (one / "multiTimeline.csv").write_text(
+        "\n".join([*lines[:2], "Week,TrackMyTools: (Worldwide)"])
+        + "\n"
+        + "\n".join(ln.rsplit(",", 1)[0] for ln in lines[3:])
+        + "\n"
+    )
+    expected = {
+        two: "the Google Trends download multiTimeline.csv holds trackmytools, tool tracking, "
+        "but no brand is set, so none of them is read as your brand: add the one that is "
+        "your brand to darksocial.yml, `brand: [trackmytools]` or `brand: [tool tracking]`",
+        one: "the Google Trends download multiTimeline.csv holds TrackMyTools, but no brand "
+        "is set, so it is not read as your brand: if TrackMyTools is your brand, add "
+        "`brand: [TrackMyTools]` to darksocial.yml",
+    }
+    for folder, line in expected.items():
+        assert cli.main(["check", "--data", str(folder)]) == 0
+        out = capsys.readouterr().out
+        assert f"brand_interest         not available: {line}" in out
+        # the line it gives is the fix
+        suggestion = re.search(r"`(brand: \[[^]]+\])`", line).group(1)
+        (folder / "darksocial.yml").write_text(suggestion + "\n")
+        cov = assess(load_folder(folder))
+        assert cov.metrics.loc["brand_interest", "available"]
+        assert (cov.campaigns["brand_interest"] == "measured").any()
+
+
+def test_check_lists_every_file_of_a_search_console_export(tmp_path, capsys):
+    # `check` listed only Dates.csv of an export unzipped loose, and only the folder of one
+    # kept in its folder: every file of the export is now listed with what it gave
+    loose = _folder(tmp_path, "loose")
+    for part in UI.iterdir():
+        shutil.copy(part, loose / part.name)
+    kept = _folder(tmp_path, "kept", "search_console/ui_export")
+    for folder, prefix in ((loose, ""), (kept, "ui_export/")):
+        (folder / prefix / "Search appearance.csv").write_text(
+            "Search Appearance,Clicks,Impressions,CTR,Position\nReview snippet,10,100,10%,3.2\n"
+        )
+        assert cli.main(["check", "--data", str(folder)]) == 0
+        files = capsys.readouterr().out.split("\n\n")[0].splitlines()[1:]
+        text = "\n".join(files)
+        for name, use in (
+            ("Chart.csv", "clicks and impressions by day"),
+            ("Countries.csv", "countries, for the top country (FR)"),
+            ("Devices.csv", "devices (not needed)"),
+            ("Filters.csv", "the export's filters (Search type Web; Date 1 Sep 2024-31 Dec 2025)"),
+            ("Pages.csv", "top pages"),
+            ("Queries.csv", "top queries"),
+            ("Search appearance.csv", "search appearance (not needed)"),
+        ):
+            assert re.search(
+                rf"^  {re.escape(prefix + name)} +Search Console: {re.escape(use)}", text, re.M
+            ), f"{prefix}{name}\n{text}"
+        assert len(files) == 8 + bool(prefix), text  # the calendar, the folder, 7 files
 
 
 def test_a_page_filter_is_in_every_label_of_the_search_metric(tmp_path):

@@ -409,12 +409,16 @@ class Export:
     kind : str or None
         The source it was recognised as even when it is not used (an empty Meta download is
         ``"meta_ads"``); None when not recognised.
+    parts : tuple of (pathlib.Path, str)
+        The files of a Search Console Performance export (or members of its zip, sheets of
+        its workbook), each with what it gave the report; filled in by :func:`load_folder`.
     """
 
     path: Path
     source: str | None
     note: str = ""
     kind: str | None = None
+    parts: tuple[tuple[Path, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind is None and self.source is not None:
@@ -830,6 +834,7 @@ def load_folder(
     }
     frames: dict[str, Any] = {"campaigns": calendar.load_campaigns(calendars[0])}
     unused: dict[Path, str] = {}
+    parts: dict[Path, tuple[tuple[Path, str], ...]] = {}
     for name, loader in loaders.items():
         paths = by_source.get(name)
         if not paths:
@@ -840,11 +845,18 @@ def load_folder(
                 loaded.append((p, loader(p)))
             except UnusableExportError as exc:
                 unused[p] = _short(exc, p)
+                continue
+            parts[p] = tuple((Path(f), what) for f, what in loaded[-1][1].attrs.get("parts", ()))
         if loaded:
             frames[name] = _join(name, loaded)
     settings = _infer(settings, frames)
     exports = [
-        Export(e.path, None, unused[e.path], e.kind) if e.path in unused else e for e in exports
+        Export(e.path, None, unused[e.path], e.kind)
+        if e.path in unused
+        else replace(e, parts=parts[e.path])
+        if parts.get(e.path)
+        else e
+        for e in exports
     ]
     return Sources(**frames, settings=settings, exports=tuple(exports), directory=str(directory))
 

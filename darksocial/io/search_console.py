@@ -296,6 +296,7 @@ class _Export:
         for t in tables:
             self.tables.setdefault(t.kind, t)
         self.names = [t.name for t in tables]
+        self.found = list(tables)
 
     def get(self, kind: str) -> _Table | None:
         return self.tables.get(kind)
@@ -1034,8 +1035,9 @@ def _ui_export(path: Path, brand: BrandClassifier | None, export: _Export) -> pd
     dates = dates.groupby(level=0).sum(min_count=1).sort_index()
     filters = _parse_filters(export.get("filter").frame if export.get("filter") else None)
     guessed = brand is None
+    brand_from = None
     if brand is None:
-        brand = _brand_guess(path, export, filters)
+        brand, brand_from = _brand_guess(path, export, filters)
     role, brand = _query_role(filters.query, brand, guessed)
     daily = pd.DataFrame(index=dates.index, columns=list(DAILY_COLUMNS), dtype=float)
     daily["clicks"], daily["impressions"] = dates["clicks"], dates["impressions"]
@@ -1081,6 +1083,13 @@ def _ui_export(path: Path, brand: BrandClassifier | None, export: _Export) -> pd
         path=path,
         raw_headers=[str(c) for c in daily_table.frame.columns],
         tables=list(export.names),
+        parts=_parts(
+            export,
+            filters,
+            role=role,
+            top=top,
+            brand=brand if brand_from == "page" else None,
+        ),
         filters=filters.raw,
         search_type=filters.search_type,
         query_filter=role,
@@ -1102,20 +1111,67 @@ def _hourly_grid(hours: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _brand_guess(path: Path, export: _Export, filters: _Filters) -> BrandClassifier | None:
-    """Brand terms from the site: a page URL, the page filter, or the zip's name."""
+def _brand_guess(
+    path: Path, export: _Export, filters: _Filters
+) -> tuple[BrandClassifier | None, str | None]:
+    """Brand terms from the site: a page URL, the page filter, or the zip's name; and which."""
     pages = export.get("page")
     if pages is not None and len(pages.frame):
         for url in pages.frame.iloc[:5, 0]:
             guess = brand_from_site(url)
             if guess is not None:
-                return guess
+                return guess, "page"
     if filters.page and "://" in filters.page:
         guess = brand_from_site(filters.page.lstrip("+-!= "))
         if guess is not None:
-            return guess
+            return guess, "filter"
     site = _site_from_export_name(path.name)
-    return brand_from_site(site) if site else None
+    guess = brand_from_site(site) if site else None
+    return guess, "name" if guess is not None else None
+
+
+#: What each table of a UI export is, in the list of files ``darksocial check`` shows.
+_TABLE_WORDS = {
+    "date": "clicks and impressions by day",
+    "hour": "clicks and impressions by hour",
+    "query": "top queries",
+    "page": "top pages",
+    "country": "countries",
+    "device": "devices",
+    "search_appearance": "search appearance",
+    "filter": "the export's filters",
+}
+
+
+def _parts(
+    export: _Export,
+    filters: _Filters,
+    *,
+    role: str | None,
+    top: str | None,
+    brand: BrandClassifier | None,
+) -> list[tuple[str, str]]:
+    """Each file of the export (or sheet, or zip member) and what it gave the report."""
+    out = []
+    for table in export.found:
+        what = _TABLE_WORDS.get(table.kind, table.kind.replace("_", " "))
+        used = export.get(table.kind) is table
+        if not used:
+            what += " (a second copy, not read)"
+        elif table.kind == "filter":
+            raw = "; ".join(f"{k} {v}" for k, v in filters.raw.items())
+            what += f" ({raw})" if raw else ""
+            if role:
+                what += f", read as {'non-branded' if role == 'nonbranded' else role} search"
+        elif table.kind == "country" and top:
+            what += f", for the top country ({top})"
+        elif table.kind == "page" and brand is not None:
+            what += f", for the brand from the site address ({', '.join(brand.terms)})"
+        elif table.kind not in ("date", "hour"):
+            what += " (not needed)"
+        where = export.path.parent if export.form == "csv" else export.path
+        out.append((str(where / table.name), what))
+    return out
 
 
 def _ui_share(where: Path, queries: _Table, brand: BrandClassifier, dates: pd.DataFrame) -> object:
