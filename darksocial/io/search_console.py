@@ -42,6 +42,7 @@ from darksocial.io._text import (
 
 __all__ = [
     "brand_from_site",
+    "refine_brand",
     "load_search_console",
     "read_search_console_queries",
     "read_search_console_table",
@@ -1115,19 +1116,58 @@ def _brand_guess(
     path: Path, export: _Export, filters: _Filters
 ) -> tuple[BrandClassifier | None, str | None]:
     """Brand terms from the site: a page URL, the page filter, or the zip's name; and which."""
+    queries = export.get("query")
+    queries = [] if queries is None else [str(q) for q in queries.frame.iloc[:, 0]]
     pages = export.get("page")
     if pages is not None and len(pages.frame):
         for url in pages.frame.iloc[:5, 0]:
             guess = brand_from_site(url)
             if guess is not None:
-                return guess, "page"
+                return refine_brand(guess, queries), "page"
     if filters.page and "://" in filters.page:
         guess = brand_from_site(filters.page.lstrip("+-!= "))
         if guess is not None:
-            return guess, "filter"
+            return refine_brand(guess, queries), "filter"
     site = _site_from_export_name(path.name)
     guess = brand_from_site(site) if site else None
-    return guess, "name" if guess is not None else None
+    return (refine_brand(guess, queries) if guess else None), "name" if guess is not None else None
+
+
+def refine_brand(guess: BrandClassifier, queries: Sequence[str]) -> BrandClassifier:
+    """The site's name, or the word of it that people search for.
+
+    A site address often adds to the brand (``michelinman.com``: people search "michelin
+    tires", rarely "michelin man"). When at least 5% of the top queries, and three times
+    as many as mention the site-derived terms, contain a word of four letters or more
+    that the name starts with, that word leads the terms (the site's name stays as a
+    second spelling).
+
+    Parameters
+    ----------
+    guess : BrandClassifier
+        Terms from :func:`brand_from_site`.
+    queries : sequence of str
+        Top queries of the same export (may be empty).
+
+    Returns
+    -------
+    BrandClassifier
+    """
+    if not queries:
+        return guess
+    label = re.sub(r"\W", "", str(guess.terms[0]).lower())
+    counts: dict[str, int] = {}
+    for q in queries:
+        for word in set(re.findall(r"\w+", q.lower())):
+            if len(word) >= 4 and label.startswith(word) and word != label:
+                counts[word] = counts.get(word, 0) + 1
+    if not counts:
+        return guess
+    word, n = max(counts.items(), key=lambda kv: (kv[1], len(kv[0])))
+    n_site = sum(guess.is_brand(q) for q in queries)
+    if n < max(2, len(queries) // 20) or n < 3 * n_site:
+        return guess
+    return BrandClassifier((word, *guess.terms))
 
 
 #: What each table of a UI export is, in the list of files ``darksocial check`` shows.

@@ -88,3 +88,21 @@ def test_bad_inputs(tmp_path, data_dir):
         j = tmp_path / "r.json"
         j.write_text('{"foo": []}')
         load_search_console(j)
+
+
+def test_brand_from_the_site_is_refined_by_what_people_search():
+    # michelinman.com: the real export's top queries say "michelin tires", never
+    # "michelinman"; a brand term nobody searches made every query non-branded
+    from darksocial.io.search_console import brand_from_site, refine_brand
+
+    site = brand_from_site("https://www.michelinman.com/")
+    queries = ["michelin tires", "michelin", "michelin crossclimate 2", "tire pressure"]
+    assert tuple(refine_brand(site, queries).terms) == ("michelin", "michelinman")
+    # one query for the mascot among many for the brand (the real export had both)
+    queries += ["michelin man", "michelin defender", "michelin wiper blades"]
+    assert tuple(refine_brand(site, queries).terms) == ("michelin", "michelinman")
+    # the site's name searched as such, or no word of it searched twice: unchanged
+    assert tuple(refine_brand(site, ["michelinman app", "michelin"]).terms) == ("michelinman",)
+    track = brand_from_site("https://trackmytools.com")
+    assert tuple(refine_brand(track, ["track tools", "tools"]).terms) == ("trackmytools",)
+    assert refine_brand(site, []) is site
