@@ -712,8 +712,8 @@ class CampaignAnalysis:
             f"**{head}** Measured over {span} from {day(start)} to "
             f"{day(end)}, against what the model expects without any campaign."
         ]
+        sparse = self.sparse_metrics()
         for r in eff.itertuples():
-            ci = f"{level}% interval {interval(r.relative_lower, r.relative_upper)}"
             verdict, sure = _metric_verdict(r, reconciled[r.Index], placebos.get(r.Index))
             total = (
                 f", about {number(r.cumulative, signed=True)} in total"
@@ -721,11 +721,20 @@ class CampaignAnalysis:
                 else ""
             )
             per = "" if not METRICS[r.Index].count else f" a {r.period}"
+            if r.Index in sparse:
+                # mostly zeros: a percentage of a level near zero means nothing
+                ci = (
+                    f"{level}% interval {number(r.average_lower, signed=True)} to "
+                    f"{number(r.average_upper, signed=True)}"
+                )
+                size = f"({ci})"
+            else:
+                ci = f"{level}% interval {interval(r.relative_lower, r.relative_upper)}"
+                size = f"({percent(r.relative)}, {ci})"
             lines.append(
                 f"- **{markdown_text(r.label[:1].upper() + r.label[1:])}: {verdict}.** "
                 f"{number(r.average, signed=True)} {markdown_text(r.unit)}{per} "
-                f"({percent(r.relative)}, "
-                f"{ci}){total}; {sure}."
+                f"{size}{total}; {sure}."
             )
         if "search_clicks" in eff.index and "branded_clicks" not in eff.index:
             lines.append(
@@ -734,6 +743,22 @@ class CampaignAnalysis:
                 "search (see *Branded search* below for how to export it)."
             )
         return "\n".join(lines)
+
+    def sparse_metrics(self) -> dict[str, tuple[int, int]]:
+        """Metrics that are zero in most periods before launch: ``{metric: (zeros, periods)}``.
+
+        On such a series the expected level is near zero and a relative lift swings
+        without meaning (0.2 clicks a day against 0.04 expected is "+400%", with an
+        interval of ±1,500%): the bottom line gives those metrics in counts, and a caveat
+        says why.
+        """
+        out = {}
+        for metric, res in self.results.items():
+            pre = res.y.loc[: self.window[0] - pd.Timedelta(days=1)].dropna()
+            zeros = int((pre == 0).sum())
+            if len(pre) and zeros > len(pre) / 2:
+                out[metric] = (zeros, len(pre))
+        return out
 
     def caveats(self) -> list[str]:
         """List what a reader should keep in mind, in plain words.
@@ -767,6 +792,14 @@ class CampaignAnalysis:
                     "year the model cannot learn yearly seasonality, so seasonal swings may be "
                     "mistaken for campaign effects."
                 )
+        for metric, (zeros, n) in self.sparse_metrics().items():
+            res = self.results[metric]
+            notes.append(
+                f"{METRICS[metric].label[:1].upper() + METRICS[metric].label[1:]} was zero on "
+                f"{zeros} of the {plural(n, PERIOD_WORDS[res.freq])} before launch: a "
+                "percentage change of so small a level swings without meaning, so read the "
+                "change in counts, not the relative lift."
+            )
         for res in self.results.values():
             notes.extend(getattr(res, "notes", ()))
         missing = {}

@@ -420,3 +420,30 @@ def test_placebo_in_space_runs_on_the_other_trends_term(tmp_path):
     page.placebo_in_space_section()
     why = page.summary()["sections"]["placebo_in_space"]["why"]
     assert "a second Google Trends term" in why and "non-branded search" not in why
+
+
+def test_a_mostly_zero_metric_is_reported_in_counts_not_percentages(tmp_path):
+    # a real Search Console export with no click on 55 of the 64 days before launch: its
+    # bottom line said "+0.1 clicks a day (+37%, 95% interval -1,569% to +1,570%)"
+    import shutil
+    from pathlib import Path
+
+    from darksocial.pages.campaign import campaign_report
+
+    src = Path(__file__).parent / "data/search_console/abudhabi_dates/Dates.csv"
+    shutil.copy(src, tmp_path / "Dates.csv")
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: nad, name: Newsletter, content_type: newsletter, "
+        "launch: 2025-10-19, end: 2025-11-09}\n"
+    )
+    a = campaign_report(campaign_id="nad", data_dir=tmp_path).analysis
+    assert a.sparse_metrics() == {"search_clicks": (55, 64)}
+    line = next(ln for ln in a.bottom_line().splitlines() if ln.startswith("- **Search clicks"))
+    assert "%" not in line.replace("95% interval", "")
+    assert "clicks a day (95% interval \u22120.3 to +0.5)" in line
+    assert any("zero on 55 of the 64 days" in c for c in a.caveats())
+
+
+def test_metrics_with_few_zero_days_keep_their_relative_lift(podcast_two):
+    assert podcast_two.sparse_metrics() == {}
+    assert "(+13%, 95% interval +" in podcast_two.bottom_line()
