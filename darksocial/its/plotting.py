@@ -387,10 +387,12 @@ def plot_campaign(
         ax.set_xlim(z0 - pd.Timedelta(days=1), z1 + pd.Timedelta(days=1))
         if result.freq in ("D", "W"):
             # ticks on the launch weekday, about five of them: launch is always a tick
+            # (counted from launch: a WeekdayLocator with an interval counts from the axis
+            # start, and every other launch weekday could skip launch itself)
             weeks = max(1, round((z1 - z0).days / 7 / 5))
-            ax.xaxis.set_major_locator(
-                mdates.WeekdayLocator(byweekday=start.weekday(), interval=weeks)
-            )
+            step = pd.Timedelta(weeks=weeks)
+            first = start - step * ((start - z0) // step)
+            ax.set_xticks(list(pd.date_range(first, z1, freq=step)))
             ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
         else:
             # monthly (or longer) data: ticks on the series' own dates, about five of

@@ -117,3 +117,19 @@ def test_zoom_starts_four_weeks_or_four_months_before_launch(rng, freq, launch, 
             pd.Timestamp(t).tz_localize(None) for t in mdates.num2date(fig.axes[2].get_xticks())
         }
         assert pd.Timestamp(launch) in ticks and ticks <= set(index)
+
+
+@pytest.mark.parametrize("days", [60, 120, 200])
+def test_daily_ticks_fall_on_launch_whatever_the_window(rng, days):
+    # with two or more weeks between ticks, matplotlib's weekday locator counted from the
+    # axis start and could step over launch
+    index = pd.date_range("2024-01-01", periods=500, freq="D")
+    y = pd.Series(50 + rng.normal(0, 3, len(index)), index=index)
+    launch = pd.Timestamp("2024-09-04")
+    res = fit(y, [Intervention("a", launch, end=launch + pd.Timedelta(days=days))])
+    fig = plot_campaign(res, "a", count=False)
+    ticks = [pd.Timestamp(t).tz_localize(None) for t in mdates.num2date(fig.axes[2].get_xticks())]
+    assert launch in ticks
+    steps = {(b - a).days for a, b in zip(ticks, ticks[1:], strict=False)}
+    assert len(steps) == 1 and steps.pop() % 7 == 0
+    assert 3 <= len(ticks) <= 9
