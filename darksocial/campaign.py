@@ -1769,9 +1769,14 @@ def plain_warning(warning, label: str, *, period: str = "day") -> str | None:
             "campaign is compared with may be off."
         )
     if code == "control_jump":
+        change = f" ({percent(warning.change)} after launch against before)"
+        if warning.change is None:
+            change = ""
         return (
-            f"The control series ({warning.control.replace('_', ' ')}) also moved at launch; "
-            f"if the campaign moved it too, the lift in {label} is understated."
+            f"The control series ({warning.control.replace('_', ' ')}) also moved at launch"
+            f"{change}, by a plain before/after comparison; the placebo in space, which "
+            "allows for its trend and seasons, is the sharper test of whether the campaign "
+            f"moved it. If it did, the lift in {label} is understated."
         )
     if code == "short_pre_period":
         return f"Little history before launch for {label}: the baseline rests on few {period}s."

@@ -447,3 +447,16 @@ def test_a_mostly_zero_metric_is_reported_in_counts_not_percentages(tmp_path):
 def test_metrics_with_few_zero_days_keep_their_relative_lift(podcast_two):
     assert podcast_two.sparse_metrics() == {}
     assert "(+13%, 95% interval +" in podcast_two.bottom_line()
+
+
+def test_control_jump_caveat_says_it_is_the_blunter_check():
+    # a raw before/after jump of the control sat next to a placebo in space that "did not
+    # move" it (trends-btc-alts); the caveat now says which check is which
+    from darksocial.its import FitWarning
+
+    w = FitWarning(
+        "control_jump", "control jumped", control="altcoin_interest", change=0.37, t=4.2
+    )
+    text = campaign.plain_warning(w, "Google Trends interest")
+    assert "altcoin interest" in text and "+37% after launch against before" in text
+    assert "placebo in space" in text and "sharper test" in text
