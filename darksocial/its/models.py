@@ -374,13 +374,23 @@ def _filtered_ar_paths(resid, rho, sd_innov, h, size, rng) -> np.ndarray:
     r = np.asarray(resid, dtype=float)
     r = r[np.flatnonzero(~np.isnan(r))[0] :]
     a, P, T, R = arma_filter_end(np.tile(r, (size, 1)), rho, np.zeros((size, 0)))
-    vals, vecs = np.linalg.eigh(P * sd_innov**2)
+    return _paths_from_state(a, P, T, R, np.full(size, float(sd_innov)), h, rng)
+
+
+def _paths_from_state(a, P, T, R, sd, h: int, rng) -> np.ndarray:
+    """Paths of ``h`` periods from filtered ARMA states (:func:`arma_filter_end`'s output).
+
+    Row ``i`` starts from a draw of the state, mean ``a[i]`` and covariance
+    ``P[i] * sd[i]**2``, and moves with its own transition and innovations of sd ``sd[i]``
+    (a row with ``sd`` 0 is the mean path). Returns ``b x h``.
+    """
+    vals, vecs = np.linalg.eigh(P * (sd**2)[:, None, None])
     root = vecs * np.sqrt(np.clip(vals, 0, None))[:, None, :]
     state = a + np.einsum("bij,bj->bi", root, rng.standard_normal(a.shape))
-    out = np.empty((size, h))
+    out = np.empty((len(a), h))
     for j in range(h):
         out[:, j] = state[:, 0]
-        shock = sd_innov * rng.standard_normal(size)
+        shock = sd * rng.standard_normal(len(a))
         state = np.einsum("bij,bj->bi", T, state) + R * shock[:, None]
     return out
 
@@ -1018,18 +1028,9 @@ class StateSpaceBackend(_Backend):
         arma = np.vstack([np.r_[r.ar, r.ma], arma])
         U = self.z_fit[None, :] - betas @ self.X_fit.T
         a, P, T, R = arma_filter_end(U, arma[:, :p], arma[:, p:])
-        P = P * s2[:, None, None]
-        vals, vecs = np.linalg.eigh(P)
-        root = vecs * np.sqrt(np.clip(vals, 0, None))[:, None, :]
-        state = a + np.einsum("bij,bj->bi", root, rng.standard_normal(a.shape))
-        state[0] = a[0]
-        noise = np.empty((size + 1, h))
         sd = np.sqrt(s2)
-        sd[0] = 0.0
-        for j in range(h):
-            noise[:, j] = state[:, 0]
-            shock = sd * rng.standard_normal(size + 1)
-            state = np.einsum("bij,bj->bi", T, state) + R * shock[:, None]
+        sd[0] = 0.0  # the estimates' row is the mean path
+        noise = _paths_from_state(a, P, T, R, sd, h, rng)
         lp = betas @ Xf.T + noise
         draws = self.to_original(lp[1:])
         point = lp[0] if not self.log else _log_point(lp[1:], noise[1:])
