@@ -38,6 +38,16 @@ def simulate(
     return pd.Series(y, idx, name="clicks")
 
 
+def ar1(rng, n: int, phi: float, sd: float = 1.0) -> np.ndarray:
+    """Stationary AR(1) with innovation sd ``sd``, started from its stationary law."""
+    e = np.empty(n)
+    e[0] = rng.standard_normal() * sd / np.sqrt(1 - phi**2)
+    shocks = rng.standard_normal(n) * sd
+    for j in range(1, n):
+        e[j] = phi * e[j - 1] + shocks[j]
+    return e
+
+
 @pytest.fixture
 def series():
     """Two years of daily data with a +20 step on 2025-05-15 (AR(1) phi=0.5, sd 5)."""

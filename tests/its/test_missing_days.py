@@ -9,6 +9,7 @@ References are dense linear algebra and known AR(1) truth.
 
 import numpy as np
 import pandas as pd
+from conftest import ar1
 from statsmodels.regression.linear_model import GLSAR
 
 from darksocial.its import Intervention, fit
@@ -21,25 +22,16 @@ from darksocial.its.models import (
 )
 
 
-def _ar1(rng, n, phi, sd=1.0):
-    e = np.empty(n)
-    e[0] = rng.standard_normal() * sd / np.sqrt(1 - phi**2)
-    shocks = rng.standard_normal(n) * sd
-    for j in range(1, n):
-        e[j] = phi * e[j - 1] + shocks[j]
-    return e
-
-
 def test_autocovariances_count_lags_in_periods_across_missing_days():
     # AR(1) phi = 0.8, 30% of days missing: dividing by the observed values shrank the
     # lag-1 autocorrelation to about 0.8 * 0.7 = 0.56
     rng = np.random.default_rng(1)
-    r = _ar1(rng, 20_000, 0.8)
+    r = ar1(rng, 20_000, 0.8)
     r[rng.random(len(r)) < 0.3] = np.nan
     g = _autocov(r, 3)
     np.testing.assert_allclose(g[1:] / g[0], 0.8 ** np.arange(1, 4), atol=0.02)
     # no missing value inside the span: the usual biased estimator, exactly
-    c = np.r_[np.nan, _ar1(rng, 50, 0.5), np.nan]
+    c = np.r_[np.nan, ar1(rng, 50, 0.5), np.nan]
     x = c[1:-1] - c[1:-1].mean()
     ref = [np.dot(x[k:], x[: len(x) - k]) / len(x) for k in range(4)]
     np.testing.assert_allclose(_autocov(c, 3), ref, rtol=1e-12)
@@ -53,7 +45,7 @@ def test_latent_ar_with_missing_days_and_smooth_regressors_recovers_persistence(
     X = np.column_stack([np.ones(n), t / n, np.sin(2 * np.pi * t / 365.25)])
     sums = []
     for _ in range(20):
-        z = X @ np.array([1.0, 0.5, 0.2]) + _ar1(rng, n, 0.8)
+        z = X @ np.array([1.0, 0.5, 0.2]) + ar1(rng, n, 0.8)
         z[rng.random(n) < 0.3] = np.nan
         ok = ~np.isnan(z)
         beta = np.linalg.lstsq(X[ok], z[ok], rcond=None)[0]
@@ -68,7 +60,7 @@ def test_whitened_gls_with_missing_days_is_dense_gls():
     rng = np.random.default_rng(3)
     n = 120
     X = np.column_stack([np.ones(n), np.arange(n) / n])
-    z = X @ np.array([1.0, 2.0]) + _ar1(rng, n, 0.6)
+    z = X @ np.array([1.0, 2.0]) + ar1(rng, n, 0.6)
     z[[0, 10, 11, 12, 60, 119]] = np.nan
     rho = np.array([0.5, 0.1])
     res = _WhitenedGLS(z, X, rho).fit()
@@ -89,7 +81,7 @@ def test_paths_after_missing_last_days_start_from_the_filtered_state():
     # phi^(j+4) r_last and variance sd^2 (1 - phi^(2(j+4))) / (1 - phi^2)
     rng = np.random.default_rng(4)
     phi, sd = 0.7, 0.5
-    r = _ar1(rng, 300, phi, sd)
+    r = ar1(rng, 300, phi, sd)
     r[-3:] = np.nan
     paths = _filtered_ar_paths(r, np.array([phi]), sd, 5, 40_000, rng)
     steps = np.arange(5) + 4
@@ -107,14 +99,14 @@ def test_segmented_fit_on_a_series_with_missing_days_uses_the_calendar():
     idx = pd.date_range("2024-01-01", periods=n, freq="D")
     sums, lb = [], []
     for _ in range(10):
-        y = pd.Series(np.exp(4.0 + 0.1 * _ar1(rng, n, 0.8)), idx).mask(rng.random(n) < 0.3)
+        y = pd.Series(np.exp(4.0 + 0.1 * ar1(rng, n, 0.8)), idx).mask(rng.random(n) < 0.3)
         res = fit(y, Intervention("c", idx[420]), model="segmented", transform="log")
         sums.append(res.backend.rho.sum())
         lb.append(res.diagnostics.ljung_box_p)
     assert abs(np.mean(sums) - 0.8) < 0.06
     assert np.median(lb) > 0.05
     # a series without missing days inside still goes through GLSAR
-    y = pd.Series(np.exp(4.0 + 0.1 * _ar1(rng, n, 0.8)), idx)
+    y = pd.Series(np.exp(4.0 + 0.1 * ar1(rng, n, 0.8)), idx)
     assert isinstance(fit(y, Intervention("c", idx[420]), model="segmented").backend.model, GLSAR)
 
 
@@ -125,7 +117,7 @@ def test_counterfactual_with_missing_days_before_launch_runs_every_model():
     rng = np.random.default_rng(9)
     n = 400
     idx = pd.date_range("2024-01-01", periods=n, freq="D")
-    y = pd.Series(rng.poisson(200 * np.exp(0.1 * _ar1(rng, n, 0.6, 0.8))).astype(float), idx)
+    y = pd.Series(rng.poisson(200 * np.exp(0.1 * ar1(rng, n, 0.6, 0.8))).astype(float), idx)
     y.iloc[[100, 101, 200, 357, 358, 359]] = np.nan
     for model in ("segmented", "poisson", "negbin", "arima"):
         res = fit(y, Intervention("c", idx[360]), model=model, method="counterfactual")

@@ -4,6 +4,7 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
+from conftest import ar1
 from statsmodels.tsa.arima_process import arma_acovf
 
 from darksocial.its import Intervention, fit
@@ -19,31 +20,29 @@ def _design(n):
     return np.column_stack(cols)
 
 
-def _ar1(rng, n, phi, sd=1.0):
-    e = np.empty(n)
-    e[0] = rng.standard_normal() * sd / np.sqrt(1 - phi**2)
-    shocks = rng.standard_normal(n) * sd
-    for j in range(1, n):
-        e[j] = phi * e[j - 1] + shocks[j]
-    return e
+def _dense_restricted_loglike(z, X, ar, ma):
+    """The reference: R from the ARMA autocovariances at the observed days' calendar lags,
+    everything by dense linear algebra."""
+    idx = np.flatnonzero(~np.isnan(z))
+    g = arma_acovf(np.r_[1, -ar], np.r_[1, ma], nobs=len(z), sigma2=1.0)
+    R = g[np.abs(idx[:, None] - idx[None, :])]
+    Ri = np.linalg.inv(R)
+    Xo, zo = X[idx], z[idx]
+    XtRX = Xo.T @ Ri @ Xo
+    beta = np.linalg.solve(XtRX, Xo.T @ Ri @ zo)
+    rss = (zo - Xo @ beta) @ Ri @ (zo - Xo @ beta)
+    m, k = len(idx), X.shape[1]
+    return -0.5 * (
+        (m - k) * np.log(rss / (m - k)) + np.linalg.slogdet(R)[1] + np.linalg.slogdet(XtRX)[1]
+    )
 
 
 def test_restricted_loglike_matches_the_dense_formula():
-    # reference: R from the ARMA autocovariances, everything by dense linear algebra
     rng = np.random.default_rng(3)
     n, ar, ma = 60, np.array([0.6]), np.array([-0.3])
     X = _design(n)[:, :4]
-    z = X @ np.array([1.0, 2.0, 0.3, -0.2]) + _ar1(rng, n, 0.6)
-    g = arma_acovf(np.r_[1, -ar], np.r_[1, ma], nobs=n, sigma2=1.0)
-    R = g[np.abs(np.arange(n)[:, None] - np.arange(n)[None, :])]
-    Ri = np.linalg.inv(R)
-    XtRX = X.T @ Ri @ X
-    beta = np.linalg.solve(XtRX, X.T @ Ri @ z)
-    rss = (z - X @ beta) @ Ri @ (z - X @ beta)
-    k = X.shape[1]
-    dense = -0.5 * (
-        (n - k) * np.log(rss / (n - k)) + np.linalg.slogdet(R)[1] + np.linalg.slogdet(XtRX)[1]
-    )
+    z = X @ np.array([1.0, 2.0, 0.3, -0.2]) + ar1(rng, n, 0.6)
+    dense = _dense_restricted_loglike(z, X, ar, ma)
     assert np.isclose(restricted_loglike(z, X, ar, ma), dense, rtol=0, atol=1e-8)
 
 
@@ -55,7 +54,7 @@ def test_reml_recovers_persistence_that_maximum_likelihood_understates():
     n, phi = 400, 0.7
     X = _design(n)
     beta = np.r_[1.0, 0.5, np.zeros(X.shape[1] - 2)]
-    est = [arma_reml(X @ beta + _ar1(rng, n, phi), X, 1, 0).ar[0] for _ in range(40)]
+    est = [arma_reml(X @ beta + ar1(rng, n, phi), X, 1, 0).ar[0] for _ in range(40)]
     assert abs(np.mean(est) - phi) < 0.015
 
 
@@ -66,7 +65,7 @@ def test_reml_gls_coefficients_and_covariance_cover_the_truth():
     beta = np.r_[1.0, 0.5, 0.1, -0.1, 0, 0, 0, 0]
     t = []
     for _ in range(60):
-        r = arma_reml(X @ beta + _ar1(rng, n, 0.5), X, 1, 1)
+        r = arma_reml(X @ beta + ar1(rng, n, 0.5), X, 1, 1)
         t.append((r.beta[1] - beta[1]) / np.sqrt(r.beta_cov[1, 1]))
         assert r.converged and r.beta_cov.shape == (8, 8)
     # t statistics of the trend coefficient: mean square near 1 (0.64-1.5 holds for 60
@@ -87,7 +86,7 @@ def test_arima_long_run_variance_and_campaign_t_under_the_null():
     doy = idx.dayofyear.to_numpy() / 365.25
     t2, ratio = [], []
     for _ in range(60):
-        u = _ar1(rng, n, 0.6, 0.05 * np.sqrt(1 - 0.36))
+        u = ar1(rng, n, 0.6, 0.05 * np.sqrt(1 - 0.36))
         lam = 2000 * np.exp(
             0.14 * np.arange(n) / 365.25 + weekly + 0.1 * np.sin(2 * np.pi * doy) + u
         )
@@ -219,7 +218,7 @@ def test_reml_parameters_mean_the_same_model_to_sarimax():
     n = 300
     X = _design(n)[:, :4]
     for p, q in ((1, 1), (2, 2), (0, 2)):
-        z = X @ np.array([1.0, 0.5, 0.2, -0.1]) + _ar1(rng, n, 0.5)
+        z = X @ np.array([1.0, 0.5, 0.2, -0.1]) + ar1(rng, n, 0.5)
         r = arma_reml(z, X, p, q)
         assert np.all(np.abs(np.roots(np.r_[1.0, r.ma][::-1])) > 1) if q else True
         params = np.r_[r.beta, r.ar, r.ma, r.sigma2]
@@ -230,35 +229,17 @@ def test_reml_parameters_mean_the_same_model_to_sarimax():
 
 def test_restricted_loglike_with_missing_periods_matches_the_dense_formula():
     # missing days inside the span: R is the ARMA correlation of the observed days only
-    # (lags counted in calendar days), the reference by dense linear algebra
+    # (lags counted in calendar days)
     rng = np.random.default_rng(5)
     n, ar, ma = 80, np.array([0.6]), np.array([-0.3])
     X = _design(n)[:, :4]
-    z = X @ np.array([1.0, 2.0, 0.3, -0.2]) + _ar1(rng, n, 0.6)
+    z = X @ np.array([1.0, 2.0, 0.3, -0.2]) + ar1(rng, n, 0.6)
     z[[0, 1, 20, 21, 22, 23, 40, 77, 79]] = np.nan
-    idx = np.flatnonzero(~np.isnan(z))
-    g = arma_acovf(np.r_[1, -ar], np.r_[1, ma], nobs=n, sigma2=1.0)
-    R = g[np.abs(idx[:, None] - idx[None, :])]
-    Ri = np.linalg.inv(R)
-    Xo, zo = X[idx], z[idx]
-    XtRX = Xo.T @ Ri @ Xo
-    beta = np.linalg.solve(XtRX, Xo.T @ Ri @ zo)
-    rss = (zo - Xo @ beta) @ Ri @ (zo - Xo @ beta)
-    m, k = len(idx), X.shape[1]
-    dense = -0.5 * (
-        (m - k) * np.log(rss / (m - k)) + np.linalg.slogdet(R)[1] + np.linalg.slogdet(XtRX)[1]
-    )
+    dense = _dense_restricted_loglike(z, X, ar, ma)
     assert np.isclose(restricted_loglike(z, X, ar, ma), dense, rtol=0, atol=1e-8)
     # and for ARMA(2, 2), whose filter has more states than the AR part
     ar2, ma2 = np.array([0.5, 0.2]), np.array([0.4, -0.2])
-    g = arma_acovf(np.r_[1, -ar2], np.r_[1, ma2], nobs=n, sigma2=1.0)
-    Ri = np.linalg.inv(g[np.abs(idx[:, None] - idx[None, :])])
-    XtRX = Xo.T @ Ri @ Xo
-    beta = np.linalg.solve(XtRX, Xo.T @ Ri @ zo)
-    rss = (zo - Xo @ beta) @ Ri @ (zo - Xo @ beta)
-    dense = -0.5 * (
-        (m - k) * np.log(rss / (m - k)) - np.linalg.slogdet(Ri)[1] + np.linalg.slogdet(XtRX)[1]
-    )
+    dense = _dense_restricted_loglike(z, X, ar2, ma2)
     assert np.isclose(restricted_loglike(z, X, ar2, ma2), dense, rtol=0, atol=1e-8)
 
 
@@ -272,7 +253,7 @@ def test_reml_with_missing_days_does_not_close_the_gaps():
     beta = np.r_[1.0, 0.5, np.zeros(X.shape[1] - 2)]
     est = []
     for _ in range(20):
-        z = X @ beta + _ar1(rng, n, phi)
+        z = X @ beta + ar1(rng, n, phi)
         z[rng.random(n) < 0.3] = np.nan
         fit_ = arma_reml(z, X, 1, 0)
         assert fit_.df_resid == np.sum(~np.isnan(z)) - X.shape[1]
@@ -286,7 +267,7 @@ def test_arima_fit_on_a_series_with_missing_days_uses_the_calendar():
     rng = np.random.default_rng(8)
     n = 500
     idx = pd.date_range("2024-01-01", periods=n, freq="D")
-    y = pd.Series(np.exp(4.0 + 0.1 * _ar1(rng, n, 0.8)), idx)
+    y = pd.Series(np.exp(4.0 + 0.1 * ar1(rng, n, 0.8)), idx)
     gappy = y.mask(rng.random(n) < 0.35)
     res = fit(gappy, Intervention("c", idx[420]), model="arima", order=(1, 0, 0))
     closed = fit(
@@ -307,7 +288,7 @@ def test_batched_arma_filter_matches_statsmodels_sarimax():
     from darksocial.its.reml import arma_filter_end
 
     rng = np.random.default_rng(0)
-    u = _ar1(rng, 200, 0.7)
+    u = ar1(rng, 200, 0.7)
     u[[3, 40, 41, 42, 150]] = np.nan
     for ar, ma in [([0.6], [-0.3]), ([0.5, 0.2], [0.4, -0.2]), ([0.8], []), ([], [0.5])]:
         fr = SARIMAX(u, order=(len(ar), 0, len(ma)), trend="n").filter(np.r_[ar, ma, 2.0])
@@ -332,7 +313,7 @@ def test_arima_counterfactual_paths_match_the_statsmodels_forecast_at_known_para
     rng = np.random.default_rng(2)
     n = 400
     idx = pd.date_range("2024-01-01", periods=n, freq="D")
-    y = pd.Series(np.exp(4.0 + 0.1 * _ar1(rng, n, 0.7)), idx).mask(rng.random(n) < 0.1)
+    y = pd.Series(np.exp(4.0 + 0.1 * ar1(rng, n, 0.7)), idx).mask(rng.random(n) < 0.1)
     res = fit(y, Intervention("c", idx[360]), model="arima", method="counterfactual")
     b = res.backend
     r = b.reml
