@@ -106,13 +106,12 @@ def test_structural_counterfactual_follows_growth():
     assert np.mean([e for e, _ in old]) > 0.035  # the flat forecast's bias
 
 
-def _segmented_variance_ratio(order, monkeypatch, seeds=range(40)):
-    """Mean of (engine's campaign variance) / (its exact variance under the true noise)."""
-    from scipy.linalg import toeplitz
+def _long_run_case():
+    """Two years with a 90-day campaign; AR(1) phi 0.85 noise seen through white noise.
 
-    from darksocial.its import models
-
-    monkeypatch.setattr(models, "AR_ERROR_ORDER", order)
+    Returns ``n, phi, sd_u, sd_w``, the design (constant, trend, campaign) and the noise's
+    exact autocovariances.
+    """
     n, post, phi, sd_u, sd_w = 730, 90, 0.85, 0.05, 0.04
     X = pd.DataFrame(
         {
@@ -123,6 +122,17 @@ def _segmented_variance_ratio(order, monkeypatch, seeds=range(40)):
     )
     acov = sd_u**2 * phi ** np.arange(n)
     acov[0] += sd_w**2
+    return n, phi, sd_u, sd_w, X, acov
+
+
+def _segmented_variance_ratio(order, monkeypatch, seeds=range(40)):
+    """Mean of (engine's campaign variance) / (its exact variance under the true noise)."""
+    from scipy.linalg import toeplitz
+
+    from darksocial.its import models
+
+    monkeypatch.setattr(models, "AR_ERROR_ORDER", order)
+    n, phi, sd_u, sd_w, X, acov = _long_run_case()
     S = toeplitz(acov)
     ratios = []
     for seed in seeds:
@@ -163,16 +173,7 @@ def _glm_variance_ratio(order, monkeypatch, seeds=range(16)):
 
     if order is not None:
         monkeypatch.setattr(models, "AR_ERROR_ORDER", order)
-    n, post, phi, sd_u, sd_w = 730, 90, 0.85, 0.05, 0.04
-    X = pd.DataFrame(
-        {
-            "const": 1.0,
-            "trend": np.arange(n) / n,
-            "campaign": (np.arange(n) >= n - post).astype(float),
-        }
-    )
-    acov = sd_u**2 * phi ** np.arange(n)
-    acov[0] += sd_w**2
+    n, phi, sd_u, sd_w, X, acov = _long_run_case()
     ratios = []
     for seed in seeds:
         rng = np.random.default_rng([5, seed])
