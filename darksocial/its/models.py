@@ -736,15 +736,14 @@ class GLMBackend(_Backend):
         self.rho_cov, self.draw_df = _ar_uncertainty(rho, s2, n, n - Xm.shape[1])
         if not self.uses_t:
             self.draw_df = None
-        # the latent noise's recent values: shrink the observed log residuals toward zero
-        # by the latent share of their variance (its regression on the noisy observation)
+        # the latent noise's values: shrink the observed log residuals toward zero by the
+        # latent share of their variance (its regression on the noisy observation); the
+        # paths continue from the last of them (across missing last days if need be)
         v_total = v_latent + white
         shrink = v_latent / v_total if v_total > 0 else 0.0
-        ok_pos = np.flatnonzero(mask)
-        self.recent = (r[ok_pos[-max(len(rho), 1) :]] - np.nanmean(r)) * shrink
-        # all of them, for paths after a sample whose last days are missing
         self.latent_series = (r - np.nanmean(r)) * shrink
-        self.latent = (rho, math.sqrt(s2), self.recent, v_latent)
+        recent = self.latent_series[np.flatnonzero(mask)[-max(len(rho), 1) :]]
+        self.latent = (rho, math.sqrt(s2), recent, v_latent)
         self.cov = self._sandwich(Xm, mu[mask], np.flatnonzero(mask), rho, s2)
         self.resid_sd = float(np.nanstd(z - mu))
         return self
