@@ -118,14 +118,13 @@ def report_text(result, *, outcome: str | None = None, unit: str | None = None) 
                 "Note: the p-value tests all campaign terms jointly and points the other way; "
                 "read the interval of the total as the answer for the whole window."
             )
-    expected_mean = actual - avg["estimate"]
-    if expected_mean > 0 and abs(rel["estimate"] - avg["estimate"] / expected_mean) >= 0.05:
+    if expected > 0 and abs(rel["estimate"] - avg["estimate"] / expected) >= 0.05:
         # R CausalImpact (1.4) notes this too: the relative effect is the mean over the
         # simulated forecasts, which a few extreme ones can pull away from the point ratio
         parts.append(
             f"Note: the relative effect ({percent(rel['estimate'])}) is the average over "
             f"simulated forecasts; the effect over the expected level is "
-            f"{percent(avg['estimate'] / expected_mean)}. They differ because the forecast is "
+            f"{percent(avg['estimate'] / expected)}. They differ because the forecast is "
             "very uncertain: read the interval, not the point estimate."
         )
     if result.diagnostics.warnings:
