@@ -1015,6 +1015,38 @@ class CampaignAnalysis:
                     out[_control_label(self.sources, source, col)] = s
         return out
 
+    def model_controls(self, metric: str) -> dict[str, str]:
+        """The control series a metric's model was fitted with, as the report names them.
+
+        Only the controls the fit used: a control missing on some days, or constant, is
+        left out of the model (:func:`prepare_metric` says so in a caveat) and is not here.
+
+        Parameters
+        ----------
+        metric : str
+            A measured metric.
+
+        Returns
+        -------
+        dict of str to str
+            Report name (``"non-branded search clicks"``, ``"Google Trends interest in
+            altcoin"``) -> the source it comes from (``"search_console"``, ``"trends"``,
+            ...), in the model's column order; empty when the model has no control.
+        """
+        res = self.results[metric]
+        columns = list(getattr(res, "design", pd.DataFrame()).columns)
+        out = {}
+        for source, column in METRICS[metric].controls:
+            names = (
+                _trends_terms(self.sources, brand=False)
+                if source == "trends" and column == "other"
+                else [column]
+            )
+            for name in names:
+                if name in columns:
+                    out[_control_label(self.sources, source, name)] = source
+        return out
+
     def placebo_in_space(
         self, series: dict[str, pd.Series] | None = None, *, metric: str | None = None
     ):

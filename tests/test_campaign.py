@@ -422,6 +422,40 @@ def test_placebo_in_space_runs_on_the_other_trends_term(tmp_path):
     assert "a second Google Trends term" in why and "non-branded search" not in why
 
 
+@pytest.mark.slow
+def test_each_metric_says_what_it_is_compared_with(tmp_path, podcast_two):
+    # a real monthly Trends download alone: the branded-search section named Search Console
+    # and non-branded search as the control (the notebook's fixed intro); it is the other
+    # Trends term, and nothing on the page speaks of Search Console as if it were there
+    import shutil
+    from pathlib import Path
+
+    from darksocial.pages.campaign import CampaignReport, campaign_report
+
+    src = Path(__file__).parent / "data/trends/allianz_prima/multiTimeline.csv"
+    shutil.copy(src, tmp_path / "multiTimeline.csv")
+    (tmp_path / "campaigns.yml").write_text("campaigns:\n- {id: tv, launch: 2025-01-01}\n")
+    (tmp_path / "darksocial.yml").write_text("brand: [Prima Assicurazioni]\n")
+    page = campaign_report(campaign_id="tv", data_dir=tmp_path)
+    assert page.analysis.model_controls("brand_interest") == {
+        "Google Trends interest in Allianz": "trends"
+    }
+    html = page.search_section().html
+    assert "from Google Trends interest in Allianz as a control" in html
+    assert "Search Console" not in html and "non-branded" not in html
+    # the sample: non-branded search for branded clicks and deep-page direct sessions alike
+    sample = CampaignReport(analysis=podcast_two)
+    for metric in ("branded_clicks", "deep_direct_sessions"):
+        assert "from non-branded search clicks as a control" in sample.baseline_html(metric)
+    # a Search Console export without a query filter has no control: the page says so
+    bare = tmp_path / "bare"
+    shutil.copytree(config.SAMPLE_DIR / "search_console" / "ui_export", bare / "ui_export")
+    shutil.copy(config.SAMPLE_DIR / "campaigns.yml", bare)
+    page = campaign_report(campaign_id="podcast-s1", data_dir=bare, metrics=["search_clicks"])
+    assert page.analysis.model_controls("search_clicks") == {}
+    assert "<p>No control series for search clicks" in page.search_section().html
+
+
 def test_a_mostly_zero_metric_is_reported_in_counts_not_percentages(tmp_path):
     # a real Search Console export with no click on 55 of the 64 days before launch: its
     # bottom line said "+0.1 clicks a day (+37%, 95% interval -1,569% to +1,570%)"

@@ -400,7 +400,45 @@ class CampaignReport(SectionedPage):
         """One metric's figure and numbers, or why it was not measured."""
         if metric not in self.analysis.results:
             return [self._not_measured(metric)]
-        return [self.metric_chart(metric), self.metric_html(metric)]
+        return [self.baseline_html(metric), self.metric_chart(metric), self.metric_html(metric)]
+
+    def baseline_html(self, metric: str) -> str:
+        """What a metric is compared with: its own history, and the controls the model used.
+
+        Parameters
+        ----------
+        metric : str
+            A measured metric.
+
+        Returns
+        -------
+        str
+            One paragraph naming the control series the fit actually used (not the ones
+            a data folder could have held), or saying there is none and what that means.
+        """
+        label = metric_label(self.analysis.sources, metric)
+        controls = self.analysis.model_controls(metric)
+        if not controls:
+            return (
+                f"<p>No control series for {escape(label)}: what it would have been without "
+                "the campaign comes from its own trend and seasonal pattern only, so a change "
+                "that hit the whole market at launch would read as an effect.</p>"
+            )
+        why = {
+            "trends": "searches for other terms move with the season and the market, but "
+            "this campaign should not move them",
+            "search_console": "non-branded search moves with demand and the season, but a "
+            "campaign for the brand should not move it",
+        }
+        names = list(controls)
+        shown = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        reasons = list(dict.fromkeys(why.get(source, "") for source in controls.values()))
+        reason = "; ".join(r for r in reasons if r) or "the campaign should not move it"
+        return (
+            f"<p>What {escape(label)} would have been without the campaign comes from its own "
+            f"trend and seasonal pattern and from {escape(shown)} as a control: "
+            f"{escape(reason)}.</p>"
+        )
 
     def _not_measured(self, metric: str) -> str:
         spec = METRICS[metric]
