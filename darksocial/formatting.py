@@ -7,11 +7,13 @@ written the same way in the bottom line, the tables and ``index.html``.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from darksocial.safetext import clean, html_text, mask_pii
 
@@ -373,6 +375,31 @@ def escape(text, *, limit: int | None = None) -> str:
     return html_text(text, limit=limit)
 
 
+class _Table(Styler):
+    """A report table whose index names sit on the column labels' row.
+
+    pandas writes the names of a named index on a second header row, under the column
+    labels, with blank cells beside them: a stakeholder reads two header rows for one
+    table. Here each name heads its own index column on the labels' row (escaped; pandas
+    does not escape names). :attr:`data` keeps the frame's index as it was.
+    """
+
+    def to_html(self, *args, **kwargs):
+        names = [n for n in self.data.index.names if n is not None]
+        if len(names) < self.data.index.nlevels or self.data.columns.nlevels > 1:
+            return super().to_html(*args, **kwargs)
+        self.hide(axis="index", names=True)
+        html = super().to_html(*args, **kwargs)
+        head, sep, rest = html.partition("</thead>")
+        for name in names:
+            cell = f'<th class="index_name" >{escape(clean(str(name)))}</th>'
+            head = _BLANK_HEADER.sub(lambda _m, cell=cell: cell, head, count=1)
+        return head + sep + rest
+
+
+_BLANK_HEADER = re.compile(r'<th class="blank(?: level\d+)?" >&nbsp;</th>')
+
+
 def styled_table(
     frame: pd.DataFrame, formats: Mapping[str, object] | None = None, *, caption=None
 ):
@@ -399,14 +426,14 @@ def styled_table(
     frame = frame.rename(index=clean, columns=clean).map(
         lambda v: mask_pii(clean(v)) if isinstance(v, str) else v
     )
-    styler = frame.style.format(formats or {}, na_rep="n/a", escape="html")
+    styler = _Table(frame).format(formats or {}, na_rep="n/a", escape="html")
     styler = styler.format_index(escape="html", axis=0).format_index(escape="html", axis=1)
     if caption:
         styler = styler.set_caption(escape(caption))
     return styler.set_table_styles(
         [
             {"selector": "th, td", "props": "padding: 4px 10px; text-align: right;"},
-            {"selector": "th.row_heading", "props": "text-align: left;"},
+            {"selector": "th.row_heading, th.index_name", "props": "text-align: left;"},
             {"selector": "caption", "props": "caption-side: top; font-weight: bold;"},
         ]
     )

@@ -85,3 +85,26 @@ def test_absurd_relative_changes_print_capped_not_as_forty_digits():
     assert percent(15.7) == "+1,570%"
     assert interval(-0.88, 3.2e36) == "\u221288% to over +10,000%"
     assert percent(0.163) == "+16%" and fixed_percent(0.163) == "+16.3%"
+
+
+def test_a_table_with_a_named_index_has_one_header_row():
+    # pandas puts the index's name on a second header row, under the column labels
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"From": ["1 Jan 2020"], "To": ["1 Jun 2025"]},
+        index=pd.Index(["trends"], name="Source <b>"),
+    )
+    html = fmt.styled_table(frame).to_html()
+    head = html.split("<thead>")[1].split("</thead>")[0]
+    assert head.count("<tr>") == 1
+    assert "Source &lt;b&gt;" in head and "<b>" not in head
+    assert head.index("Source") < head.index("From")
+    assert fmt.styled_table(frame)._repr_html_().count("</tr>\n  </thead>") == 1
+    # the Styler's data keep the index; a table with several index levels names each
+    assert fmt.styled_table(frame).data.index.name == "Source <b>"
+    levels = pd.MultiIndex.from_tuples([("arima", "intervention")], names=["Model", "Method"])
+    head = fmt.styled_table(pd.DataFrame({"Lift": ["+4%"]}, index=levels)).to_html()
+    head = head.split("<thead>")[1].split("</thead>")[0]
+    assert head.count("<tr>") == 1
+    assert head.index("Model") < head.index("Method") < head.index("Lift")
