@@ -516,9 +516,15 @@ def _design(
     mask = ~np.isnan(z[fit_rows])
     Xfit = X.iloc[fit_rows]
     if Xfit.shape[1] and np.linalg.matrix_rank(Xfit.to_numpy()[mask]) < Xfit.shape[1]:
+        post_obs = int(np.sum(~np.isnan(z[pos0:])))
         raise DataValidationError(
-            "The design is collinear: two campaigns, or a campaign and a control, cannot be "
-            f"told apart ({', '.join(camp.columns)}); merge campaigns with identical dates."
+            _collinear_message(
+                Xfit[mask],
+                campaigns=list(camp.columns),
+                controls=[] if ctrl is None else list(ctrl.columns),
+                post_obs=post_obs,
+                period=_PERIOD_WORDS.get(freq, "period"),
+            )
         )
     return _Design(
         y=y,
@@ -537,6 +543,87 @@ def _design(
         X=X,
         controls=ctrl,
         exposure=expo,
+    )
+
+
+_PERIOD_WORDS = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year"}
+
+
+def _dependent_term(X: pd.DataFrame) -> tuple[str, list[str]]:
+    """The first column of ``X`` that the columns before it explain, and those it needs.
+
+    Columns are taken in order; the first one that adds no rank is a combination of the
+    earlier ones, and its least-squares coefficients on them (columns scaled to unit
+    length) say which.
+    """
+    A = X.to_numpy(dtype=float)
+    norms = np.linalg.norm(A, axis=0)
+    for j in range(A.shape[1]):
+        if norms[j] == 0:
+            return X.columns[j], []
+        B = A[:, :j] / norms[:j]
+        a = A[:, j] / norms[j]
+        if j == 0:
+            continue
+        coef, *_ = np.linalg.lstsq(B, a, rcond=None)
+        if np.linalg.norm(a - B @ coef) < 1e-8:
+            return X.columns[j], [X.columns[i] for i in np.flatnonzero(np.abs(coef) > 1e-6)]
+    return X.columns[-1], list(X.columns[:-1])  # pragma: no cover - rank said dependent
+
+
+def _collinear_message(X, *, campaigns, controls, post_obs: int, period: str) -> str:
+    """One sentence on why the design's columns cannot be told apart, and the fix.
+
+    The columns are read base terms first (constant, trend, calendar, holidays), then
+    the controls, then the campaigns, so the term named is the one that duplicates
+    what the model already had.
+    """
+    order = [c for c in X.columns if c not in controls and c not in campaigns]
+    order += [c for c in controls if c in X.columns] + [c for c in campaigns if c in X.columns]
+    term, others = _dependent_term(X[order])
+    names = [f"'{c}'" for c in others]
+    quoted = names[0] if len(names) < 2 else ", ".join(names[:-1]) + " and " + names[-1]
+    if not others:
+        return (
+            f"The model term '{term}' is zero on every {period} with data, so it cannot be "
+            "estimated; check the dates of the campaign and of the data."
+        )
+    if term in campaigns and all(c in campaigns for c in others):
+        return (
+            f"The campaigns' terms '{term}' and {quoted} are the same on every {period} with "
+            "data, so their effects cannot be told apart: merge the campaigns with identical "
+            "dates into one, or correct their dates in the calendar."
+        )
+    if term in campaigns:
+        same = [c for c in others if c in controls]
+        if same:
+            fix = (
+                f"the control '{same[0]}' moves exactly with the campaign; drop it from "
+                "the controls."
+            )
+        else:
+            few = (
+                f"only {post_obs} {period} after launch has data"
+                if post_obs == 1
+                else f"only {post_obs} {period}s after launch have data"
+            )
+            fix = (
+                f"{few}; load more data after the launch, or simplify the model "
+                "(seasonality=None, holidays=None)."
+            )
+        return (
+            f"The campaign term '{term}' cannot be told apart from {quoted} on the {period}s "
+            f"with data: {fix}"
+        )
+    if term in controls:
+        return (
+            f"The control '{term}' is a combination of {quoted} on the {period}s with data "
+            "(a copy or a multiple of another series, or a straight line), so its effect "
+            "cannot be told apart; drop it from the controls."
+        )
+    return (
+        f"The model terms '{term}' and {quoted} cannot be told apart on the {period}s with "
+        "data; simplify the model (seasonality=None, holidays=None)."
     )
 
 

@@ -255,3 +255,47 @@ def test_bad_series_name_the_fix(series):
     ctrl.iloc[650:652, 0] = np.nan
     with pytest.raises(DataValidationError, match="'organic' is missing on 2025-10-12"):
         fit(series, START, controls=ctrl)
+
+
+def test_terms_that_cannot_be_told_apart_are_named_with_their_fix(series):
+    # every collinear design said "two campaigns ... merge campaigns with identical dates",
+    # whatever the cause (a control that is a straight line, a control copied twice)
+    n = len(series)
+    idx = series.index
+    cases = [
+        (
+            {"interventions": [Intervention("a", START), Intervention("b", START)]},
+            r"campaigns' terms 'b:level' and 'a:level' are the same .* merge the campaigns",
+        ),
+        (
+            {
+                "interventions": START,
+                "controls": pd.DataFrame({"visits": np.arange(n) * 2.0 + 5}, idx),
+            },
+            r"control 'visits' is a combination of 'const' and 'trend' .* drop it",
+        ),
+        (
+            {
+                "interventions": START,
+                "controls": pd.DataFrame({"spend": (idx >= START) * 3.0}, idx),
+            },
+            r"'intervention:level' cannot be told apart from 'spend' .* control 'spend' moves "
+            "exactly with the campaign",
+        ),
+    ]
+    for kwargs, text in cases:
+        for model in ("segmented", "arima"):
+            with pytest.raises(DataValidationError, match=text):
+                fit(series, model=model, **kwargs)
+
+
+def test_a_campaign_with_few_days_of_data_after_launch_says_so():
+    from darksocial.its.fitting import _collinear_message
+
+    X = pd.DataFrame({"const": 1.0, "holiday": [0, 0, 0, 1.0], "tv:level": [0, 0, 0, 1.0]})
+    text = _collinear_message(X, campaigns=["tv:level"], controls=[], post_obs=1, period="day")
+    assert text == (
+        "The campaign term 'tv:level' cannot be told apart from 'holiday' on the days with "
+        "data: only 1 day after launch has data; load more data after the launch, or "
+        "simplify the model (seasonality=None, holidays=None)."
+    )
