@@ -578,6 +578,11 @@ def _collinear_message(X, *, campaigns, controls, post_obs: int, period: str) ->
     the controls, then the campaigns, so the term named is the one that duplicates
     what the model already had.
     """
+    if len(X) < X.shape[1]:
+        return (
+            f"Only {len(X)} {period}s have data for {X.shape[1]} model terms; load more data, "
+            "or simplify the model (seasonality=None, holidays=None, fewer controls)."
+        )
     order = [c for c in X.columns if c not in controls and c not in campaigns]
     order += [c for c in controls if c in X.columns] + [c for c in campaigns if c in X.columns]
     term, others = _dependent_term(X[order])

@@ -299,3 +299,7 @@ def test_a_campaign_with_few_days_of_data_after_launch_says_so():
         "data: only 1 day after launch has data; load more data after the launch, or "
         "simplify the model (seasonality=None, holidays=None)."
     )
+    few_rows = _collinear_message(
+        X.iloc[:2], campaigns=["tv:level"], controls=[], post_obs=1, period="day"
+    )
+    assert few_rows.startswith("Only 2 days have data for 3 model terms; load more data")
