@@ -365,8 +365,11 @@ class _Export:
             if not rows:
                 continue
             width = len(rows[0])
-            frame = pd.DataFrame([(r + [""] * width)[:width] for r in rows[1:]], dtype=object)
-            frame.columns = rows[0]
+            # a sheet with only its header (no search appearance in the period) is empty,
+            # not broken: it keeps its columns
+            frame = pd.DataFrame(
+                [(r + [""] * width)[:width] for r in rows[1:]], columns=rows[0], dtype=object
+            )
             kind = table_kind(rows[0])
             if kind is not None:
                 tables.append(_Table(kind, name, frame))

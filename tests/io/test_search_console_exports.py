@@ -356,3 +356,14 @@ def test_header_only_chart_names_the_file(tmp_path):
     path.write_text("Date,Clicks,Impressions,CTR,Position")
     with pytest.raises(DataFormatError, match=r"^Chart\.csv: no rows under the header"):
         load_search_console(path)
+
+
+def test_xlsx_with_a_header_only_sheet_loads(data_dir):
+    # a real Excel download whose Search appearance sheet has only its header: check and
+    # report stopped with "ValueError: Length mismatch: Expected axis has 0 elements"
+    folder = data_dir / "search_console" / "awningdepot_xlsx"
+    (path,) = folder.glob("*.xlsx")
+    df = load_search_console(path)
+    assert len(df) == 365 and df.index[0] == pd.Timestamp("2025-02-23")
+    assert df.attrs["brand_terms"] == ("awningdepot",)
+    assert "Search appearance" in df.attrs["tables"]
