@@ -1072,25 +1072,49 @@ class CampaignAnalysis:
             series = self.control_series(metric)
             if not series:
                 return None
+        applied, _ = its.effective_transform(
+            self.options.get("model", "segmented"), self.options.get("transform")
+        )
         rows = []
         for name, s in series.items():
             s = s.astype(float).loc[s.first_valid_index() : s.last_valid_index()]
             ivs = calendar_interventions(
                 self.sources.campaigns, data_start=s.index[0], data_end=s.index[-1]
             )
-            res = its.fit(s, ivs, alpha=self.alpha, seed=self.seed, **self.options)
+            options = dict(self.options)
+            if applied == "log" and (s.dropna() <= 0).any():
+                # as for a metric (prepare_metric): a log scale cannot hold a zero week
+                options["transform"] = None
+            res = its.fit(s, ivs, alpha=self.alpha, seed=self.seed, **options)
             row = self._effect_row(res, self.campaign_id)
             moved = bool(row["significant"])
+            pre = s.loc[: self.window[0] - pd.Timedelta(days=1)].dropna()
+            sparse = len(pre) and int((pre == 0).sum()) > len(pre) / 2
+            if sparse:
+                # mostly zeros before launch, as sparse_metrics: a percentage of a level near
+                # zero means nothing ("moved too (-100%, -100% to -100%)"), so the change,
+                # and whether its interval excludes zero, is in the series' own units
+                moved = bool(row["average_lower"] > 0 or row["average_upper"] < 0)
+                unit = (
+                    " index points"
+                    if name.startswith("Google Trends")
+                    else f" {'impressions' if 'impressions' in name else 'clicks'} a "
+                    f"{period_word(s.index)}"
+                )
+                size = (
+                    f"{number(row['average'], signed=True)}{unit}, "
+                    f"{number(row['average_lower'], signed=True)} to "
+                    f"{number(row['average_upper'], signed=True)}"
+                )
+            else:
+                size = f"{percent(row['estimate'])}, {interval(row['lower'], row['upper'])}"
             verdict = "moved too" if moved else "did not move"
             rows.append(
                 {
                     "series": name,
                     **row,
                     "moved": moved,
-                    "sentence": (
-                        f"{name[:1].upper() + name[1:]} {verdict} ({percent(row['estimate'])}, "
-                        f"{interval(row['lower'], row['upper'])})"
-                    ),
+                    "sentence": f"{name[:1].upper() + name[1:]} {verdict} ({size})",
                 }
             )
         return checks.PlaceboInSpace(table=pd.DataFrame(rows), alpha=self.alpha)

@@ -494,3 +494,34 @@ def test_control_jump_caveat_says_it_is_the_blunter_check():
     text = campaign.plain_warning(w, "Google Trends interest")
     assert "altcoin interest" in text and "+37% after launch against before" in text
     assert "placebo in space" in text and "sharper test" in text
+
+
+def test_placebo_in_space_on_trends_controls_with_zero_weeks(tmp_path):
+    # a real weekly Trends download whose other terms are 0 in some weeks: the placebo in
+    # space fitted them on the log scale and failed the whole report ("transform='log'
+    # needs 360digitmg_... > 0"); like the metric itself, such a control is fitted on the
+    # original scale
+    import shutil
+    from pathlib import Path
+
+    from darksocial.pages.campaign import campaign_report
+
+    src = Path(__file__).parent / "data/trends/innomatics/multiTimeline.csv"
+    shutil.copy(src, tmp_path / "multiTimeline.csv")
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: web, launch: 2021-01-10, end: 2021-02-21}\n"
+    )
+    (tmp_path / "darksocial.yml").write_text("brand: [innomatics]\n")
+    page = campaign_report(campaign_id="web", data_dir=tmp_path)
+    section = page.placebo_in_space_section()
+    assert section.status == "ran"
+    table = page.placebo_in_space().table
+    assert len(table) == 4 and table["estimate"].notna().all()
+    # Social Prachar is 0 in 29 of the 38 weeks before launch: its change is in index
+    # points, and an interval that holds zero is not "moved" (it said "moved too (-100%,
+    # -100% to -100%)")
+    assert (
+        "Social Prachar - Data Science Course AI Training in Hyderabad did not move (−6.2 index points, −15 to +2.9)"
+        in section.html
+    )
+    assert not table["moved"].any()
