@@ -26,7 +26,7 @@ import pandas as pd
 
 from darksocial.brand import BrandClassifier, brand_share
 from darksocial.cleaning import regularize
-from darksocial.errors import DataFormatError, ParameterError
+from darksocial.errors import DataFormatError, ParameterError, UnusableExportError
 from darksocial.io._text import (
     country_code,
     decimal_mark,
@@ -1018,6 +1018,10 @@ def _parse_times(values: pd.Series, table: _Table, where: Path) -> pd.DatetimeIn
 
 def _ui_export(path: Path, brand: BrandClassifier | None, export: _Export) -> pd.DataFrame:
     daily_table = export.get("date") or export.get("hour")
+    if daily_table is None and export.found:
+        # a readable export with no chart by day: in a data folder it is listed as not
+        # used, with the fix, and the rest of the folder runs
+        raise UnusableExportError(f"{path.name}: {_no_chart_reason(export)}")
     if daily_table is None:
         raise fail(
             path,
@@ -1104,6 +1108,32 @@ def _ui_export(path: Path, brand: BrandClassifier | None, export: _Export) -> pd
         brand_terms=tuple(brand.terms) if brand is not None else None,
         brand_share=share,
         **extra,
+    )
+
+
+def _no_chart_reason(export: _Export) -> str:
+    """Why an export of recognised tables has no series by day, and what to export instead."""
+    found = ", ".join(sorted(export.names))
+    table = export.get("filter")
+    search_type = _parse_filters(table.frame if table else None).search_type
+    if search_type == "discover" or any("discover" in n.lower() for n in export.names):
+        return (
+            f"a Search Console Discover export ({found}): Discover is Google's feed, not "
+            "search, and the export has no clicks by day; export Performance → Search results"
+        )
+    compared = any(
+        _COMPARE.search(header_key(c)) or re.match(r"\d.*\d\s*-\s*\d.*\d\s+\w", str(c))
+        for t in export.found
+        for c in t.frame.columns[1:]
+    )
+    if compared:
+        return (
+            f"a Search Console export comparing two date ranges ({found}) has no clicks by day; "
+            "in Search Console turn Compare off, choose one date range and export again"
+        )
+    return (
+        f"no Chart.csv or Dates.csv inside (found {found}), so no clicks by day; export the "
+        "Search Console Performance report again, with its chart"
     )
 
 

@@ -315,3 +315,19 @@ def test_darksocial_reports_in_the_data_folder_are_not_read_as_input(tmp_path):
         "notes.html": None,
         "numbers.json": None,
     }
+
+
+def test_search_console_downloads_without_a_chart_are_listed_with_the_fix(tmp_path, data_dir):
+    # real downloads beside a usable export: a Discover export and a Compare-mode Excel
+    # download have no clicks by day, and either one stopped check and report (exit 2)
+    folder = _copy(tmp_path)
+    for path in (data_dir / "search_console" / "no_chart").glob("*.*"):
+        if path.suffix in (".zip", ".xlsx"):
+            shutil.copy(path, folder)
+    sources = load_folder(folder)
+    assert sources.search_console is not None  # the sample's own export still runs
+    notes = {e.path.name: e.note for e in sources.exports if e.path.parent == folder}
+    discover = notes["racinggames.gg-Performance-on-Discover-2024-02-12.zip"]
+    assert "Discover export" in discover and "not search" in discover
+    compare = notes["https___amtec-group.com_-Performance-on-Search-2026-01-15.xlsx"]
+    assert "comparing two date ranges" in compare and "turn Compare off" in compare
