@@ -122,7 +122,7 @@ def detect(path: str | Path) -> Detection:
     header = sections[0].header if sections else []
     low = {header_key(h) for h in header}
     kind = search_console.table_kind(header)
-    if kind in ("date", "hour"):
+    if kind in search_console.CHART_KINDS:
         return Detection("search_console", search_console.load_search_console)
     if kind is not None:
         return Detection("search_console_table", search_console.read_search_console_table)

@@ -125,6 +125,8 @@ FILTER_NAMES: dict[str, tuple[str, ...]] = {
     "device": ("Device", "Appareil", "Gerät", "Dispositivo", "Apparaat"),
     "search_appearance": ("Search appearance", "Apparence dans les résultats de recherche"),
 }
+#: The kinds of a UI export's chart (its Chart.csv or Dates.csv): by day, by hour, by period.
+CHART_KINDS = ("date", "hour", "period")
 #: The tables of a UI export, by the canonical name of their first column.
 TABLES = ("date", "query", "page", "country", "device", "search_appearance", "filter")
 #: How ``read_search_console_table`` names them (``table=`` accepts either form).
@@ -151,6 +153,9 @@ DAILY_COLUMNS = (
 )
 #: An hourly chart (``Last 24 hours``) names its time column with the UTC offset.
 _HOURLY = re.compile(r"\(\s*(UTC|GMT)\s*([+\-\u2212]\d{1,2}(:\d{2})?)?\s*\)", re.IGNORECASE)
+#: The chart of an export viewed by week or by month: one row per period
+#: (``Date Range,Clicks,...`` then ``2024-11-01 - 2024-11-30,31207,...``).
+_PERIOD_HEADER = {"date range"}
 #: Compare mode prefixes metrics with the periods (``Last 28 days Clicks``).
 _COMPARE = re.compile(r"(last|previous|derni|précédent|letzte|vorherige).*\b(clicks|clics|klicks)")
 
@@ -245,7 +250,7 @@ def table_kind(columns: Sequence[object]) -> str | None:
     -------
     str or None
         ``date`` (``Chart.csv``/``Dates.csv``), ``hour`` (the hourly chart of a "Last 24
-        hours" export), ``query``, ``page``, ``country``, ``device``,
+        hours" export), ``period`` (the chart viewed by week or by month), ``query``, ``page``, ``country``, ``device``,
         ``search_appearance`` or ``filter``; None for any other header (API rows and bulk
         exports, which have a query and a date, included).
     """
@@ -260,6 +265,8 @@ def table_kind(columns: Sequence[object]) -> str | None:
         return None
     if _HOURLY.search(cols[0]):
         return "hour"
+    if header_key(cols[0]) in _PERIOD_HEADER:
+        return "period"
     lookup = {header_key(s): k for k, names in SYNONYMS.items() for s in (k, *names)}
     keys = [lookup.get(header_key(c)) for c in cols]
     dimensions = set(TABLES) | {"site_url", "is_anonymized_query", "search_type", "data_date"}
@@ -382,7 +389,7 @@ class _Export:
         if table is None:
             return cls(path, "csv", [])
         tables = [table]
-        if table.kind in ("date", "hour"):
+        if table.kind in CHART_KINDS:
             # the other files of the unzipped export, when they sit beside it
             tables += list(cls._folder(path.parent, skip=path).tables.values())
         return cls(path, "csv", tables)
@@ -478,7 +485,7 @@ def is_performance_workbook(path: str | Path) -> bool:
 def is_ui_export(path: str | Path) -> bool:
     """True for a folder that holds the daily table of a Performance export (any language)."""
     path = Path(path)
-    return path.is_dir() and any(k in ("date", "hour") for k in _Export._folder(path).tables)
+    return path.is_dir() and any(k in CHART_KINDS for k in _Export._folder(path).tables)
 
 
 def _metrics(table: _Table, where: Path) -> pd.DataFrame:
@@ -744,7 +751,7 @@ def load_search_console(
         return _api_json(path, text, brand)
     raw = read_table(text, path=path, what="a Search Console bulk export or API rows CSV")
     kind = table_kind(raw.columns)
-    if kind in ("date", "hour"):
+    if kind in CHART_KINDS:
         return _ui_export(path, brand, _Export._loose(path))
     if kind is not None:
         raise fail(
@@ -1114,6 +1121,14 @@ def _ui_export(path: Path, brand: BrandClassifier | None, export: _Export) -> pd
 def _no_chart_reason(export: _Export) -> str:
     """Why an export of recognised tables has no series by day, and what to export instead."""
     found = ", ".join(sorted(export.names))
+    chart = export.get("period")
+    if chart is not None:
+        first = str(chart.frame.iloc[0, 0]).strip() if len(chart.frame) else ""
+        example = f" ({first}, ...)" if first else ""
+        return (
+            f"{chart.name} has one row per week or month{example}, not per day; in the "
+            "Search Console Performance report show the chart by day and export again"
+        )
     table = export.get("filter")
     search_type = _parse_filters(table.frame if table else None).search_type
     if search_type == "discover" or any("discover" in n.lower() for n in export.names):

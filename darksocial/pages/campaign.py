@@ -496,11 +496,12 @@ class CampaignReport(SectionedPage):
         if getattr(self.analysis.sources, "trends", None) is not None:
             why = missing_reason(self.analysis.sources, "brand_interest")
             return self._keep(Section.skip("search", f"Branded search not measured: {why}."))
+        has = _unused_exports(self.analysis.sources, ("search_console", "trends"))
         return self._keep(
             Section.skip(
                 "search",
-                "Branded search not measured: this data folder has no Search Console or "
-                f"Google Trends export. Add {METRICS['branded_clicks'].needs}; or "
+                f"Branded search not measured: {has or 'this data folder has no Search Console or Google Trends export'}. "
+                f"Add {METRICS['branded_clicks'].needs}; or "
                 f"{METRICS['brand_interest'].needs}.",
             )
         )
@@ -521,10 +522,13 @@ class CampaignReport(SectionedPage):
             why = "; ".join(self.analysis.skipped[m] for m in tried)
             shown = "".join(self._not_measured(m) for m in tried)
             return self._keep(Section("direct", "skipped", why, [shown]))
+        has = _unused_exports(
+            self.analysis.sources, ("ga4_channels", "direct_landing", "ga4_events")
+        )
         return self._keep(
             Section.skip(
                 "direct",
-                "Direct traffic not measured: this data folder has no GA4 export. "
+                f"Direct traffic not measured: {has or 'this data folder has no GA4 export'}. "
                 f"Add {METRICS['direct_sessions'].needs}; and for deep pages, "
                 f"{METRICS['deep_direct_sessions'].needs}.",
             )
@@ -1094,3 +1098,19 @@ def _search_scope(sc: pd.DataFrame) -> str:
         + " and ".join(parts)
         + ": its search numbers are about that part of the site only, not the whole site."
     )
+
+
+def _unused_exports(sources, kinds: tuple[str, ...]) -> str:
+    """``"the data folder's X is not used (why)"`` for exports of ``kinds`` it could not use.
+
+    A section must not say the folder has no such export when it holds one that is unusable
+    (a Search Console chart by month, a GA4 table without dates): empty when there is none.
+    """
+    unused = [
+        e
+        for e in getattr(sources, "exports", ())
+        if e.kind in kinds and e.source is None and e.note
+    ]
+    if not unused:
+        return ""
+    return "; ".join(f"{e.path.name} in the data folder is not used ({e.note})" for e in unused)

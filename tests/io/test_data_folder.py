@@ -331,3 +331,26 @@ def test_search_console_downloads_without_a_chart_are_listed_with_the_fix(tmp_pa
     assert "Discover export" in discover and "not search" in discover
     compare = notes["https___amtec-group.com_-Performance-on-Search-2026-01-15.xlsx"]
     assert "comparing two date ranges" in compare and "turn Compare off" in compare
+
+
+def test_a_search_console_chart_by_month_is_listed_with_the_fix(tmp_path, data_dir):
+    # a real export whose chart was viewed by month (Date Range rows): Chart.csv was "not a
+    # recognised export", the tables beside it "without its Dates.csv or Chart.csv beside
+    # it", and the campaign page said "this data folder has no Search Console export"
+    from darksocial.pages.campaign import campaign_report
+
+    shutil.copytree(data_dir / "search_console" / "itech_monthly", tmp_path / "f")
+    folder = tmp_path / "f"
+    (folder / "campaigns.yml").write_text(
+        "campaigns:\n- {id: pc, launch: 2025-12-01, end: 2026-01-25}\n"
+    )
+    (chart,) = [e for e in load_folder(folder).exports if e.path.name == "Chart.csv"]
+    assert chart.kind == "search_console" and chart.source is None
+    assert "one row per week or month (2024-10-15 - 2024-10-31, ...)" in chart.note
+    assert "show the chart by day" in chart.note
+    assert [e.path.name for e in scan_folder(folder) if e.kind == "search_console"] == [
+        "Chart.csv"
+    ]  # its Queries.csv and Pages.csv belong to it
+    html = campaign_report(campaign_id="pc", data_dir=folder).search_section().html
+    assert "Chart.csv in the data folder is not used (Chart.csv has one row per" in html
+    assert "has no Search Console" not in html
