@@ -39,6 +39,7 @@ from darksocial.formatting import (
     p_value,
     percent,
     plural,
+    upper_first,
 )
 from darksocial.safetext import markdown_text
 
@@ -671,7 +672,7 @@ class CampaignAnalysis:
             )
         if eff.empty:
             why = " ".join(
-                f"{markdown_text(METRICS[m].label.capitalize())}: {markdown_text(r)}."
+                f"{markdown_text(upper_first(METRICS[m].label))}: {markdown_text(r)}."
                 for m, r in self.skipped.items()
             )
             return (
@@ -1611,12 +1612,12 @@ def prepare_metric(
             name = col.replace("_", " ").replace("nonbranded", "non-branded search")
             if gaps:
                 notes.append(
-                    f"{label.capitalize()}: the control series ({name}) is missing on "
+                    f"{upper_first(label)}: the control series ({name}) is missing on "
                     f"{plural(gaps, period_word(y.index))} of the data, so the model runs "
                     "without it; seasonal and market swings are then less well accounted for."
                 )
             elif controls.loc[seen, col].nunique() <= 1:
-                notes.append(f"{label.capitalize()}: the control ({name}) is constant; left out.")
+                notes.append(f"{upper_first(label)}: the control ({name}) is constant; left out.")
             else:
                 keep.append(col)
         controls = controls[keep] if keep else None
@@ -1628,7 +1629,7 @@ def prepare_metric(
         zeros = int((y <= 0).sum())
         options["transform"] = None
         notes.append(
-            f"{label.capitalize()} is zero on {plural(zeros, period_word(y.index))}, and a "
+            f"{upper_first(label)} is zero on {plural(zeros, period_word(y.index))}, and a "
             "log scale cannot hold zero: this model works on the original scale, where "
             "effects add up instead of multiplying."
         )
@@ -1836,4 +1837,4 @@ def plain_warning(warning, label: str, *, period: str = "day") -> str | None:
         )
     if code == "short_pre_period":
         return f"Little history before launch for {label}: the baseline rests on few {period}s."
-    return f"{label.capitalize()}: {warning}"
+    return f"{upper_first(label)}: {warning}"

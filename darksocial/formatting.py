@@ -35,6 +35,7 @@ __all__ = [
     "rounded_percent",
     "significant",
     "styled_table",
+    "upper_first",
 ]
 
 #: Proper minus sign, so negative numbers do not read as hyphens.
@@ -488,3 +489,12 @@ def finite_or_none(value: Any) -> Any:
     if value is pd.NaT:
         return None
     return value
+
+
+def upper_first(text: str) -> str:
+    """The text with its first letter in capitals and the rest as written.
+
+    ``str.capitalize`` lowers the rest: "Google Trends interest" would read "Google trends
+    interest".
+    """
+    return text[:1].upper() + text[1:]

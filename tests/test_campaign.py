@@ -525,3 +525,22 @@ def test_placebo_in_space_on_trends_controls_with_zero_weeks(tmp_path):
         in section.html
     )
     assert not table["moved"].any()
+
+
+def test_notes_keep_the_capitals_of_google_trends(tmp_path):
+    # the zero-weeks note of a real weekly Trends download read "Google trends interest in
+    # the brand is zero on 31 weeks" (str.capitalize lowers the rest of the label)
+    import shutil
+    from pathlib import Path
+
+    from darksocial.pages.campaign import campaign_report
+
+    src = Path(__file__).parent / "data/trends/innomatics/multiTimeline.csv"
+    shutil.copy(src, tmp_path / "multiTimeline.csv")
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: web, launch: 2021-01-10, end: 2021-02-21}\n"
+    )
+    (tmp_path / "darksocial.yml").write_text("brand: [innomatics]\n")
+    caveats = " ".join(campaign_report(campaign_id="web", data_dir=tmp_path).analysis.caveats())
+    assert "Google Trends interest in the brand is zero on 31 weeks" in caveats
+    assert "Google trends" not in caveats

@@ -47,6 +47,7 @@ from darksocial.formatting import (
     percent,
     plural,
     styled_table,
+    upper_first,
 )
 from darksocial.pages.sections import PAGE_HEAD, Section, SectionedPage
 from darksocial.safetext import ANSWER_DISPLAY_LIMIT, markdown_text
@@ -872,7 +873,7 @@ class CampaignReport(SectionedPage):
             # campaigns enter the model as a level over their window
             warning = checks.calibration_warning(res.model, res.method, shape="level")
             if warning:
-                notes.append(f"{METRICS[metric].label.capitalize()}: {warning}")
+                notes.append(f"{upper_first(METRICS[metric].label)}: {warning}")
         seen, out = set(), []
         for n in notes:
             key = n.split(":", 1)[-1].strip()[:60]
