@@ -1827,13 +1827,20 @@ def plain_warning(warning, label: str, *, period: str = "day") -> str | None:
         )
     if code == "control_jump":
         change = f" ({percent(warning.change)} after launch against before)"
+        # the model expects the metric to follow its control: a control the campaign pushed
+        # up raises what is expected (the lift reads smaller), one it pushed down lowers it
+        effect = "may be off"
         if warning.change is None:
             change = ""
+        elif warning.change > 0:
+            effect = "is understated"
+        elif warning.change < 0:
+            effect = "is overstated"
         return (
             f"The control series ({warning.control.replace('_', ' ')}) also moved at launch"
             f"{change}, by a plain before/after comparison; the placebo in space, which "
             "allows for its trend and seasons, is the sharper test of whether the campaign "
-            f"moved it. If it did, the lift in {label} is understated."
+            f"moved it. If it did, the lift in {label} {effect}."
         )
     if code == "short_pre_period":
         return f"Little history before launch for {label}: the baseline rests on few {period}s."

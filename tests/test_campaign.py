@@ -494,6 +494,19 @@ def test_control_jump_caveat_says_it_is_the_blunter_check():
     text = campaign.plain_warning(w, "Google Trends interest")
     assert "altcoin interest" in text and "+37% after launch against before" in text
     assert "placebo in space" in text and "sharper test" in text
+    assert text.endswith("the lift in Google Trends interest is understated.")
+
+
+def test_a_control_that_fell_at_launch_means_an_overstated_lift():
+    # a real monthly Trends download (heineken, -38% after launch): the caveat said a
+    # control that fell would make the lift "understated"; the expected level falls with
+    # it, so the lift would read larger, not smaller
+    from darksocial.its import FitWarning
+
+    w = FitWarning("control_jump", "control jumped", control="heineken", change=-0.38, t=3.1)
+    text = campaign.plain_warning(w, "Google Trends interest in the brand")
+    assert "(−38% after launch against before)" in text
+    assert text.endswith("the lift in Google Trends interest in the brand is overstated.")
 
 
 def test_placebo_in_space_on_trends_controls_with_zero_weeks(tmp_path):
