@@ -557,3 +557,26 @@ def test_notes_keep_the_capitals_of_google_trends(tmp_path):
     caveats = " ".join(campaign_report(campaign_id="web", data_dir=tmp_path).analysis.caveats())
     assert "Google Trends interest in the brand is zero on 31 weeks" in caveats
     assert "Google trends" not in caveats
+
+
+def test_a_mostly_zero_metric_is_in_counts_in_its_section_too(tmp_path):
+    # a real weekly Trends download, brand at 0 in 26 of the 38 weeks before launch: the
+    # bottom line gave index points, but the section said "Read the relative change" and
+    # "+16 index points (+168%; 95% interval +28% to +781%)" (with its second download)
+    import shutil
+    from pathlib import Path
+
+    from darksocial.pages.campaign import campaign_report
+
+    src = Path(__file__).parent / "data/trends/innomatics/multiTimeline.csv"
+    shutil.copy(src, tmp_path / "multiTimeline.csv")
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: web, launch: 2021-01-10, end: 2021-02-21}\n"
+    )
+    (tmp_path / "darksocial.yml").write_text("brand: [innomatics]\n")
+    page = campaign_report(campaign_id="web", data_dir=tmp_path)
+    assert page.analysis.sparse_metrics() == {"brand_interest": (26, 38)}
+    html = page.search_section().html
+    assert "Read the relative change" not in html and "Read the change in index points" in html
+    assert "+15 index points (95% interval +6.0 to +23)" in html
+    assert "Relative lift" not in html and "%;" not in html

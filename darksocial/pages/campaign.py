@@ -361,12 +361,21 @@ class CampaignReport(SectionedPage):
             if METRICS[metric].count
             else f"an index of {number(row.observed)} on average against "
         )
+        sparse = metric in self.analysis.sparse_metrics()
+        # mostly zeros before launch: as in the bottom line, the interval is in the metric's
+        # own units, since a percentage of a level near zero means nothing
+        size = (
+            f"{level}% interval {number(row.average_lower, signed=True)} to "
+            f"{number(row.average_upper, signed=True)}"
+            if sparse
+            else f"{percent(row.relative)}; {level}% interval "
+            f"{interval(row.relative_lower, row.relative_upper)}"
+        )
         sentence = (
             f"<p><b>{escape(row.label[:1].upper() + row.label[1:])} {verdict}</b> during the "
             f"campaign: {level_words}"
             f"{number(row.counterfactual)} expected without it, "
-            f"{number(row.average, signed=True)}{per or ' index points'} ({percent(row.relative)}; "
-            f"{level}% interval {interval(row.relative_lower, row.relative_upper)})"
+            f"{number(row.average, signed=True)}{per or ' index points'} ({size})"
             + (
                 f", {number(row.cumulative, signed=True)} in total"
                 if METRICS[metric].count
@@ -395,6 +404,8 @@ class CampaignReport(SectionedPage):
         )
         if not METRICS[metric].count:  # a total of index points means nothing
             table = table.drop(index=f"Total ({row.unit})")
+        if sparse:
+            table = table.drop(index="Relative lift")
         return sentence + styled_table(table).to_html()
 
     def _metric_parts(self, metric: str) -> list[Any]:
@@ -477,10 +488,16 @@ class CampaignReport(SectionedPage):
             )
             parts += self._metric_parts("search_clicks")
         if "brand_interest" in res:
+            read = (
+                "Read the change in index points: the index is zero in most periods before "
+                "launch, and a percentage of so small a level means nothing."
+                if "brand_interest" in self.analysis.sparse_metrics()
+                else "Read the relative change."
+            )
             parts.append(
                 "<p>Google Trends interest in the brand: a 0–100 index of how often people "
                 "searched for it (100 is the busiest period of the download), not a count "
-                "of clicks. Read the relative change.</p>"
+                f"of clicks. {read}</p>"
             )
             parts += self._metric_parts("brand_interest")
         if parts:
