@@ -427,11 +427,18 @@ def available_metrics(sources) -> list[str]:
     return [m for m in order if m in have]
 
 
+#: Longest page filter a metric's label quotes (``/blog/``, ``/products/shoes/``); a longer
+#: one, such as a regular expression of page addresses, is named "the filtered pages".
+PAGE_FILTER_WORDS = 30
+
+
 def metric_label(sources, metric: str) -> str:
     """A metric's label for these data: a filtered Search Console export says what it covers.
 
     ``"search clicks, branded and non-branded together (/blog/ pages only)"`` when the
-    export's ``Filters.csv`` holds a page filter; the plain label otherwise.
+    export's ``Filters.csv`` holds a page filter; the plain label otherwise. A long filter
+    (a regular expression of 16 page addresses) reads "the filtered pages": the label heads
+    sentences, tables and figure titles, and the data section spells the filter out once.
     """
     spec = METRICS[metric]
     sc = getattr(sources, "search_console", None)
@@ -441,9 +448,12 @@ def metric_label(sources, metric: str) -> str:
     page = sc.attrs.get("page_filter")
     if page:
         page = str(page).strip()
-        scope.append(
-            f"pages outside {page[1:]}" if page.startswith("-") else f"{page.lstrip('+')} pages"
-        )
+        outside = page.startswith("-")
+        page = page[1:] if outside else page.lstrip("+")
+        if len(page) > PAGE_FILTER_WORDS:
+            scope.append("pages outside the filter" if outside else "the filtered pages")
+        else:
+            scope.append(f"pages outside {page}" if outside else f"{page} pages")
     for key, word in (("country_filter", "from"), ("device_filter", "on")):
         value = sc.attrs.get(key)
         if value:

@@ -580,3 +580,25 @@ def test_a_mostly_zero_metric_is_in_counts_in_its_section_too(tmp_path):
     assert "Read the relative change" not in html and "Read the change in index points" in html
     assert "+15 index points (95% interval +6.0 to +23)" in html
     assert "Relative lift" not in html and "%;" not in html
+
+
+def test_a_long_page_filter_is_not_quoted_in_every_label(tmp_path):
+    # a real Excel export filtered by a regular expression of 16 page addresses: the whole
+    # regex sat in the bottom line, every heading and sentence, and the figure title, where
+    # it was cut off on both sides
+    import shutil
+    from pathlib import Path
+
+    from darksocial.io import load_folder
+
+    folder = Path(__file__).parent / "data/search_console/awningdepot_xlsx"
+    for path in folder.glob("*.xlsx"):
+        shutil.copy(path, tmp_path)
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: pod, launch: 2025-11-17, end: 2025-12-28}\n"
+    )
+    sources = load_folder(tmp_path)
+    assert sources.search_console.attrs["page_filter"].startswith("+^https://awningdepot")
+    assert campaign.metric_label(sources, "search_clicks") == (
+        "search clicks, branded and non-branded together (the filtered pages only)"
+    )
