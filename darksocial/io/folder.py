@@ -968,13 +968,20 @@ def _check_agreement(name, out, origin, values, path) -> None:
         "Google Trends scales each download to its own peak (100), so downloads cannot be "
         "joined: download the whole period once, with up to five terms together"
         if name == "trends"
+        else "exports of two sites, or with other filters, each go in a data folder of their "
+        "own; for one site, keep one of the two for the days they share, or export them "
+        "again with the same settings"
+        if name == "search_console"
         else "keep one of the two for the days they share, or export them again with the "
         "same settings"
     )
+    from darksocial.coverage import SOURCE_LABELS
+
     raise fail(
         path,
-        f"and {other} are both {name} exports and disagree on {day:%Y-%m-%d} ({col}: "
-        f"{b.loc[day, col]:g} against {a.loc[day, col]:g}); {fix}",
+        f"disagrees with {other.name} on {day:%Y-%m-%d} ({col.replace('_', ' ')}: "
+        f"{b.loc[day, col]:g} against {a.loc[day, col]:g}), and both are "
+        f"{SOURCE_LABELS.get(name, name)} exports; {fix}",
     )
 
 

@@ -354,3 +354,21 @@ def test_a_search_console_chart_by_month_is_listed_with_the_fix(tmp_path, data_d
     html = campaign_report(campaign_id="pc", data_dir=folder).search_section().html
     assert "Chart.csv in the data folder is not used (Chart.csv has one row per" in html
     assert "has no Search Console" not in html
+
+
+def test_search_console_exports_of_two_sites_say_so_in_plain_words(tmp_path, data_dir):
+    # two real exports of two sites in one folder: the error read "x.xlsx: and
+    # /full/path/Dates.csv are both search_console exports and disagree on 2025-08-16"
+    folder = tmp_path / "agency"
+    folder.mkdir()
+    for path in (data_dir / "search_console" / "awningdepot_xlsx").glob("*.xlsx"):
+        shutil.copy(path, folder)
+    shutil.copy(data_dir / "search_console" / "abudhabi_dates" / "Dates.csv", folder)
+    (folder / "campaigns.yml").write_text("campaigns:\n- {id: a, launch: 2025-10-01}\n")
+    with pytest.raises(DataFormatError) as info:
+        load_folder(folder)
+    message = str(info.value)
+    assert "search_console" not in message and str(tmp_path) not in message
+    assert "disagrees with" in message and "both are Search Console exports" in message
+    assert "Dates.csv" in message and "awningdepot" in message
+    assert "exports of two sites, or with other filters, each go in a data folder" in message
