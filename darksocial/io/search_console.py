@@ -422,12 +422,26 @@ def is_workbook(path: str | Path) -> bool:
         return False
 
 
-def _sheets(path: Path) -> dict[str, list[list[str]]]:
-    """Every sheet of a workbook as rows of strings (dates as ``YYYY-MM-DD``)."""
+def _open_workbook(path: str | Path, **options):
+    """``openpyxl.load_workbook`` without its warning about the workbook's styles.
+
+    Search Console's Excel downloads have no default cell style; openpyxl then warns
+    "Workbook contains no default style", which ``darksocial check`` printed as a Python
+    warning for every such file. The values are read all the same.
+    """
+    import warnings
+
     import openpyxl
 
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Workbook contains no default style", UserWarning)
+        return openpyxl.load_workbook(path, **options)
+
+
+def _sheets(path: Path) -> dict[str, list[list[str]]]:
+    """Every sheet of a workbook as rows of strings (dates as ``YYYY-MM-DD``)."""
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = _open_workbook(path, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a damaged or foreign file
         raise fail(
             path, "cannot be read as an Excel workbook; download the export again as .xlsx or CSV"
@@ -443,10 +457,8 @@ def _sheets(path: Path) -> dict[str, list[list[str]]]:
 
 def sheet_names(path: str | Path) -> list[str]:
     """Return the sheet names of a workbook (``[]`` when it cannot be read)."""
-    import openpyxl
-
     try:
-        book = openpyxl.load_workbook(path, read_only=True)
+        book = _open_workbook(path, read_only=True)
     except Exception:  # a damaged file: the loader reports it
         return []
     try:

@@ -367,3 +367,16 @@ def test_xlsx_with_a_header_only_sheet_loads(data_dir):
     assert len(df) == 365 and df.index[0] == pd.Timestamp("2025-02-23")
     assert df.attrs["brand_terms"] == ("awningdepot",)
     assert "Search appearance" in df.attrs["tables"]
+
+
+def test_excel_download_loads_without_a_python_warning(data_dir):
+    # Search Console's Excel downloads have no default cell style: every darksocial check
+    # printed "UserWarning: Workbook contains no default style, apply openpyxl's default"
+    import warnings
+
+    (path,) = (data_dir / "search_console" / "matterofform_xlsx").glob("*.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert detect(path).source == "search_console"
+        df = load_search_console(path)
+    assert len(df) == 365 and df.attrs["brand_terms"] == ("matterofform",)
