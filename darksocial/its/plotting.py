@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 
 __all__ = ["campaign_plot_data", "impact_plot_data", "plot_campaign", "plot_impact"]
@@ -241,6 +243,11 @@ def campaign_plot_data(
     return pd.concat(frames, ignore_index=True)
 
 
+#: Characters of a bold medium-size figure title per inch of figure width (a title wraps
+#: at this many times the width: 48 characters in the campaign figure's 5.4 inches).
+TITLE_CHARS = 9
+
+
 def plot_campaign(
     result,
     name: str,
@@ -405,11 +412,17 @@ def plot_campaign(
         ax.yaxis.set_major_formatter(_thousands())
     for ax in zoomed[:-1]:
         ax.tick_params(labelbottom=False)
+    lines = 0
     if title:
+        # a long metric label ("Search clicks, branded and non-branded together (the
+        # filtered pages only)") ran off both sides of the figure: wrap it to its width
+        title = textwrap.fill(str(title), width=max(20, int(fig.get_figwidth() * TITLE_CHARS)))
+        lines = title.count("\n")
         fig.suptitle(title, fontsize="medium", fontweight="bold")
     # fixed margins for a fixed-size figure: tight_layout measured every tick label
     # first, about a third of the time this figure takes
-    fig.subplots_adjust(left=0.14, right=0.94, top=0.9 if title else 0.95, bottom=0.05, hspace=0.6)
+    top = (0.9 - 0.03 * lines) if title else 0.95
+    fig.subplots_adjust(left=0.14, right=0.94, top=top, bottom=0.05, hspace=0.6)
     return fig
 
 

@@ -133,3 +133,19 @@ def test_daily_ticks_fall_on_launch_whatever_the_window(rng, days):
     steps = {(b - a).days for a, b in zip(ticks, ticks[1:], strict=False)}
     assert len(steps) == 1 and steps.pop() % 7 == 0
     assert 3 <= len(ticks) <= 9
+
+
+def test_a_long_title_wraps_to_the_figure(two_campaigns):
+    # a metric label of 73 characters (a real export's "Search clicks, branded and
+    # non-branded together (the filtered pages only)") ran off both sides of the figure
+    title = "Search clicks, branded and non-branded together (the filtered pages only)"
+    fig = plot_campaign(two_campaigns, "a", unit="clicks", title=title)
+    text = fig._suptitle.get_text()
+    assert text.replace("\n", " ") == title
+    lines = text.split("\n")
+    assert len(lines) == 2 and all(len(ln) <= fig.get_figwidth() * 9 for ln in lines)
+    fig.canvas.draw()
+    box = fig._suptitle.get_window_extent()
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width  # inside the figure
+    top_axes = fig.axes[0].get_tightbbox(fig.canvas.get_renderer())
+    assert box.y0 >= top_axes.y1  # above the first panel and its title
