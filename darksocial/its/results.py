@@ -103,7 +103,9 @@ def _effects(y, cf_point, cf_draws, lo, hi, alpha, ratio=False) -> tuple[pd.Data
     log-scale or count model, which are exponentials) the estimate is the point ratio
     ``sum(y) / sum(cf_point) - 1`` instead, as R <= 1.2: the per-draw mean of such draws
     is decided by the few paths near zero (+4,300% on a short persistent series whose
-    average effect was a few percent), while the interval's quantiles are not.
+    average effect was a few percent), while the interval's quantiles are not. Where some
+    draws total zero or less (original scale, near zero) the relative effect and its interval
+    are the absolute ones over the point counterfactual (R <= 1.2), NaN if that is not positive.
     """
     yy = y[lo : hi + 1]
     ok = ~np.isnan(yy)
@@ -122,9 +124,20 @@ def _effects(y, cf_point, cf_draws, lo, hi, alpha, ratio=False) -> tuple[pd.Data
     lo_c, hi_c = np.quantile(eff_sum, q)
     lo_r, hi_r = np.quantile(rel, q)
     cum = total - float(cp.sum())
+    rel_point = _relative_point(total, cp, rel, ratio)
+    if np.any(sims <= 0):
+        # Some paths of the counterfactual (original scale) total zero or less: their
+        # ratio flips sign or has none, so the per-draw relative effect is undefined (a
+        # real 0.5-click-a-day series printed -118% (-345% to +371%) for -0.2 against 0.5).
+        # R <= 1.2's definition stays defined: the absolute effect and its interval over
+        # the point counterfactual.
+        base = float(cp.sum())
+        rel_point, lo_r, hi_r = (
+            (cum / base, lo_c / base, hi_c / base) if base > 0 else (np.nan, np.nan, np.nan)
+        )
     frame = pd.DataFrame(
         {
-            "estimate": [cum / m, cum, _relative_point(total, cp, rel, ratio)],
+            "estimate": [cum / m, cum, rel_point],
             "lower": [lo_c / m, lo_c, lo_r],
             "upper": [hi_c / m, hi_c, hi_r],
         },
