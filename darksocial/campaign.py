@@ -1317,7 +1317,23 @@ def _metric_verdict(r, reconciled: str, check) -> tuple[str, str]:
     if reconciled == "model":
         if r.direction == "no clear change":
             return "no clear change", f"we cannot tell it apart from noise ({p_value(r.p_value)})"
-        return moved, f"unlikely to be noise ({p_value(r.p_value)})"
+        sure = f"unlikely to be noise ({p_value(r.p_value)})"
+        if check is None or check.verdict in ("rare", "not run"):
+            return moved, sure
+        # the check trusts the model's intervals but does not confirm the change on its
+        # own: say so here, or this bullet and the placebo section read as a contradiction
+        n, k = len(check.placebos), check.n_as_large
+        doubt = (
+            f"the placebo check's {plural(n, 'fake launch date')} are too few to confirm it "
+            f"on their own (calibrated p = {check.p_value:.2f})"
+            if check.verdict == "too few"
+            else f"the placebo check is less sure (calibrated p = {check.p_value:.2f}: {k} of "
+            f"the {n} fake launch dates {'was' if k == 1 else 'were'} as large)"
+        )
+        return moved, (
+            f"{sure}; {doubt}, but it finds the model's intervals sound on this series, so "
+            "the model's verdict stands"
+        )
     n = len(check.placebos)
     narrow = (
         f"intervals are too narrow on this series (it called "

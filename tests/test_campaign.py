@@ -269,10 +269,23 @@ def test_bottom_line_when_the_placebo_check_confirms_or_trusts_the_model(
     assert line.startswith("- **Branded search clicks: rose.**")
     assert "unlikely to be noise: the placebo check confirms it (calibrated p = 0.03)" in line
     assert "overstates how sure we are" in line
-    # a check that finds the model's intervals fine changes nothing
+    # a check that finds the model's intervals fine leaves the verdict to the model; where
+    # its own calibrated p does not confirm the change, the bullet says so (the placebo
+    # section says "could be noise"; a real monthly Trends download read as a contradiction)
     fine = placebo_check(np.r_[effects[:29], 0.3], row.relative, significant=1)
-    assert not fine.intervals_too_narrow
-    assert podcast_two.bottom_line(placebos={"branded_clicks": fine}) == plain
+    assert not fine.intervals_too_narrow and fine.verdict == "could be noise"
+    text = podcast_two.bottom_line(placebos={"branded_clicks": fine})
+    assert _head(text) == _head(plain)
+    line = _bullet(text, "Branded search clicks")
+    assert line.startswith("- **Branded search clicks: rose.**")
+    assert "unlikely to be noise (p " in line
+    assert (
+        "the placebo check is less sure (calibrated p = 0.06: 1 of the 30 fake launch dates "
+        "was as large), but it finds the model's intervals sound on this series" in line
+    )
+    rare = placebo_check(effects, row.relative, significant=1)
+    assert not rare.intervals_too_narrow and rare.verdict == "rare"
+    assert podcast_two.bottom_line(placebos={"branded_clicks": rare}) == plain
 
 
 def test_bottom_line_no_clear_change_stays_so_with_a_placebo_check(sources, placebo_check):
