@@ -817,11 +817,14 @@ class CampaignAnalysis:
         for metric, res in self.results.items():
             label = METRICS[metric].label
             period = PERIOD_WORDS[res.freq]
+            names = self._control_names(metric)
             for warning in getattr(res.diagnostics, "warnings", ()) or ():
                 if warning.code == "missing_values":
                     missing[label] = (warning.n, period)
                     continue
-                plain = plain_warning(warning, label, period=period)
+                plain = plain_warning(
+                    warning, label, period=period, control=names.get(str(warning.control))
+                )
                 if plain is not None:
                     notes.append(plain)
         if missing:
@@ -1044,6 +1047,10 @@ class CampaignAnalysis:
             altcoin"``) -> the source it comes from (``"search_console"``, ``"trends"``,
             ...), in the model's column order; empty when the model has no control.
         """
+        return dict(self._control_names(metric, sources=True).values())
+
+    def _control_names(self, metric: str, *, sources: bool = False) -> dict[str, Any]:
+        """The model's control columns -> their report names (and sources, ``sources=True``)."""
         res = self.results[metric]
         columns = list(getattr(res, "design", pd.DataFrame()).columns)
         out = {}
@@ -1055,7 +1062,8 @@ class CampaignAnalysis:
             )
             for name in names:
                 if name in columns:
-                    out[_control_label(self.sources, source, name)] = source
+                    label = _control_label(self.sources, source, name)
+                    out[name] = (label, source) if sources else label
         return out
 
     def placebo_in_space(
@@ -1823,7 +1831,9 @@ def _anonymized_share(sources, window) -> float | None:
 # --- formatting ---------------------------------------------------------------------------
 
 
-def plain_warning(warning, label: str, *, period: str = "day") -> str | None:
+def plain_warning(
+    warning, label: str, *, period: str = "day", control: str | None = None
+) -> str | None:
     """Say an ITS diagnostics warning in words for a marketing reader.
 
     Parameters
@@ -1834,6 +1844,9 @@ def plain_warning(warning, label: str, *, period: str = "day") -> str | None:
         The metric's label, e.g. ``"branded clicks"``.
     period : str, default "day"
         The series' period (``"week"``, ``"month"``), for the sentences that count time.
+    control : str, optional
+        The report's name of a jumping control (``"Google Trends interest in Michelob
+        Ultra"``, as the download spells the term); its column name otherwise.
 
     Returns
     -------
@@ -1853,6 +1866,12 @@ def plain_warning(warning, label: str, *, period: str = "day") -> str | None:
         )
     if code == "control_jump":
         change = f" ({percent(warning.change)} after launch against before)"
+        if warning.n:
+            # the diagnostics compare the campaign's window with as many periods before it
+            span = plural(warning.n, period)
+            change = (
+                f" ({percent(warning.change)} in the {span} from launch against the {span} before)"
+            )
         # the model expects the metric to follow its control: a control the campaign pushed
         # up raises what is expected (the lift reads smaller), one it pushed down lowers it
         effect = "may be off"
@@ -1863,7 +1882,8 @@ def plain_warning(warning, label: str, *, period: str = "day") -> str | None:
         elif warning.change < 0:
             effect = "is overstated"
         return (
-            f"The control series ({warning.control.replace('_', ' ')}) also moved at launch"
+            f"The control series ({control or warning.control.replace('_', ' ')}) also moved "
+            "at launch"
             f"{change}, by a plain before/after comparison; the placebo in space, which "
             "allows for its trend and seasons, is the sharper test of whether the campaign "
             f"moved it. If it did, the lift in {label} {effect}."

@@ -522,6 +522,32 @@ def test_a_control_that_fell_at_launch_means_an_overstated_lift():
     assert text.endswith("the lift in Google Trends interest in the brand is overstated.")
 
 
+def test_a_control_jump_is_measured_around_launch_and_named_as_downloaded(tmp_path):
+    # four real monthly Trends downloads over 22 years: the caveat compared every month
+    # after a March 2020 launch with every month before ("michelob ultra +525%", a decade
+    # of growth) and lowered the term's capitals
+    import shutil
+    from pathlib import Path
+
+    from darksocial.pages.campaign import campaign_report
+
+    for src in (Path(__file__).parent / "data/trends/beer_fr").glob("*.csv"):
+        shutil.copy(src, tmp_path / src.name)
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: fest, launch: 2020-03-01, end: 2020-04-26}\n"
+    )
+    (tmp_path / "darksocial.yml").write_text("brand: [corona]\n")
+    caveats = campaign_report(campaign_id="fest", data_dir=tmp_path).analysis.caveats()
+    jumps = [c for c in caveats if c.startswith("The control series")]
+    assert len(jumps) == 2
+    assert jumps[1].startswith(
+        "The control series (Google Trends interest in Michelob Ultra) also moved at launch "
+        "(+264% in the 2 months from launch against the 2 months before)"
+    )
+    assert "(Google Trends interest in heineken)" in jumps[0] and "(−20% in the 2" in jumps[0]
+    assert "michelob ultra" not in " ".join(caveats)
+
+
 def test_placebo_in_space_on_trends_controls_with_zero_weeks(tmp_path):
     # a real weekly Trends download whose other terms are 0 in some weeks: the placebo in
     # space fitted them on the log scale and failed the whole report ("transform='log'

@@ -707,6 +707,8 @@ def _assemble(d: _Design, e: _Estimate, *, evaluation_end, alpha, seed, notes) -
         method=d.method,
         estimated=d.estimated,
         freq=d.freq,
+        # the first campaign's own window: a control's jump is measured over it
+        window=min((v for k, v in positions.items() if k is not None), default=None),
     )
     lo, hi = positions.pop(None)
     return ImpactResult(
