@@ -120,7 +120,9 @@ def _effects(y, cf_point, cf_draws, lo, hi, alpha, ratio=False) -> tuple[pd.Data
     total = float(yy.sum())
     sims = cd.sum(axis=1)
     eff_sum = total - sims
-    rel = total / sims - 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # a path totalling zero has no ratio: handled below (sims <= 0), without a warning
+        rel = total / sims - 1
     lo_c, hi_c = np.quantile(eff_sum, q)
     lo_r, hi_r = np.quantile(rel, q)
     cum = total - float(cp.sum())
