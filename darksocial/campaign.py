@@ -707,23 +707,28 @@ class CampaignAnalysis:
         else:
             labels = [markdown_text(label) for label in eff["label"]]
             head = f"We cannot tell whether {name} moved {join_words(labels)}."
+        sparse = self.sparse_metrics()
         for m in doubted:
             r = eff.loc[m]
             label = markdown_text(r["label"])
             size = percent(abs(r["relative"]), signed=False)
+            change = "rise" if r["direction"] == "up" else "fall"
+            change = f"{size} {change}"
+            if m in sparse:
+                # mostly zeros before launch: in its own units, as the bullet below
+                size = f"{number(abs(r['average']))} {markdown_text(self._unit(m))}"
+                change = f"{change.split()[-1]} of {size}"
             but = PLACEBO_DOUBTS[reconciled[m]]
             if head:
                 verb = "rose" if r["direction"] == "up" else "fell"
                 head += f" {label[:1].upper() + label[1:]} {verb} by {size}, but {but}."
             else:
-                change = "rise" if r["direction"] == "up" else "fall"
-                head = f"{name} was followed by a {size} {change} in {label}, but {but}."
+                head = f"{name} was followed by a {change} in {label}, but {but}."
         level = int(round((1 - self.alpha) * 100))
         lines = [
             f"**{head}** Measured over {span} from {day(start)} to "
             f"{day(end)}, against what the model expects without any campaign."
         ]
-        sparse = self.sparse_metrics()
         for r in eff.itertuples():
             verdict, sure = _metric_verdict(r, reconciled[r.Index], placebos.get(r.Index))
             total = (
@@ -906,9 +911,13 @@ class CampaignAnalysis:
             metric, *self._prepared[key], extra=extra, alpha=self.alpha, seed=self.seed
         )
 
-    def _effect_row(self, res, name: str) -> dict[str, Any]:
+    def _effect_row(self, res, name: str, *, sparse: bool = False) -> dict[str, Any]:
         eff = res.effects_for(name)
         lo, hi = float(eff.loc["relative", "lower"]), float(eff.loc["relative", "upper"])
+        # a metric zero in most periods before launch is read in its own units: whether the
+        # average effect's interval excludes zero (its relative one may be undefined)
+        a, b = (float(eff.loc["average", k]) for k in ("lower", "upper"))
+        excludes = (a > 0 or b < 0) if sparse else (lo > 0 or hi < 0)
         return {
             "estimate": float(eff.loc["relative", "estimate"]),
             "lower": lo,
@@ -917,8 +926,14 @@ class CampaignAnalysis:
             "average_lower": float(eff.loc["average", "lower"]),
             "average_upper": float(eff.loc["average", "upper"]),
             "p_value": res.p_value_for(name),
-            "significant": bool(lo > 0 or hi < 0),
+            "significant": bool(excludes),
         }
+
+    def _unit(self, metric: str) -> str:
+        """A metric's average effect's unit in words: ``"clicks a day"``, ``"index points"``."""
+        res = self.results[metric]
+        per = f" a {period_word(res.y.index)}" if METRICS[metric].count else ""
+        return f"{METRICS[metric].unit}{per}"
 
     def placebo_in_time(self, metric: str = "branded_clicks", *, n_placebos: int = 30):
         """Add fake campaigns at dates before launch when no campaign ran, one at a time.
@@ -928,6 +943,16 @@ class CampaignAnalysis:
         the data; it is fitted in the same joint model as the real campaigns, so the check
         re-runs exactly the analysis behind the headline. The real effect's rank among the
         placebo effects gives a calibrated p-value.
+
+        The effect ranked is the relative one, except for a metric zero in most periods
+        before launch (:meth:`sparse_metrics`): there it is the average effect in the
+        metric's own units, and a fake launch counts as significant when that effect's
+        interval excludes zero. The p-value's formula is the same rank, but the statistic
+        is a different one, not an equivalent: each relative effect is the average one over
+        its own window's expected level, which differs from one fake launch to the next,
+        so the two can rank the placebos differently (see
+        :class:`darksocial.checks.PlaceboInTime`). On a level near zero the relative
+        effect divides by almost nothing and its rank means little.
 
         Parameters
         ----------
@@ -945,7 +970,8 @@ class CampaignAnalysis:
         from darksocial.errors import DarkSocialError
         from darksocial.its import Intervention
 
-        real = self._effect_row(self.results[metric], self.campaign_id)
+        sparse = metric in self.sparse_metrics()
+        real = self._effect_row(self.results[metric], self.campaign_id, sparse=sparse)
         y = self.results[metric].y
         busy = pd.Series(False, index=y.index)
         for cid in self.sources.campaigns.index:
@@ -975,12 +1001,17 @@ class CampaignAnalysis:
                 failed += 1
                 continue
             rows.append(
-                {"launch": fake_start, "window_end": end, **self._effect_row(res, "placebo")}
+                {
+                    "launch": fake_start,
+                    "window_end": end,
+                    **self._effect_row(res, "placebo", sparse=sparse),
+                }
             )
         placebos = pd.DataFrame(rows)
         n = len(placebos)
+        col = "average" if sparse else "estimate"
         if n:
-            p = (1 + int((placebos["estimate"].abs() >= abs(real["estimate"])).sum())) / (1 + n)
+            p = (1 + int((placebos[col].abs() >= abs(real[col])).sum())) / (1 + n)
             fpr = float(placebos["significant"].mean())
         else:
             p, fpr = float("nan"), float("nan")
@@ -993,6 +1024,8 @@ class CampaignAnalysis:
             model=str(self.options.get("model")),
             method=str(self.options.get("method")),
             alpha=self.alpha,
+            statistic="average" if sparse else "relative",
+            unit=self._unit(metric) if sparse else "",
         )
 
     def control_series(self, metric: str | None = None) -> dict[str, pd.Series]:
@@ -1155,6 +1188,8 @@ class CampaignAnalysis:
         Returns
         -------
         darksocial.checks.Triangulation
+            Compared on the relative effect, or on the average effect in the metric's own
+            units for a metric zero in most periods before launch (:meth:`sparse_metrics`).
         """
         import time
 
@@ -1177,6 +1212,7 @@ class CampaignAnalysis:
         first = self.results[metric].y.first_valid_index()
         if first < self.window[0] - pd.DateOffset(months=12):
             combos.append((headline, "intervention", 12))
+        sparse = metric in self.sparse_metrics()
         rows = []
         for model, method, months in combos:
             start = self.window[0] - pd.DateOffset(months=months) if months else None
@@ -1188,7 +1224,7 @@ class CampaignAnalysis:
             }
             try:
                 res = self._joint_fit(metric, start=start, model=model, method=method)
-                row.update(self._effect_row(res, self.campaign_id), note="")
+                row.update(self._effect_row(res, self.campaign_id, sparse=sparse), note="")
                 row["n_pre"] = int(res.y.loc[: self.window[0]].notna().sum()) - 1
             except DarkSocialError as exc:
                 row.update(note=f"failed: {exc}")
@@ -1198,7 +1234,12 @@ class CampaignAnalysis:
                 row.update(note=f"could not be fitted on this series ({type(exc).__name__})")
             row["seconds"] = time.perf_counter() - t0
             rows.append(row)
-        return checks.Triangulation(table=pd.DataFrame(rows), alpha=self.alpha)
+        return checks.Triangulation(
+            table=pd.DataFrame(rows),
+            alpha=self.alpha,
+            statistic="average" if sparse else "relative",
+            unit=self._unit(metric) if sparse else "",
+        )
 
     def mentions(self, *, bucket: str | None = None, days: int | None = None):
         """Compare survey mentions of the campaign's channel before and after launch.

@@ -37,7 +37,7 @@ from darksocial.errors import (
     InterventionDateError,
     ParameterError,
 )
-from darksocial.formatting import fixed_percent, percent
+from darksocial.formatting import fixed_percent, number, percent
 from darksocial.its import COUNT_MODELS, METHODS, MODELS
 from darksocial.validation import (
     check_alpha,
@@ -240,7 +240,7 @@ class PlaceboInTime:
     real : pandas.Series
         The real campaign's ``estimate, lower, upper, average, p_value``.
     p_value : float
-        Calibrated p-value ``(1 + #{|placebo| >= |real|}) / (1 + n)``.
+        Calibrated p-value ``(1 + #{|placebo| >= |real|}) / (1 + n)`` on :attr:`statistic`.
     false_positive_rate : float
         Share of placebo launches the model itself called significant at ``alpha``: an
         estimate of its false-positive rate on this very series (nominal: ``alpha``).
@@ -250,6 +250,19 @@ class PlaceboInTime:
         The specification re-run.
     alpha : float
         Significance level.
+    statistic : {"relative", "average"}, default "relative"
+        The effect ranked, described and drawn: the relative effect (``estimate``), or the
+        average effect in the metric's own units (``average``) for a metric zero in most
+        periods before launch. The two are not equivalent: the relative effect is the
+        average one over each window's own expected level, which differs from one fake
+        launch date to the next (trend, seasons), so they can rank the placebos
+        differently. The average one is a statistic of its own, as valid for the rank
+        (the same statistic at the real and every fake launch); on a level near zero it is
+        the one that means something, since dividing by that level is what makes the
+        relative effect swing (-866% to +546%).
+    unit : str, default ""
+        The average effect's unit in words (``"index points"``, ``"clicks a day"``), for
+        ``statistic="average"``.
     """
 
     placebos: pd.DataFrame
@@ -260,6 +273,19 @@ class PlaceboInTime:
     model: str
     method: str
     alpha: float
+    statistic: Literal["relative", "average"] = "relative"
+    unit: str = ""
+
+    @property
+    def _column(self) -> str:
+        """The column of :attr:`statistic`: ``estimate`` (relative) or ``average``."""
+        return "average" if self.statistic == "average" else "estimate"
+
+    def _size(self, value: float) -> str:
+        """One effect as the report writes it: a percentage, or a number in its units."""
+        if self.statistic == "average":
+            return f"{number(value, signed=True)} {self.unit}".rstrip()
+        return percent(value)
 
     def frame(self) -> pd.DataFrame:
         """All placebo fits and the real one in one tidy table.
@@ -286,12 +312,17 @@ class PlaceboInTime:
             [
                 f"Placebo in time: {n} fake launches ({self.n_failed} failed), "
                 f"model={self.model}, method={self.method}",
-                f"real effect {fixed_percent(self.real['estimate'])}, model p = "
+                f"real effect {self._summary_size()}, model p = "
                 f"{self.real['p_value']:.3g}, calibrated p = {self.p_value:.3g}",
                 f"placebos called significant at {self.alpha:g}: "
                 f"{self.false_positive_rate:.0%} (nominal {self.alpha:.0%})",
             ]
         )
+
+    def _summary_size(self) -> str:
+        if self.statistic == "average":
+            return self._size(float(self.real["average"]))
+        return fixed_percent(self.real["estimate"])
 
     def __str__(self) -> str:
         return self.summary()
@@ -299,8 +330,9 @@ class PlaceboInTime:
     @property
     def n_as_large(self) -> int:
         """Placebo effects at least as large (in size) as the real one: the p-value's count."""
-        est = self.placebos["estimate"].to_numpy(dtype=float) if len(self.placebos) else []
-        return int(np.sum(np.abs(est) >= abs(float(self.real["estimate"]))))
+        col = self._column
+        est = self.placebos[col].to_numpy(dtype=float) if len(self.placebos) else []
+        return int(np.sum(np.abs(est) >= abs(float(self.real[col]))))
 
     @property
     def smallest_p(self) -> float:
@@ -348,15 +380,20 @@ class PlaceboInTime:
         n = len(self.placebos)
         if n == 0:
             return "No placebo launch could be fitted, so the effect could not be checked."
-        est = self.placebos["estimate"]
-        real = float(self.real["estimate"])
+        est = self.placebos[self._column]
+        real = float(self.real[self._column])
         beaten = int(np.sum(np.abs(est) < abs(real)))
         lo, hi = np.quantile(est, [0.05, 0.95])
         than = f"all {n} of them" if beaten == n else f"{beaten} of them"
+        between = (
+            f"{number(lo, signed=True)} and {number(hi, signed=True)} {self.unit}".rstrip()
+            if self.statistic == "average"
+            else f"{percent(lo)} and {percent(hi)}"
+        )
         text = (
             f"At {n} fake launch dates before the campaign, where nothing happened, the same "
-            f"analysis found 'effects' mostly between {percent(lo)} and {percent(hi)}. The real "
-            f"effect, {percent(real)}, is larger (in size) than {than}: calibrated "
+            f"analysis found 'effects' mostly between {between}. The real "
+            f"effect, {self._size(real)}, is larger (in size) than {than}: calibrated "
             f"p = {self.p_value:.2f}. "
         )
         verdict = self.verdict
@@ -406,9 +443,11 @@ class PlaceboInTime:
         Returns
         -------
         pandas.DataFrame
-            One row per placebo plus the real one.
+            One row per placebo plus the real one; ``estimate`` is the relative effect, or
+            the average one with ``statistic="average"``.
         """
-        return self.frame()[["kind", "launch", "estimate"]]
+        frame = self.frame()
+        return frame[["kind", "launch"]].assign(estimate=frame[self._column])
 
     def plot(self, *, ax=None):
         """Histogram of placebo effects with the real effect marked.
@@ -799,11 +838,11 @@ def _effect_row_keys() -> list[str]:
 
 
 # -- triangulation ---------------------------------------------------------------------------
-def _choice(row) -> str:
+def _choice(row, size=percent, column: str = "estimate") -> str:
     """One triangulation row in words: 'negbin/intervention −34%'."""
     pre = row.get("pre_period")
     pre = "" if pre in (None, "all") or pd.isna(pre) else f"/last {pre}"
-    return f"{row['model']}/{row['method']}{pre} {percent(row['estimate'])}"
+    return f"{row['model']}/{row['method']}{pre} {size(row[column])}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -819,10 +858,33 @@ class Triangulation:
         numbers and a ``note``.
     alpha : float
         Significance level.
+    statistic : {"relative", "average"}, default "relative"
+        The effect compared across rows: the relative one (``estimate, lower, upper``), or
+        the average one in the metric's own units (``average, average_lower,
+        average_upper``) for a metric zero in most periods before launch, whose relative
+        effect swings without meaning (-2,479% to +2,630%). ``significant`` is then
+        whether the average effect's interval excludes zero.
+    unit : str, default ""
+        The average effect's unit in words (``"index points"``), for
+        ``statistic="average"``.
     """
 
     table: pd.DataFrame
     alpha: float
+    statistic: Literal["relative", "average"] = "relative"
+    unit: str = ""
+
+    @property
+    def columns(self) -> tuple[str, str, str]:
+        """The estimate's and its interval's columns of :attr:`statistic` in :attr:`table`."""
+        if self.statistic == "average":
+            return ("average", "average_lower", "average_upper")
+        return ("estimate", "lower", "upper")
+
+    def _size(self, value: float) -> str:
+        if self.statistic == "average":
+            return f"{number(value, signed=True)} {self.unit}".rstrip()
+        return percent(value)
 
     def frame(self) -> pd.DataFrame:
         """The table (a copy of :attr:`table`).
@@ -841,13 +903,14 @@ class Triangulation:
         same sign; ``"none"``: none is significant; ``"mixed"``: the verdict depends on
         the choice.
         """
-        ok = self.table.dropna(subset=["estimate"])
+        col = self.columns[0]
+        ok = self.table.dropna(subset=[col])
         if ok.empty:
             return "none"
         sig = ok["significant"].astype(bool)
-        if sig.all() and (ok["estimate"] > 0).all():
+        if sig.all() and (ok[col] > 0).all():
             return "significant up"
-        if sig.all() and (ok["estimate"] < 0).all():
+        if sig.all() and (ok[col] < 0).all():
             return "significant down"
         if not sig.any():
             return "none"
@@ -860,15 +923,23 @@ class Triangulation:
         -------
         str
         """
-        ok = self.table.dropna(subset=["estimate"])
+        col = self.columns[0]
+        ok = self.table.dropna(subset=[col])
         n_fail = len(self.table) - len(ok)
         if ok.empty:
             return "No model could be fitted; see the notes in the table."
-        lo, hi = ok["estimate"].min(), ok["estimate"].max()
-        # the table shows percent(): the sentence rounds the same way
-        head = f"Across {len(ok)} model, method and pre-period choices the lift ranges from " + (
-            f"{percent(lo)} to {percent(hi)}. "
-        )
+        lo, hi = ok[col].min(), ok[col].max()
+        # the table shows percent() (number() for the average): the sentence rounds the same way
+        if self.statistic == "average":
+            head = (
+                f"Across {len(ok)} model, method and pre-period choices the average effect "
+                f"ranges from {number(lo, signed=True)} to {self._size(hi)}. "
+            )
+        else:
+            head = (
+                f"Across {len(ok)} model, method and pre-period choices the lift ranges from "
+                + (f"{percent(lo)} to {percent(hi)}. ")
+            )
         verdict = {
             "significant up": "All of them find a significant increase: the conclusion does "
             "not depend on the modelling choice.",
@@ -881,7 +952,7 @@ class Triangulation:
             sig = ok["significant"].astype(bool)
             k, n = int(sig.sum()), len(ok)
             rows = ok[sig]
-            ups, downs = int((rows["estimate"] > 0).sum()), int((rows["estimate"] < 0).sum())
+            ups, downs = int((rows[col] > 0).sum()), int((rows[col] < 0).sum())
             if ups and downs:
                 what = f"{ups} a rise and {downs} a fall"
             else:
@@ -890,7 +961,7 @@ class Triangulation:
                     if k == 1
                     else ("all rises" if ups else "all falls")
                 )
-            names = "; ".join(_choice(r) for _, r in rows.head(4).iterrows())
+            names = "; ".join(_choice(r, self._size, col) for _, r in rows.head(4).iterrows())
             more = "; ..." if k > 4 else ""
             finds = "finds" if k == 1 else "find"
             verdict = (
@@ -906,15 +977,18 @@ class Triangulation:
         Returns
         -------
         pandas.DataFrame
+            ``estimate, lower, upper`` are the relative effect, or the average one with
+            ``statistic="average"``.
         """
-        ok = self.table.dropna(subset=["estimate"])
+        est, lower, upper = self.columns
+        ok = self.table.dropna(subset=[est])
         label = ok["model"] + " / " + ok["method"] + " / " + ok["pre_period"].astype(str)
         return pd.DataFrame(
             {
                 "label": label,
-                "estimate": ok["estimate"],
-                "lower": ok["lower"],
-                "upper": ok["upper"],
+                "estimate": ok[est],
+                "lower": ok[lower],
+                "upper": ok[upper],
                 "significant": ok["significant"].astype(bool),
             }
         ).reset_index(drop=True)

@@ -491,6 +491,9 @@ def plot_scorecard(card: Any, *, ax: Any = None) -> Any:
 def plot_placebo_in_time(result, *, bins: int | None = None, ax=None):
     """Histogram of placebo relative effects with the real effect as a vertical line.
 
+    The average effects in the metric's units instead for a check whose ``statistic`` is
+    ``"average"`` (a metric zero in most periods before launch).
+
     Parameters
     ----------
     result : darksocial.checks.PlaceboInTime
@@ -522,15 +525,19 @@ def plot_placebo_in_time(result, *, bins: int | None = None, ax=None):
         real, color=_REAL, lw=2, label=f"real campaign (calibrated p = {result.p_value:.2f})"
     )
     ax.axvline(0, color="black", lw=0.8, ls=":")
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel("Relative effect (change against expected)")
+    if getattr(result, "statistic", "relative") == "average":
+        # a metric zero in most periods before launch: its effects in its own units
+        ax.set_xlabel(f"Average effect ({result.unit}, against expected)")
+    else:
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_xlabel("Relative effect (change against expected)")
     ax.set_ylabel("Fake launches")
     ax.set_title("Effects found where no campaign ran", fontsize="medium")
     ax.legend(loc="best", frameon=False)
     return ax
 
 
-def _forest(ax, labels, est, lo, hi, colors):
+def _forest(ax, labels, est, lo, hi, colors, *, unit: str | None = None):
     from matplotlib.ticker import PercentFormatter
 
     ypos = np.arange(len(labels))[::-1]
@@ -547,8 +554,11 @@ def _forest(ax, labels, est, lo, hi, colors):
     ax.axvline(0, color="black", lw=0.8, ls=":")
     ax.set_yticks(ypos)
     ax.set_yticklabels(labels)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel("relative effect")
+    if unit is not None:
+        ax.set_xlabel(f"average effect ({unit})")
+    else:
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_xlabel("relative effect")
     return ax
 
 
@@ -597,7 +607,8 @@ def plot_triangulation(result, *, ax=None):
     ax = ax if ax is not None else plt.gca()
     d = result.plot_data()
     colors = [_REAL if s else _GREY for s in d["significant"]]
-    _forest(ax, list(d["label"]), d["estimate"], d["lower"], d["upper"], colors)
+    unit = result.unit if getattr(result, "statistic", "relative") == "average" else None
+    _forest(ax, list(d["label"]), d["estimate"], d["lower"], d["upper"], colors, unit=unit)
     ax.set_title("Triangulation: the same campaign, every model")
     return ax
 

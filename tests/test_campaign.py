@@ -621,6 +621,48 @@ def test_a_mostly_zero_metric_is_in_counts_in_its_section_too(tmp_path):
     assert "Relative lift" not in html and "%;" not in html
 
 
+def test_a_mostly_zero_metric_is_in_units_in_the_checks_too(tmp_path):
+    # a real weekly Trends download, brand at 0 in 26 of the 38 weeks before launch: the
+    # triangulation table and the placebo in time still gave relative lifts ("-84%, below
+    # -10,000% to +15%", "'effects' mostly between -68% and +172%") under a bottom line
+    # and a section in index points; the placebo check ranked those relative effects
+    import shutil
+    from pathlib import Path
+
+    from darksocial.pages.campaign import campaign_report
+
+    src = Path(__file__).parent / "data/trends/innomatics/multiTimeline.csv"
+    shutil.copy(src, tmp_path / "multiTimeline.csv")
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: web, launch: 2021-01-10, end: 2021-02-21}\n"
+    )
+    (tmp_path / "darksocial.yml").write_text("brand: [innomatics]\n")
+    page = campaign_report(campaign_id="web", data_dir=tmp_path)
+    html = page.triangulation_section().html
+    assert "Average effect (index points)" in html and "Relative lift" not in html
+    assert "the average effect ranges from" in html and "+15 index points" in html
+    assert "%" not in html.replace("95% interval", "").split("</style>")[-1]
+    check = page.placebo_in_time()
+    assert check.statistic == "average" and check.unit == "index points"
+    # the rank is on the average effect's size, in the units the sentence gives
+    avg = check.placebos["average"].abs().to_numpy()
+    real = abs(check.real["average"])
+    assert check.p_value == (1 + int(np.sum(avg >= real))) / (1 + len(avg))
+    text = page.placebo_in_time_section().html
+    assert "mostly between \u22125.0 and +7.7 index points" in text
+    assert "The real effect, +15 index points, is larger (in size) than all 19" in text
+    head = page.bottom_line_markdown().splitlines()[0]
+    assert "a rise of 15 index points in Google Trends interest" in head and "%" not in head
+
+
+def test_checks_keep_the_relative_lift_on_metrics_with_few_zero_days(podcast_two):
+    from darksocial.pages.campaign import CampaignReport
+
+    page = CampaignReport(analysis=podcast_two)
+    assert podcast_two.placebo_in_time("branded_clicks", n_placebos=5).statistic == "relative"
+    assert "Relative lift" in page.triangulation_table("branded_clicks").to_html()
+
+
 def test_a_long_page_filter_is_not_quoted_in_every_label(tmp_path):
     # a real Excel export filtered by a regular expression of 16 page addresses: the whole
     # regex sat in the bottom line, every heading and sentence, and the figure title, where

@@ -586,8 +586,15 @@ class CampaignReport(SectionedPage):
         -------
         pandas.io.formats.style.Styler
         """
-        tri = self.triangulation(metric).frame()
+        check = self.triangulation(metric)
+        tri = check.frame()
         level = int(round((1 - self.analysis.alpha) * 100))
+        est, lower, upper = check.columns
+        if check.statistic == "average":
+            # mostly zeros before launch: in the metric's own units, as its section
+            head, size, kind = f"Average effect ({check.unit})", _signed_number, "number"
+        else:
+            head, size, kind = "Relative lift", percent, "percent"
         table = pd.DataFrame(
             {
                 "Model": tri["model"],
@@ -595,10 +602,10 @@ class CampaignReport(SectionedPage):
                 "History used": tri["pre_period"].map(
                     lambda p: "all" if p in (None, "all") or pd.isna(p) else f"last {p}"
                 ),
-                "Relative lift": tri["estimate"].map(percent),
+                head: tri[est].map(size),
                 f"{level}% interval": [
-                    interval(lo, hi) if pd.notna(lo) else "n/a"
-                    for lo, hi in zip(tri["lower"], tri["upper"], strict=True)
+                    interval(lo, hi, kind=kind) if pd.notna(lo) else "n/a"
+                    for lo, hi in zip(tri[lower], tri[upper], strict=True)
                 ],
                 "p-value": tri["p_value"].map(lambda p: p_value(p).replace("p ", "", 1)),
                 "Interval excludes zero": [
@@ -711,13 +718,18 @@ class CampaignReport(SectionedPage):
         fig, ax = plt.subplots(figsize=(5.4, 3.0))
         in_time.plot(ax=ax)
         fig.tight_layout()
+        if in_time.statistic == "average":
+            what = f"The average effect ({in_time.unit})"
+            at = f"{number(in_time.real['average'], signed=True)} {in_time.unit}"
+        else:
+            what, at = "The relative effect", percent(in_time.real["estimate"])
         chart = Chart(
             fig,
             alt=(
-                f"The relative effect on {label} at "
+                f"{what} on {label} at "
                 f"{plural(len(in_time.placebos), 'fake launch date')} "
                 "before the campaign, as grey bars, against the real campaign's effect, "
-                f"a red line at {percent(in_time.real['estimate'])}."
+                f"a red line at {at}."
             ),
         )
         sentence = (
@@ -1060,6 +1072,11 @@ def _with_data(rows: int, periods: int, freq) -> str:
     if rows < periods:
         return f"{number(rows)} of {number(periods)} {unit}s"
     return f"all {number(periods)} {unit}" + ("" if periods == 1 else "s")
+
+
+def _signed_number(value) -> str:
+    """A signed number for a table cell; ``n/a`` for a row that could not be fitted."""
+    return number(value, signed=True)
 
 
 def _short_note(note: str) -> str:
