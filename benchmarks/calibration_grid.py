@@ -85,10 +85,11 @@ QUICK_CELLS = ("central", "phi=0.2", "phi=0.8", "n_post=30", "phi=0.8,n_post=180
 #: thread per worker and ``--jobs 2`` on the 2-core machine: segmented ~0.1 s a fit (300
 #: replications, both methods: 13.5 min), poisson/negbin 0.05-0.1 s (24 min each pair of
 #: runs at 300 with ``--jobs 1``), arima 0.05 s (intervention) and 0.1-0.25 s
-#: (counterfactual: 8 min at 300 with ``--jobs 2``), structural 0.25-0.4 s (counterfactual:
-#: 7.5 min at 120 with ``--jobs 2``) and 1-3 s (intervention). Monte-Carlo se of a cell's 95%
-#: coverage: 1.3% at 300 replications, 2.2% at 100, 3.4% at 40, 7% at 10.
-REPS = {"segmented": 300, "poisson": 300, "negbin": 300, "arima": 300, "structural": 120}
+#: (counterfactual: 8 min at 300 with ``--jobs 2``), structural 0.25-0.6 s (counterfactual:
+#: 30 min at 300 with ``--jobs 2``) and 0.6-1.6 s (intervention: 39 min at ``--reps 200``, the
+#: published run). Monte-Carlo se of a cell's 95% coverage: 1.3% at 300 replications, 1.5% at
+#: 200, 2.2% at 100, 3.4% at 40, 7% at 10.
+REPS = {"segmented": 300, "poisson": 300, "negbin": 300, "arima": 300, "structural": 300}
 QUICK_REPS = {"segmented": 40, "poisson": 40, "negbin": 40, "arima": 40, "structural": 5}
 EFFECTS = (("null", 0.0), ("+10%", 0.10))
 
