@@ -24,6 +24,7 @@ from darksocial.constants import (
     SEED,
 )
 from darksocial.errors import DataValidationError, InterventionDateError, ParameterError
+from darksocial.formatting import plural
 from darksocial.its import _validate
 from darksocial.its.bsts import PRIOR_LEVEL_SD
 from darksocial.its.design import (
@@ -580,7 +581,8 @@ def _collinear_message(X, *, campaigns, controls, post_obs: int, period: str) ->
     """
     if len(X) < X.shape[1]:
         return (
-            f"Only {len(X)} {period}s have data for {X.shape[1]} model terms; load more data, "
+            f"Only {plural(len(X), period)} {'has' if len(X) == 1 else 'have'} data for "
+            f"{X.shape[1]} model terms; load more data, "
             "or simplify the model (seasonality=None, holidays=None, fewer controls)."
         )
     order = [c for c in X.columns if c not in controls and c not in campaigns]
@@ -607,11 +609,8 @@ def _collinear_message(X, *, campaigns, controls, post_obs: int, period: str) ->
                 "the controls."
             )
         else:
-            few = (
-                f"only {post_obs} {period} after launch has data"
-                if post_obs == 1
-                else f"only {post_obs} {period}s after launch have data"
-            )
+            have = "has" if post_obs == 1 else "have"
+            few = f"only {plural(post_obs, period)} after launch {have} data"
             fix = (
                 f"{few}; load more data after the launch, or simplify the model "
                 "(seasonality=None, holidays=None)."

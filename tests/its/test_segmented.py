@@ -303,3 +303,12 @@ def test_a_campaign_with_few_days_of_data_after_launch_says_so():
         X.iloc[:2], campaigns=["tv:level"], controls=[], post_obs=1, period="day"
     )
     assert few_rows.startswith("Only 2 days have data for 3 model terms; load more data")
+
+
+def test_one_day_of_data_for_several_terms_is_counted_in_the_singular():
+    # with one row of data it read "Only 1 days have data for 3 model terms"
+    from darksocial.its.fitting import _collinear_message
+
+    X = pd.DataFrame({"const": [1.0], "holiday": [0.0], "tv:level": [1.0]})
+    text = _collinear_message(X, campaigns=["tv:level"], controls=[], post_obs=1, period="week")
+    assert text.startswith("Only 1 week has data for 3 model terms; load more data")
