@@ -55,8 +55,9 @@ class FitWarning:
         The warning in plain English.
     n : int, optional
         Pre-period length (``short_pre_period``), missing values of ``y``
-        (``missing_values``), or the periods of the first campaign's window that
-        ``change`` compares with as many before launch (``control_jump``).
+        (``missing_values``), or the periods from launch (the first campaign's window,
+        no more than the periods before it) that ``change`` compares with as many before
+        launch (``control_jump``).
     n_post : int, optional
         Missing values after the first campaign start (``missing_values``).
     date : pandas.Timestamp, optional
@@ -180,7 +181,8 @@ def compute_diagnostics(
 
     ``window`` is the first campaign's evaluation window (first and last position); a
     control's before/after change is taken over it against as many periods just before
-    launch (the whole data after and before launch without it).
+    launch (the whole data after and before launch without it), both cut to the periods
+    before launch when those are fewer.
     """
     del freq
     warn: list[FitWarning] = []
@@ -295,6 +297,8 @@ def compute_diagnostics(
         plain = np.column_stack([np.ones(len(plain)), plain[:, np.std(plain, axis=0) > 0]])
         # the first campaign's window, or everything after launch without one
         length = len(y) - pos0 if window is None else window[1] - window[0] + 1
+        # as many periods before launch as after: no more than the data hold
+        length = max(min(length, pos0), 1)
         for col in controls.columns:
             c = controls[col].to_numpy(dtype=float)
             t = _step_t(c, plain, [pos0], newey_west_lags(len(c)))[0]
@@ -308,7 +312,7 @@ def compute_diagnostics(
                     FitWarning(
                         "control_jump",
                         f"Control {col!r} itself jumps at the first campaign start "
-                        f"({percent(jump)} over the campaign's {length} periods against the "
+                        f"({percent(jump)} over the {length} periods from launch against the "
                         f"{length} before, |t| = {abs(t):.1f}); if the campaign moved it, it "
                         "hides part of the effect: consider dropping it.",
                         n=length,

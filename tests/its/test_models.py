@@ -196,3 +196,16 @@ def test_structural_intervention_recovers_a_level_shift():
         est.append(res.params.loc["c:level", "estimate"])
     # log(1.1) = 0.095; each estimate has an sd of about 0.04-0.08
     assert abs(np.mean(est) - np.log(1.1)) < 0.05  # the old estimator: 0.029, off by 0.066
+
+
+def test_a_control_jump_compares_as_many_periods_on_each_side_of_launch():
+    # with 60 days before launch and 231 after, the warning said "over the campaign's 231
+    # periods against the 231 before" and compared the 231 after with the 60 there were
+    y = simulate(42)
+    y = y.loc[pd.Timestamp(START) - pd.Timedelta(days=60) :]
+    c = y.to_numpy() * 0.5 + 3
+    res = fit(y, START, controls=pd.DataFrame({"brand_total": c}, y.index))
+    (jump,) = [w for w in res.diagnostics.warnings if w.code == "control_jump"]
+    assert jump.n == 60
+    assert jump.change == pytest.approx(c[60:120].mean() / c[:60].mean() - 1)
+    assert "over the 60 periods from launch against the 60 before" in str(jump)
