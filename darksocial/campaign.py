@@ -770,10 +770,9 @@ class CampaignAnalysis:
         """
         out = {}
         for metric, res in self.results.items():
-            pre = res.y.loc[: self.window[0] - pd.Timedelta(days=1)].dropna()
-            zeros = int((pre == 0).sum())
-            if len(pre) and zeros > len(pre) / 2:
-                out[metric] = (zeros, len(pre))
+            zeros = _mostly_zero_before(res.y, self.window[0])
+            if zeros is not None:
+                out[metric] = zeros
         return out
 
     def caveats(self) -> list[str]:
@@ -1140,9 +1139,7 @@ class CampaignAnalysis:
             res = its.fit(s, ivs, alpha=self.alpha, seed=self.seed, **options)
             row = self._effect_row(res, self.campaign_id)
             moved = bool(row["significant"])
-            pre = s.loc[: self.window[0] - pd.Timedelta(days=1)].dropna()
-            sparse = len(pre) and int((pre == 0).sum()) > len(pre) / 2
-            if sparse:
+            if _mostly_zero_before(s, self.window[0]) is not None:
                 # mostly zeros before launch, as sparse_metrics: a percentage of a level near
                 # zero means nothing ("moved too (-100%, -100% to -100%)"), so the change,
                 # and whether its interval excludes zero, is in the series' own units
@@ -1358,6 +1355,17 @@ def placebo_verdict(significant: bool, check=None) -> str:
     if not significant:
         return "no clear change"
     return {"rare": "confirmed", "too few": "unconfirmed"}.get(check.verdict, "could be noise")
+
+
+def _mostly_zero_before(series: pd.Series, launch) -> tuple[int, int] | None:
+    """``(zeros, periods)`` of a series zero in most periods with data before launch, else None.
+
+    The one rule of :meth:`CampaignAnalysis.sparse_metrics` and of the placebo in space's
+    controls: on such a series a percentage of a level near zero means nothing.
+    """
+    pre = series.loc[: launch - pd.Timedelta(days=1)].dropna()
+    zeros = int((pre == 0).sum())
+    return (zeros, len(pre)) if len(pre) and zeros > len(pre) / 2 else None
 
 
 def _metric_verdict(r, reconciled: str, check) -> tuple[str, str]:
