@@ -548,11 +548,8 @@ def test_a_control_jump_is_measured_around_launch_and_named_as_downloaded(tmp_pa
     assert "michelob ultra" not in " ".join(caveats)
 
 
-def test_placebo_in_space_on_trends_controls_with_zero_weeks(tmp_path):
-    # a real weekly Trends download whose other terms are 0 in some weeks: the placebo in
-    # space fitted them on the log scale and failed the whole report ("transform='log'
-    # needs 360digitmg_... > 0"); like the metric itself, such a control is fitted on the
-    # original scale
+def _innomatics_report(tmp_path):
+    """The campaign report of a real weekly Trends download whose brand is mostly zero."""
     import shutil
     from pathlib import Path
 
@@ -564,7 +561,15 @@ def test_placebo_in_space_on_trends_controls_with_zero_weeks(tmp_path):
         "campaigns:\n- {id: web, launch: 2021-01-10, end: 2021-02-21}\n"
     )
     (tmp_path / "darksocial.yml").write_text("brand: [innomatics]\n")
-    page = campaign_report(campaign_id="web", data_dir=tmp_path)
+    return campaign_report(campaign_id="web", data_dir=tmp_path)
+
+
+def test_placebo_in_space_on_trends_controls_with_zero_weeks(tmp_path):
+    # a real weekly Trends download whose other terms are 0 in some weeks: the placebo in
+    # space fitted them on the log scale and failed the whole report ("transform='log'
+    # needs 360digitmg_... > 0"); like the metric itself, such a control is fitted on the
+    # original scale
+    page = _innomatics_report(tmp_path)
     section = page.placebo_in_space_section()
     assert section.status == "ran"
     table = page.placebo_in_space().table
@@ -582,18 +587,7 @@ def test_placebo_in_space_on_trends_controls_with_zero_weeks(tmp_path):
 def test_notes_keep_the_capitals_of_google_trends(tmp_path):
     # the zero-weeks note of a real weekly Trends download read "Google trends interest in
     # the brand is zero on 31 weeks" (str.capitalize lowers the rest of the label)
-    import shutil
-    from pathlib import Path
-
-    from darksocial.pages.campaign import campaign_report
-
-    src = Path(__file__).parent / "data/trends/innomatics/multiTimeline.csv"
-    shutil.copy(src, tmp_path / "multiTimeline.csv")
-    (tmp_path / "campaigns.yml").write_text(
-        "campaigns:\n- {id: web, launch: 2021-01-10, end: 2021-02-21}\n"
-    )
-    (tmp_path / "darksocial.yml").write_text("brand: [innomatics]\n")
-    caveats = " ".join(campaign_report(campaign_id="web", data_dir=tmp_path).analysis.caveats())
+    caveats = " ".join(_innomatics_report(tmp_path).analysis.caveats())
     assert "Google Trends interest in the brand is zero on 31 weeks" in caveats
     assert "Google trends" not in caveats
 
@@ -602,18 +596,7 @@ def test_a_mostly_zero_metric_is_in_counts_in_its_section_too(tmp_path):
     # a real weekly Trends download, brand at 0 in 26 of the 38 weeks before launch: the
     # bottom line gave index points, but the section said "Read the relative change" and
     # "+16 index points (+168%; 95% interval +28% to +781%)" (with its second download)
-    import shutil
-    from pathlib import Path
-
-    from darksocial.pages.campaign import campaign_report
-
-    src = Path(__file__).parent / "data/trends/innomatics/multiTimeline.csv"
-    shutil.copy(src, tmp_path / "multiTimeline.csv")
-    (tmp_path / "campaigns.yml").write_text(
-        "campaigns:\n- {id: web, launch: 2021-01-10, end: 2021-02-21}\n"
-    )
-    (tmp_path / "darksocial.yml").write_text("brand: [innomatics]\n")
-    page = campaign_report(campaign_id="web", data_dir=tmp_path)
+    page = _innomatics_report(tmp_path)
     assert page.analysis.sparse_metrics() == {"brand_interest": (26, 38)}
     html = page.search_section().html
     assert "Read the relative change" not in html and "Read the change in index points" in html
@@ -626,18 +609,7 @@ def test_a_mostly_zero_metric_is_in_units_in_the_checks_too(tmp_path):
     # triangulation table and the placebo in time still gave relative lifts ("-84%, below
     # -10,000% to +15%", "'effects' mostly between -68% and +172%") under a bottom line
     # and a section in index points; the placebo check ranked those relative effects
-    import shutil
-    from pathlib import Path
-
-    from darksocial.pages.campaign import campaign_report
-
-    src = Path(__file__).parent / "data/trends/innomatics/multiTimeline.csv"
-    shutil.copy(src, tmp_path / "multiTimeline.csv")
-    (tmp_path / "campaigns.yml").write_text(
-        "campaigns:\n- {id: web, launch: 2021-01-10, end: 2021-02-21}\n"
-    )
-    (tmp_path / "darksocial.yml").write_text("brand: [innomatics]\n")
-    page = campaign_report(campaign_id="web", data_dir=tmp_path)
+    page = _innomatics_report(tmp_path)
     html = page.triangulation_section().html
     assert "Average effect (index points)" in html and "Relative lift" not in html
     assert "the average effect ranges from" in html and "+15 index points" in html
