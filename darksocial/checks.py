@@ -283,9 +283,7 @@ class PlaceboInTime:
 
     def _size(self, value: float) -> str:
         """One effect as the report writes it: a percentage, or a number in its units."""
-        if self.statistic == "average":
-            return f"{number(value, signed=True)} {self.unit}".rstrip()
-        return percent(value)
+        return _effect_size(value, self.statistic, self.unit)
 
     def frame(self) -> pd.DataFrame:
         """All placebo fits and the real one in one tidy table.
@@ -837,6 +835,13 @@ def _effect_row_keys() -> list[str]:
     ]
 
 
+def _effect_size(value: float, statistic: str, unit: str) -> str:
+    """One effect as the checks write it: a percentage, or a signed number in its units."""
+    if statistic == "average":
+        return f"{number(value, signed=True)} {unit}".rstrip()
+    return percent(value)
+
+
 # -- triangulation ---------------------------------------------------------------------------
 def _choice(row, size=percent, column: str = "estimate") -> str:
     """One triangulation row in words: 'negbin/intervention −34%'."""
@@ -882,9 +887,7 @@ class Triangulation:
         return ("estimate", "lower", "upper")
 
     def _size(self, value: float) -> str:
-        if self.statistic == "average":
-            return f"{number(value, signed=True)} {self.unit}".rstrip()
-        return percent(value)
+        return _effect_size(value, self.statistic, self.unit)
 
     def frame(self) -> pd.DataFrame:
         """The table (a copy of :attr:`table`).
