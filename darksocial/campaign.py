@@ -827,7 +827,11 @@ class CampaignAnalysis:
                     missing[label] = (warning.n, period)
                     continue
                 plain = plain_warning(
-                    warning, label, period=period, control=names.get(str(warning.control))
+                    warning,
+                    label,
+                    period=period,
+                    control=names.get(str(warning.control)),
+                    slope=control_slope(res, warning.control),
                 )
                 if plain is not None:
                     notes.append(plain)
@@ -1880,8 +1884,32 @@ def _anonymized_share(sources, window) -> float | None:
 # --- formatting ---------------------------------------------------------------------------
 
 
+def control_slope(result, control) -> float | None:
+    """A fitted model's coefficient on one control column; None when it has none.
+
+    Parameters
+    ----------
+    result : darksocial.its.ImpactResult
+    control : str or None
+        The control's column name (``FitWarning.control``).
+
+    Returns
+    -------
+    float or None
+    """
+    params = getattr(result, "params", None)
+    if control is None or params is None or control not in params.index:
+        return None
+    return float(params.loc[control, "estimate"])
+
+
 def plain_warning(
-    warning, label: str, *, period: str = "day", control: str | None = None
+    warning,
+    label: str,
+    *,
+    period: str = "day",
+    control: str | None = None,
+    slope: float | None = None,
 ) -> str | None:
     """Say an ITS diagnostics warning in words for a marketing reader.
 
@@ -1896,6 +1924,10 @@ def plain_warning(
     control : str, optional
         The report's name of a jumping control (``"Google Trends interest in Michelob
         Ultra"``, as the download spells the term); its column name otherwise.
+    slope : float, optional
+        The model's coefficient on a jumping control (:func:`control_slope`): a control
+        that moves against the metric (a negative coefficient) turns an understated lift
+        into an overstated one. Taken as positive when not given.
 
     Returns
     -------
@@ -1921,14 +1953,18 @@ def plain_warning(
             change = (
                 f" ({percent(warning.change)} in the {span} from launch against the {span} before)"
             )
-        # the model expects the metric to follow its control: a control the campaign pushed
-        # up raises what is expected (the lift reads smaller), one it pushed down lowers it
+        # the model expects the metric to follow its control by its coefficient: a control
+        # the campaign pushed up raises what is expected when that coefficient is positive
+        # (the lift reads smaller) and lowers it when it is negative (the lift reads larger)
         effect = "may be off"
+        pushed = (
+            0.0 if warning.change is None else warning.change * (1 if slope is None else slope)
+        )
         if warning.change is None:
             change = ""
-        elif warning.change > 0:
+        elif pushed > 0:
             effect = "is understated"
-        elif warning.change < 0:
+        elif pushed < 0:
             effect = "is overstated"
         return (
             f"The control series ({control or warning.control.replace('_', ' ')}) also moved "

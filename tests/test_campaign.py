@@ -522,6 +522,20 @@ def test_a_control_that_fell_at_launch_means_an_overstated_lift():
     assert text.endswith("the lift in Google Trends interest in the brand is overstated.")
 
 
+def test_a_control_that_moves_against_the_metric_turns_the_caveat_around():
+    # the model's coefficient on Michelob Ultra is negative in a real monthly Trends
+    # download (beer_fr): the control rose +264% at launch, which lowers what is expected,
+    # yet the caveat said the lift was "understated"
+    from darksocial.its import FitWarning
+
+    w = FitWarning("control_jump", "jumped", control="michelob_ultra", change=2.64, t=4.0)
+    text = campaign.plain_warning(w, "brand interest", slope=-0.0018)
+    assert text.endswith("the lift in brand interest is overstated.")
+    w = FitWarning("control_jump", "jumped", control="heineken", change=-0.2, t=4.0)
+    assert campaign.plain_warning(w, "brand interest", slope=-0.5).endswith("is understated.")
+    assert campaign.plain_warning(w, "brand interest", slope=0.0).endswith("may be off.")
+
+
 def test_a_control_jump_is_measured_around_launch_and_named_as_downloaded(tmp_path):
     # four real monthly Trends downloads over 22 years: the caveat compared every month
     # after a March 2020 launch with every month before ("michelob ultra +525%", a decade
@@ -545,6 +559,9 @@ def test_a_control_jump_is_measured_around_launch_and_named_as_downloaded(tmp_pa
         "(+264% in the 2 months from launch against the 2 months before)"
     )
     assert "(Google Trends interest in heineken)" in jumps[0] and "(−20% in the 2" in jumps[0]
+    # the model's coefficient on Michelob Ultra is negative: its rise lowered what is
+    # expected, so the lift would read larger if the campaign moved it
+    assert jumps[1].endswith("is overstated.")
     assert "michelob ultra" not in " ".join(caveats)
 
 

@@ -869,7 +869,7 @@ class OverviewPage(SectionedPage):
         -------
         list of str
         """
-        from darksocial.campaign import PERIOD_WORDS, plain_warning
+        from darksocial.campaign import PERIOD_WORDS, control_slope, plain_warning
 
         rep = self.report
         notes = []
@@ -952,7 +952,9 @@ class OverviewPage(SectionedPage):
                         "zero."
                     )
                 else:
-                    plain = plain_warning(warning, label, period=period)
+                    plain = plain_warning(
+                        warning, label, period=period, slope=control_slope(res, warning.control)
+                    )
                 if plain is None or plain in seen:
                     continue
                 seen.add(plain)
