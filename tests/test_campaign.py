@@ -601,6 +601,14 @@ def test_placebo_in_space_on_trends_controls_with_zero_weeks(tmp_path):
     assert not table["moved"].any()
 
 
+def test_several_controls_are_named_as_controls(tmp_path):
+    # the four other terms of a real weekly Trends download were named "... and
+    # Google Trends interest in 360DigiTMG ... as a control"
+    html = _innomatics_report(tmp_path).baseline_html("brand_interest")
+    assert "Training Hyderabad as controls: searches for other terms" in html
+    assert "as a control" not in html
+
+
 def test_notes_keep_the_capitals_of_google_trends(tmp_path):
     # the zero-weeks note of a real weekly Trends download read "Google trends interest in
     # the brand is zero on 31 weeks" (str.capitalize lowers the rest of the label)

@@ -448,7 +448,8 @@ class CampaignReport(SectionedPage):
         reason = "; ".join(r for r in reasons if r) or "the campaign should not move it"
         return (
             f"<p>What {escape(label)} would have been without the campaign comes from its own "
-            f"trend and seasonal pattern and from {escape(shown)} as a control: "
+            f"trend and seasonal pattern and from {escape(shown)} "
+            f"{'as a control' if len(names) == 1 else 'as controls'}: "
             f"{escape(reason)}.</p>"
         )
 
