@@ -387,7 +387,12 @@ class _Table(Styler):
 
     def to_html(self, *args, **kwargs):
         names = [n for n in self.data.index.names if n is not None]
-        if len(names) < self.data.index.nlevels or self.data.columns.nlevels > 1:
+        # a named column axis takes the labels' row's first cell: pandas' two rows then
+        if (
+            len(names) < self.data.index.nlevels
+            or self.data.columns.nlevels > 1
+            or self.data.columns.name is not None
+        ):
             return super().to_html(*args, **kwargs)
         self.hide(axis="index", names=True)
         html = super().to_html(*args, **kwargs)

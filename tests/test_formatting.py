@@ -108,3 +108,13 @@ def test_a_table_with_a_named_index_has_one_header_row():
     head = head.split("<thead>")[1].split("</thead>")[0]
     assert head.count("<tr>") == 1
     assert head.index("Model") < head.index("Method") < head.index("Lift")
+
+
+def test_a_named_index_is_kept_beside_a_named_column_axis():
+    # the column axis' name sits where the index name would go: the index name vanished
+    import pandas as pd
+
+    frame = pd.DataFrame({"Lift": ["+4%"]}, index=pd.Index(["arima"], name="Model"))
+    frame.columns.name = "Effect"
+    head = fmt.styled_table(frame).to_html().split("<thead>")[1].split("</thead>")[0]
+    assert "Model" in head and "Effect" in head and "Lift" in head
