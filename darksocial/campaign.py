@@ -1141,13 +1141,13 @@ class CampaignAnalysis:
                 # as for a metric (prepare_metric): a log scale cannot hold a zero week
                 options["transform"] = None
             res = its.fit(s, ivs, alpha=self.alpha, seed=self.seed, **options)
-            row = self._effect_row(res, self.campaign_id)
+            # mostly zeros before launch, as sparse_metrics: a percentage of a level near
+            # zero means nothing ("moved too (-100%, -100% to -100%)"), so the change, and
+            # whether its interval excludes zero, is in the series' own units
+            sparse = _mostly_zero_before(s, self.window[0]) is not None
+            row = self._effect_row(res, self.campaign_id, sparse=sparse)
             moved = bool(row["significant"])
-            if _mostly_zero_before(s, self.window[0]) is not None:
-                # mostly zeros before launch, as sparse_metrics: a percentage of a level near
-                # zero means nothing ("moved too (-100%, -100% to -100%)"), so the change,
-                # and whether its interval excludes zero, is in the series' own units
-                moved = bool(row["average_lower"] > 0 or row["average_upper"] < 0)
+            if sparse:
                 unit = (
                     " index points"
                     if name.startswith("Google Trends")
