@@ -721,7 +721,7 @@ class CampaignAnalysis:
             but = PLACEBO_DOUBTS[reconciled[m]]
             if head:
                 verb = "rose" if r["direction"] == "up" else "fell"
-                head += f" {label[:1].upper() + label[1:]} {verb} by {size}, but {but}."
+                head += f" {upper_first(label)} {verb} by {size}, but {but}."
             else:
                 head = f"{name} was followed by a {change} in {label}, but {but}."
         level = int(round((1 - self.alpha) * 100))
@@ -748,7 +748,7 @@ class CampaignAnalysis:
                 ci = f"{level}% interval {interval(r.relative_lower, r.relative_upper)}"
                 size = f"({percent(r.relative)}, {ci})"
             lines.append(
-                f"- **{markdown_text(r.label[:1].upper() + r.label[1:])}: {verdict}.** "
+                f"- **{markdown_text(upper_first(r.label))}: {verdict}.** "
                 f"{number(r.average, signed=True)} {markdown_text(r.unit)}{per} "
                 f"{size}{total}; {sure}."
             )
@@ -810,7 +810,7 @@ class CampaignAnalysis:
         for metric, (zeros, n) in self.sparse_metrics().items():
             res = self.results[metric]
             notes.append(
-                f"{METRICS[metric].label[:1].upper() + METRICS[metric].label[1:]} was zero on "
+                f"{upper_first(METRICS[metric].label)} was zero on "
                 f"{zeros} of the {plural(n, PERIOD_WORDS[res.freq])} before launch: a "
                 "percentage change of so small a level swings without meaning, so read the "
                 "change in counts, not the relative lift."
@@ -1167,7 +1167,7 @@ class CampaignAnalysis:
                     "series": name,
                     **row,
                     "moved": moved,
-                    "sentence": f"{name[:1].upper() + name[1:]} {verdict} ({size})",
+                    "sentence": f"{upper_first(name)} {verdict} ({size})",
                 }
             )
         return checks.PlaceboInSpace(table=pd.DataFrame(rows), alpha=self.alpha)

@@ -201,7 +201,7 @@ class CampaignReport(SectionedPage):
         ]
         if missing:
             items = "".join(
-                f"<li><b>{escape(adds[:1].upper() + adds[1:])}</b>: {escape(how)}.</li>"
+                f"<li><b>{escape(upper_first(adds))}</b>: {escape(how)}.</li>"
                 for _, adds, how in missing
             )
             parts.append(
@@ -280,7 +280,7 @@ class CampaignReport(SectionedPage):
             period=period_word(result.y.index),
             weekly=result.freq == "D" if weekly is None else weekly,
             count=spec.count,
-            title=label[:1].upper() + label[1:],
+            title=upper_first(label),
         )
 
     def metric_chart(self, metric: str):
@@ -314,7 +314,7 @@ class CampaignReport(SectionedPage):
             "4 ", "four ", 1
         )
         alt = (
-            f"{label[:1].upper() + label[1:]} from {plural(n, unit)} before launch to "
+            f"{upper_first(label)} from {plural(n, unit)} before launch to "
             f"the end of the campaign's window ({day(start)} to {day(end)}), observed against "
             f"expected without the campaign: it {verdict}"
             + (f", {number(row.cumulative, signed=True)} {row.unit} in total." if count else ".")
@@ -372,7 +372,7 @@ class CampaignReport(SectionedPage):
             f"{interval(row.relative_lower, row.relative_upper)}"
         )
         sentence = (
-            f"<p><b>{escape(row.label[:1].upper() + row.label[1:])} {verdict}</b> during the "
+            f"<p><b>{escape(upper_first(row.label))} {verdict}</b> during the "
             f"campaign: {level_words}"
             f"{number(row.counterfactual)} expected without it, "
             f"{number(row.average, signed=True)}{per or ' index points'} ({size})"
@@ -458,7 +458,7 @@ class CampaignReport(SectionedPage):
         why = self.analysis.skipped.get(metric)
         if why is None:
             why = missing_reason(self.analysis.sources, metric)
-        label = spec.label[:1].upper() + spec.label[1:]
+        label = upper_first(spec.label)
         return f"<p><i>{escape(label)} not measured: {escape(why)}.</i></p>"
 
     def search_section(self) -> Section:

@@ -38,6 +38,7 @@ from darksocial.formatting import (
     percent_ticks,
     plural,
     styled_table,
+    upper_first,
 )
 from darksocial.overview import ADS_WITHIN, OverviewReport
 from darksocial.pages.sections import PAGE_HEAD, Section, SectionedPage, missing_sentence
@@ -143,7 +144,7 @@ class OverviewPage(SectionedPage):
                     + "</p>"
                 )
         items = [
-            f"{_upper_first(METRICS[m].label)}: {why}" for m, why in rep.skipped_metrics.items()
+            f"{upper_first(METRICS[m].label)}: {why}" for m, why in rep.skipped_metrics.items()
         ]
         items += [
             f"{rep.name(c)}: not measured; {why}" for c, why in rep.skipped_campaigns.items()
@@ -234,11 +235,11 @@ class OverviewPage(SectionedPage):
                     [f"{escape(r.name)} ({percent(r.relative)})" for r in up.itertuples()]
                 )
                 text = (
-                    f"<b>{escape(_upper_first(label))}:</b> {len(up)} of {len(part)} campaigns "
+                    f"<b>{escape(upper_first(label))}:</b> {len(up)} of {len(part)} campaigns "
                     f"lifted it: {names}."
                 )
             else:
-                text = f"<b>{escape(_upper_first(label))}:</b> no campaign lifted it measurably."
+                text = f"<b>{escape(upper_first(label))}:</b> no campaign lifted it measurably."
             if len(down):
                 text += f" It fell after {join_words([escape(x) for x in down['name']])}."
             if metric == "search_clicks":
@@ -475,7 +476,7 @@ class OverviewPage(SectionedPage):
             plotting.plot_forest(portfolio.forest_data(table, pooled=pool, metric=metric), ax=ax)
             percent_ticks(ax.xaxis, signed=True)
             ax.set_xlabel(f"relative lift ({self.level}% interval)")
-            ax.set_title(_upper_first(METRICS[metric].label))
+            ax.set_title(upper_first(METRICS[metric].label))
         fig.tight_layout()
         return fig
 
@@ -946,7 +947,7 @@ class OverviewPage(SectionedPage):
             for warning in getattr(res.diagnostics, "warnings", ()) or ():
                 if warning.code == "missing_values":
                     plain = (
-                        f"{_upper_first(label)}: {plural(warning.n, period)} "
+                        f"{upper_first(label)}: {plural(warning.n, period)} "
                         f"{'is' if warning.n == 1 else 'are'} missing from the export "
                         "(a tracking outage); they are left out of the model, not counted as "
                         "zero."
@@ -1104,8 +1105,3 @@ def _num2(x: float) -> str:
 
 def _setting(value) -> str:
     return ", ".join(value) if isinstance(value, tuple) else str(value)
-
-
-def _upper_first(text: str) -> str:
-    # str.capitalize() would lower "Google Trends" to "Google trends"
-    return text[:1].upper() + text[1:]
