@@ -67,8 +67,9 @@ class FitWarning:
     control : str, optional
         Column name of the control that jumps (``control_jump``).
     change : float, optional
-        The control's relative jump: its mean over the first campaign's window (``n``
-        periods from launch) over its mean in the ``n`` periods just before, minus one.
+        The control's relative jump: its mean over the ``n`` periods from launch (the first
+        campaign's window, or as many periods as there are before launch when those are
+        fewer) over its mean in the ``n`` periods just before, minus one.
     campaign : str, optional
         Campaign whose shape was estimated (``estimated_shape``, ``half_life_at_grid_top``).
     detail : str, optional
