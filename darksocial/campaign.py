@@ -429,7 +429,7 @@ def available_metrics(sources) -> list[str]:
 
 #: Longest page filter a metric's label quotes (``/blog/``, ``/products/shoes/``); a longer
 #: one, such as a regular expression of page addresses, is named "the filtered pages".
-PAGE_FILTER_WORDS = 30
+PAGE_FILTER_CHARS = 30
 
 
 def metric_label(sources, metric: str) -> str:
@@ -450,7 +450,7 @@ def metric_label(sources, metric: str) -> str:
         page = str(page).strip()
         outside = page.startswith("-")
         page = page[1:] if outside else page.lstrip("+")
-        if len(page) > PAGE_FILTER_WORDS:
+        if len(page) > PAGE_FILTER_CHARS:
             scope.append("pages outside the filter" if outside else "the filtered pages")
         else:
             scope.append(f"pages outside {page}" if outside else f"{page} pages")
