@@ -1137,7 +1137,7 @@ def _search_scope(sc: pd.DataFrame) -> str:
 
 
 def _unused_exports(sources, kinds: tuple[str, ...]) -> str:
-    """``"the data folder's X is not used (why)"`` for exports of ``kinds`` it could not use.
+    """``"X in the data folder is not used (why)"`` for exports of ``kinds`` it could not use.
 
     A section must not say the folder has no such export when it holds one that is unusable
     (a Search Console chart by month, a GA4 table without dates): empty when there is none.
