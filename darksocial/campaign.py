@@ -821,18 +821,11 @@ class CampaignAnalysis:
         for metric, res in self.results.items():
             label = METRICS[metric].label
             period = PERIOD_WORDS[res.freq]
-            names = self._control_names(metric)
             for warning in getattr(res.diagnostics, "warnings", ()) or ():
                 if warning.code == "missing_values":
                     missing[label] = (warning.n, period)
                     continue
-                plain = plain_warning(
-                    warning,
-                    label,
-                    period=period,
-                    control=names.get(str(warning.control)),
-                    slope=control_slope(res, warning.control),
-                )
+                plain = self.warning_sentence(metric, warning)
                 if plain is not None:
                     notes.append(plain)
         if missing:
@@ -1084,6 +1077,33 @@ class CampaignAnalysis:
             ...), in the model's column order; empty when the model has no control.
         """
         return dict(self._control_names(metric, sources=True).values())
+
+    def warning_sentence(self, metric: str, warning) -> str | None:
+        """One diagnostics warning of a metric's model in words (:func:`plain_warning`).
+
+        A jumping control is named as the report names it, and whether it makes the lift
+        understated or overstated follows the sign of the model's coefficient on it.
+
+        Parameters
+        ----------
+        metric : str
+            A measured metric.
+        warning : darksocial.its.FitWarning
+            One of its model's ``diagnostics.warnings``.
+
+        Returns
+        -------
+        str or None
+            The sentence, or None for a warning that is not for this reader.
+        """
+        res = self.results[metric]
+        return plain_warning(
+            warning,
+            METRICS[metric].label,
+            period=PERIOD_WORDS[res.freq],
+            control=self._control_names(metric).get(str(warning.control)),
+            slope=_control_slope(res, warning.control),
+        )
 
     def _control_names(self, metric: str, *, sources: bool = False) -> dict[str, Any]:
         """The model's control columns -> their report names (and sources, ``sources=True``)."""
@@ -1884,7 +1904,7 @@ def _anonymized_share(sources, window) -> float | None:
 # --- formatting ---------------------------------------------------------------------------
 
 
-def control_slope(result, control) -> float | None:
+def _control_slope(result, control) -> float | None:
     """A fitted model's coefficient on one control column; None when it has none.
 
     Parameters
@@ -1925,7 +1945,7 @@ def plain_warning(
         The report's name of a jumping control (``"Google Trends interest in Michelob
         Ultra"``, as the download spells the term); its column name otherwise.
     slope : float, optional
-        The model's coefficient on a jumping control (:func:`control_slope`): a control
+        The model's coefficient on a jumping control (the fitted ``params``): a control
         that moves against the metric (a negative coefficient) turns an understated lift
         into an overstated one. Taken as positive when not given.
 

@@ -870,7 +870,7 @@ class OverviewPage(SectionedPage):
         -------
         list of str
         """
-        from darksocial.campaign import PERIOD_WORDS, control_slope, plain_warning
+        from darksocial.campaign import PERIOD_WORDS
 
         rep = self.report
         notes = []
@@ -937,7 +937,8 @@ class OverviewPage(SectionedPage):
             )
         seen = set()
         for metric in rep.metrics:
-            res = next(a.results[metric] for a in rep.analyses.values() if metric in a.results)
+            analysis = next(a for a in rep.analyses.values() if metric in a.results)
+            res = analysis.results[metric]
             label = METRICS[metric].label
             period = PERIOD_WORDS[res.freq]
             for note in getattr(res, "notes", ()) or ():
@@ -953,9 +954,7 @@ class OverviewPage(SectionedPage):
                         "zero."
                     )
                 else:
-                    plain = plain_warning(
-                        warning, label, period=period, slope=control_slope(res, warning.control)
-                    )
+                    plain = analysis.warning_sentence(metric, warning)
                 if plain is None or plain in seen:
                     continue
                 seen.add(plain)
