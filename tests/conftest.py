@@ -66,3 +66,19 @@ def placebo_check():
         )
 
     return build
+
+
+@pytest.fixture
+def beer_fr(tmp_path):
+    """A data folder of four real monthly Trends downloads (tests/data/trends/beer_fr) and a
+    March 2020 campaign; 'corona' is the brand, heineken and Michelob Ultra jump at launch."""
+    import shutil
+    from pathlib import Path
+
+    for src in (Path(__file__).parent / "data/trends/beer_fr").glob("*.csv"):
+        shutil.copy(src, tmp_path / src.name)
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: fest, launch: 2020-03-01, end: 2020-04-26}\n"
+    )
+    (tmp_path / "darksocial.yml").write_text("brand: [corona]\n")
+    return tmp_path

@@ -536,22 +536,13 @@ def test_a_control_that_moves_against_the_metric_turns_the_caveat_around():
     assert campaign.plain_warning(w, "brand interest", slope=0.0).endswith("may be off.")
 
 
-def test_a_control_jump_is_measured_around_launch_and_named_as_downloaded(tmp_path):
+def test_a_control_jump_is_measured_around_launch_and_named_as_downloaded(beer_fr):
     # four real monthly Trends downloads over 22 years: the caveat compared every month
     # after a March 2020 launch with every month before ("michelob ultra +525%", a decade
     # of growth) and lowered the term's capitals
-    import shutil
-    from pathlib import Path
-
     from darksocial.pages.campaign import campaign_report
 
-    for src in (Path(__file__).parent / "data/trends/beer_fr").glob("*.csv"):
-        shutil.copy(src, tmp_path / src.name)
-    (tmp_path / "campaigns.yml").write_text(
-        "campaigns:\n- {id: fest, launch: 2020-03-01, end: 2020-04-26}\n"
-    )
-    (tmp_path / "darksocial.yml").write_text("brand: [corona]\n")
-    caveats = campaign_report(campaign_id="fest", data_dir=tmp_path).analysis.caveats()
+    caveats = campaign_report(campaign_id="fest", data_dir=beer_fr).analysis.caveats()
     jumps = [c for c in caveats if c.startswith("The control series")]
     assert len(jumps) == 2
     assert jumps[1].startswith(

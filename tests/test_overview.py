@@ -452,20 +452,11 @@ def overview_page_for(folder):
     return overview_page(data_dir=str(folder), metrics=["branded_clicks"])
 
 
-def test_a_jumping_control_is_named_as_the_campaign_report_names_it(tmp_path):
+def test_a_jumping_control_is_named_as_the_campaign_report_names_it(beer_fr):
     # four real monthly Trends downloads (beer_fr): the campaign report's caveat named
     # "Google Trends interest in Michelob Ultra", the overview's "(michelob ultra)"
-    import shutil
-    from pathlib import Path
-
     from darksocial.pages.overview import overview_page
 
-    for src in (Path(__file__).parent / "data/trends/beer_fr").glob("*.csv"):
-        shutil.copy(src, tmp_path / src.name)
-    (tmp_path / "campaigns.yml").write_text(
-        "campaigns:\n- {id: fest, launch: 2020-03-01, end: 2020-04-26}\n"
-    )
-    (tmp_path / "darksocial.yml").write_text("brand: [corona]\n")
-    html = overview_page(data_dir=tmp_path).caveats().html
+    html = overview_page(data_dir=beer_fr).caveats().html
     assert "The control series (Google Trends interest in Michelob Ultra) also moved" in html
     assert "(michelob ultra)" not in html
