@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from darksocial import config
@@ -605,13 +606,14 @@ class CampaignAnalysis:
             average_lower, average_upper, cumulative, cumulative_lower, cumulative_upper,
             relative, relative_lower, relative_upper, p_value, significant, direction,
             model, method``. ``significant`` is True when the relative interval excludes
-            zero; ``direction`` is ``"up"``, ``"down"`` or ``"no clear change"``.
+            zero (the average one where the relative one is undefined); ``direction`` is
+            ``"up"``, ``"down"`` or ``"no clear change"``.
         """
         rows = []
         for metric, res in self.results.items():
             eff = res.effects_by_intervention.loc[self.campaign_id]
             p = float(res.p_value_by_intervention[self.campaign_id])
-            lo, hi = eff.loc["relative", "lower"], eff.loc["relative", "upper"]
+            lo, hi = _deciding_interval(eff)
             significant = bool(lo > 0 or hi < 0)
             direction = ("up" if lo > 0 else "down") if significant else "no clear change"
             window = res.y.loc[self.window[0] : self.window[1]]
@@ -910,10 +912,8 @@ class CampaignAnalysis:
     def _effect_row(self, res, name: str, *, sparse: bool = False) -> dict[str, Any]:
         eff = res.effects_for(name)
         lo, hi = float(eff.loc["relative", "lower"]), float(eff.loc["relative", "upper"])
-        # a metric zero in most periods before launch is read in its own units: whether the
-        # average effect's interval excludes zero (its relative one may be undefined)
-        a, b = (float(eff.loc["average", k]) for k in ("lower", "upper"))
-        excludes = (a > 0 or b < 0) if sparse else (lo > 0 or hi < 0)
+        a, b = _deciding_interval(eff, sparse=sparse)
+        excludes = a > 0 or b < 0
         return {
             "estimate": float(eff.loc["relative", "estimate"]),
             "lower": lo,
@@ -1379,6 +1379,21 @@ def placebo_verdict(significant: bool, check=None) -> str:
     if not significant:
         return "no clear change"
     return {"rare": "confirmed", "too few": "unconfirmed"}.get(check.verdict, "could be noise")
+
+
+def _deciding_interval(eff: pd.DataFrame, *, sparse: bool = False) -> tuple[float, float]:
+    """The interval whose exclusion of zero makes an effect significant.
+
+    The relative effect's; the average effect's for a metric zero in most periods before
+    launch (read in its own units), and where the relative one is undefined: its.results
+    leaves it NaN when the expected total is zero or less, and a clear +2 index points a
+    week (+1.0 to +3.0) read "no clear change".
+    """
+    row = "average" if sparse else "relative"
+    lo, hi = float(eff.loc[row, "lower"]), float(eff.loc[row, "upper"])
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        lo, hi = float(eff.loc["average", "lower"]), float(eff.loc["average", "upper"])
+    return lo, hi
 
 
 def _mostly_zero_before(series: pd.Series, launch) -> tuple[int, int] | None:

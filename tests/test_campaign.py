@@ -671,3 +671,28 @@ def test_a_long_page_filter_is_not_quoted_in_every_label(tmp_path):
     assert campaign.metric_label(sources, "search_clicks") == (
         "search clicks, branded and non-branded together (the filtered pages only)"
     )
+
+
+def test_a_clear_change_on_an_expected_total_below_zero_is_not_no_clear_change(tmp_path):
+    # a weekly index that fell to zero before launch: the model's expected total is below
+    # zero, so the relative effect is undefined (NaN); the bottom line read "no clear
+    # change. +2.0 index points (95% interval +1.0 to +3.0); ... (p = 0.007)"
+    import datetime as dt
+
+    from darksocial.pages.campaign import campaign_report
+
+    start = dt.date(2024, 1, 7)
+    values = [3] * 10 + [1] * 10 + [0] * 30 + [2] * 10
+    rows = [f"{start + dt.timedelta(weeks=i)},{v}" for i, v in enumerate(values)]
+    (tmp_path / "multiTimeline.csv").write_text(
+        "Category: All categories\n\nWeek,acme: (Worldwide)\n" + "\n".join(rows) + "\n"
+    )
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: web, launch: 2024-12-22, end: 2025-02-23}\n"
+    )
+    (tmp_path / "darksocial.yml").write_text("brand: [acme]\n")
+    analysis = campaign_report(campaign_id="web", data_dir=tmp_path).analysis
+    row = analysis.effects_frame().loc["brand_interest"]
+    assert np.isnan(row["relative"]) and row["average_lower"] > 0
+    assert row["significant"] and row["direction"] == "up"
+    assert "no clear change" not in analysis.bottom_line()
