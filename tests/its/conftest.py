@@ -48,6 +48,14 @@ def ar1(rng, n: int, phi: float, sd: float = 1.0) -> np.ndarray:
     return e
 
 
+def ar1_from_zero(rng, n: int, phi: float, sd: float) -> np.ndarray:
+    """AR(1) started at zero (not from its stationary law), innovation sd ``sd``."""
+    e = np.zeros(n)
+    for t in range(1, n):
+        e[t] = phi * e[t - 1] + sd * rng.standard_normal()
+    return e
+
+
 @pytest.fixture
 def series():
     """Two years of daily data with a +20 step on 2025-05-15 (AR(1) phi=0.5, sd 5)."""

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from conftest import ar1_from_zero
 
 from darksocial.its.models import GLMBackend, ar_autocov, latent_ar, newey_west_lags
 
@@ -249,9 +250,7 @@ def test_short_persistent_series_give_finite_counterfactuals_for_every_model():
     rng = np.random.default_rng(3)
     n = 92
     idx = pd.date_range("2024-01-01", periods=n)
-    e = np.zeros(n)
-    for t in range(1, n):
-        e[t] = 0.97 * e[t - 1] + 0.2 * rng.standard_normal()
+    e = ar1_from_zero(rng, n, 0.97, 0.2)
     y = pd.Series(rng.poisson(6000 * np.exp(e)).astype(float), idx)
     for model in ("segmented", "poisson", "negbin", "arima"):
         res = fit(

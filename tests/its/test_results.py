@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import START, simulate
+from conftest import START, ar1_from_zero, simulate
 
 from darksocial.errors import ParameterError
 from darksocial.its import Intervention, fit
@@ -239,9 +239,7 @@ def test_report_notes_when_the_relative_effect_and_the_point_ratio_disagree():
     rng = np.random.default_rng(1)
     n = 100
     idx = pd.date_range("2024-01-01", periods=n)
-    e = np.zeros(n)
-    for t in range(1, n):
-        e[t] = 0.9 * e[t - 1] + 0.15 * rng.standard_normal()
+    e = ar1_from_zero(rng, n, 0.9, 0.15)
     y = pd.Series(np.exp(5 + e), idx)
     iv = Intervention("c", idx[80])
     wild = fit(y, iv, model="segmented", method="counterfactual")
