@@ -29,6 +29,16 @@ def _template(path, body):
     return path
 
 
+def _notebook(path, params: str, body: str):
+    """A two-cell notebook at ``path``: ``params`` (tagged parameters), then ``body``."""
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(params)
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [cell, nbformat.v4.new_code_cell(body)]
+    nbformat.write(nb, path)
+    return path
+
+
 GOOD = """
 import warnings
 from darksocial.reporting import publish_summary
@@ -185,20 +195,14 @@ def test_data_cache_holds_exactly_what_the_folder_gives(tmp_path):
 
 @pytest.mark.notebook
 def test_report_hands_the_data_it_read_to_the_notebooks(tmp_path):
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('data_cache: str = ""  # set by the runner')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [
-        params,
-        nbformat.v4.new_code_cell(
-            "from darksocial.pages.params import data_folder\n"
-            "from darksocial.io.cache import read_data_cache\n"
-            "s = read_data_cache(data_cache, data_folder(''))\n"
-            "print('CACHE-' + ('hit' if s is not None and len(s.campaigns) else 'miss'))"
-        ),
-    ]
-    path = tmp_path / "toy.ipynb"
-    nbformat.write(nb, path)
+    path = _notebook(
+        tmp_path / "toy.ipynb",
+        'data_cache: str = ""  # set by the runner',
+        "from darksocial.pages.params import data_folder\n"
+        "from darksocial.io.cache import read_data_cache\n"
+        "s = read_data_cache(data_cache, data_folder(''))\n"
+        "print('CACHE-' + ('hit' if s is not None and len(s.campaigns) else 'miss'))",
+    )
     code = reporting.run_reports(notebooks=[str(path)], reports_dir=tmp_path / "reports")
     assert code == 0
     (status,) = (tmp_path / "reports" / "toy").glob("*/status.json")
@@ -247,22 +251,16 @@ def test_reports_written_inside_the_data_folder_are_not_read_back(tmp_path):
     folder.mkdir()
     shutil.copy(config.SAMPLE_DIR / "campaigns.yml", folder)
     shutil.copytree(config.SAMPLE_DIR / "search_console" / "ui_export", folder / "ui_export")
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('data_dir: str = ""\ndata_cache: str = ""')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [
-        params,
-        nbformat.v4.new_code_cell(
-            "from darksocial.io import load_folder\n"
-            "from darksocial.io.cache import read_data_cache\n"
-            "s = read_data_cache(data_cache, data_dir)\n"
-            "print('CACHE-' + ('hit' if s is not None else 'miss'))\n"
-            "names = sorted(e.path.name for e in load_folder(data_dir).exports)\n"
-            "print('FILES-' + ','.join(names))"
-        ),
-    ]
-    path = tmp_path / "toy.ipynb"
-    nbformat.write(nb, path)
+    path = _notebook(
+        tmp_path / "toy.ipynb",
+        'data_dir: str = ""\ndata_cache: str = ""',
+        "from darksocial.io import load_folder\n"
+        "from darksocial.io.cache import read_data_cache\n"
+        "s = read_data_cache(data_cache, data_dir)\n"
+        "print('CACHE-' + ('hit' if s is not None else 'miss'))\n"
+        "names = sorted(e.path.name for e in load_folder(data_dir).exports)\n"
+        "print('FILES-' + ','.join(names))",
+    )
     for _ in range(2):
         code = reporting.run_reports(
             notebooks=[str(path)], data_dir=folder, reports_dir=folder / "out"
