@@ -104,8 +104,7 @@ def _effects(y, cf_point, cf_draws, lo, hi, alpha, ratio=False) -> tuple[pd.Data
     ``sum(y) / sum(cf_point) - 1`` instead, as R <= 1.2: the per-draw mean of such draws
     is decided by the few paths near zero (+4,300% on a short persistent series whose
     average effect was a few percent), while the interval's quantiles are not. Where some
-    draws total zero or less (original scale, near zero) the relative effect and its interval
-    are the absolute ones over the point counterfactual (R <= 1.2), NaN if that is not positive.
+    draws total zero or less, see :func:`_relative`.
     """
     yy = y[lo : hi + 1]
     ok = ~np.isnan(yy)
@@ -120,23 +119,9 @@ def _effects(y, cf_point, cf_draws, lo, hi, alpha, ratio=False) -> tuple[pd.Data
     total = float(yy.sum())
     sims = cd.sum(axis=1)
     eff_sum = total - sims
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # a path totalling zero has no ratio: handled below (sims <= 0), without a warning
-        rel = total / sims - 1
     lo_c, hi_c = np.quantile(eff_sum, q)
-    lo_r, hi_r = np.quantile(rel, q)
     cum = total - float(cp.sum())
-    rel_point = _relative_point(total, cp, rel, ratio)
-    if np.any(sims <= 0):
-        # Some paths of the counterfactual (original scale) total zero or less: their
-        # ratio flips sign or has none, so the per-draw relative effect is undefined (a
-        # real 0.5-click-a-day series printed -118% (-345% to +371%) for -0.2 against 0.5).
-        # R <= 1.2's definition stays defined: the absolute effect and its interval over
-        # the point counterfactual.
-        base = float(cp.sum())
-        rel_point, lo_r, hi_r = (
-            (cum / base, lo_c / base, hi_c / base) if base > 0 else (np.nan, np.nan, np.nan)
-        )
+    rel_point, lo_r, hi_r = _relative(total, float(cp.sum()), sims, (lo_c, hi_c), q, ratio)
     frame = pd.DataFrame(
         {
             "estimate": [cum / m, cum, rel_point],
@@ -152,11 +137,24 @@ def _effects(y, cf_point, cf_draws, lo, hi, alpha, ratio=False) -> tuple[pd.Data
     return frame, float(p)
 
 
-def _relative_point(total: float, cp: np.ndarray, rel: np.ndarray, ratio: bool) -> float:
-    base = float(cp.sum())
-    if ratio and base > 0:
-        return total / base - 1
-    return float(np.mean(rel))
+def _relative(total: float, base: float, sims: np.ndarray, cum_ci, q, ratio: bool):
+    """The relative effect and its interval: ``(estimate, lower, upper)``.
+
+    R's (>= 1.3) per-draw ``sum(y) / sum(draw) - 1``, its mean and quantiles; the point
+    ratio ``sum(y) / base - 1`` as the estimate with ``ratio``. Where some paths of the
+    counterfactual (original scale) total zero or less, their ratio flips sign or has none,
+    so the per-draw effect is undefined (a real 0.5-click-a-day series printed -118%
+    (-345% to +371%) for -0.2 against 0.5): then R <= 1.2's definition, the absolute effect
+    and its interval ``cum_ci`` over the point counterfactual ``base`` (NaN if not positive).
+    """
+    if np.any(sims <= 0):
+        if base <= 0:
+            return np.nan, np.nan, np.nan
+        return (total - base) / base, cum_ci[0] / base, cum_ci[1] / base
+    rel = total / sims - 1
+    lo, hi = np.quantile(rel, q)
+    point = total / base - 1 if ratio and base > 0 else float(np.mean(rel))
+    return point, lo, hi
 
 
 @dataclasses.dataclass(frozen=True, eq=False, repr=False)
