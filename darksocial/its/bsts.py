@@ -295,6 +295,7 @@ def sample_posterior(
     nseasons: int = 1,
     ar: bool = False,
     prior_level_sd: float = PRIOR_LEVEL_SD,
+    noise_share: float = 1.0,
     n_draws: int = 1000,
     n_burn: int | None = None,
     seed: int = 0,
@@ -320,6 +321,11 @@ def sample_posterior(
         prior (guess 0.01 sd(y), 0.01 pseudo-observations, at most sd(y)).
     prior_level_sd : float, default 0.01
         Prior guess of the level's sd (share of ``sd(y)``, which is 1 here).
+    noise_share : float, default 1.0
+        Share of ``sd(y)`` the noise prior refers to: its guess of ``sigma_obs^2`` is
+        ``(1 - 0.8) (noise_share sd(y))^2`` (R's expected R^2 of 0.8). Below 1 where
+        predictors that always enter (calendar terms) explain part of ``sd(y)`` that is
+        not noise; at 1, R's prior.
     n_draws : int, default 1000
         Kept draws.
     n_burn : int, optional
@@ -356,7 +362,7 @@ def sample_posterior(
         4: (_WEAK, 0.01 * sdy, sdy),
     }
     if k:
-        df_obs, ss_obs = PRIOR_DF, PRIOR_DF * (1 - EXPECTED_R2) * sdy**2
+        df_obs, ss_obs = PRIOR_DF, PRIOR_DF * (1 - EXPECTED_R2) * (noise_share * sdy) ** 2
         pi = (
             np.full(k, min(1.0, EXPECTED_MODEL_SIZE / (k + 1)))
             if inclusion is None

@@ -1118,10 +1118,11 @@ class BstsBackend(_Backend):
         inclusion = np.where(is_control, min(1.0, 3.0 / (n_ctrl + 1)), 1.0)
         ys = (z - self.z_mean) / self.z_sd
         Xs = (Xv - self.x_mean) / self.x_sd
-        # R's prior.level.sd is a share of sd(y) for a model of level + controls. Calendar
-        # terms (day of week, yearly terms, holidays, the trend regressor) are not in R's
-        # model; the part of sd(y) they explain is not the level's to follow, so the share
-        # applies to what they leave. Without calendar terms this is R's sd(y).
+        # R's prior.level.sd and its noise prior (expected R^2 0.8) are shares of sd(y) for a
+        # model of level + controls. Calendar terms (day of week, yearly terms, holidays,
+        # the trend regressor) are not in R's model; the part of sd(y) they explain is
+        # neither the level's to follow nor noise, so both shares apply to what they leave.
+        # Without calendar terms this is R's sd(y).
         self.level_scale = _unexplained_share(ys[ok], Xs[ok][:, ~is_control])
         self.posterior = sample_posterior(
             ys,
@@ -1131,6 +1132,7 @@ class BstsBackend(_Backend):
             nseasons=int(self.options.get("nseasons") or 1),
             ar=bool(self.options.get("autoregressive")),
             prior_level_sd=float(self.options["prior_level_sd"]) * self.level_scale,
+            noise_share=self.level_scale,
             n_draws=int(self.options["n_simulations"]),
             seed=int(self.options["seed"]),
         )
