@@ -132,7 +132,9 @@ def test_spike_and_slab_leaves_out_an_irrelevant_control():
 
 @pytest.mark.parametrize("freq", ["W", "MS"])
 def test_weekly_and_monthly_data(freq):
-    y, X, start = _local_level(2, n=120, post=20, effect=3.0, freq=freq)
+    # seed 3: the exact posterior's interval covers the effect (seed 2's, read with 20,000
+    # draws, starts at 3.04: it passed on Monte-Carlo error)
+    y, X, start = _local_level(3, n=120, post=20, effect=3.0, freq=freq)
     # no calendar pattern in these series: seasonality=None keeps 11 month dummies out
     res = fit(y, start, controls=X, model="structural", seasonality=None)
     a = res.effects.loc["average"]
@@ -236,15 +238,9 @@ def test_autoregressive_defaults_and_checks():
         fit(y, start, model="structural", autoregressive=2)
 
 
-def test_noise_prior_refers_to_what_calendar_terms_leave():
-    # daily log counts: a strong weekly and yearly pattern, AR(1) swings (0.8, innovations
-    # 0.03) and white noise 0.02. R's noise prior guesses 20% of sd(y)^2, and sd(y) here is
-    # mostly the calendar: with that guess the sampler read white noise 0.04 and an AR
-    # coefficient of 0.9, whose long-run sd (0.19) overstates the truth's (0.15), and the
-    # structural intervals were ~1.3 times wider than they need be. The guess refers to what
-    # the calendar terms leave, as the level prior's does.
-    rng = np.random.default_rng(1)
-    n, post = 730, 90
+def _calendar_series(seed, n=730):
+    """Daily log-scale series: weekly and yearly shape, AR(1) 0.8 swings, white noise 0.02."""
+    rng = np.random.default_rng(seed)
     idx = pd.date_range("2023-01-02", periods=n, freq="D")
     weekly = np.log([1.0, 1.05, 1.05, 1.02, 0.95, 0.75, 0.72])[idx.dayofweek]
     yearly = 0.12 * np.sin(2 * np.pi * idx.dayofyear.to_numpy() / 365.25)
@@ -253,11 +249,47 @@ def test_noise_prior_refers_to_what_calendar_terms_leave():
         a[t] = 0.8 * a[t - 1] + rng.normal(0, 0.03)
     log_y = 7 + weekly + yearly + a + rng.normal(0, 0.02, n)
     x = np.exp(6 + weekly + rng.normal(0, 0.05, n))
-    y = pd.Series(np.exp(log_y), idx, name="y")
+    return pd.Series(np.exp(log_y), idx, name="y"), pd.DataFrame({"x": x}, idx)
+
+
+def _autocorrelation_time(v):
+    v = np.asarray(v) - np.mean(v)
+    tau, var = 1.0, v @ v
+    for k in range(1, len(v) // 2):
+        r = (v[:-k] @ v[k:]) / var
+        if r < 0.05:
+            break
+        tau += 2 * r
+    return tau
+
+
+def test_trend_coefficient_mixes_with_the_level():
+    # a straight line can sit in the trend regressor or in the level; drawn in turn, the
+    # trend coefficient's draws were ~90 sweeps apart for one independent one, so 1,000
+    # draws held ~11 and the 180-day forecast's spread came out ~10% short (intervals 13%
+    # wider with 3,000 draws). The joint move along the line keeps them a few sweeps apart.
+    y, X = _calendar_series(1)
+    res = fit(
+        y, y.index[-180], controls=X, model="structural", transform="log", n_simulations=1000
+    )
+    draws = res.backend.posterior
+    trend = draws.beta[:, res.backend.param_names.index("trend")]
+    assert _autocorrelation_time(trend) < 15
+    assert _autocorrelation_time(draws.final[:, 0]) < 5  # the level at launch
+
+
+def test_noise_prior_refers_to_what_calendar_terms_leave():
+    # daily log counts: a strong weekly and yearly pattern, AR(1) swings (0.8, innovations
+    # 0.03) and white noise 0.02. R's noise prior guesses 20% of sd(y)^2, and sd(y) here is
+    # mostly the calendar: with that guess the sampler read white noise 0.04 and an AR
+    # coefficient of 0.9, whose long-run sd (0.19) overstates the truth's (0.15), and the
+    # structural intervals were ~1.3 times wider than they need be. The guess refers to what
+    # the calendar terms leave, as the level prior's does.
+    y, X = _calendar_series(1)
     res = fit(
         y,
-        idx[n - post],
-        controls=pd.DataFrame({"x": x}, idx),
+        y.index[-90],
+        controls=X,
         model="structural",
         transform="log",
         n_simulations=400,
