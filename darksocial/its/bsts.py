@@ -22,12 +22,13 @@ One Gibbs sweep draws (1) every state given the parameters, by the Durbin and Ko
 (2002) simulation smoother, (2) the state sds given the states, (3) the inclusion indicators
 (one at a time, coefficients and ``sigma_obs`` integrated out), ``sigma_obs`` and the
 coefficients given the states, (4) ``phi`` given the AR states (a normal regression draw
-kept inside (-1, 1)), (5) each included coefficient jointly with the level path (shift one,
-take it from the other: a generalized Gibbs move, Liu and Sabatti 2000), without which a
-straight line passed between the trend regressor and the level in tiny steps. The smoother's one smoothing pass, ``E[states | y]``, is a
-solve with the states' posterior precision, which is banded once the states are ordered in
-time: a banded Cholesky (LAPACK ``dpbtrf``) replaces the Kalman recursions, so no Python loop
-runs over time and a sweep costs O(T). Missing values of ``y`` simply have no observation
+kept inside (-1, 1)), (5) the included coefficients jointly with the level path (shift
+them, take it from the level: a generalized Gibbs move, Liu and Sabatti 2000), without which
+a straight line passed between the trend regressor and the level in tiny steps. The
+smoother's one smoothing pass, ``E[states | y]``, is a solve with the states' posterior
+precision, which is banded once the states are ordered in time: a banded Cholesky (LAPACK
+``dpbtrf``) replaces the Kalman recursions, so no Python loop runs over time and a sweep
+costs O(T). Missing values of ``y`` simply have no observation
 term (the filter's way), never an imputed value.
 """
 
@@ -379,6 +380,8 @@ def sample_posterior(
             logit_pi = (np.log(pi), np.log1p(-pi))
         Xo = X[obs]
         XtX = Xo.T @ Xo
+        dX = np.diff(X, axis=0)  # for the joint moves of coefficients and level (step 5)
+        dXtdX = dX.T @ dX
         gamma = pi > 0
         free = np.flatnonzero((pi > 0) & (pi < 1))
     else:
@@ -472,16 +475,15 @@ def sample_posterior(
             w = z + np.sqrt(sig2_obs) * rng.standard_normal(len(g))
             beta[g] = np.linalg.solve(L.T, w)
         if fitd is not None:
-            # (4) each included coefficient jointly with the level path: a straight line (the
+            # (5) the included coefficients jointly with the level path: a straight line (the
             # trend regressor) or any slow regressor can sit in either, and the two Gibbs
             # steps above pass it between them in tiny steps (trend coefficient's integrated
-            # autocorrelation ~90 sweeps). Shifting beta_j by d and the level by -d x_j
-            # leaves every observation as it is; d is drawn from its exact conditional
-            # (Liu and Sabatti's generalized Gibbs move, a translation: Gaussian here).
-            for j in rng.permutation(fitd[0]):
-                x, beta[j] = _shift_level(
-                    x, beta, j, X[:, j], lay, var[1], sdy, siginv, sig2_obs, rng
-                )
+            # autocorrelation ~90 sweeps). Shifting beta by d and the level by -X d leaves
+            # every observation as it is; d is drawn from its exact conditional (Liu and
+            # Sabatti's generalized Gibbs move, a translation: Gaussian here).
+            x, beta = _shift_level(
+                x, beta, fitd[0], X, dX, dXtdX, lay, var[1], sdy, siginv, sig2_obs, rng
+            )
             contrib = lay.Z @ x
         reg = X @ beta
 
@@ -525,25 +527,36 @@ def sample_posterior(
     )
 
 
-def _shift_level(x, beta, j, xj, lay, var_level, sdy, siginv, sig2_obs, rng):
-    """Draw ``d`` for the move ``beta_j + d``, ``level_t - d xj_t``; return the new states and ``beta_j``.
+def _shift_level(x, beta, cols, X, dX, dXtdX, lay, var_level, sdy, siginv, sig2_obs, rng):
+    """Move the coefficients in ``cols`` jointly with the level; return the states and ``beta``.
 
-    The observations do not change, so ``d``'s conditional is the product of the priors it
-    touches: the level's random-walk equations (their disturbances ``u_t - d (xj_t -
-    xj_{t-1})``), the level's initial prior (``level_0 - d xj_0``) and the coefficients'
-    slab (``beta + d e_j``, precision ``siginv / sigma_obs^2``), a normal in ``d``.
+    The move is ``beta_g + d``, ``level_t - X_tg d`` for a vector ``d``. The observations do
+    not change, so ``d``'s conditional is the product of the priors it touches: the level's
+    random-walk equations (disturbances ``u_t - (X_tg - X_{t-1,g}) d``), the level's initial
+    prior (``level_0 - y_0 - X_0g d``) and the coefficients' slab (``beta + d``, precision
+    ``siginv / sigma_obs^2``): a multivariate normal in ``d``, one ``k x k`` solve.
     """
     lvl = lay.obs_level
-    innov = lay.innovations(x)[lvl]  # level_t - level_{t-1} [- slope_{t-1}]; t = 0: level_0 - y_0
-    c = np.diff(xj)
-    om_j = siginv[j]
-    prec = float(c @ c) / var_level + xj[0] ** 2 / sdy**2 + om_j[j] / sig2_obs
-    lin = float(innov[1:] @ c) / var_level + innov[0] * xj[0] / sdy**2
-    lin -= float(om_j @ beta) / sig2_obs
-    d = lin / prec + rng.standard_normal() / np.sqrt(prec)
+    level = x[lvl]
+    u = np.diff(level)
+    if lay.pos_slope is not None:
+        u -= x[lay.pos_slope[:-1]]
+    u0 = level[0] - lay.mean[lvl[0]]
+    g = np.asarray(cols)
+    x0 = X[0, g]
+    om = siginv[np.ix_(g, g)]
+    prec = dXtdX[np.ix_(g, g)] / var_level + np.outer(x0, x0) / sdy**2 + om / sig2_obs
+    lin = dX[:, g].T @ u / var_level + u0 * x0 / sdy**2 - siginv[g] @ beta / sig2_obs
+    try:
+        L = np.linalg.cholesky(prec)
+    except np.linalg.LinAlgError:
+        return x, beta
+    d = np.linalg.solve(L.T, np.linalg.solve(L, lin) + rng.standard_normal(len(g)))
+    beta = beta.copy()
+    beta[g] += d
     x = x.copy()
-    x[lvl] -= d * xj
-    return x, beta[j] + d
+    x[lvl] -= X[:, g] @ d
+    return x, beta
 
 
 def _season_pos(lay: _Layout, k: int) -> int:
