@@ -71,7 +71,7 @@ PAIRS = (
     ("structural", "counterfactual"),
 )
 #: Replications per scenario in the full study (slow models get fewer).
-FULL_REPS = {"segmented": 200, "poisson": 200, "negbin": 40, "arima": 20, "structural": 12}
+FULL_REPS = {"segmented": 200, "poisson": 200, "negbin": 40, "arima": 20, "structural": 40}
 QUICK_REPS = {"segmented": 20, "poisson": 20, "negbin": 8, "arima": 4, "structural": 3}
 N_DAYS = 730
 WINDOW = 56
