@@ -543,10 +543,14 @@ def _shift_level(x, beta, cols, X, dX, dXtdX, lay, var_level, sdy, siginv, sig2_
         u -= x[lay.pos_slope[:-1]]
     u0 = level[0] - lay.mean[lvl[0]]
     g = np.asarray(cols)
-    x0 = X[0, g]
-    om = siginv[np.ix_(g, g)]
-    prec = dXtdX[np.ix_(g, g)] / var_level + np.outer(x0, x0) / sdy**2 + om / sig2_obs
-    lin = dX[:, g].T @ u / var_level + u0 * x0 / sdy**2 - siginv[g] @ beta / sig2_obs
+    if len(g) < X.shape[1]:  # some controls left out in this sweep
+        X, dX = X[:, g], dX[:, g]
+        dXtdX, siginv_g, om = dXtdX[np.ix_(g, g)], siginv[g], siginv[np.ix_(g, g)]
+    else:
+        siginv_g = om = siginv
+    x0 = X[0]
+    prec = dXtdX / var_level + np.outer(x0, x0) / sdy**2 + om / sig2_obs
+    lin = u @ dX / var_level + u0 * x0 / sdy**2 - siginv_g @ beta / sig2_obs
     try:
         L = np.linalg.cholesky(prec)
     except np.linalg.LinAlgError:
@@ -555,7 +559,7 @@ def _shift_level(x, beta, cols, X, dX, dXtdX, lay, var_level, sdy, siginv, sig2_
     beta = beta.copy()
     beta[g] += d
     x = x.copy()
-    x[lvl] -= X[:, g] @ d
+    x[lvl] -= X @ d
     return x, beta
 
 
