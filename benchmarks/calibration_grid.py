@@ -506,6 +506,14 @@ def write_markdown(
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _fit_all(tasks: list, jobs: int) -> list:
+    """:func:`run_one` over ``tasks``, in ``jobs`` worker processes."""
+    if jobs > 1:
+        with mp.get_context("fork").Pool(jobs) as pool:
+            return pool.map(run_one, tasks, chunksize=4)
+    return [run_one(t) for t in tasks]
+
+
 def main(argv=None) -> int:
     """Run the grid and write the tables.
 
@@ -597,11 +605,8 @@ def main(argv=None) -> int:
             merged = pd.concat([merged[keep], part], ignore_index=True)
         rows = merged.to_dict("records")
         tasks = []
-    elif args.jobs > 1:
-        with mp.get_context("fork").Pool(args.jobs) as pool:
-            rows = pool.map(run_one, tasks, chunksize=4)
     else:
-        rows = [run_one(t) for t in tasks]
+        rows = _fit_all(tasks, args.jobs)
     seconds = time.perf_counter() - t0
     if args.from_runs:
         seconds = float(pd.DataFrame(rows)["seconds"].sum()) / max(args.jobs, 1)
@@ -624,15 +629,6 @@ def main(argv=None) -> int:
     for (m, me), k in counts.items():
         same = counts.loc[m].nunique() == 1
         used[m if same else f"{m} {me}"] = int(k)
-    write_markdown(
-        table,
-        w,
-        args.output / f"calibration_grid{tag}.md",
-        command=command,
-        reps=used,
-        seconds=seconds,
-        note=args.note,
-    )
     confirmation = None
     if args.confirm or args.confirm_from:
         c_seed = SEED + 1
@@ -652,12 +648,7 @@ def main(argv=None) -> int:
             )
             c_reps = int(c_runs["rep"].nunique())
         else:
-            if args.jobs > 1:
-                with mp.get_context("fork").Pool(args.jobs) as pool:
-                    c_rows = pool.map(run_one, c_tasks, chunksize=4)
-            else:
-                c_rows = [run_one(t) for t in c_tasks]
-            c_runs, c_reps = pd.DataFrame(c_rows), args.confirm
+            c_runs, c_reps = pd.DataFrame(_fit_all(c_tasks, args.jobs)), args.confirm
             c_runs.to_csv(
                 args.output / f"calibration_grid_confirm_runs{tag}.csv.gz",
                 index=False,
@@ -677,16 +668,16 @@ def main(argv=None) -> int:
             command=f"{command} --confirm {c_reps}",
             minutes=c_minutes,
         )
-        write_markdown(
-            table,
-            w,
-            args.output / f"calibration_grid{tag}.md",
-            command=command,
-            reps=used,
-            seconds=seconds,
-            note=args.note,
-            confirmation=confirmation,
-        )
+    write_markdown(
+        table,
+        w,
+        args.output / f"calibration_grid{tag}.md",
+        command=command,
+        reps=used,
+        seconds=seconds,
+        note=args.note,
+        confirmation=confirmation,
+    )
     with pd.option_context("display.width", 200, "display.max_columns", 30):
         print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         print()
