@@ -37,7 +37,7 @@ from darksocial.errors import (
     InterventionDateError,
     ParameterError,
 )
-from darksocial.formatting import fixed_percent, number, percent
+from darksocial.formatting import fixed_percent, number, percent, plural
 from darksocial.its import COUNT_MODELS, METHODS, MODELS
 from darksocial.validation import (
     check_alpha,
@@ -971,7 +971,8 @@ class Triangulation:
                 f"{k} of {n} {finds} a significant effect, {what} ({names}{more}): the "
                 "conclusion depends on the modelling choice; report it with caution."
             )
-        tail = f" ({n_fail} combination(s) could not be fitted; see the notes.)" if n_fail else ""
+        could = f"{plural(n_fail, 'combination')} could not be fitted"
+        tail = f" ({could}; see the notes.)" if n_fail else ""
         return head + verdict + tail
 
     def plot_data(self) -> pd.DataFrame:

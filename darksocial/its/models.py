@@ -25,7 +25,9 @@ from statsmodels.tsa.statespace.structural import UnobservedComponents
 
 from darksocial.constants import AR_ERROR_ORDER, STRUCTURAL_PARAM_DRAWS
 from darksocial.errors import DataValidationError
+from darksocial.formatting import join_words
 from darksocial.its.bsts import forecast, sample_posterior
+from darksocial.its.design import _DOW, _MONTHS
 from darksocial.its.reml import arma_filter_end, arma_reml, kalman_innovations
 
 __all__ = ["make_backend", "mvn_draws", "newey_west_lags"]
@@ -717,6 +719,7 @@ class GLMBackend(_Backend):
             )
         self.res = self.model.fit()
         self.beta = np.asarray(self.res.params)
+        self.separated = _separated_terms(z[mask], Xm, self.param_names)
         self.lp = X.to_numpy() @ self.beta + offset
         mu = np.exp(self.lp)
         self.fitted = mu
@@ -766,6 +769,18 @@ class GLMBackend(_Backend):
         return _normal_params_frame(self.beta, se, self.param_names, self.alpha, self.draw_df)
 
     def simulate(self, X_f: pd.DataFrame, exposure_f, size: int, rng):
+        if self.separated:
+            # a dummy whose periods are all zero: its coefficient runs to minus infinity
+            # (statsmodels stops near -18 with a standard error of ~10,000), and paths
+            # drawn from that normal approximation put the counterfactual at 1e20 clicks
+            # a day on a real 86-day Search Console export
+            days = join_words(_term_words(self.separated))
+            raise DataValidationError(
+                f"The series is zero on every {days} before launch, so a count model "
+                f"cannot tell how many to expect there: its counterfactual has no upper "
+                "bound. A Gaussian model (model='segmented') still fits it; or use more "
+                "history, with counts on those periods."
+            )
         k = len(self.beta)
         betas = mvn_draws(self.beta, self.cov[:k, :k], size, rng, df=self.draw_df)
         offset = np.zeros(X_f.shape[0]) if exposure_f is None else np.log(exposure_f)
@@ -790,6 +805,32 @@ class GLMBackend(_Backend):
         draws = rng.poisson(lam).astype(float)
         # expected counts: the latent noise has mean one (u - v / 2)
         return _log_point(log_mu, np.zeros_like(log_mu)), draws
+
+
+def _separated_terms(y: np.ndarray, X: np.ndarray, names: list[str]) -> list[str]:
+    """Indicator columns (0/1) whose periods all have zero counts (complete separation).
+
+    A count model's coefficient for such a column has no finite maximum: the expected
+    count there is zero, with no upper bound on what the data allow.
+    """
+    out = []
+    for j, name in enumerate(names):
+        col = X[:, j]
+        on = col != 0
+        if on.any() and not on.all() and np.isin(col, (0.0, 1.0)).all() and y[on].sum() == 0:
+            out.append(name)
+    return out
+
+
+def _term_words(names: list[str]) -> list[str]:
+    """Design terms in words: ``dow[Wed]`` -> ``Wednesday``, ``month[Jan]`` -> ``January``."""
+    # English names whatever the locale (calendar.day_name and %B follow LC_TIME)
+    days = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+    months = ("January", "February", "March", "April", "May", "June", "July", "August")
+    months += ("September", "October", "November", "December")
+    words = {f"dow[{a}]": d for a, d in zip(_DOW, days, strict=True)}
+    words |= {f"month[{a}]": m for a, m in zip(_MONTHS, months, strict=True)}
+    return [words.get(name, f"period of '{name}'") for name in names]
 
 
 class StateSpaceBackend(_Backend):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,7 +11,7 @@ from conftest import START, simulate
 
 from darksocial import its
 from darksocial.constants import BREAK_T_THRESHOLD, CONTROL_JUMP_T_THRESHOLD
-from darksocial.errors import ParameterError
+from darksocial.errors import DataValidationError, ParameterError
 from darksocial.its import Intervention, fit
 
 
@@ -209,3 +211,29 @@ def test_a_control_jump_compares_as_many_periods_on_each_side_of_launch():
     assert jump.n == 60
     assert jump.change == pytest.approx(c[60:120].mean() / c[:60].mean() - 1)
     assert "over the 60 periods from launch against the 60 before" in str(jump)
+
+
+@pytest.mark.parametrize("model", ["poisson", "negbin"])
+def test_count_counterfactual_refuses_a_weekday_with_no_counts(model):
+    # a sparse series with no clicks on any Wednesday before launch: the weekday's
+    # coefficient has no finite estimate, and its paths put the counterfactual at 1e20
+    # a day (a real 86-day Search Console export, below); the fit says why instead
+    rng = np.random.default_rng(5)
+    idx = pd.date_range("2025-01-06", periods=120, freq="D")
+    y = pd.Series(rng.poisson(1.5, len(idx)).astype(float), idx, name="clicks")
+    y[(idx.dayofweek == 2) & (idx < "2025-04-01")] = 0.0
+    with pytest.raises(DataValidationError, match="zero on every Wednesday before launch"):
+        fit(y, Intervention("c", "2025-04-01"), model=model, method="counterfactual")
+    # with counts on Wednesdays the same model fits
+    y[(idx.dayofweek == 2) & (idx < "2025-04-01")] = rng.poisson(1.5, 12)
+    fit(y, Intervention("c", "2025-04-01"), model=model, method="counterfactual")
+
+
+def test_count_counterfactual_on_a_real_sparse_export():
+    path = Path(__file__).parents[1] / "data/search_console/abudhabi_dates/Dates.csv"
+    d = pd.read_csv(path)
+    y = d.set_index(pd.to_datetime(d["Date"]))["Clicks"].astype(float).sort_index()
+    with pytest.raises(DataValidationError, match="Wednesday and Thursday"):
+        fit(y, Intervention("c", "2025-10-15"), model="negbin", method="counterfactual")
+    res = fit(y, Intervention("c", "2025-10-15"), model="negbin", method="intervention")
+    assert abs(res.effects.loc["average", "estimate"]) < 1.0
