@@ -185,13 +185,31 @@ def fit_options(model: str) -> dict:
     return {"transform": TRANSFORM["value"], **extra}
 
 
+def fit_seed(seed: int, rep: int) -> int:
+    """Seed of the fit's own simulation for replication ``rep`` (shared by its scenarios).
+
+    Every replication draws its paths with its own seed. With one seed for every fit (the
+    package default) the Monte-Carlo error of the interval's ends is the same on every
+    series and does not average out over replications: at 500 paths it made the
+    segmented intervals of the hardest cell about 7% narrower on every series (coverage
+    92.7%; 94.4% with 1,000 paths; 92.8% with a seed per replication), so the study
+    measured one seed's luck rather than the method.
+    """
+    return int(np.random.default_rng([seed, rep, 7]).integers(2**31))
+
+
 def run_one(task) -> dict:
-    """Fit one replication (``task = (cell, settings, model, method, effect, rep, nsim[, seed])``)."""
+    """Fit one replication (``task = (cell, settings, model, method, effect, rep, nsim[, seed])``).
+
+    ``nsim`` None fits with the package's default number of paths.
+    """
     cell, settings, model, method, (scen, effect), rep, nsim, *rest = task
     seed = rest[0] if rest else SEED
     y, controls, launch, truth = simulate(settings, effect, rep, seed=seed)
     row = {"cell": cell, "model": model, "method": method, "scenario": scen, "rep": rep}
     row["seed"] = seed
+    row["fit_seed"] = fit_seed(seed, rep)
+    sims = {} if nsim is None else {"n_simulations": nsim}
     row["truth"] = truth
     row["baseline"] = float(y.iloc[-int(settings["n_post"]) :].mean()) / (1 + effect)
     t0 = time.perf_counter()
@@ -204,7 +222,8 @@ def run_one(task) -> dict:
                 controls=controls,
                 model=model,
                 method=method,
-                n_simulations=nsim,
+                seed=row["fit_seed"],
+                **sims,
                 **fit_options(model),
             )
         e = res.effects
@@ -349,8 +368,8 @@ def confirmation_tasks(w: pd.DataFrame, reps: int, seed: int, nsim: int) -> list
         Replications per scenario and cell.
     seed : int
         Base seed of the fresh series (not :data:`SEED`).
-    nsim : int
-        Simulated paths per fit.
+    nsim : int or None
+        Simulated paths per fit (None: the package's default).
 
     Returns
     -------
@@ -533,7 +552,9 @@ def main(argv=None) -> int:
     ap.add_argument("--methods", nargs="*", help="restrict to these methods")
     ap.add_argument("--cells", nargs="*", help="restrict to these cells (names as printed)")
     ap.add_argument("--reps", type=int, help="replications per scenario for every model")
-    ap.add_argument("--n-simulations", type=int, default=500, help="paths per fit")
+    ap.add_argument(
+        "--n-simulations", type=int, help="paths per fit (default: the package's, 1,000)"
+    )
     ap.add_argument("--jobs", type=int, default=1, help="worker processes")
     ap.add_argument("--output", type=Path, default=RESULTS, help="folder for the results")
     ap.add_argument("--tag", default="", help="suffix of the output file names")
