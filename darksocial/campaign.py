@@ -1306,13 +1306,19 @@ class CampaignAnalysis:
         -------
         dict
             ``campaign``, ``window``, and per metric the estimate (average per day),
-            interval, cumulative, relative lift with interval, p-value, model and method.
+            interval, cumulative, relative lift with interval, p-value, model and method,
+            and ``sparse`` (zero in most periods before launch: the relative lift swings
+            without meaning, the index reads the change in units).
         """
         eff = self.effects_frame()
+        sparse = self.sparse_metrics()
         metrics = {}
         for metric, r in eff.iterrows():
             metrics[metric] = {
                 "label": r["label"],
+                # zero in most periods before launch: read the change in units, not relative
+                "sparse": metric in sparse,
+                "unit_text": self._unit(metric),
                 "unit": r["unit"],
                 "period": r["period"],
                 "estimate": r["average"],

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from darksocial.errors import DataValidationError, ParameterError
+from darksocial.formatting import plural
 from darksocial.its import frequency_family
 from darksocial.plotting import (  # the figures live in plotting; re-exported here
     plot_direct_check,
@@ -144,8 +145,9 @@ def summary(sources) -> dict[str, Any]:
     n_sources = len(_frames(sources))
     n_days = int(flagged["date"].nunique())
     headline = (
-        f"{n_sources} sources; {len(real)} gap(s) of {int(real['periods'].sum())} period(s) "
-        f"outside ad exports; {n_days} day(s) flagged in the main series"
+        f"{plural(n_sources, 'source')}; {plural(len(real), 'gap')} of "
+        f"{plural(int(real['periods'].sum()), 'period')} outside ad exports; "
+        f"{plural(n_days, 'day')} flagged in the main series"
     )
     return {
         "sources": n_sources,

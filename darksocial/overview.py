@@ -40,7 +40,7 @@ from darksocial.campaign import (
     evaluation_window,
 )
 from darksocial.errors import DataValidationError, ParameterError
-from darksocial.formatting import day, finite_or_none, interval, percent
+from darksocial.formatting import day, finite_or_none, interval, number, percent
 from darksocial.plotting import plot_bucket_mix  # re-exported: its home is plotting
 
 __all__ = [
@@ -297,7 +297,11 @@ def campaign_effects(analyses: dict[str, CampaignAnalysis]) -> pd.DataFrame:
         positive) with ``cost_lower`` (spend / upper total) and ``cost_upper`` (spend /
         lower total; ``inf`` when the interval reaches zero), and ``cost_measured``
         (True only for a count metric whose lift interval lies above zero, with a spend:
-        otherwise there is no measurable lift to put a cost on).
+        otherwise there is no measurable lift to put a cost on). ``sparse`` marks a metric
+        zero in most periods before launch
+        (:meth:`~darksocial.campaign.CampaignAnalysis.sparse_metrics`): its ``relative``
+        columns are NaN and its change is the ``average`` one, in its own units
+        (:func:`lift_text`).
     """
     frames = []
     for cid, a in analyses.items():
@@ -312,6 +316,13 @@ def campaign_effects(analyses: dict[str, CampaignAnalysis]) -> pd.DataFrame:
         eff.insert(4, "spend", spend)
         eff.insert(5, "window_start", a.window[0])
         eff.insert(6, "window_end", a.window[1])
+        # a metric zero in most periods before launch has an expected level near zero, so
+        # its relative lift swings without meaning (+152%, -525% to +867% for 0.1 click a
+        # day on a real Search Console export): its change is read in its own units, as
+        # the campaign report reads it
+        eff["sparse"] = eff["metric"].isin(list(a.sparse_metrics()))
+        for col in ("relative", "relative_lower", "relative_upper"):
+            eff[col] = eff[col].where(~eff["sparse"])
         total, lo, hi = eff["cumulative"], eff["cumulative_lower"], eff["cumulative_upper"]
         eff["cost_per_unit"] = np.where(total > 0, spend / total.where(total > 0), np.nan)
         eff["cost_lower"] = np.where(hi > 0, spend / hi.where(hi > 0), np.nan)
@@ -325,6 +336,33 @@ def campaign_effects(analyses: dict[str, CampaignAnalysis]) -> pd.DataFrame:
             "no campaign could be analysed; check that campaigns.yml launches fall inside the data"
         )
     return pd.concat(frames, ignore_index=True)
+
+
+def lift_text(row, *, with_interval: bool = True) -> str:
+    """A campaign's change on one metric in words: ``+16% (+10% to +23%)``.
+
+    The relative lift where there is one; for a metric zero in most periods before launch
+    the average change in its own units, ``+0.1 clicks a day (−0.3 to +0.5)``; ``not
+    measured`` without an estimate.
+
+    Parameters
+    ----------
+    row : namedtuple or pandas.Series
+        A row of :func:`campaign_effects`.
+    with_interval : bool, default True
+        Add the interval in brackets.
+    """
+    get = row.get if isinstance(row, pd.Series) else lambda k: getattr(row, k)
+    if pd.notna(get("relative")):
+        text = percent(get("relative"))
+        lo, hi, kind = get("relative_lower"), get("relative_upper"), "percent"
+    elif pd.notna(get("average")):
+        per = f" a {get('period')}" if METRICS[get("metric")].count else ""
+        text = f"{number(get('average'), signed=True)} {get('unit')}{per}"
+        lo, hi, kind = get("average_lower"), get("average_upper"), "number"
+    else:
+        return "not measured"
+    return f"{text} ({interval(lo, hi, kind=kind)})" if with_interval else text
 
 
 def pool_content_types(effects: pd.DataFrame, *, alpha: float = config.ALPHA) -> pd.DataFrame:
@@ -347,7 +385,8 @@ def pool_content_types(effects: pd.DataFrame, *, alpha: float = config.ALPHA) ->
         One row per metric and content type: ``metric``, ``content_type``, ``k``
         (campaigns), ``campaigns`` (their names), ``estimate``, ``lower``, ``upper``
         (relative lift), ``spend`` (total), ``pooled`` (False for a single campaign),
-        ``fragile`` (fewer than 3 campaigns) and ``note`` (plain words).
+        ``fragile`` (fewer than 3 campaigns) and ``note`` (plain words). Campaigns
+        without a relative lift (``sparse`` in :func:`campaign_effects`) are left out.
     """
     from darksocial import portfolio
 
@@ -363,6 +402,8 @@ def pool_content_types(effects: pd.DataFrame, *, alpha: float = config.ALPHA) ->
             "spend": effects["spend"],
         }
     )
+    # a metric zero in most periods before launch has no relative lift to pool
+    table = table[table["estimate"].notna()]
     sizes = table.groupby(["metric", "content_type"])["campaign"].transform("size")
     pooled = pd.DataFrame()
     if (sizes >= 2).any():
@@ -403,7 +444,9 @@ def pool_content_types(effects: pd.DataFrame, *, alpha: float = config.ALPHA) ->
                 "note": p["note"],
             }
         )
-    return pd.DataFrame(rows)
+    columns = ["metric", "content_type", "k", "campaigns", "spend", "estimate", "lower"]
+    columns += ["upper", "pooled", "fragile", "note"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def ads_needs(sources) -> str | None:
@@ -710,6 +753,11 @@ class OverviewReport:
                 "relative": eff["relative"],
                 "relative_lower": eff["relative_lower"],
                 "relative_upper": eff["relative_upper"],
+                # the units of a change read without a relative lift (a mostly-zero metric)
+                "unit": [
+                    f"{u} a {per}" if METRICS[m].count else u
+                    for u, per, m in zip(eff["unit"], eff["period"], eff["metric"], strict=True)
+                ],
             }
         )
         mentions = self.mentions()
@@ -913,12 +961,10 @@ class OverviewReport:
             part = eff[eff["metric"] == metric]
             up = int((part["direction"] == "up").sum())
             text = f"{up} of {len(part)} campaigns lifted {METRICS[metric].label}"
-            if up:
-                best = part.loc[part["relative"].idxmax()]
-                text += (
-                    f"; largest: {best['name']} {percent(best['relative'])} "
-                    f"({interval(best['relative_lower'], best['relative_upper'])})"
-                )
+            ranked = part[(part["direction"] == "up") & part["relative"].notna()]
+            if up and len(ranked):
+                best = ranked.loc[ranked["relative"].idxmax()]
+                text += f"; largest: {best['name']} {lift_text(best)}"
             parts.append(text)
         else:
             parts.append("no campaign could be measured on these data")

@@ -704,7 +704,7 @@ def _when(record: RunRecord) -> str:
 def _verdicts(summary: Mapping[str, Any] | None) -> str:
     """One line per metric: its verdict as the campaign report words it, with the lift."""
     from darksocial.campaign import PLACEBO_DOUBTS
-    from darksocial.formatting import interval, percent
+    from darksocial.formatting import interval, number, percent
 
     if not summary:
         return ""
@@ -723,6 +723,12 @@ def _verdicts(summary: Mapping[str, Any] | None) -> str:
         text = f"{label[:1].upper() + label[1:]}: {word}, {percent(v['relative'])}"
         if lo is not None and hi is not None:
             text += f" ({interval(lo, hi)})"
+        if v.get("sparse") and v.get("estimate") is not None:
+            # zero in most periods before launch: the change in units, as the report says it
+            text = f"{label[:1].upper() + label[1:]}: {word}, "
+            text += f"{number(v['estimate'], signed=True)} {v.get('unit_text') or ''}".rstrip()
+            if v.get("lower") is not None and v.get("upper") is not None:
+                text += f" ({interval(v['lower'], v['upper'], kind='number')})"
         # the bottom line's reconciled verdict when the placebo check overrules the model
         doubt = PLACEBO_DOUBTS.get(str(v.get("placebo_verdict")))
         if v.get("significant") and doubt:

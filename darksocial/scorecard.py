@@ -25,7 +25,7 @@ import pandas as pd
 
 from darksocial.config import ALPHA
 from darksocial.errors import DataValidationError, ParameterError
-from darksocial.formatting import interval, join_words, percent, points, significant
+from darksocial.formatting import interval, join_words, number, percent, points, significant
 from darksocial.plotting import VERDICT_COLORS, plot_scorecard  # re-exported from plotting
 
 __all__ = [
@@ -63,9 +63,11 @@ _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", 
 
 
 # --------------------------------------------------------------------------- formatting
-def _interval_text(scale: str, est: float, lo: float, hi: float) -> str:
+def _interval_text(scale: str, est: float, lo: float, hi: float, unit: str = "") -> str:
     # the same formatter as the campaign reports and the overview's tables, so a lift
     # reads "+3.6% (−2.9% to +10%)" everywhere
+    if scale == "absolute" and unit:
+        return f"{number(est, signed=True)} {unit} ({interval(lo, hi, kind='number')})"
     if scale == "relative":
         return f"{percent(est)} ({interval(lo, hi)})"
     if scale == "points":
@@ -204,6 +206,7 @@ def _its_rows(estimates: pd.DataFrame, labels: Mapping[str, str]) -> list[dict]:
                 "lower": shown[1],
                 "upper": shown[2],
                 "p_value": g("p_value", np.nan),
+                "unit": g("unit", "") if isinstance(g("unit", ""), str) else "",
                 "abs_estimate": abs_vals[0],
                 "abs_lower": abs_vals[1],
                 "abs_upper": abs_vals[2],
@@ -308,7 +311,7 @@ def _subject(r: pd.Series) -> str:
 
 def _phrase(r: pd.Series) -> str:
     """One signal in words: 'branded search +16% (+10% to +23%)'."""
-    nums = _interval_text(r["scale"], r["estimate"], r["lower"], r["upper"])
+    nums = _interval_text(r["scale"], r["estimate"], r["lower"], r["upper"], r.get("unit") or "")
     if r["signal"] != "mentions" or r["verdict"] == "no change":
         return f"{_subject(r)} {nums}"
     pts = points(abs(r["estimate"])).lstrip("+")
@@ -652,7 +655,8 @@ def scorecard(
         One row per campaign and ITS metric: ``campaign``, ``metric`` (e.g.
         ``"branded_search"``, ``"deep_direct"``; see :data:`SIGNAL_LABELS`), and the
         relative lift ``relative``, ``relative_lower``, ``relative_upper`` and/or the
-        absolute effect ``estimate``, ``lower``, ``upper``; optional ``p_value``. The
+        absolute effect ``estimate``, ``lower``, ``upper``; optional ``p_value`` and
+        ``unit`` (words after an absolute effect, e.g. ``"clicks a day"``). The
         relative lift is shown and judged when present. :func:`estimates_from_its` builds
         this table from ITS results.
     mentions : pandas.DataFrame, optional
@@ -733,10 +737,11 @@ def scorecard(
         _verdict(lo, hi) for lo, hi in zip(data["lower"], data["upper"], strict=True)
     ]
     data["verdict"] = _ads_with_search(data)
+    units = data["unit"].fillna("") if "unit" in data else [""] * len(data)
     data["text"] = [
-        _interval_text(s, e, lo, hi)
-        for s, e, lo, hi in zip(
-            data["scale"], data["estimate"], data["lower"], data["upper"], strict=True
+        _interval_text(s, e, lo, hi, u if isinstance(u, str) else "")
+        for s, e, lo, hi, u in zip(
+            data["scale"], data["estimate"], data["lower"], data["upper"], units, strict=True
         )
     ]
 

@@ -460,3 +460,40 @@ def test_a_jumping_control_is_named_as_the_campaign_report_names_it(beer_fr):
     html = overview_page(data_dir=beer_fr).caveats().html
     assert "The control series (Google Trends interest in Michelob Ultra) also moved" in html
     assert "(michelob ultra)" not in html
+
+
+def test_a_mostly_zero_metric_is_read_in_its_units_not_as_a_percentage(tmp_path):
+    # a real Search Console export of a small site: 0-1 clicks a day, zero on 51 of the
+    # 60 days before launch; its relative lift read "+152% (-525% to +867%)"
+    import re
+    import shutil
+    from pathlib import Path
+
+    from darksocial.pages.overview import overview_page
+
+    folder = tmp_path / "small-site"
+    folder.mkdir()
+    src = Path(__file__).parent / "data/search_console/abudhabi_dates/Dates.csv"
+    shutil.copy(src, folder / "Dates.csv")
+    (folder / "campaigns.yml").write_text(
+        "campaigns:\n- {id: launch, name: Autumn newsletter, content_type: newsletter, "
+        "launch: 2025-10-15}\n"
+    )
+    page = overview_page(data_dir=str(folder))
+    eff = page.report.effects()
+    assert eff["sparse"].all() and eff["relative"].isna().all()
+    text = _page_text(page)
+    _assert_clean(text)
+    # the table, the scorecard's sentence and the index line give clicks a day
+    row = eff.iloc[0]
+    change = f"{row['average']:+.1f}".replace("-", "−")
+    assert f"{change} clicks a day (" in page.campaigns_table().to_html()
+    assert f"search clicks {change} clicks a day (" in page.agreement_html()
+    assert not re.search(r"[+−]\d+% \(", text)  # no relative lift anywhere on the page
+    assert "No relative lift to compare by content type" in page.content_type_html()
+    summary = page.summary()
+    json.dumps(summary, allow_nan=False)
+    # the campaign report's line on the reports index, from its summary
+    analysis = page.report.analyses["launch"]
+    line = reporting._verdicts(analysis.summary())
+    assert f"no clear change, {change} clicks a day (" in line

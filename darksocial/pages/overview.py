@@ -40,7 +40,7 @@ from darksocial.formatting import (
     styled_table,
     upper_first,
 )
-from darksocial.overview import ADS_WITHIN, OverviewReport
+from darksocial.overview import ADS_WITHIN, OverviewReport, lift_text
 from darksocial.pages.sections import PAGE_HEAD, Section, SectionedPage, missing_sentence
 from darksocial.theme import Chart
 
@@ -232,7 +232,10 @@ class OverviewPage(SectionedPage):
             label = METRICS[metric].label
             if len(up):
                 names = join_words(
-                    [f"{escape(r.name)} ({percent(r.relative)})" for r in up.itertuples()]
+                    [
+                        f"{escape(r.name)} ({escape(lift_text(r, with_interval=False))})"
+                        for r in up.itertuples()
+                    ]
                 )
                 text = (
                     f"<b>{escape(upper_first(label))}:</b> {len(up)} of {len(part)} campaigns "
@@ -287,9 +290,8 @@ class OverviewPage(SectionedPage):
             else:
                 r = search.iloc[0]
                 text = (
-                    f"branded search showed no clear change during the {escape(rep.name(cid))} "
-                    f"({percent(r['relative'])}, {self.level}% interval "
-                    f"{interval(r['relative_lower'], r['relative_upper'])})"
+                    f"branded search showed no clear change during the {escape(rep.name(cid))}: "
+                    f"{escape(lift_text(r))}"
                     if not rose
                     else f"branded search rose during the {escape(rep.name(cid))}"
                 )
@@ -353,10 +355,7 @@ class OverviewPage(SectionedPage):
             spec = METRICS[metric]
             short = _SHORT.get(metric, spec.label)
             out[f"{short}: lift ({self.level}% interval)"] = [
-                "not measured"
-                if pd.isna(r.relative)
-                else f"{percent(r.relative)} ({interval(r.relative_lower, r.relative_upper)})"
-                for r in part.itertuples()
+                lift_text(r) for r in part.itertuples()
             ]
             if spec.count:
                 unit = spec.unit.rstrip("s")
@@ -365,7 +364,7 @@ class OverviewPage(SectionedPage):
         return styled_table(table)
 
     def _cost(self, r) -> str:
-        if pd.isna(r.relative):
+        if pd.isna(r.average):
             return "not measured"
         if pd.isna(r.spend):
             return "no spend given"
@@ -454,7 +453,8 @@ class OverviewPage(SectionedPage):
             squeeze=False,
         )  # fmt: skip
         for ax, metric in zip(axes[0], metrics, strict=True):
-            part = eff[eff["metric"] == metric]
+            # a metric zero in most periods before launch has no relative lift to draw
+            part = eff[(eff["metric"] == metric) & eff["relative"].notna()]
             table = pd.DataFrame(
                 {
                     "campaign": part["name"]
@@ -501,14 +501,21 @@ class OverviewPage(SectionedPage):
             ),
             self.agreement_html(),
         ]
-        parts += [
-            "<h3>Lifts side by side</h3>",
-            Chart(
-                self.forest_figure(),
-                alt=f"The relative lift of each of {plural(n, 'campaign')} with its interval, "
-                "one panel per metric; the vertical line at zero is no change.",
-            ),
-        ]
+        parts.append("<h3>Lifts side by side</h3>")
+        if self.report.effects()["relative"].notna().any():
+            parts.append(
+                Chart(
+                    self.forest_figure(),
+                    alt=f"The relative lift of each of {plural(n, 'campaign')} with its "
+                    "interval, one panel per metric; the vertical line at zero is no change.",
+                )
+            )
+        else:
+            parts.append(
+                "<p>No relative lift to draw: every measured signal is zero in most periods "
+                "before launch, where a percentage change swings without meaning; the "
+                "changes are in the table above, in their own units.</p>"
+            )
         return self._keep(Section("campaigns", parts=parts))
 
     # -- content types -------------------------------------------------------------------
@@ -554,6 +561,13 @@ class OverviewPage(SectionedPage):
         if skipped:
             return self._keep(skipped)
         p = self.report.pooled()
+        if p.empty:
+            words = (
+                "No relative lift to compare by content type: every measured signal is zero "
+                "in most periods before launch, where a percentage change swings without "
+                "meaning. Each campaign's change is in the table of campaigns, in its own units."
+            )
+            return self._keep(Section("content_types", parts=[f"<p>{escape(words)}</p>"]))
         per_type = p.groupby("content_type")["k"].max()
         if (per_type == 1).all():
             words = (
