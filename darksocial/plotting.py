@@ -466,16 +466,20 @@ def plot_scorecard(card: Any, *, ax: Any = None) -> Any:
         ax.text(r["col"] + 0.5, r["y"], "n/a", ha="center", va="center", color="0.6", fontsize=8)
     ticks = []
     for s in card.signals:
-        first = data[data["signal"] == s].iloc[0]
-        half, kind = float(first["half_range"]), first["scale"]
-        edge = (
-            f"±{half:.0%}"
-            if kind in ("relative", "share")
-            else f"±{half * 100:.0f} pts"
-            if kind == "points"
-            else f"±{half:,.3g}"
-        )
-        ticks.append(f"{first['label']}\n({edge})")
+        part = data[data["signal"] == s]
+        edges = []
+        # the value at the cell's edge, per scale the signal is shown in
+        for _, first in part.drop_duplicates("scale").iterrows():
+            half, kind = float(first["half_range"]), first["scale"]
+            unit = first.get("unit") or ""
+            edges.append(
+                f"±{half:.0%}"
+                if kind in ("relative", "share")
+                else f"±{half * 100:.0f} pts"
+                if kind == "points"
+                else f"±{half:,.3g} {unit}".rstrip()
+            )
+        ticks.append(f"{part['label'].iloc[0]}\n({'; '.join(edges)})")
     ax.set_xticks(np.arange(n_cols) + 0.5, ticks)
     ax.set_yticks(np.arange(n_rows), [card.names[c] for c in card.campaigns])
     ax.set_xlim(0, max(n_cols, 1))

@@ -555,7 +555,9 @@ class Scorecard:
         pandas.DataFrame
             One row per campaign and signal (measured or not): ``campaign``, ``name``,
             ``signal``, ``label``, ``row``, ``col``, ``estimate``, ``lower``, ``upper``,
-            ``verdict``, ``scale``, ``half_range`` (the signal's value at the edge of its cell),
+            ``verdict``, ``scale``, ``half_range`` (the signal's value at the edge of its cell,
+            per scale: a signal may be relative for one campaign and in units for another),
+            ``unit`` (of an absolute change),
             ``x``, ``x_lower``, ``x_upper`` (positions in the grid: cell ``col`` spans
             ``[col, col + 1]``, zero at ``col + 0.5``) and ``y`` (= ``row``).
         """
@@ -563,17 +565,25 @@ class Scorecard:
         half_width = 0.4
         for j, s in enumerate(self.signals):
             part = self.data[self.data["signal"] == s]
-            bound = part[["estimate", "lower", "upper"]].abs().to_numpy()
-            half = float(np.nanmax(bound)) * 1.05 if bound.size and np.nanmax(bound) > 0 else 1.0
-            scale = part["scale"].iloc[0] if len(part) else "absolute"
+            # one range per scale: a signal can be a relative lift for one campaign and a
+            # change in units for another (zero in most periods before its launch)
+            halves = {}
+            for scale_, sub in part.groupby("scale"):
+                bound = sub[["estimate", "lower", "upper"]].abs().to_numpy()
+                top = np.nanmax(bound) if bound.size else np.nan
+                halves[scale_] = float(top) * 1.05 if np.isfinite(top) and top > 0 else 1.0
+            first = part["scale"].iloc[0] if len(part) else "absolute"
             for i, c in enumerate(self.campaigns):
                 hit = part[part["campaign"] == c]
+                scale = first
                 if len(hit):
                     r = hit.iloc[0]
                     est, lo, hi, verdict = r["estimate"], r["lower"], r["upper"], r["verdict"]
+                    scale = r["scale"]
                 else:
                     est = lo = hi = np.nan
                     verdict = NOT_MEASURED
+                half = halves.get(scale, 1.0)
                 center = j + 0.5
                 rows.append(
                     {
@@ -589,6 +599,7 @@ class Scorecard:
                         "verdict": verdict,
                         "scale": scale,
                         "half_range": half,
+                        "unit": (hit.iloc[0].get("unit") or "") if len(hit) else "",
                         "x": center + half_width * est / half,
                         "x_lower": center + half_width * lo / half,
                         "x_upper": center + half_width * hi / half,

@@ -373,3 +373,37 @@ def test_a_majority_of_signals_up_is_a_lift_and_ads_never_outrun_search():
     assert v.at["meta", "ads_share"] == "unconfirmed"
     assert v.at["meta", "consensus"] == "no change"
     assert "branded search did not rise" in v.at["meta", "agreement"]
+
+
+def test_a_signal_relative_for_one_campaign_and_in_units_for_another():
+    import matplotlib.pyplot as plt
+
+    # the second campaign's metric was zero in most periods before its launch: no
+    # relative lift, its change in clicks a day (the overview passes it so)
+    est = pd.DataFrame(
+        {
+            "campaign": ["a", "b"],
+            "metric": ["search_clicks", "search_clicks"],
+            "estimate": [30.0, 0.2],
+            "lower": [10.0, -0.3],
+            "upper": [50.0, 0.6],
+            "relative": [0.15, np.nan],
+            "relative_lower": [0.05, np.nan],
+            "relative_upper": [0.25, np.nan],
+            "unit": ["clicks a day", "clicks a day"],
+        }
+    )
+    card = scorecard(est)
+    assert card.data["text"].tolist() == [
+        "+15% (+5.0% to +25%)",
+        "+0.2 clicks a day (−0.3 to +0.6)",
+    ]
+    data = card.plot_data().set_index("campaign")
+    # each scale has its own range, so both intervals fill their cell and stay inside it
+    assert data.loc["a", "half_range"] == pytest.approx(0.25 * 1.05)
+    assert data.loc["b", "half_range"] == pytest.approx(0.6 * 1.05)
+    assert (data["x_lower"] > data["col"]).all() and (data["x_upper"] < data["col"] + 1).all()
+    fig, ax = plt.subplots()
+    plot_scorecard(card, ax=ax)
+    assert ax.get_xticklabels()[0].get_text().endswith("(±26%; ±0.63 clicks a day)")
+    plt.close(fig)

@@ -406,7 +406,8 @@ class OverviewPage(SectionedPage):
             figsize=(2.0 * len(card.signals) + 3.5, 0.55 * len(card.campaigns) + 1.6)
         )
         card.plot(ax=ax)
-        ax.set_title("Dark-social signals per campaign (dot: estimate, line: interval)")
+        # two lines: on one, a card of one or two signals cut the title at both ends
+        ax.set_title("Dark-social signals per campaign\n(dot: estimate, line: interval)")
         fig.tight_layout()
         return fig
 
