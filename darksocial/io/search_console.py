@@ -27,6 +27,7 @@ import pandas as pd
 from darksocial.brand import BrandClassifier, brand_share
 from darksocial.cleaning import regularize
 from darksocial.errors import DataFormatError, ParameterError, UnusableExportError
+from darksocial.formatting import join_words
 from darksocial.io._text import (
     country_code,
     decimal_mark,
@@ -1035,8 +1036,47 @@ def _parse_times(values: pd.Series, table: _Table, where: Path) -> pd.DatetimeIn
     return to_dates(values, path=where, column=str(table.frame.columns[0]))
 
 
+def _period_stamps(values: pd.Series, where: Path, column: str):
+    """Weeks or months of a chart viewed by week or month: ``(starts, full, freq)`` or None.
+
+    Each row reads ``2024-11-01 - 2024-11-30``. The chart is usable when every row but the
+    first and the last is a whole calendar month (``freq`` ``"MS"``), or every such row is
+    seven days starting on the same weekday (``"W-MON"``...). The first and last rows may
+    cover part of a period (the export's date range cuts them): ``full`` is False there,
+    and they are left out, since a part-month of clicks is not comparable with a month.
+    None when the rows are not such ranges.
+    """
+    parts = values.str.extract(r"^\s*(\d{4}-\d{2}-\d{2})\s*[-\u2013]\s*(\d{4}-\d{2}-\d{2})\s*$")
+    if parts.isna().any().any() or len(parts) < 2:
+        return None
+    start = to_dates(parts[0], path=where, column=column)
+    end = to_dates(parts[1], path=where, column=column)
+    order = np.argsort(start.to_numpy())
+    start, end = start[order], end[order]
+    days = (end - start).days + 1
+    month = (start.day == 1) & (end == start + pd.offsets.MonthEnd(0))
+    week = days == 7
+    inner = slice(1, len(start) - 1)
+    if month[inner].all() and (month[1:].any() or month[:-1].any()):
+        full, freq = month, "MS"
+    elif week[inner].all() and week.any():
+        first = start[week][0]
+        freq = f"W-{first.day_name()[:3].upper()}"
+        full = week & (start.dayofweek == first.dayofweek)
+    else:
+        return None
+    return start, np.asarray(full), freq, order
+
+
 def _ui_export(path: Path, brand: BrandClassifier | None, export: _Export) -> pd.DataFrame:
     daily_table = export.get("date") or export.get("hour")
+    period = None
+    if daily_table is None and export.get("period") is not None:
+        table = export.get("period")
+        frame = _metrics(table, export.where(table))
+        period = _period_stamps(frame["period"], export.where(table), str(table.frame.columns[0]))
+        if period is not None:
+            daily_table = table
     if daily_table is None and export.found:
         # a readable export with no chart by day: in a data folder it is listed as not
         # used, with the fix, and the rest of the folder runs
@@ -1056,9 +1096,22 @@ def _ui_export(path: Path, brand: BrandClassifier | None, export: _Export) -> pd
             "no rows under the header; the export is empty: choose a date range with data "
             "in Search Console and export again",
         )
-    stamps = _parse_times(dates.pop("date"), daily_table, where)
-    newest_first = len(stamps) > 1 and stamps[0] > stamps[-1]
-    dates.index = stamps
+    extra: dict[str, object] = {}
+    if period is not None:
+        # a chart viewed by week or month: one row per period, indexed by its start; a
+        # part-period at either end (the date range cuts it) is left out, and said
+        starts, full, freq, order = period
+        labels = dates.pop("period").to_numpy()[order]
+        dates = dates.iloc[order]
+        dates.index = starts
+        extra["partial_periods"] = [str(x) for x in labels[~full]]
+        dates = dates[full]
+        newest_first = bool(order[0] != 0)
+    else:
+        stamps = _parse_times(dates.pop("date"), daily_table, where)
+        newest_first = len(stamps) > 1 and stamps[0] > stamps[-1]
+        dates.index = stamps
+        freq = "D"
     dates = dates.groupby(level=0).sum(min_count=1).sort_index()
     filters = _parse_filters(export.get("filter").frame if export.get("filter") else None)
     guessed = brand is None
@@ -1085,21 +1138,22 @@ def _ui_export(path: Path, brand: BrandClassifier | None, export: _Export) -> pd
     if top is None and filters.country:
         top = country_code(filters.country.lstrip("+-!= "))
     start = end = None
-    span = None if hourly else _date_range(filters.date)
+    span = None if hourly or period is not None else _date_range(filters.date)
     if span is not None and span[0] <= dates.index.min() and span[1] >= dates.index.max():
         start, end = span
-    out = _hourly_grid(daily) if hourly else regularize(daily, "D", start=start, end=end)
+    out = _hourly_grid(daily) if hourly else regularize(daily, freq, start=start, end=end)
     name = Path(daily_table.name).stem.lower()
     kind = (
         "hourly"
         if hourly
+        else ("monthly" if freq == "MS" else "weekly")
+        if period is not None
         else name
         if name in ("chart", "dates")
         else "dates"
         if newest_first
         else "chart"
     )
-    extra: dict[str, object] = {}
     if hourly:
         m = _HOURLY.search(str(daily_table.frame.columns[0]))
         extra["time_zone"] = (m.group(1).upper() + (m.group(2) or "")).replace("\u2212", "-")
@@ -1116,6 +1170,10 @@ def _ui_export(path: Path, brand: BrandClassifier | None, export: _Export) -> pd
             role=role,
             top=top,
             brand=brand if brand_from == "page" else None,
+            partial=(
+                "month" if freq == "MS" else "week",
+                [f"'{x}'" for x in extra.get("partial_periods", [])],
+            ),
         ),
         filters=filters.raw,
         search_type=filters.search_type,
@@ -1250,8 +1308,13 @@ def _parts(
     role: str | None,
     top: str | None,
     brand: BrandClassifier | None,
+    partial: tuple[str, list[str]] = ("period", []),
 ) -> list[tuple[str, str]]:
-    """Each file of the export (or sheet, or zip member) and what it gave the report."""
+    """Each file of the export (or sheet, or zip member) and what it gave the report.
+
+    ``partial``: for a chart viewed by week or month, the period word and the rows left
+    out because they cover part of a period.
+    """
     out = []
     for table in export.found:
         what = _TABLE_WORDS.get(table.kind, table.kind.replace("_", " "))
@@ -1267,6 +1330,15 @@ def _parts(
             what += f", for the top country ({top})"
         elif table.kind == "page" and brand is not None:
             what += f", for the brand from the site address ({', '.join(brand.terms)})"
+        elif table.kind == "period":
+            # a chart viewed by week or month (only found when read as the series)
+            what = f"clicks and impressions by {partial[0]}"
+            if partial[1]:
+                one = len(partial[1]) == 1
+                what += (
+                    f"; {join_words(partial[1])} {'covers' if one else 'cover'} part of a "
+                    f"{partial[0]} and {'is' if one else 'are'} left out"
+                )
         elif table.kind not in ("date", "hour"):
             what += " (not needed)"
         where = export.path.parent if export.form == "csv" else export.path

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -333,27 +334,55 @@ def test_search_console_downloads_without_a_chart_are_listed_with_the_fix(tmp_pa
     assert "comparing two date ranges" in compare and "turn Compare off" in compare
 
 
-def test_a_search_console_chart_by_month_is_listed_with_the_fix(tmp_path, data_dir):
+def test_a_search_console_chart_by_month_is_the_monthly_series(tmp_path, data_dir):
     # a real export whose chart was viewed by month (Date Range rows): Chart.csv was "not a
-    # recognised export", the tables beside it "without its Dates.csv or Chart.csv beside
-    # it", and the campaign page said "this data folder has no Search Console export"
+    # recognised export", then listed as not used; its whole months are the series now,
+    # and the two part-months its date range cut are left out, and said
     from darksocial.pages.campaign import campaign_report
 
     shutil.copytree(data_dir / "search_console" / "itech_monthly", tmp_path / "f")
     folder = tmp_path / "f"
     (folder / "campaigns.yml").write_text(
-        "campaigns:\n- {id: pc, launch: 2025-12-01, end: 2026-01-25}\n"
+        "campaigns:\n- {id: pc, launch: 2025-11-01, end: 2025-12-31}\n"
     )
+    raw = pd.read_csv(folder / "Chart.csv")
+    sc = load_folder(folder).search_console
+    assert sc.index.freqstr == "MS" and len(sc) == 15
+    assert sc.index[0] == pd.Timestamp("2024-11-01") and sc.index[-1] == pd.Timestamp("2026-01-01")
+    np.testing.assert_array_equal(sc["clicks"].to_numpy(), raw["Clicks"].to_numpy()[1:-1])
+    assert sc.attrs["partial_periods"] == ["2024-10-15 - 2024-10-31", "2026-02-01 - 2026-02-14"]
     (chart,) = [e for e in load_folder(folder).exports if e.path.name == "Chart.csv"]
-    assert chart.kind == "search_console" and chart.source is None
-    assert "one row per week or month (2024-10-15 - 2024-10-31, ...)" in chart.note
-    assert "show the chart by day" in chart.note
-    assert [e.path.name for e in scan_folder(folder) if e.kind == "search_console"] == [
-        "Chart.csv"
-    ]  # its Queries.csv and Pages.csv belong to it
-    html = campaign_report(campaign_id="pc", data_dir=folder).search_section().html
-    assert "Chart.csv in the data folder is not used (Chart.csv has one row per" in html
-    assert "has no Search Console" not in html
+    assert chart.source == "search_console"
+    report = campaign_report(campaign_id="pc", data_dir=folder)
+    html = report.search_section().html
+    assert "clicks a month" in html and "has no Search Console" not in html
+    res = report.analysis.results["search_clicks"]
+    assert res.y.loc["2025-11-01"] == raw["Clicks"].iloc[13]
+
+
+def test_a_search_console_chart_by_week_is_the_weekly_series(tmp_path):
+    # the same export viewed by week: seven-day ranges from Monday; a first part-week
+    rng = np.random.default_rng(3)
+    weeks = pd.date_range("2024-01-01", periods=80, freq="W-MON")
+    clicks = rng.poisson(700, len(weeks))
+    rows = ["Date Range,Clicks,Impressions,CTR,Position", "2023-12-28 - 2023-12-31,90,900,10%,5"]
+    rows += [
+        f"{w:%Y-%m-%d} - {w + pd.Timedelta(days=6):%Y-%m-%d},{c},{c * 10},10%,5"
+        for w, c in zip(weeks, clicks, strict=True)
+    ]
+    folder = tmp_path / "weekly"
+    folder.mkdir()
+    (folder / "campaigns.yml").write_text("campaigns:\n- {id: pc, launch: 2025-03-03}\n")
+    (folder / "Chart.csv").write_text("\n".join(rows[:1] + rows[1:][::-1]) + "\n")
+    sc = load_folder(folder).search_console
+    assert sc.index.freqstr == "W-MON" and sc.index[0] == weeks[0]
+    np.testing.assert_array_equal(sc["clicks"].to_numpy(), clicks)
+    assert sc.attrs["partial_periods"] == ["2023-12-28 - 2023-12-31"]
+    # ranges of mixed lengths inside are no series: listed as not used, with the fix
+    bad = rows[:3] + ["2024-01-08 - 2024-01-20,10,100,10%,5"] + rows[4:]
+    (folder / "Chart.csv").write_text("\n".join(bad) + "\n")
+    (chart,) = [e for e in load_folder(folder).exports if e.path.name == "Chart.csv"]
+    assert chart.source is None and "show the chart by day" in chart.note
 
 
 def test_search_console_exports_of_two_sites_say_so_in_plain_words(tmp_path, data_dir):
