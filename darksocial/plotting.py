@@ -471,7 +471,7 @@ def plot_scorecard(card: Any, *, ax: Any = None) -> Any:
         # the value at the cell's edge, per scale the signal is shown in
         for _, first in part.drop_duplicates("scale").iterrows():
             half, kind = float(first["half_range"]), first["scale"]
-            unit = first.get("unit") or ""
+            unit = first.get("unit") if isinstance(first.get("unit"), str) else ""
             edges.append(
                 f"±{half:.0%}"
                 if kind in ("relative", "share")

@@ -78,6 +78,12 @@ def _interval_text(scale: str, est: float, lo: float, hi: float, unit: str = "")
     return f"{significant(est)} ({significant(lo)} to {significant(hi)})"
 
 
+def _unit_of(rows: pd.DataFrame) -> str:
+    """The unit of a row's absolute change (empty when none is given)."""
+    unit = rows.iloc[0].get("unit") if len(rows) else None
+    return unit if isinstance(unit, str) else ""
+
+
 def _verdict(lo: float, hi: float) -> str:
     if lo > 0:
         return "up"
@@ -599,7 +605,7 @@ class Scorecard:
                         "verdict": verdict,
                         "scale": scale,
                         "half_range": half,
-                        "unit": (hit.iloc[0].get("unit") or "") if len(hit) else "",
+                        "unit": _unit_of(hit),
                         "x": center + half_width * est / half,
                         "x_lower": center + half_width * lo / half,
                         "x_upper": center + half_width * hi / half,

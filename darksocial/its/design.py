@@ -236,6 +236,20 @@ def _dummies(codes: np.ndarray, labels: Sequence[str], prefix: str) -> dict[str,
 
 _DOW = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# English names whatever the locale (calendar.day_name and %B follow LC_TIME)
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August")
+_MONTH_NAMES += ("September", "October", "November", "December")
+
+
+def term_words(names: list[str]) -> list[str]:
+    """Calendar terms in words: ``dow[Wed]`` -> ``Wednesday``, ``month[Jan]`` -> ``January``.
+
+    Other terms read ``period of '<name>'``.
+    """
+    words = {f"dow[{a}]": d for a, d in zip(_DOW, _DAY_NAMES, strict=True)}
+    words |= {f"month[{a}]": m for a, m in zip(_MONTHS, _MONTH_NAMES, strict=True)}
+    return [words.get(name, f"period of '{name}'") for name in names]
 
 
 def seasonal_columns(

@@ -27,7 +27,7 @@ from darksocial.constants import AR_ERROR_ORDER, STRUCTURAL_PARAM_DRAWS
 from darksocial.errors import DataValidationError
 from darksocial.formatting import join_words
 from darksocial.its.bsts import forecast, sample_posterior
-from darksocial.its.design import _DOW, _MONTHS
+from darksocial.its.design import term_words
 from darksocial.its.reml import arma_filter_end, arma_reml, kalman_innovations
 
 __all__ = ["make_backend", "mvn_draws", "newey_west_lags"]
@@ -774,7 +774,7 @@ class GLMBackend(_Backend):
             # (statsmodels stops near -18 with a standard error of ~10,000), and paths
             # drawn from that normal approximation put the counterfactual at 1e20 clicks
             # a day on a real 86-day Search Console export
-            days = join_words(_term_words(self.separated))
+            days = join_words(term_words(self.separated))
             raise DataValidationError(
                 f"The series is zero on every {days} before launch, so a count model "
                 f"cannot tell how many to expect there: its counterfactual has no upper "
@@ -820,17 +820,6 @@ def _separated_terms(y: np.ndarray, X: np.ndarray, names: list[str]) -> list[str
         if on.any() and not on.all() and np.isin(col, (0.0, 1.0)).all() and y[on].sum() == 0:
             out.append(name)
     return out
-
-
-def _term_words(names: list[str]) -> list[str]:
-    """Design terms in words: ``dow[Wed]`` -> ``Wednesday``, ``month[Jan]`` -> ``January``."""
-    # English names whatever the locale (calendar.day_name and %B follow LC_TIME)
-    days = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-    months = ("January", "February", "March", "April", "May", "June", "July", "August")
-    months += ("September", "October", "November", "December")
-    words = {f"dow[{a}]": d for a, d in zip(_DOW, days, strict=True)}
-    words |= {f"month[{a}]": m for a, m in zip(_MONTHS, months, strict=True)}
-    return [words.get(name, f"period of '{name}'") for name in names]
 
 
 class StateSpaceBackend(_Backend):
