@@ -68,6 +68,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from darksocial.constants import N_SIMULATIONS  # noqa: E402
 from darksocial.its import COUNT_MODELS, Intervention, fit  # noqa: E402
 
 # the pairs and targets of the calibration study beside this script (one list of each)
@@ -451,7 +452,8 @@ def _confirmation_markdown(
         "false-positive rate of 13 cells reads 7.2% on average and all 13 read 6% or less in "
         "8% of runs; the lowest coverage reads 92.8% on average. Here the same cells are fitted on new "
         f"replications (seed {seed}; up to {reps} per scenario), which the selection never saw. "
-        f"Each fit draws {nsim or 'the package default of 1,000'} paths with its replication's "
+        f"Each fit draws {nsim or f'the package default of {N_SIMULATIONS:,}'} paths with its "
+        "replication's "
         "own seed (`fit_seed`), so the Monte-Carlo error of the interval ends averages out "
         "over replications instead of being shared by all of them.",
         "",

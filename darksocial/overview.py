@@ -386,7 +386,9 @@ def pool_content_types(effects: pd.DataFrame, *, alpha: float = config.ALPHA) ->
         (campaigns), ``campaigns`` (their names), ``estimate``, ``lower``, ``upper``
         (relative lift), ``spend`` (total), ``pooled`` (False for a single campaign),
         ``fragile`` (fewer than 3 campaigns) and ``note`` (plain words). Campaigns
-        without a relative lift (``sparse`` in :func:`campaign_effects`) are left out.
+        without a relative lift (``sparse`` in :func:`campaign_effects`) are left out of
+        ``k`` and the lift and named in ``left_out``; a group with none but them has a row
+        without a lift (``k`` 0).
     """
     from darksocial import portfolio
 
@@ -402,14 +404,17 @@ def pool_content_types(effects: pd.DataFrame, *, alpha: float = config.ALPHA) ->
             "spend": effects["spend"],
         }
     )
-    # a metric zero in most periods before launch has no relative lift to pool
+    # a metric zero in most periods before launch has no relative lift to pool: such a
+    # campaign is left out of its group's lift, and named
+    everyone = table
     table = table[table["estimate"].notna()]
     sizes = table.groupby(["metric", "content_type"])["campaign"].transform("size")
     pooled = pd.DataFrame()
     if (sizes >= 2).any():
         pooled = portfolio.pool_by(table[sizes >= 2], by="content_type", alpha=alpha)
     rows = []
-    for (metric, group), part in table.groupby(["metric", "content_type"], sort=True):
+    for (metric, group), whole in everyone.groupby(["metric", "content_type"], sort=True):
+        part = whole[whole["estimate"].notna()]
         k = len(part)
         base = {
             "metric": metric,
@@ -417,7 +422,22 @@ def pool_content_types(effects: pd.DataFrame, *, alpha: float = config.ALPHA) ->
             "k": k,
             "campaigns": ", ".join(part["name"]),
             "spend": float(part["spend"].sum(min_count=1)),
+            "left_out": ", ".join(whole.loc[whole["estimate"].isna(), "name"]),
         }
+        if k == 0:
+            rows.append(
+                {
+                    **base,
+                    "estimate": np.nan,
+                    "lower": np.nan,
+                    "upper": np.nan,
+                    "pooled": False,
+                    "fragile": True,
+                    "note": "zero in most periods before launch: no relative lift to pool; "
+                    "the change is in the campaigns table, in its units",
+                }
+            )
+            continue
         if k == 1:
             r = part.iloc[0]
             rows.append(
@@ -444,8 +464,8 @@ def pool_content_types(effects: pd.DataFrame, *, alpha: float = config.ALPHA) ->
                 "note": p["note"],
             }
         )
-    columns = ["metric", "content_type", "k", "campaigns", "spend", "estimate", "lower"]
-    columns += ["upper", "pooled", "fragile", "note"]
+    columns = ["metric", "content_type", "k", "campaigns", "spend", "left_out", "estimate"]
+    columns += ["lower", "upper", "pooled", "fragile", "note"]
     return pd.DataFrame(rows, columns=columns)
 
 

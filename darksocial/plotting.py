@@ -467,9 +467,11 @@ def plot_scorecard(card: Any, *, ax: Any = None) -> Any:
     ticks = []
     for s in card.signals:
         part = data[data["signal"] == s]
+        measured_part = part[part["estimate"].notna()]
         edges = []
-        # the value at the cell's edge, per scale the signal is shown in
-        for _, first in part.drop_duplicates("scale").iterrows():
+        # the value at the cell's edge, per scale the signal is shown in (a measured row's)
+        shown = measured_part if len(measured_part) else part
+        for _, first in shown.drop_duplicates("scale").iterrows():
             half, kind = float(first["half_range"]), first["scale"]
             unit = first.get("unit") if isinstance(first.get("unit"), str) else ""
             edges.append(

@@ -713,22 +713,28 @@ def _verdicts(summary: Mapping[str, Any] | None) -> str:
         return html.escape(str(summary.get("headline", "")))
     lines = []
     for metric, v in metrics.items():
-        if not isinstance(v, Mapping) or v.get("relative") is None:
+        if not isinstance(v, Mapping):
             continue
-        lo, hi = v.get("relative_lower"), v.get("relative_upper")
+        # zero in most periods before launch: the change in units, as the report says it
+        # (its relative lift may be undefined there, an expected total of zero or less)
+        sparse = bool(v.get("sparse")) and v.get("estimate") is not None
+        if v.get("relative") is None and not sparse:
+            continue
+        key = "" if sparse else "relative_"
+        lo, hi = v.get(f"{key}lower"), v.get(f"{key}upper")
         word = "no clear change"
         if v.get("significant"):
             word = "rose" if (lo or 0) > 0 else "fell"
         label = str(v.get("label") or metric.replace("_", " "))
-        text = f"{label[:1].upper() + label[1:]}: {word}, {percent(v['relative'])}"
-        if lo is not None and hi is not None:
-            text += f" ({interval(lo, hi)})"
-        if v.get("sparse") and v.get("estimate") is not None:
-            # zero in most periods before launch: the change in units, as the report says it
-            text = f"{label[:1].upper() + label[1:]}: {word}, "
+        text = f"{label[:1].upper() + label[1:]}: {word}, "
+        if sparse:
             text += f"{number(v['estimate'], signed=True)} {v.get('unit_text') or ''}".rstrip()
-            if v.get("lower") is not None and v.get("upper") is not None:
-                text += f" ({interval(v['lower'], v['upper'], kind='number')})"
+            if lo is not None and hi is not None:
+                text += f" ({interval(lo, hi, kind='number')})"
+        else:
+            text += percent(v["relative"])
+            if lo is not None and hi is not None:
+                text += f" ({interval(lo, hi)})"
         # the bottom line's reconciled verdict when the placebo check overrules the model
         doubt = PLACEBO_DOUBTS.get(str(v.get("placebo_verdict")))
         if v.get("significant") and doubt:

@@ -497,3 +497,66 @@ def test_a_mostly_zero_metric_is_read_in_its_units_not_as_a_percentage(tmp_path)
     analysis = page.report.analyses["launch"]
     line = reporting._verdicts(analysis.summary())
     assert f"no clear change, {change} clicks a day (" in line
+
+
+def test_index_line_of_a_mostly_zero_metric_without_a_relative_lift():
+    # the relative lift is undefined where the expected total is zero or less: the line
+    # still reads the change in units, and its direction from that interval
+    entry = {"label": "search clicks", "sparse": True, "estimate": 0.6, "lower": 0.2,
+             "upper": 1.0, "relative": None, "relative_lower": None, "relative_upper": None,
+             "significant": True, "unit_text": "clicks a day"}  # fmt: skip
+    line = reporting._verdicts({"metrics": {"search_clicks": entry}})
+    assert line == "Search clicks: rose, +0.6 clicks a day (+0.2 to +1)"
+    entry |= {"estimate": -0.6, "lower": -1.0, "upper": -0.2}
+    assert "fell, −0.6 clicks a day" in reporting._verdicts({"metrics": {"x": entry}})
+
+
+def _small_then_grown(tmp_path, calendar):
+    """A site with almost no clicks for 60 days, then ~20 a day; Trends interest throughout."""
+    rng = np.random.default_rng(8)
+    days = pd.date_range("2025-01-01", periods=300, freq="D")
+    clicks = np.r_[rng.poisson(0.1, 60), rng.poisson(20, 240)]
+    folder = tmp_path / "grown"
+    folder.mkdir(exist_ok=True)
+    rows = [f"{d:%Y-%m-%d},{c},{c * 30 + 5},1%,9" for d, c in zip(days, clicks, strict=True)]
+    (folder / "Dates.csv").write_text("Date,Clicks,Impressions,CTR,Position\n" + "\n".join(rows))
+    interest = np.clip(rng.normal(50, 8, len(days)).round(), 1, 100).astype(int)
+    trends = [f"{d:%Y-%m-%d},{v}" for d, v in zip(days, interest, strict=True)]
+    (folder / "multiTimeline.csv").write_text(
+        "Category: All categories\n\nDay,acme: (Worldwide)\n" + "\n".join(trends) + "\n"
+    )
+    (folder / "darksocial.yml").write_text("brand: [acme]\n")
+    (folder / "campaigns.yml").write_text("campaigns:\n" + calendar)
+    return folder
+
+
+def test_overview_with_a_signal_mostly_zero_for_some_campaigns(tmp_path):
+    from darksocial.pages.overview import overview_page
+
+    early = "- {id: early, name: Early letter, content_type: newsletter, launch: 2025-02-15}\n"
+    late = "- {id: late, name: Late letter, content_type: newsletter, launch: 2025-09-10}\n"
+    # search clicks zero before the only launch, Trends interest not: the forest draws the
+    # Trends panel only and says which metric it leaves out (it raised "metric
+    # 'search_clicks' is not in the table")
+    page = overview_page(data_dir=str(_small_then_grown(tmp_path, early)))
+    eff = page.report.effects().set_index("metric")
+    assert eff.loc["search_clicks", "sparse"] and not eff.loc["brand_interest", "sparse"]
+    text = _page_text(page)
+    _assert_clean(text)
+    assert "Not drawn: search clicks" in page.campaigns().html
+    assert len(page.forest_figure().axes) == 1
+    # two newsletters, the early one mostly zero on search before launch: its search lift is
+    # left out of the type's and named; the type still counts two campaigns
+    page = overview_page(data_dir=str(_small_then_grown(tmp_path, early + late)))
+    eff = page.report.effects()
+    search = eff[eff["metric"] == "search_clicks"].set_index("campaign")
+    assert search.loc["early", "sparse"] and not search.loc["late", "sparse"]
+    pooled = page.report.pooled().set_index("metric")
+    assert pooled.loc["search_clicks", "k"] == 1
+    assert pooled.loc["search_clicks", "left_out"] == "Early letter"
+    html = page.content_type_html()
+    assert "Left out of the lifts by content type: Early letter" in html
+    assert "There is a single campaign" not in html
+    table = page.content_type_table().data
+    assert table.iloc[0]["Campaigns"] == "2"
+    _assert_clean(_page_text(page))

@@ -1037,13 +1037,14 @@ def _parse_times(values: pd.Series, table: _Table, where: Path) -> pd.DatetimeIn
 
 
 def _period_stamps(values: pd.Series, where: Path, column: str):
-    """Weeks or months of a chart viewed by week or month: ``(starts, full, freq)`` or None.
+    """Weeks or months of a chart viewed by week or month: ``(starts, full, freq, order)``.
 
     Each row reads ``2024-11-01 - 2024-11-30``. The chart is usable when every row but the
     first and the last is a whole calendar month (``freq`` ``"MS"``), or every such row is
     seven days starting on the same weekday (``"W-MON"``...). The first and last rows may
     cover part of a period (the export's date range cuts them): ``full`` is False there,
     and they are left out, since a part-month of clicks is not comparable with a month.
+    ``order`` sorts the rows oldest first (``starts`` and ``full`` are in that order).
     None when the rows are not such ranges.
     """
     parts = values.str.extract(r"^\s*(\d{4}-\d{2}-\d{2})\s*[-\u2013]\s*(\d{4}-\d{2}-\d{2})\s*$")
@@ -1061,8 +1062,10 @@ def _period_stamps(values: pd.Series, where: Path, column: str):
         full, freq = month, "MS"
     elif week[inner].all() and week.any():
         first = start[week][0]
-        freq = f"W-{first.day_name()[:3].upper()}"
         full = week & (start.dayofweek == first.dayofweek)
+        if not full[inner].all():
+            return None  # seven-day rows from different weekdays: no one weekly grid
+        freq = f"W-{first.day_name()[:3].upper()}"
     else:
         return None
     return start, np.asarray(full), freq, order

@@ -242,13 +242,22 @@ _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", 
 _MONTH_NAMES += ("September", "October", "November", "December")
 
 
-def term_words(names: list[str]) -> list[str]:
-    """Calendar terms in words: ``dow[Wed]`` -> ``Wednesday``, ``month[Jan]`` -> ``January``.
+#: The categories of the calendar dummies (the first is the baseline, left out of the design).
+CALENDAR_CATEGORIES = {"dow": _DOW, "month": _MONTHS}
 
-    Other terms read ``period of '<name>'``.
+
+def term_words(names: list[str]) -> list[str]:
+    """Calendar terms in words, to follow "every": ``dow[Wed]`` -> ``Wednesday``.
+
+    ``month[Jan]`` -> ``January``, ``holiday`` -> ``public holiday``, ``yearend`` -> ``day
+    of the year-end holidays (21 Dec to 3 Jan)``; other terms read ``period of '<name>'``.
     """
     words = {f"dow[{a}]": d for a, d in zip(_DOW, _DAY_NAMES, strict=True)}
     words |= {f"month[{a}]": m for a, m in zip(_MONTHS, _MONTH_NAMES, strict=True)}
+    words |= {
+        "holiday": "public holiday",
+        "yearend": "day of the year-end holidays (21 Dec to 3 Jan)",
+    }
     return [words.get(name, f"period of '{name}'") for name in names]
 
 

@@ -27,7 +27,7 @@ from darksocial.constants import AR_ERROR_ORDER, STRUCTURAL_PARAM_DRAWS
 from darksocial.errors import DataValidationError
 from darksocial.formatting import join_words
 from darksocial.its.bsts import forecast, sample_posterior
-from darksocial.its.design import term_words
+from darksocial.its.design import CALENDAR_CATEGORIES, term_words
 from darksocial.its.reml import arma_filter_end, arma_reml, kalman_innovations
 
 __all__ = ["make_backend", "mvn_draws", "newey_west_lags"]
@@ -769,12 +769,15 @@ class GLMBackend(_Backend):
         return _normal_params_frame(self.beta, se, self.param_names, self.alpha, self.draw_df)
 
     def simulate(self, X_f: pd.DataFrame, exposure_f, size: int, rng):
-        if self.separated:
-            # a dummy whose periods are all zero: its coefficient runs to minus infinity
-            # (statsmodels stops near -18 with a standard error of ~10,000), and paths
-            # drawn from that normal approximation put the counterfactual at 1e20 clicks
-            # a day on a real 86-day Search Console export
-            days = join_words(term_words(self.separated))
+        Xv = X_f.to_numpy()
+        hit = [n for n, (cols, base) in self.separated.items() if _in_forecast(Xv, cols, base)]
+        if hit:
+            # a calendar category whose periods are all zero: its coefficient runs to minus
+            # infinity (statsmodels stops near -18 with a standard error of ~10,000), and
+            # paths drawn from that normal approximation put the counterfactual at 1e20
+            # clicks a day on a real 86-day Search Console export; a category the forecast
+            # never meets (a holiday before launch only) does no harm
+            days = join_words(term_words(hit))
             raise DataValidationError(
                 f"The series is zero on every {days} before launch, so a count model "
                 f"cannot tell how many to expect there: its counterfactual has no upper "
@@ -807,19 +810,42 @@ class GLMBackend(_Backend):
         return _log_point(log_mu, np.zeros_like(log_mu)), draws
 
 
-def _separated_terms(y: np.ndarray, X: np.ndarray, names: list[str]) -> list[str]:
-    """Indicator columns (0/1) whose periods all have zero counts (complete separation).
+def _separated_terms(y: np.ndarray, X: np.ndarray, names: list[str]) -> dict[str, np.ndarray]:
+    """Calendar categories whose fitted periods all have zero counts (complete separation).
 
-    A count model's coefficient for such a column has no finite maximum: the expected
-    count there is zero, with no upper bound on what the data allow.
+    A count model's coefficient for such a category has no finite maximum: its expected
+    count is zero, with no upper bound on what the data allow. Indicator (0/1) columns are
+    checked, and the baseline category of the day-of-week and month dummies (the rows
+    where all of them are 0), whose zero the intercept would have to chase.
+
+    Returns
+    -------
+    dict
+        Term name (``dow[Mon]`` for a baseline) -> which columns (or, for a baseline,
+        the group's columns, all zero) mark its periods: ``{name: (columns, baseline)}``.
     """
-    out = []
+    out = {}
     for j, name in enumerate(names):
         col = X[:, j]
         on = col != 0
         if on.any() and not on.all() and np.isin(col, (0.0, 1.0)).all() and y[on].sum() == 0:
-            out.append(name)
+            out[name] = (np.array([j]), False)
+    for prefix, cats in CALENDAR_CATEGORIES.items():
+        cols = [j for j, n in enumerate(names) if n.startswith(f"{prefix}[")]
+        present = {names[j][len(prefix) + 1 : -1] for j in cols}
+        missing = [c for c in cats if c not in present]
+        if not cols or len(missing) != 1:
+            continue
+        base = (X[:, cols] == 0).all(axis=1)
+        if base.any() and y[base].sum() == 0:
+            out[f"{prefix}[{missing[0]}]"] = (np.array(cols), True)
     return out
+
+
+def _in_forecast(X_f: np.ndarray, cols: np.ndarray, baseline: bool) -> bool:
+    """Whether a separated category has periods among the forecast rows ``X_f``."""
+    marked = (X_f[:, cols] == 0).all(axis=1) if baseline else (X_f[:, cols] != 0).any(axis=1)
+    return bool(marked.any())
 
 
 class StateSpaceBackend(_Backend):

@@ -308,7 +308,7 @@ class OverviewPage(SectionedPage):
         rep = self.report
         pooled = rep.pooled()
         metric = rep.metrics[0]
-        part = pooled[pooled["metric"] == metric]
+        part = pooled[(pooled["metric"] == metric) & pooled["estimate"].notna()]
         if part.empty:
             return None
         best = part.loc[part["estimate"].idxmax()]
@@ -445,7 +445,8 @@ class OverviewPage(SectionedPage):
 
         rep = self.report
         eff = rep.effects()
-        metrics = rep.metrics
+        # a metric zero in most periods before launch for every campaign has no panel
+        metrics = self._drawn_metrics()
         pooled = rep.pooled()
         pooled = pooled[pooled["pooled"]]
         n = eff["campaign"].nunique() + len(pooled) // max(len(metrics), 1)
@@ -481,6 +482,12 @@ class OverviewPage(SectionedPage):
         fig.tight_layout()
         return fig
 
+    def _drawn_metrics(self) -> list[str]:
+        """Metrics with a relative lift for at least one campaign (the forest's panels)."""
+        eff = self.report.effects()
+        have = set(eff.loc[eff["relative"].notna(), "metric"])
+        return [m for m in self.report.metrics if m in have]
+
     def campaigns(self) -> Section:
         """The campaigns table, the scorecard with its sentences and the forest plot.
 
@@ -503,7 +510,8 @@ class OverviewPage(SectionedPage):
             self.agreement_html(),
         ]
         parts.append("<h3>Lifts side by side</h3>")
-        if self.report.effects()["relative"].notna().any():
+        drawn = self._drawn_metrics()
+        if drawn:
             parts.append(
                 Chart(
                     self.forest_figure(),
@@ -511,6 +519,13 @@ class OverviewPage(SectionedPage):
                     "interval, one panel per metric; the vertical line at zero is no change.",
                 )
             )
+            left = [METRICS[m].label for m in self.report.metrics if m not in drawn]
+            if left:
+                parts.append(
+                    f"<p>Not drawn: {escape(join_words(left))}, zero in most periods before "
+                    "every launch, where a percentage change swings without meaning; the "
+                    "changes are in the table above, in their own units.</p>"
+                )
         else:
             parts.append(
                 "<p>No relative lift to draw: every measured signal is zero in most periods "
@@ -532,14 +547,20 @@ class OverviewPage(SectionedPage):
         out: dict[str, Any] = {}
         first = p.drop_duplicates("content_type").set_index("content_type")
         spend = p.groupby("content_type")["spend"].max().reindex(first.index)
-        out["Campaigns"] = p.groupby("content_type")["k"].max().reindex(first.index).map(number)
+        eff = rep.effects()
+        # every campaign of the type, pooled or left out (zero before launch)
+        out["Campaigns"] = (
+            eff.groupby("content_type")["campaign"].nunique().reindex(first.index).map(number)
+        )
         out["Spend"] = [self._money(v) for v in spend]
         for metric in rep.metrics:
             part = p[p["metric"] == metric].set_index("content_type").reindex(first.index)
             out[f"{_SHORT.get(metric, METRICS[metric].label)}: lift ({self.level}% interval)"] = [
-                "not measured"
-                if pd.isna(r.estimate)
-                else f"{percent(r.estimate)} ({interval(r.lower, r.upper)})"
+                f"{percent(r.estimate)} ({interval(r.lower, r.upper)})"
+                if pd.notna(r.estimate)
+                else "in units (see the campaigns table)"
+                if isinstance(r.left_out, str) and r.left_out
+                else "not measured"
                 for r in part.itertuples()
             ]
         ks = p.groupby("content_type")["k"].max().reindex(first.index)
@@ -562,7 +583,7 @@ class OverviewPage(SectionedPage):
         if skipped:
             return self._keep(skipped)
         p = self.report.pooled()
-        if p.empty:
+        if p.empty or p["estimate"].isna().all():
             words = (
                 "No relative lift to compare by content type: every measured signal is zero "
                 "in most periods before launch, where a percentage change swings without "
@@ -570,6 +591,7 @@ class OverviewPage(SectionedPage):
             )
             return self._keep(Section("content_types", parts=[f"<p>{escape(words)}</p>"]))
         per_type = p.groupby("content_type")["k"].max()
+        per_type = per_type[per_type > 0]
         if (per_type == 1).all():
             words = (
                 f"Each of the {len(per_type)} content types has a single campaign, so no "
@@ -597,6 +619,14 @@ class OverviewPage(SectionedPage):
                     f" {join_words([t.replace('_', ' ') for t in single]).capitalize()} "
                     f"{'has' if len(single) == 1 else 'have'} a single campaign, shown as it is."
                 )
+        eff = self.report.effects()
+        left = list(dict.fromkeys(eff.loc[eff["sparse"], "name"]))
+        if left:
+            words += (
+                f" Left out of the lifts by content type: {join_words(left)}, zero in most "
+                "periods before launch, where a percentage change swings without meaning "
+                "(the changes are in the campaigns table, in their own units)."
+            )
         html = f"<p>{escape(words)}</p>" + self.content_type_table().to_html()
         return self._keep(Section("content_types", parts=[html]))
 

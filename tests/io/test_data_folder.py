@@ -383,6 +383,14 @@ def test_a_search_console_chart_by_week_is_the_weekly_series(tmp_path):
     (folder / "Chart.csv").write_text("\n".join(bad) + "\n")
     (chart,) = [e for e in load_folder(folder).exports if e.path.name == "Chart.csv"]
     assert chart.source is None and "show the chart by day" in chart.note
+    # seven-day rows that change weekday halfway are no weekly grid either
+    shifted = rows[:31] + [
+        f"{w:%Y-%m-%d} - {w + pd.Timedelta(days=6):%Y-%m-%d},{c},{c * 10},10%,5"
+        for w, c in zip(weeks[30:] + pd.Timedelta(days=2), clicks[30:], strict=True)
+    ]
+    (folder / "Chart.csv").write_text("\n".join(shifted) + "\n")
+    (chart,) = [e for e in load_folder(folder).exports if e.path.name == "Chart.csv"]
+    assert chart.source is None and "show the chart by day" in chart.note
 
 
 def test_search_console_exports_of_two_sites_say_so_in_plain_words(tmp_path, data_dir):

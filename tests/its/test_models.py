@@ -226,7 +226,25 @@ def test_count_counterfactual_refuses_a_weekday_with_no_counts(model):
         fit(y, Intervention("c", "2025-04-01"), model=model, method="counterfactual")
     # with counts on Wednesdays the same model fits
     y[(idx.dayofweek == 2) & (idx < "2025-04-01")] = rng.poisson(1.5, 12)
-    fit(y, Intervention("c", "2025-04-01"), model=model, method="counterfactual")
+    res = fit(y, Intervention("c", "2025-04-01"), model=model, method="counterfactual")
+    assert abs(res.effects.loc["average", "upper"]) < 10
+    # Monday is the baseline of the day-of-week dummies: no column of its own, the
+    # intercept would chase its zero (an interval of -3e8 clicks a day)
+    monday = y.copy()
+    monday[(idx.dayofweek == 0) & (idx < "2025-04-01")] = 0.0
+    with pytest.raises(DataValidationError, match="zero on every Monday before launch"):
+        fit(monday, Intervention("c", "2025-04-01"), model=model, method="counterfactual")
+    # a holiday with no clicks, met only before launch, does no harm to the forecast
+    days = pd.to_datetime(["2025-01-20", "2025-02-17"])
+    quiet = y.copy()
+    quiet[days] = 0.0
+    kept = fit(quiet, Intervention("c", "2025-04-01"), model=model, method="counterfactual",
+               holidays=[f"{d:%Y-%m-%d}" for d in days])  # fmt: skip
+    assert abs(kept.effects.loc["average", "upper"]) < 10
+    # the same holiday after launch too: refused, in words
+    with pytest.raises(DataValidationError, match="zero on every public holiday before"):
+        fit(quiet, Intervention("c", "2025-04-01"), model=model, method="counterfactual",
+            holidays=["2025-01-20", "2025-02-17", "2025-04-18"])  # fmt: skip
 
 
 def test_count_counterfactual_on_a_real_sparse_export():
