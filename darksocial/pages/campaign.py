@@ -1050,8 +1050,10 @@ def _bucket_of(analysis: CampaignAnalysis) -> str | None:
 
 
 def _freq_word(freq) -> str:
-    return {"D": "daily", "W-SUN": "weekly", "MS": "monthly", "records": "one row per record"}.get(
-        str(freq), str(freq)
+    # any weekly anchor (Trends weeks start on Sunday, a Search Console chart's on Monday)
+    code = "W" if str(freq).startswith("W-") else str(freq)
+    return {"D": "daily", "W": "weekly", "MS": "monthly", "records": "one row per record"}.get(
+        code, str(freq)
     )
 
 

@@ -3,6 +3,7 @@ optional, several exports of one source joined, settings stated or inferred."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import numpy as np
@@ -378,6 +379,12 @@ def test_a_search_console_chart_by_week_is_the_weekly_series(tmp_path):
     assert sc.index.freqstr == "W-MON" and sc.index[0] == weeks[0]
     np.testing.assert_array_equal(sc["clicks"].to_numpy(), clicks)
     assert sc.attrs["partial_periods"] == ["2023-12-28 - 2023-12-31"]
+    # measured in clicks a week; the data table says "weekly" (it printed "W-MON")
+    from darksocial.pages.campaign import campaign_report
+
+    report = campaign_report(campaign_id="pc", data_dir=folder)
+    assert "clicks a week" in report.search_section().html
+    assert re.search(r">weekly</td>", report.data_html()) and "W-MON" not in report.data_html()
     # ranges of mixed lengths inside are no series: listed as not used, with the fix
     bad = rows[:3] + ["2024-01-08 - 2024-01-20,10,100,10%,5"] + rows[4:]
     (folder / "Chart.csv").write_text("\n".join(bad) + "\n")
