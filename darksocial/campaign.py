@@ -602,7 +602,8 @@ class CampaignAnalysis:
         Returns
         -------
         pandas.DataFrame
-            Indexed by metric: ``label, unit, observed, counterfactual, average,
+            Indexed by metric: ``label, unit, period, unit_text`` (the average effect's
+            unit in words, ``"clicks a day"``), ``observed, counterfactual, average,
             average_lower, average_upper, cumulative, cumulative_lower, cumulative_upper,
             relative, relative_lower, relative_upper, p_value, significant, direction,
             model, method``. ``significant`` is True when the relative interval excludes
@@ -624,6 +625,7 @@ class CampaignAnalysis:
                     "label": metric_label(self.sources, metric),
                     "unit": METRICS[metric].unit,
                     "period": period_word(res.y.index),
+                    "unit_text": self._unit(metric),
                     "observed": observed,
                     "counterfactual": observed - float(eff.loc["average", "estimate"]),
                     **{
@@ -1318,7 +1320,7 @@ class CampaignAnalysis:
                 "label": r["label"],
                 # zero in most periods before launch: read the change in units, not relative
                 "sparse": metric in sparse,
-                "unit_text": self._unit(metric),
+                "unit_text": r["unit_text"],
                 "unit": r["unit"],
                 "period": r["period"],
                 "estimate": r["average"],

@@ -357,8 +357,7 @@ def lift_text(row, *, with_interval: bool = True) -> str:
         text = percent(get("relative"))
         lo, hi, kind = get("relative_lower"), get("relative_upper"), "percent"
     elif pd.notna(get("average")):
-        per = f" a {get('period')}" if METRICS[get("metric")].count else ""
-        text = f"{number(get('average'), signed=True)} {get('unit')}{per}"
+        text = f"{number(get('average'), signed=True)} {get('unit_text')}"
         lo, hi, kind = get("average_lower"), get("average_upper"), "number"
     else:
         return "not measured"
@@ -774,10 +773,7 @@ class OverviewReport:
                 "relative_lower": eff["relative_lower"],
                 "relative_upper": eff["relative_upper"],
                 # the units of a change read without a relative lift (a mostly-zero metric)
-                "unit": [
-                    f"{u} a {per}" if METRICS[m].count else u
-                    for u, per, m in zip(eff["unit"], eff["period"], eff["metric"], strict=True)
-                ],
+                "unit": eff["unit_text"],
             }
         )
         mentions = self.mentions()

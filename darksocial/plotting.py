@@ -473,13 +473,12 @@ def plot_scorecard(card: Any, *, ax: Any = None) -> Any:
         shown = measured_part if len(measured_part) else part
         for _, first in shown.drop_duplicates("scale").iterrows():
             half, kind = float(first["half_range"]), first["scale"]
-            unit = first.get("unit") if isinstance(first.get("unit"), str) else ""
             edges.append(
                 f"±{half:.0%}"
                 if kind in ("relative", "share")
                 else f"±{half * 100:.0f} pts"
                 if kind == "points"
-                else f"±{half:,.3g} {unit}".rstrip()
+                else f"±{half:,.3g} {first['unit']}".rstrip()
             )
         ticks.append(f"{part['label'].iloc[0]}\n({'; '.join(edges)})")
     ax.set_xticks(np.arange(n_cols) + 0.5, ticks)

@@ -78,12 +78,6 @@ def _interval_text(scale: str, est: float, lo: float, hi: float, unit: str = "")
     return f"{significant(est)} ({significant(lo)} to {significant(hi)})"
 
 
-def _unit_of(rows: pd.DataFrame) -> str:
-    """The unit of a row's absolute change (empty when none is given)."""
-    unit = rows.iloc[0].get("unit") if len(rows) else None
-    return unit if isinstance(unit, str) else ""
-
-
 def _verdict(lo: float, hi: float) -> str:
     if lo > 0:
         return "up"
@@ -317,7 +311,7 @@ def _subject(r: pd.Series) -> str:
 
 def _phrase(r: pd.Series) -> str:
     """One signal in words: 'branded search +16% (+10% to +23%)'."""
-    nums = _interval_text(r["scale"], r["estimate"], r["lower"], r["upper"], r.get("unit") or "")
+    nums = _interval_text(r["scale"], r["estimate"], r["lower"], r["upper"], r["unit"])
     if r["signal"] != "mentions" or r["verdict"] == "no change":
         return f"{_subject(r)} {nums}"
     pts = points(abs(r["estimate"])).lstrip("+")
@@ -605,7 +599,7 @@ class Scorecard:
                         "verdict": verdict,
                         "scale": scale,
                         "half_range": half,
-                        "unit": _unit_of(hit),
+                        "unit": hit.iloc[0]["unit"] if len(hit) else "",
                         "x": center + half_width * est / half,
                         "x_lower": center + half_width * lo / half,
                         "x_upper": center + half_width * hi / half,
@@ -754,11 +748,17 @@ def scorecard(
         _verdict(lo, hi) for lo, hi in zip(data["lower"], data["upper"], strict=True)
     ]
     data["verdict"] = _ads_with_search(data)
-    units = data["unit"].fillna("") if "unit" in data else [""] * len(data)
+    # the words after an absolute change; none for mentions and the ads share
+    data["unit"] = data["unit"].fillna("") if "unit" in data else ""
     data["text"] = [
-        _interval_text(s, e, lo, hi, u if isinstance(u, str) else "")
+        _interval_text(s, e, lo, hi, u)
         for s, e, lo, hi, u in zip(
-            data["scale"], data["estimate"], data["lower"], data["upper"], units, strict=True
+            data["scale"],
+            data["estimate"],
+            data["lower"],
+            data["upper"],
+            data["unit"],
+            strict=True,
         )
     ]
 

@@ -810,7 +810,7 @@ class GLMBackend(_Backend):
         return _log_point(log_mu, np.zeros_like(log_mu)), draws
 
 
-def _separated_terms(y: np.ndarray, X: np.ndarray, names: list[str]) -> dict[str, np.ndarray]:
+def _separated_terms(y: np.ndarray, X: np.ndarray, names: list[str]) -> dict[str, tuple]:
     """Calendar categories whose fitted periods all have zero counts (complete separation).
 
     A count model's coefficient for such a category has no finite maximum: its expected
