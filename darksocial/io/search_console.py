@@ -1073,7 +1073,7 @@ def _period_stamps(values: pd.Series, where: Path, column: str):
 
 def _ui_export(path: Path, brand: BrandClassifier | None, export: _Export) -> pd.DataFrame:
     daily_table = export.get("date") or export.get("hour")
-    period = None
+    period = frame = None
     if daily_table is None and export.get("period") is not None:
         table = export.get("period")
         frame = _metrics(table, export.where(table))
@@ -1092,7 +1092,8 @@ def _ui_export(path: Path, brand: BrandClassifier | None, export: _Export) -> pd
         )
     where = export.where(daily_table)
     hourly = daily_table.kind == "hour"
-    dates = _metrics(daily_table, where)
+    # a chart by week or month was read once already, to recognise its ranges
+    dates = frame if period is not None else _metrics(daily_table, where)
     if dates.empty:
         raise fail(
             where,
