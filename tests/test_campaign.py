@@ -483,8 +483,12 @@ def test_a_mostly_zero_metric_is_reported_in_counts_not_percentages(tmp_path):
         "campaigns:\n- {id: nad, name: Newsletter, content_type: newsletter, "
         "launch: 2025-10-19, end: 2025-11-09}\n"
     )
-    a = campaign_report(campaign_id="nad", data_dir=tmp_path).analysis
+    page = campaign_report(campaign_id="nad", data_dir=tmp_path)
+    a = page.analysis
     assert a.sparse_metrics() == {"search_clicks": (55, 64)}
+    # its figure drew -0.1 clicks a day expected (band to -0.5) in a week without a click
+    caption = page.metric_chart("search_clicks").caption
+    assert "drawn no lower than zero, since there cannot be fewer than no clicks" in caption
     line = next(ln for ln in a.bottom_line().splitlines() if ln.startswith("- **Search clicks"))
     assert "%" not in line.replace("95% interval", "")
     assert "clicks a day (95% interval \u22120.3 to +0.5)" in line

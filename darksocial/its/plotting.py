@@ -171,7 +171,9 @@ def campaign_plot_data(
         and ``"counterfactual"``: expected without this campaign), ``"pointwise"`` (this
         campaign's effect) and ``"cumulative"`` (its running total over its own window;
         the last value is the campaign's cumulative effect in
-        ``result.effects_by_intervention``).
+        ``result.effects_by_intervention``). For a series never below zero the expected
+        values and their band are floored at zero (the effect per period is observed minus
+        the floored value); ``data.attrs["floored"]`` says whether any was.
     """
     import numpy as np
 
@@ -229,6 +231,14 @@ def campaign_plot_data(
         cf_lo.append(qs[0]), cf_hi.append(qs[1])
     dates = pd.DatetimeIndex(dates)
     obs, cf, cf_lo, cf_hi = map(np.asarray, (obs, cf, cf_lo, cf_hi))
+    # a series never below zero (counts, an index) is not expected below zero either: an
+    # additive model on a mostly-zero series draws "-0.1 clicks a day" expected when a week
+    # saw none. The floor keeps every true value inside the band; the effect per period
+    # then cannot exceed what was observed. The running total stays the model's (the total
+    # the report states).
+    floored = bool(np.nanmin(y) >= 0 and np.nanmin(np.r_[cf, cf_lo], initial=0.0) < 0)
+    if floored:
+        cf, cf_lo, cf_hi = (np.maximum(v, 0.0) for v in (cf, cf_lo, cf_hi))
     add("original", "observed", dates, obs)
     add("original", "counterfactual", dates, cf, cf_lo, cf_hi)
     add("pointwise", "effect", dates, obs - cf, obs - cf_hi, obs - cf_lo)
@@ -240,7 +250,9 @@ def campaign_plot_data(
     paths = np.cumsum(np.where(miss[None, :], 0.0, yw[None, :] - draws[:, w]), axis=1)
     cq = np.quantile(paths, q, axis=0)
     add("cumulative", "cumulative_effect", index[w], cum, cq[0], cq[1])
-    return pd.concat(frames, ignore_index=True)
+    data = pd.concat(frames, ignore_index=True)
+    data.attrs["floored"] = floored
+    return data
 
 
 #: Characters of a bold medium-size figure title per inch of figure width (a title wraps

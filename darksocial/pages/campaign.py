@@ -294,7 +294,7 @@ class CampaignReport(SectionedPage):
         -------
         darksocial.theme.Chart
         """
-        from darksocial.its.plotting import ZOOM_BEFORE
+        from darksocial.its.plotting import ZOOM_BEFORE, campaign_plot_data
         from darksocial.theme import BAND_COLOUR, OBSERVED_COLOUR, WINDOW_COLOUR
 
         result = self._result(metric)
@@ -327,6 +327,20 @@ class CampaignReport(SectionedPage):
             f"{OBSERVED_COLOUR[1]}, observed; {BAND_COLOUR[1]} dashed line and band, what "
             f"the model expects without this campaign ({level}% interval)"
             + (", as weekly averages of daily values" if weekly else "")
+            + (
+                " (drawn no lower than zero, since "
+                + (
+                    f"there cannot be fewer than no {row.unit}"
+                    if count
+                    else "the index cannot go lower"
+                )
+                + "; the model adds effects up on the original scale and reaches below zero "
+                "here)"
+                if campaign_plot_data(result, self.analysis.campaign_id, weekly=weekly).attrs[
+                    "floored"
+                ]
+                else ""
+            )
             + f"; then this campaign's effect per {row.period}"
             + (
                 ", and its running total over the window, ending at the total stated below"

@@ -149,3 +149,37 @@ def test_a_long_title_wraps_to_the_figure(two_campaigns):
     assert box.x0 >= 0 and box.x1 <= fig.bbox.width  # inside the figure
     top_axes = fig.axes[0].get_tightbbox(fig.canvas.get_renderer())
     assert box.y0 >= top_axes.y1  # above the first panel and its title
+
+
+def test_a_count_near_zero_is_not_expected_below_zero(rng):
+    # a real 86-day Search Console export at 0-1 clicks a day drew "-0.1 clicks a day"
+    # expected (band to -0.5) in a week that saw no click: the additive model's
+    # counterfactual is observed minus the effect
+    index = pd.date_range("2025-08-16", periods=86, freq="D")
+    y = pd.Series(rng.poisson(0.2, len(index)).astype(float), index=index)
+    y.iloc[64:71] = 0.0  # a week after launch with no click
+    y.iloc[71:] += 1.0
+    res = fit(y, [Intervention("a", index[64])], n_simulations=300)
+    assert (
+        res.draws.cf_point.min() < 0 and res.draws.cf_draws.min() < 0
+    )  # the model itself reaches below zero
+    data = campaign_plot_data(res, "a", weekly=True)
+    assert data.attrs["floored"]
+    zoom = data[(data["panel"] == "original") & (data["line"] == "counterfactual")]
+    assert zoom["value"].min() >= 0 and zoom["lower"].min() >= 0
+    # the effect per period cannot exceed what was observed; the running total is the model's
+    obs = data[(data["panel"] == "original") & (data["line"] == "observed")]
+    eff = data[data["panel"] == "pointwise"]
+    assert (eff["upper"].to_numpy() <= obs["value"].to_numpy() + 1e-12).all()
+    total = res.effects_by_intervention.loc[("a", "cumulative"), "estimate"]
+    cum = data[data["panel"] == "cumulative"]
+    np.testing.assert_allclose(cum["value"].iloc[-1], total)
+
+
+def test_a_series_that_goes_negative_is_not_floored(rng):
+    index = pd.date_range("2025-01-01", periods=120, freq="D")
+    y = pd.Series(rng.normal(0, 1, len(index)), index=index)
+    res = fit(y, [Intervention("a", index[90])], n_simulations=200)
+    data = campaign_plot_data(res, "a")
+    assert not data.attrs["floored"]
+    assert data.loc[data["panel"] == "original", "lower"].min() < 0
