@@ -553,6 +553,7 @@ _EFFECT_COLUMNS = [
     "relative_upper",
     "p_value",
     "significant",
+    "borderline",
     "direction",
     "model",
     "method",
@@ -605,17 +606,24 @@ class CampaignAnalysis:
             Indexed by metric: ``label, unit, period, unit_text`` (the average effect's
             unit in words, ``"clicks a day"``), ``observed, counterfactual, average,
             average_lower, average_upper, cumulative, cumulative_lower, cumulative_upper,
-            relative, relative_lower, relative_upper, p_value, significant, direction,
-            model, method``. ``significant`` is True when the relative interval excludes
-            zero (the average one where the relative one is undefined); ``direction`` is
-            ``"up"``, ``"down"`` or ``"no clear change"``.
+            relative, relative_lower, relative_upper, p_value, significant, borderline,
+            direction, model, method``. ``significant`` is True when the relative interval
+            excludes zero (the average one where the relative one is undefined) and the
+            p-value is below ``alpha``; ``borderline`` when the interval excludes zero but
+            the p-value does not pass (the two can disagree at the edge: the interval is
+            read off simulated paths, the intervention method's p is a Wald test);
+            ``direction`` is ``"up"``, ``"down"`` or ``"no clear change"``.
         """
         rows = []
         for metric, res in self.results.items():
             eff = res.effects_by_intervention.loc[self.campaign_id]
             p = float(res.p_value_by_intervention[self.campaign_id])
             lo, hi = _deciding_interval(eff)
-            significant = bool(lo > 0 or hi < 0)
+            # the interval (quantiles of simulated paths) and the model's p-value (a Wald
+            # test, intervention method) can disagree at the edge: a real monthly Trends
+            # series read "rose ... unlikely to be noise (p = 0.06)". A change needs both.
+            excludes = bool(lo > 0 or hi < 0)
+            significant = excludes and not p >= self.alpha
             direction = ("up" if lo > 0 else "down") if significant else "no clear change"
             window = res.y.loc[self.window[0] : self.window[1]]
             observed = float(window.mean())
@@ -639,6 +647,7 @@ class CampaignAnalysis:
                     },
                     "p_value": p,
                     "significant": significant,
+                    "borderline": excludes and not significant,
                     "direction": direction,
                     "model": res.model,
                     "method": res.method,
@@ -770,11 +779,17 @@ class CampaignAnalysis:
         On such a series the expected level is near zero and a relative lift swings
         without meaning (0.2 clicks a day against 0.04 expected is "+400%", with an
         interval of ±1,500%): the bottom line gives those metrics in counts, and a caveat
-        says why.
+        says why. A metric whose relative lift has no bound (the expected level could be
+        none at all: some of the model's paths total zero or less, see
+        :func:`darksocial.its.results._relative`) is read in counts too; its zeros are then
+        fewer than half.
         """
         out = {}
         for metric, res in self.results.items():
             zeros = _mostly_zero_before(res.y, self.window[0])
+            if zeros is None and np.isnan(res.effects_for(self.campaign_id).loc["relative"]).all():
+                pre = res.y.loc[: self.window[0] - pd.Timedelta(days=1)].dropna()
+                zeros = (int((pre == 0).sum()), len(pre))
             if zeros is not None:
                 out[metric] = zeros
         return out
@@ -813,11 +828,15 @@ class CampaignAnalysis:
                 )
         for metric, (zeros, n) in self.sparse_metrics().items():
             res = self.results[metric]
+            label = upper_first(METRICS[metric].label)
             notes.append(
-                f"{upper_first(METRICS[metric].label)} was zero on "
-                f"{zeros} of the {plural(n, PERIOD_WORDS[res.freq])} before launch: a "
-                "percentage change of so small a level swings without meaning, so read the "
-                "change in counts, not the relative lift."
+                f"{label} was zero on {zeros} of the {plural(n, PERIOD_WORDS[res.freq])} "
+                "before launch: a percentage change of so small a level swings without "
+                "meaning, so read the change in counts, not the relative lift."
+                if zeros > n / 2
+                else f"{label}: what the model expects without the campaign is so uncertain "
+                "that it could be none at all, and a percentage of none has no bound, so read "
+                "the change in counts, not the relative lift."
             )
         for res in self.results.values():
             notes.extend(getattr(res, "notes", ()))
@@ -956,7 +975,9 @@ class CampaignAnalysis:
         ----------
         metric : str, default "branded_clicks"
         n_placebos : int, default 30
-            Fake launch dates, spread evenly over the free periods.
+            Fake launch dates, spread evenly over the free periods; a fake window needs
+            data on as many of its periods as the campaign's own window has (at most 80%),
+            so none falls in a long gap of the export.
 
         Returns
         -------
@@ -978,12 +999,17 @@ class CampaignAnalysis:
         length = self.duration
         candidates = []
         first_ok = y.first_valid_index() + pd.Timedelta(days=90)
+        # a fake window inside a long gap of the export measures nothing: each needs data
+        # on as many of its periods as the campaign's own window has (at most 80%)
+        seen = y.notna()
+        need = min(0.8, float(seen.loc[self.window[0] : self.window[1]].mean()))
         for fake_start in y.index[y.index < self.window[0]]:
             end = fake_start + pd.Timedelta(days=length - 1)
             if (
                 fake_start >= first_ok
                 and end < self.window[0]
                 and not busy.loc[fake_start:end].any()
+                and seen.loc[fake_start:end].mean() >= need
             ):
                 candidates.append(fake_start)
         if len(candidates) > n_placebos:
@@ -1166,7 +1192,11 @@ class CampaignAnalysis:
             # mostly zeros before launch, as sparse_metrics: a percentage of a level near
             # zero means nothing ("moved too (-100%, -100% to -100%)"), so the change, and
             # whether its interval excludes zero, is in the series' own units
-            sparse = _mostly_zero_before(s, self.window[0]) is not None
+            # (likewise where the relative change has no bound: see sparse_metrics)
+            sparse = (
+                _mostly_zero_before(s, self.window[0]) is not None
+                or res.effects_for(self.campaign_id).loc["relative"].isna().all()
+            )
             row = self._effect_row(res, self.campaign_id, sparse=sparse)
             moved = bool(row["significant"])
             if sparse:
@@ -1257,8 +1287,16 @@ class CampaignAnalysis:
                 row.update(note=f"could not be fitted on this series ({type(exc).__name__})")
             row["seconds"] = time.perf_counter() - t0
             rows.append(row)
+        table = pd.DataFrame(rows)
+        if not sparse and "average" in table:
+            # a fitted row whose percentage has no bound (see sparse_metrics) would read as
+            # one that could not be fitted: then every row is compared in the metric's units
+            unbounded = table["estimate"].isna() & table["average"].notna()
+            if unbounded.any():
+                sparse = True
+                table["significant"] = (table["average_lower"] > 0) | (table["average_upper"] < 0)
         return checks.Triangulation(
-            table=pd.DataFrame(rows),
+            table=table,
             alpha=self.alpha,
             statistic="average" if sparse else "relative",
             unit=self._unit(metric) if sparse else "",
@@ -1420,7 +1458,14 @@ def _metric_verdict(r, reconciled: str, check) -> tuple[str, str]:
     moved = "rose" if r.direction == "up" else "fell"
     if reconciled == "model":
         if r.direction == "no clear change":
-            return "no clear change", f"we cannot tell it apart from noise ({p_value(r.p_value)})"
+            edge = (
+                ", though its interval just excludes zero: at the edge, read as no clear change"
+                if r.borderline
+                else ""
+            )
+            return "no clear change", (
+                f"we cannot tell it apart from noise ({p_value(r.p_value)}{edge})"
+            )
         sure = f"unlikely to be noise ({p_value(r.p_value)})"
         if check is None or check.verdict in ("rare", "not run"):
             return moved, sure

@@ -931,6 +931,18 @@ class Triangulation:
         n_fail = len(self.table) - len(ok)
         if ok.empty:
             return "No model could be fitted; see the notes in the table."
+        if len(ok) == 1:
+            sig = (
+                "an effect whose interval excludes zero"
+                if ok["significant"].iloc[0]
+                else ("no effect whose interval excludes zero")
+            )
+            return (
+                f"Only one of the {len(self.table)} model, method and pre-period choices "
+                f"could be fitted ({_choice(ok.iloc[0], self._size, col)}; it finds {sig}): "
+                "with nothing to compare it with, this check cannot say whether the "
+                "conclusion depends on the modelling choice; see the notes in the table."
+            )
         lo, hi = ok[col].min(), ok[col].max()
         # the table shows percent() (number() for the average): the sentence rounds the same way
         if self.statistic == "average":

@@ -585,7 +585,7 @@ def test_placebo_in_space_on_trends_controls_with_zero_weeks(tmp_path):
     section = page.placebo_in_space_section()
     assert section.status == "ran"
     table = page.placebo_in_space().table
-    assert len(table) == 4 and table["estimate"].notna().all()
+    assert len(table) == 4 and table["average"].notna().all()
     # Social Prachar is 0 in 29 of the 38 weeks before launch: its change is in index
     # points, and an interval that holds zero is not "moved" (it said "moved too (-100%,
     # -100% to -100%)")
@@ -700,3 +700,99 @@ def test_a_clear_change_on_an_expected_total_below_zero_is_not_no_clear_change(t
     assert np.isnan(row["relative"]) and row["average_lower"] > 0
     assert row["significant"] and row["direction"] == "up"
     assert "no clear change" not in analysis.bottom_line()
+
+
+def _niheating(tmp_path, calendar):
+    import shutil
+    from pathlib import Path
+
+    src = Path(__file__).parent / "data/search_console/niheating_gap/Chart.csv"
+    shutil.copy(src, tmp_path / "Chart.csv")
+    (tmp_path / "campaigns.yml").write_text(calendar)
+    return tmp_path
+
+
+def test_a_campaign_just_after_a_long_gap_in_the_export_gets_its_report(tmp_path):
+    # a real export with no row for 283 days; a campaign launched a week after it crashed
+    # the report ("section 'The bottom line' failed: IndexError"): a fake launch of the
+    # placebo check fell in the gap, where its term is zero on every day with data
+    from darksocial.pages.campaign import campaign_report
+
+    folder = _niheating(
+        tmp_path,
+        "campaigns:\n- {id: autumn, name: Autumn push, content_type: podcast, "
+        "launch: 2026-09-20}\n",
+    )
+    page = campaign_report(campaign_id="autumn", data_dir=folder)
+    assert "Autumn push" in page.bottom_line_markdown()
+    check = page.placebo_in_time()
+    y = page.analysis.results["search_clicks"].y
+    assert len(check.placebos) >= 20
+    for row in check.placebos.itertuples():
+        assert y.loc[row.launch : row.window_end].notna().mean() >= 0.8
+    # a fall cannot be more than everything: the interval read -132% to +74% (now no
+    # percentage where it has no bound, else one that stops at -100%)
+    eff = page.analysis.effects_frame().loc["search_clicks"]
+    assert not eff.relative_lower < -1
+    assert "n/a" not in page.bottom_line_markdown()
+
+
+def test_a_lift_whose_percentage_has_no_bound_is_read_in_counts(tmp_path):
+    # the same export's first campaign: 7.6 clicks a day against 1.5 expected, with so
+    # uncertain an expected level that some of its paths total none or less. Its percentage
+    # interval has no upper end, so the report gives clicks a day, with a caveat saying why
+    from darksocial.pages.campaign import campaign_report
+
+    folder = _niheating(
+        tmp_path,
+        "campaigns:\n- {id: spring, name: Spring launch, content_type: video, "
+        "launch: 2025-10-14, end: 2025-11-09}\n",
+    )
+    page = campaign_report(campaign_id="spring", data_dir=folder)
+    a = page.analysis
+    assert np.isnan(a.effects_frame().loc["search_clicks", "relative"])
+    assert "search_clicks" in a.sparse_metrics()
+    line = next(ln for ln in a.bottom_line().splitlines() if ln.startswith("- **Search clicks"))
+    assert "n/a" not in line and "clicks a day (95% interval +" in line
+    assert any("a percentage of none has no bound" in c for c in a.caveats())
+    assert "n/a" not in page.placebo_in_time_section().html
+
+
+def test_an_interval_that_just_excludes_zero_with_p_above_alpha_is_no_clear_change(sources):
+    # the interval is read off simulated paths, the intervention method's p is a Wald test:
+    # at the edge they disagree, and a real monthly Trends series read "rose ... unlikely
+    # to be noise (p = 0.06)". A change needs both.
+    a = campaign.analyze_campaign(sources, "podcast-s1", metrics=["branded_clicks"])
+    res = a.results["branded_clicks"]
+    assert a.effects_frame().loc["branded_clicks", "direction"] == "up"
+    p = res.p_value_by_intervention.copy()
+    p[:] = 0.06
+    res.__dict__["p_value_by_intervention"] = p  # the cached value, as if the test said so
+    row = a.effects_frame().loc["branded_clicks"]
+    assert row.direction == "no clear change" and row.borderline and not row.significant
+    text = a.bottom_line()
+    assert "We cannot tell whether" in text
+    assert "(p = 0.06, though its interval just excludes zero" in text
+
+
+def test_a_triangulation_row_without_a_bounded_percentage_is_compared_in_units(
+    sources, monkeypatch
+):
+    # a fitted row whose percentage has no bound (some expected paths total none or less)
+    # was counted among those that "could not be fitted"; the table then compares every
+    # row in the metric's units
+    a = campaign.analyze_campaign(sources, "podcast-s1", metrics=["branded_clicks"])
+    real = campaign.CampaignAnalysis._effect_row
+
+    def effect_row(self, res, name, *, sparse=False):
+        row = real(self, res, name, sparse=sparse)
+        if res.model == "arima":
+            row.update(estimate=np.nan, lower=np.nan, upper=np.nan)
+        return row
+
+    monkeypatch.setattr(campaign.CampaignAnalysis, "_effect_row", effect_row)
+    tri = a.triangulate("branded_clicks")
+    assert tri.statistic == "average"
+    assert "could not be fitted" not in tri.report()
+    arima = tri.table.set_index("model").loc["arima"]
+    assert arima["significant"] == (arima["average_lower"] > 0 or arima["average_upper"] < 0)

@@ -123,3 +123,28 @@ def test_triangulation_sentence_names_the_direction_of_significant_rows(podcast)
     text = Triangulation(table=table, alpha=0.05).report()
     assert "1 of 3 finds a significant effect, a fall (negbin/intervention −34%)" in text
     assert "−34%" in text and "+2.0%" in text  # the range, rounded as the table
+
+
+def test_triangulation_with_one_fitted_row_compares_nothing():
+    # a real merged Trends file: one of seven rows could be fitted, and the sentence read
+    # "the lift ranges from +1,309% to +1,309%. All of them find a significant increase"
+    import pandas as pd
+
+    from darksocial.checks import Triangulation
+
+    table = pd.DataFrame(
+        {
+            "model": ["segmented", "negbin"],
+            "method": ["intervention", "counterfactual"],
+            "pre_period": ["all", "all"],
+            "estimate": [float("nan"), 13.09],
+            "lower": [float("nan"), 9.0],
+            "upper": [float("nan"), 16.0],
+            "significant": [False, True],
+            "note": ["failed: the control is a combination of the others", ""],
+        }
+    )
+    text = Triangulation(table=table, alpha=0.05).report()
+    assert "ranges from" not in text and "All of them" not in text
+    assert text.startswith("Only one of the 2 model, method and pre-period choices could be fitted")
+    assert "negbin/counterfactual +1,309%; it finds an effect whose interval excludes zero" in text

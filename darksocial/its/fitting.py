@@ -588,13 +588,13 @@ def _collinear_message(X, *, campaigns, controls, post_obs: int, period: str) ->
     order = [c for c in X.columns if c not in controls and c not in campaigns]
     order += [c for c in controls if c in X.columns] + [c for c in campaigns if c in X.columns]
     term, others = _dependent_term(X[order])
-    names = [f"'{c}'" for c in others]
-    quoted = names[0] if len(names) < 2 else ", ".join(names[:-1]) + " and " + names[-1]
     if not others:
         return (
             f"The model term '{term}' is zero on every {period} with data, so it cannot be "
             "estimated; check the dates of the campaign and of the data."
         )
+    names = [f"'{c}'" for c in others]
+    quoted = names[0] if len(names) < 2 else ", ".join(names[:-1]) + " and " + names[-1]
     if term in campaigns and all(c in campaigns for c in others):
         return (
             f"The campaigns' terms '{term}' and {quoted} are the same on every {period} with "

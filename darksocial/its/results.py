@@ -121,7 +121,7 @@ def _effects(y, cf_point, cf_draws, lo, hi, alpha, ratio=False) -> tuple[pd.Data
     eff_sum = total - sims
     lo_c, hi_c = np.quantile(eff_sum, q)
     cum = total - float(cp.sum())
-    rel_point, lo_r, hi_r = _relative(total, float(cp.sum()), sims, (lo_c, hi_c), q, ratio)
+    rel_point, lo_r, hi_r = _relative(total, float(cp.sum()), sims, q, ratio)
     frame = pd.DataFrame(
         {
             "estimate": [cum / m, cum, rel_point],
@@ -137,20 +137,28 @@ def _effects(y, cf_point, cf_draws, lo, hi, alpha, ratio=False) -> tuple[pd.Data
     return frame, float(p)
 
 
-def _relative(total: float, base: float, sims: np.ndarray, cum_ci, q, ratio: bool):
+def _relative(total: float, base: float, sims: np.ndarray, q, ratio: bool):
     """The relative effect and its interval: ``(estimate, lower, upper)``.
 
     R's (>= 1.3) per-draw ``sum(y) / sum(draw) - 1``, its mean and quantiles; the point
-    ratio ``sum(y) / base - 1`` as the estimate with ``ratio``. Where some paths of the
-    counterfactual (original scale) total zero or less, their ratio flips sign or has none,
-    so the per-draw effect is undefined (a real 0.5-click-a-day series printed -118%
-    (-345% to +371%) for -0.2 against 0.5): then R <= 1.2's definition, the absolute effect
-    and its interval ``cum_ci`` over the point counterfactual ``base`` (NaN if not positive).
+    ratio ``sum(y) / base - 1`` as the estimate with ``ratio``.
+
+    Where some paths of the counterfactual (original scale near zero, or a count model's
+    paths of no count at all) total zero or less, the per-draw ratio of such a path is
+    unbounded: an observed total against none expected. The ratio falls as the path's
+    total rises, so its quantiles are those of the totals, mapped: the lower end is
+    ``sum(y) / upper total - 1`` (never below -100% for a series that is never negative),
+    the upper ``sum(y) / lower total - 1``; the estimate is the point ratio. When the
+    lower quantile of the totals is itself zero or less, the interval has no upper end and
+    the relative effect is NaN (reports then give the effect in the metric's units). The
+    former fallback, the absolute interval over the point counterfactual, printed
+    ``-32% (-132% to +74%)`` on a real export: a fall of more than everything observed.
     """
     if np.any(sims <= 0):
-        if base <= 0:
+        low_total, high_total = np.quantile(sims, q)
+        if base <= 0 or low_total <= 0 or total < 0:
             return np.nan, np.nan, np.nan
-        return (total - base) / base, cum_ci[0] / base, cum_ci[1] / base
+        return total / base - 1, total / high_total - 1, total / low_total - 1
     rel = total / sims - 1
     lo, hi = np.quantile(rel, q)
     point = total / base - 1 if ratio and base > 0 else float(np.mean(rel))

@@ -262,24 +262,35 @@ def test_report_notes_when_the_relative_effect_and_the_point_ratio_disagree():
 def test_relative_effect_when_some_forecasts_total_zero_or_less():
     # Original scale near zero: forecasts of 0.5 a day with paths below zero. The mean of
     # sum(y) / sum(path) - 1 over such paths has no meaning (a real Search Console export
-    # printed -118% (-345% to +371%) for -0.2 clicks a day against 0.5); the relative effect
-    # is then the absolute one over the expected total, its interval likewise.
+    # printed -118% (-345% to +371%) for -0.2 clicks a day against 0.5), and the absolute
+    # interval over the expected total fell below -100% (a real export: -32%, -132% to
+    # +74%). The per-path ratio falls as the path's total rises (a total of none or less:
+    # an unbounded ratio), so its quantiles are the totals' quantiles, mapped.
     from darksocial.its.results import _effects
 
     rng = np.random.default_rng(3)
     n = 30
     y = np.full(n, 0.3)
     cf_point = np.full(n, 0.5)
-    cf_draws = 0.5 + 0.4 * rng.standard_normal((1000, n)).cumsum(axis=1) / 3
-    assert (cf_draws.sum(axis=1) <= 0).any()
+    # a few paths (under 2.5%) total zero or less: the interval is bounded
+    cf_draws = 0.5 + 0.4 * rng.standard_normal((1000, n)).cumsum(axis=1) / 5
+    sims = cf_draws.sum(axis=1)
+    assert 0 < (sims <= 0).mean() < 0.025
     frame, _p = _effects(y, cf_point, cf_draws, 0, n - 1, 0.05)
-    rel, cum = frame.loc["relative"], frame.loc["cumulative"]
-    base = cf_point.sum()
-    assert np.isclose(rel["estimate"], cum["estimate"] / base)  # -40%
-    assert np.isclose(rel["lower"], cum["lower"] / base)
-    assert np.isclose(rel["upper"], cum["upper"] / base)
-    assert rel["lower"] <= rel["estimate"] <= rel["upper"]
+    rel = frame.loc["relative"]
+    ratio = np.where(sims > 0, y.sum() / np.where(sims > 0, sims, 1) - 1, np.inf)
+    assert np.isclose(rel["estimate"], y.sum() / cf_point.sum() - 1)  # -40%
+    np.testing.assert_allclose(
+        [rel["lower"], rel["upper"]], np.quantile(ratio, [0.025, 0.975]), rtol=0.02
+    )
+    assert -1 <= rel["lower"] <= rel["estimate"] <= rel["upper"]
+    # many paths total zero or less: no upper end, no relative effect (reports use units)
+    wide = 0.5 + 0.4 * rng.standard_normal((1000, n)).cumsum(axis=1) / 3
+    assert (wide.sum(axis=1) <= 0).mean() > 0.025
+    frame, _p = _effects(y, cf_point, wide, 0, n - 1, 0.05)
+    assert frame.loc["relative"].isna().all()
+    assert frame.loc["average"].notna().all()
     # every path positive: R CausalImpact's per-draw mean and quantiles, as before
-    frame, _p = _effects(y, cf_point, np.abs(cf_draws) + 0.2, 0, n - 1, 0.05)
-    sims = (np.abs(cf_draws) + 0.2).sum(axis=1)
+    frame, _p = _effects(y, cf_point, np.abs(wide) + 0.2, 0, n - 1, 0.05)
+    sims = (np.abs(wide) + 0.2).sum(axis=1)
     assert np.isclose(frame.loc["relative", "estimate"], np.mean(y.sum() / sims - 1))
