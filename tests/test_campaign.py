@@ -796,3 +796,22 @@ def test_a_triangulation_row_without_a_bounded_percentage_is_compared_in_units(
     assert "could not be fitted" not in tri.report()
     arima = tri.table.set_index("model").loc["arima"]
     assert arima["significant"] == (arima["average_lower"] > 0 or arima["average_upper"] < 0)
+
+
+def test_an_expected_level_below_zero_is_said_to_be_a_poor_fit(tmp_path):
+    # a real hand-merged Trends file: "an index of 64 on average against -13 expected"
+    import re
+    import shutil
+    from pathlib import Path
+
+    from darksocial.pages.campaign import campaign_report
+
+    src = Path(__file__).parent / "data/trends/it_merged/multiTimeline.csv"
+    shutil.copy(src, tmp_path / "multiTimeline.csv")
+    (tmp_path / "campaigns.yml").write_text("campaigns:\n- {id: launch, launch: 2021-02-01}\n")
+    (tmp_path / "darksocial.yml").write_text("brand: [Mario Draghi]\n")
+    page = campaign_report(campaign_id="launch", data_dir=tmp_path)
+    row = page.analysis.effects_frame().loc["brand_interest"]
+    assert row.counterfactual < 0
+    text = re.sub("<[^>]+>", "", page.metric_html("brand_interest"))
+    assert "expected without it (below zero, where this series never goes" in text

@@ -388,8 +388,16 @@ class CampaignReport(SectionedPage):
         sentence = (
             f"<p><b>{escape(upper_first(row.label))} {verdict}</b> during the "
             f"campaign: {level_words}"
-            f"{number(row.counterfactual)} expected without it, "
-            f"{number(row.average, signed=True)}{per or ' index points'} ({size})"
+            f"{number(row.counterfactual)} expected without it"
+            + (
+                # the model on the original scale can expect less than none (a real
+                # merged Trends file: "an index of 64 on average against -13 expected")
+                " (below zero, where this series never goes: the model fits it poorly, so "
+                "read this estimate with care)"
+                if row.counterfactual < 0 and row.observed >= 0
+                else ""
+            )
+            + f", {number(row.average, signed=True)}{per or ' index points'} ({size})"
             + (
                 f", {number(row.cumulative, signed=True)} in total"
                 if METRICS[metric].count
