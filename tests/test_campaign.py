@@ -815,3 +815,22 @@ def test_an_expected_level_below_zero_is_said_to_be_a_poor_fit(tmp_path):
     assert row.counterfactual < 0
     text = re.sub("<[^>]+>", "", page.metric_html("brand_interest"))
     assert "expected without it (below zero, where this series never goes" in text
+
+
+def test_a_control_that_did_not_change_at_launch_is_not_said_to_move(tmp_path):
+    # the control's t compares all months after launch with all before (16 years of
+    # monthly Trends); its words, the launch's own window: "also moved at launch (0% in
+    # the 2 months from launch against the 2 months before)"
+    import shutil
+    from pathlib import Path
+
+    from darksocial.pages.campaign import campaign_report
+
+    shutil.copy(Path(__file__).parent / "data/trends/it_merged/multiTimeline.csv", tmp_path)
+    (tmp_path / "campaigns.yml").write_text("campaigns:\n- {id: launch, launch: 2021-02-01}\n")
+    (tmp_path / "darksocial.yml").write_text("brand: [Mario Draghi]\n")
+    page = campaign_report(campaign_id="launch", data_dir=tmp_path)
+    res = page.analysis.results["brand_interest"]
+    jumps = [w for w in res.diagnostics.warnings if w.code == "control_jump"]
+    assert jumps and all(abs(w.change) >= 0.005 for w in jumps)
+    assert not [c for c in page.analysis.caveats() if "(0% in the" in c]
