@@ -48,15 +48,18 @@ def read_text(path: str | Path) -> tuple[str, str]:
     Returns
     -------
     text : str
-        The decoded text, without byte-order mark, newlines normalised to ``\\n``.
+        The decoded text, without byte-order mark, newlines normalised to ``\\n``. An
+        Excel workbook (an export saved as ``.xlsx``) gives its first sheet holding any
+        value as CSV text (:func:`workbook_text`), so it is read as its CSV form is.
     encoding : str
-        The encoding detected: ``utf-8``, ``utf-8-sig``, ``utf-16`` or ``cp1252``.
+        The encoding detected: ``utf-8``, ``utf-8-sig``, ``utf-16`` or ``cp1252``, or
+        ``xlsx`` for a workbook.
 
     Raises
     ------
     DataFormatError
-        If the file is missing, binary (a spreadsheet, zip or Parquet file), or in no
-        encoding the exports use.
+        If the file is missing, binary (a zip or Parquet file, a damaged workbook), or in
+        no encoding the exports use.
     """
     path = Path(path)
     if path.is_dir():
@@ -67,6 +70,9 @@ def read_text(path: str | Path) -> tuple[str, str]:
     if not raw.strip():
         raise fail(path, "the file is empty; export the report again with a non-empty date range")
     if raw[:4] == b"PK\x03\x04":
+        if is_workbook_file(path):
+            # an export saved as .xlsx is read as the CSV it would have been saved as
+            return workbook_text(path), "xlsx"
         raise fail(
             path, "this is a zip or spreadsheet file, not a CSV; unzip it or save it as CSV"
         )
@@ -100,6 +106,98 @@ def read_text(path: str | Path) -> tuple[str, str]:
 
 
 _BINARY = "binary content found; expected a text (CSV/TSV/JSON) export"
+
+
+def is_workbook_file(path: str | Path) -> bool:
+    """True for an Excel workbook by its content (a zip holding ``xl/workbook.xml``)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            return "xl/workbook.xml" in z.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def open_workbook(path: str | Path, **options):  # noqa: ANN201 - openpyxl has no type hints
+    """``openpyxl.load_workbook`` without its warning about the workbook's styles.
+
+    Search Console's and Meta Ads Manager's Excel downloads have no default cell style;
+    openpyxl then warns "Workbook contains no default style", which ``darksocial check``
+    printed as a Python warning for every such file. The values are read all the same.
+    """
+    import warnings
+
+    import openpyxl
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Workbook contains no default style", UserWarning)
+        return openpyxl.load_workbook(path, **options)
+
+
+def cell_text(value: object) -> str:
+    """One workbook cell as an export's CSV would hold it (dates as ``YYYY-MM-DD``)."""
+    if value is None:
+        return ""
+    if isinstance(value, pd.Timestamp | np.datetime64) or hasattr(value, "isoformat"):
+        ts = pd.Timestamp(value)
+        return f"{ts:%Y-%m-%d}" if ts == ts.normalize() else ts.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def workbook_sheets(path: str | Path) -> dict[str, list[list[str]]]:
+    """Every sheet of a workbook as rows of strings (:func:`cell_text`), by sheet name.
+
+    Raises
+    ------
+    DataFormatError
+        If the file cannot be read as a workbook.
+    """
+    try:
+        book = open_workbook(path, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a damaged or foreign file
+        raise fail(
+            path, "cannot be read as an Excel workbook; download the export again as .xlsx or CSV"
+        ) from None
+    try:
+        return {
+            ws.title: [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+            for ws in book.worksheets
+        }
+    finally:
+        book.close()
+
+
+def workbook_text(path: str | Path) -> str:
+    """The first sheet holding any value, as CSV text: the file the tool would have saved.
+
+    Trailing empty cells and empty rows at the end of the sheet are dropped (a sheet's
+    used range is often wider than its table).
+
+    Raises
+    ------
+    DataFormatError
+        If the file cannot be read as a workbook, or every sheet is empty.
+    """
+    for rows in workbook_sheets(path).values():
+        rows = [list(r) for r in rows]
+        while rows and not any(c.strip() for c in rows[-1]):
+            rows.pop()
+        if not rows:
+            continue
+        width = max(
+            len(r) - next((i for i, c in enumerate(reversed(r)) if c.strip()), len(r))
+            for r in rows
+        )
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerows((r + [""] * width)[:width] for r in rows)
+        return out.getvalue()
+    raise fail(path, "every sheet of the workbook is empty; export the report again")
+
+
 #: Control characters no text export holds (tab, newline and carriage return excepted).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x19\x1b-\x1f]")
 

@@ -107,14 +107,14 @@ def ads_daily(
 
 
 def load_meta_ads(path: str | Path, *, no_delivery: str = "missing") -> pd.DataFrame:
-    """Load a Meta Ads Manager CSV export broken down by day.
+    """Load a Meta Ads Manager export broken down by day.
 
     Parameters
     ----------
     path : str or pathlib.Path
-        ``<Account>-Campaigns-<start><end>.csv`` with a ``Day`` column (Breakdown ->
-        By time -> Day) or with ``Reporting starts`` equal to ``Reporting ends`` on each
-        row.
+        ``<Account>-Campaigns-<start><end>.csv`` (or the same report saved as ``.xlsx``)
+        with a ``Day`` column (Breakdown -> By time -> Day) or with ``Reporting starts``
+        equal to ``Reporting ends`` on each row.
 
     Returns
     -------
@@ -132,14 +132,18 @@ def load_meta_ads(path: str | Path, *, no_delivery: str = "missing") -> pd.DataF
     Raises
     ------
     DataFormatError
-        On ``No data available.`` exports, a missing date/metric column, a report not
-        broken down by day or spend in several currencies.
+        On a missing date/metric column or spend in several currencies.
+    UnusableExportError
+        On ``No data available.`` exports and a report not broken down by day (by month,
+        week or not at all); in a data folder such an export is listed as not used.
     """
     path = Path(path)
     text, encoding = read_text(path)
     if any(_NO_DATA.fullmatch(line) for line in text.split("\n")[:3]):
-        raise fail(
-            path, "Meta reports 'No data available.'; widen the date range or check the ad account"
+        # read fine, nothing to use: in a data folder it is listed as not used
+        raise UnusableExportError(
+            f"{path.name}: Meta reports 'No data available.'; widen the date range or check "
+            "the ad account"
         )
     raw = read_table(text, path=path, what="a Meta Ads Manager CSV export")
     headers = list(raw.columns)
@@ -169,13 +173,9 @@ def load_meta_ads(path: str | Path, *, no_delivery: str = "missing") -> pd.DataF
         ):
             df["date"] = df["reporting_starts"]
         else:
-            span = ""
-            if "reporting_starts" in df.columns and len(df):
-                first, last = df["reporting_starts"].iloc[-1], df["reporting_ends"].iloc[-1]
-                span = f" (each row covers {first}..{last})"
             raise UnusableExportError(
-                f"{Path(path).name}: not broken down by day{span}; in Ads Manager choose "
-                "Breakdown > By time > Day and export again"
+                f"{Path(path).name}: not broken down by day{_rows_cover(raw, df)}; in Ads "
+                "Manager choose Breakdown > By time > Day and export again"
             )
     totals = None
     first = df.iloc[0] if len(df) else None
@@ -218,6 +218,38 @@ def load_meta_ads(path: str | Path, *, no_delivery: str = "missing") -> pd.DataF
 _NO_DATA = re.compile(r'\s*"?No data available\."?[,;\s]*')
 #: A currency code at the end of a Meta header: ``Amount spent (USD)``, ``CPM (...) (EUR)``.
 _CURRENCY_SUFFIX = re.compile(r"\s*\(([A-Z]{3})\)\s*$")
+
+
+#: Meta's time breakdowns other than Day: header (any case) -> the period of one row.
+_PERIOD_COLUMNS = {
+    "week": "week",
+    "2 weeks": "two weeks",
+    "month": "month",
+    "semaine": "week",
+    "2 semaines": "two weeks",
+    "mois": "month",
+}
+
+
+def _rows_cover(raw: pd.DataFrame, df: pd.DataFrame) -> str:
+    """What one row of an export not broken down by day covers, in words, for its message.
+
+    A report broken down by month or week has one row per period (``Month`` holds
+    ``2024-03-01 - 2024-03-11``), beside the ``Reporting starts``/``ends`` of the whole
+    report, which then are not what a row covers.
+    """
+    for column in raw.columns:
+        period = _PERIOD_COLUMNS.get(header_key(column))
+        if period is None:
+            continue
+        values = sorted({str(v).strip() for v in raw[column] if str(v).strip()})
+        if values:
+            shown = values[0] if len(values) == 1 else f"{values[0]}, ..., {values[-1]}"
+            return f" (one row per {period}: {shown})"
+    if "reporting_starts" in df.columns and len(df):
+        first, last = df["reporting_starts"].iloc[-1], df["reporting_ends"].iloc[-1]
+        return f" (each row covers {first}..{last})"
+    return ""
 
 
 def is_no_data(line: str) -> bool:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from darksocial.cleaning import find_gaps
 from darksocial.io import ads, calendar, ga4, ga4_bigquery, search_console, survey, trends
-from darksocial.io._text import fail, header_key, read_text, split_sections
+from darksocial.io._text import fail, header_key, is_workbook_file, read_text, split_sections
 
 __all__ = ["Detection", "detect", "infer_frequency", "inspect", "load"]
 
@@ -84,8 +84,12 @@ def detect(path: str | Path) -> Detection:
         # a Performance export downloaded as Excel has the CSVs as sheets
         if search_console.is_performance_workbook(path):
             return Detection("search_console", search_console.load_search_console)
-        return Detection("survey", survey.load_survey)
-    if suffix == ".zip" or zipfile.is_zipfile(path):
+        if not is_workbook_file(path):
+            # named .xlsx but not one: the survey loader says what the file is
+            return Detection("survey", survey.load_survey)
+        # any other workbook (a Meta Ads Manager .xlsx...) is recognised by its columns,
+        # read as the CSV it would have been saved as
+    elif suffix == ".zip" or zipfile.is_zipfile(path):
         return Detection("search_console", search_console.load_search_console)
     if suffix == ".parquet":
         return Detection("ga4_bigquery", ga4_bigquery.load_ga4_events)
@@ -126,6 +130,12 @@ def detect(path: str | Path) -> Detection:
         return Detection("search_console", search_console.load_search_console)
     if kind is not None:
         return Detection("search_console_table", search_console.read_search_console_table)
+    if search_console.other_report(header):
+        # page indexing, Core Web Vitals...: its loader says it has no clicks, and what to
+        # export instead; in a data folder it is listed as an unused Search Console export
+        return Detection("search_console", search_console.load_search_console)
+    if search_console.is_report_table(header):
+        raise fail(path, search_console.REPORT_TABLE_NOTE)
     if "data date" in low or {"date", "query"} <= low:
         return Detection("search_console", search_console.load_search_console)
     if "reporting starts" in low or any(h.startswith("amount spent") for h in low):
@@ -153,6 +163,9 @@ def detect(path: str | Path) -> Detection:
         # the dashed preamble of a GA4 UI download, in a language or of a report whose
         # columns the synonyms do not know
         return Detection("ga4", ga4.read_ga4)
+    if trends.lost_places(text):
+        # a Trends download whose columns were renamed: its loader refuses it, with the fix
+        return Detection("google_trends", trends.load_trends)
     raise fail(
         path,
         "not a recognised export; expected GA4, Search Console, Google Trends, Meta or "

@@ -27,7 +27,7 @@ from darksocial import config
 from darksocial.brand import BrandClassifier
 from darksocial.cleaning import find_gaps, regularize
 from darksocial.errors import DarkSocialError, UnusableExportError
-from darksocial.io._text import fail
+from darksocial.io._text import fail, read_text
 from darksocial.io.landing import PathRules
 
 __all__ = [
@@ -408,7 +408,8 @@ class Export:
         Why it is not used (not recognised, a part of an export without its daily table...).
     kind : str or None
         The source it was recognised as even when it is not used (an empty Meta download is
-        ``"meta_ads"``); None when not recognised.
+        ``"meta_ads"``; a GA4 table that is neither traffic acquisition nor landing pages
+        by date is ``"ga4_channels"``, the source it would feed); None when not recognised.
     parts : tuple of (pathlib.Path, str)
         The files of a Search Console Performance export (or members of its zip, sheets of
         its workbook), each with what it gave the report; filled in by :func:`load_folder`.
@@ -494,15 +495,10 @@ def scan_folder(directory: str | Path, *, skip: Iterable[str | Path] = ()) -> li
             tables.append(table)
             found.append(table)
         else:
-            found.append(
-                Export(
-                    entry,
-                    None,
-                    "a GA4 table with neither a session default channel group nor a landing "
-                    "page by date",
-                    "ga4_channels",
-                )
-            )
+            # a GA4 table, but no traffic acquisition or landing pages by date: the note
+            # says what it is; its kind keeps the report from saying the folder has no GA4
+            # export
+            found.append(Export(entry, None, _ga4_reason(entry), "ga4_channels"))
     # an export unzipped loose (Chart.csv, Queries.csv... straight in a folder): its tables
     # sit beside its daily table and belong to it, like the tables of an export folder
     loose = {e.path.parent for e in found if e.source == "search_console" and e.path.is_file()}
@@ -521,13 +517,15 @@ def _entries(directory: Path, skip: set[Path] = frozenset()) -> Iterable[tuple[P
             names = {p.name.lower() for p in path.iterdir() if p.is_file()}
             if names & set(_GSC_DAILY):
                 yield path, "search_console"
-                # anything else in the export folder that is not part of it
+                # anything else in the export folder that is not part of it (the Table.csv
+                # and Metadata.csv of a Core Web Vitals export are part of that export)
                 for p in sorted(path.iterdir()):
                     if (
                         p.is_file()
                         and p.name.lower() not in _GSC_PARTS
                         and not _SKIP.match(p.name)
                         and not is_own_output(p)
+                        and not _report_table(p)
                     ):
                         yield p, None
                 continue
@@ -537,6 +535,18 @@ def _entries(directory: Path, skip: set[Path] = frozenset()) -> Iterable[tuple[P
             yield from _entries(path, skip)
         elif path.is_file():
             yield path, None
+
+
+def _report_table(path: Path) -> bool:
+    """A table of a Search Console report other than Performance (``Metadata.csv``...)."""
+    from darksocial.io.search_console import is_report_table
+
+    try:
+        text = read_text(path)[0]
+    except DarkSocialError:
+        return False
+    first = next((ln for ln in text.split("\n") if ln.strip()), "")
+    return is_report_table(re.split(r"[,;\t]", first))
 
 
 # --- darksocial's own outputs ------------------------------------------------------------------
@@ -638,6 +648,15 @@ def _own_file(path: Path) -> bool:
             for v in sections.values()
         )
     )
+
+
+def _ga4_reason(path: Path) -> str:
+    from darksocial.io.ga4 import unused_reason
+
+    try:
+        return unused_reason(path)
+    except DarkSocialError as exc:
+        return _short(exc, path)
 
 
 def _no_data(path: Path) -> bool:
@@ -842,7 +861,7 @@ def load_folder(
         loaded = []
         for p in paths:
             try:
-                loaded.append((p, loader(p)))
+                loaded.append((p, _by_day_or_coarser(name, p, loader(p))))
             except UnusableExportError as exc:
                 unused[p] = _short(exc, p)
                 continue
@@ -859,6 +878,51 @@ def load_folder(
         for e in exports
     ]
     return Sources(**frames, settings=settings, exports=tuple(exports), directory=str(directory))
+
+
+#: The time range of a Google Trends download with values at this step.
+_TRENDS_RANGES = {"8min": "Past day", "h": "Past 7 days"}
+
+
+def _by_day_or_coarser(name: str, path: Path, df: pd.DataFrame) -> pd.DataFrame:
+    """Refuse an export with values at steps shorter than a day: the models need days.
+
+    A Google Trends download of the past hour to past 7 days (values every minute, 8
+    minutes or hour) and a Search Console "Last 24 hours" export (clicks by hour) load
+    fine on their own, but no report can use them; in a data folder they are listed as
+    not used, with the range to export instead, and the rest of the folder runs.
+    """
+    step = df.index.freq if isinstance(df.index, pd.DatetimeIndex) else None
+    if not isinstance(step, pd.offsets.Tick) or step.nanos >= pd.Timedelta(days=1).value:
+        return df
+    minutes = int(step.nanos // 60_000_000_000)
+    every = (
+        "hour"
+        if minutes == 60
+        else f"{minutes // 60} hours"
+        if minutes % 60 == 0
+        else "minute"
+        if minutes == 1
+        else f"{minutes} minutes"
+    )
+    if name == "trends":
+        download = _TRENDS_RANGES.get(df.index.freqstr)
+        what = f" (a '{download}' download)" if download else ""
+        raise UnusableExportError(
+            f"{path.name}: Google Trends values every {every}{what}; the reports need values "
+            "by day, week or month: in Google Trends choose a time range of 90 days or more "
+            "(values by day or week), then download again"
+        )
+    if name == "search_console":
+        raise UnusableExportError(
+            f"{path.name}: Search Console clicks every {every} (a 'Last 24 hours' export); "
+            "the reports need clicks by day: in Search Console choose a date range of 3 "
+            "months or more and export again"
+        )
+    raise UnusableExportError(
+        f"{path.name}: values every {every}; the reports need values by day, week or "
+        "month: export it again by day"
+    )
 
 
 def _infer(settings: Settings, frames: dict[str, Any]) -> Settings:

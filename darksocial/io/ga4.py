@@ -33,7 +33,7 @@ from darksocial.io._text import (
 )
 from darksocial.io.landing import PathRules
 
-__all__ = ["CHANNELS", "load_direct_landing", "load_ga4_channels", "read_ga4"]
+__all__ = ["CHANNELS", "load_direct_landing", "load_ga4_channels", "read_ga4", "unused_reason"]
 
 #: GA4 default channel groups always present as columns of :func:`load_ga4_channels`.
 CHANNELS = (
@@ -526,3 +526,50 @@ def load_direct_landing(
     out = regularize(daily, "D", start=long.attrs.get("start"), end=long.attrs.get("end"))
     out.attrs = {**long.attrs, "assumed_direct_only": assumed, "rules": rules}
     return out
+
+
+#: Where the table the reports need is, in the GA4 interface.
+_TRAFFIC_ACQUISITION = (
+    "in GA4 open Reports → Acquisition → Traffic acquisition (Session default channel group), "
+    "add Date, then Share this report → Download file → CSV"
+)
+
+
+def unused_reason(path: str | Path) -> str:
+    """Say in one line why a GA4 table is not used, and which export to make instead.
+
+    For a GA4 download that is neither traffic acquisition nor landing pages by date: a
+    table without a Date column (``First user source / medium``), or one by date without
+    a channel column (a home-page ``Report CSV Export`` of users and events by day).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The GA4 CSV download.
+
+    Returns
+    -------
+    str
+        The reason, starting with what the table is.
+    """
+    text, _ = read_text(path)
+    sections = [s for s in split_sections(text) if s.header]
+    keys = [set(map_columns(s.header, SYNONYMS, path=path).values()) for s in sections]
+    dated = [k & {"date", "date_hour", "nth_day"} for k in keys]
+    if sections and not any(dated):
+        first = sections[0].header[0]
+        return (
+            f"a GA4 table by {first} without a Date column, so no sessions by day; "
+            + _TRAFFIC_ACQUISITION
+        )
+    if sections and not any(k & {"channel", "landing_page"} for k in keys):
+        section = next(s for s, d in zip(sections, dated, strict=True) if d)
+        shown = ", ".join(section.header[1:4]) + (", ..." if len(section.header) > 4 else "")
+        return (
+            f"a GA4 export by date without a channel column ({shown}), so direct sessions "
+            "cannot be told apart; " + _TRAFFIC_ACQUISITION
+        )
+    return (
+        "a GA4 table with neither a session default channel group nor a landing page by "
+        "date; " + _TRAFFIC_ACQUISITION
+    )

@@ -33,16 +33,23 @@ from darksocial.io._text import (
     decimal_mark,
     fail,
     header_key,
+    is_workbook_file,
     map_columns,
+    open_workbook,
     provenance,
     read_table,
     read_text,
     to_dates,
     to_number,
+    workbook_sheets,
 )
 
 __all__ = [
+    "EXPORT_PERFORMANCE",
+    "REPORT_TABLE_NOTE",
     "brand_from_site",
+    "is_report_table",
+    "other_report",
     "refine_brand",
     "load_search_console",
     "read_search_console_queries",
@@ -159,6 +166,53 @@ _HOURLY = re.compile(r"\(\s*(UTC|GMT)\s*([+\-\u2212]\d{1,2}(:\d{2})?)?\s*\)", re
 _PERIOD_HEADER = {"date range"}
 #: Compare mode prefixes metrics with the periods (``Last 28 days Clicks``).
 _COMPARE = re.compile(r"(last|previous|derni|précédent|letzte|vorherige).*\b(clicks|clics|klicks)")
+#: What to export instead of a Search Console report that has no clicks.
+EXPORT_PERFORMANCE = (
+    "export Search Console → Performance → Search results → Export → Download CSV instead"
+)
+#: Charts of the Search Console reports other than Performance, by the words of their
+#: columns (accents and case aside, in the UI languages): the pattern, whether every column
+#: or any one must match it, the report, and what its chart counts.
+_OTHER_CHARTS = (
+    (re.compile(r"index|indicizz"), any, "page-indexing", "indexed and not indexed pages"),
+    (
+        re.compile(r"^(poor|needs? improvement|good)$"),
+        all,
+        "Core Web Vitals",
+        "URLs rated poor, need improvement or good",
+    ),
+    (
+        re.compile(r"affected|afetad|afectad|concernee|betroffen|interessat|getroffen"),
+        any,
+        "issue",
+        "affected pages",
+    ),
+)
+#: Header cells of the other tables of those reports: ``Metadata.csv`` (``Property,Value``),
+#: the issues tables (a ``Validation`` column) and the URL lists (``URL,Last crawled``).
+_REPORT_METADATA = {
+    ("property", "value"),
+    ("propriedade", "valor"),
+    ("propriete", "valeur"),
+    ("propiedad", "valor"),
+    ("eigenschaft", "wert"),
+    ("proprieta", "valore"),
+    ("eigenschap", "waarde"),
+}
+_REPORT_VALIDATION = {
+    "validation",
+    "validacao",
+    "validacion",
+    "validierung",
+    "convalida",
+    "validatie",
+}
+_REPORT_CRAWLED = re.compile(r"crawl|rastre|exploration|scansion")
+#: Why such a table is not used.
+REPORT_TABLE_NOTE = (
+    "a table of a Search Console report other than Performance (page indexing, Core Web "
+    "Vitals, an issue's pages): it has no clicks; " + EXPORT_PERFORMANCE
+)
 
 
 @lru_cache(maxsize=1)
@@ -276,6 +330,73 @@ def table_kind(columns: Sequence[object]) -> str | None:
     return None
 
 
+def _trimmed(columns: Sequence[object]) -> list[str]:
+    cols = [str(c).strip().strip('"').strip() for c in columns]
+    while cols and (cols[-1] in ("", "nan") or cols[-1].startswith("Unnamed:")):
+        cols.pop()
+    return cols
+
+
+def other_report(columns: Sequence[object]) -> str | None:
+    """Say why the chart of a Search Console report other than Performance is not used.
+
+    Page indexing (``Date,Not indexed,Indexed,Impressions``, ``Data,Não indexadas,...``),
+    an issue's affected pages (``Date,Affected pages``) and Core Web Vitals
+    (``Date,Poor,Need improvement,Good``) export a chart by day too, but of pages, not
+    clicks.
+
+    Parameters
+    ----------
+    columns : sequence of str
+        The header cells.
+
+    Returns
+    -------
+    str or None
+        One line naming the report, what it counts and what to export instead; None for
+        any other header.
+    """
+    cols = _trimmed(columns)
+    dates = {header_key(s) for s in ("date", *SYNONYMS["date"])}
+    if len(cols) < 2 or header_key(cols[0]) not in dates or any(_clicky(c) for c in cols[1:]):
+        return None
+    keys = [header_key(c) for c in cols[1:]]
+    for pattern, every_or_any, report, counts in _OTHER_CHARTS:
+        if every_or_any(map(pattern.search, keys)):
+            shown = ", ".join(cols[:5]) + (", ..." if len(cols) > 5 else "")
+            return (
+                f"a Search Console {report} export ({shown}): it counts {counts}, not "
+                f"clicks; {EXPORT_PERFORMANCE}"
+            )
+    return None
+
+
+def is_report_table(columns: Sequence[object]) -> bool:
+    """True for another table of a report :func:`other_report` names (no clicks in any).
+
+    ``Metadata.csv`` (``Property,Value``), the issues tables (``Reason,Source,Validation,
+    Pages``, ``Severity,Issue,Validation,URLs``) and the URL lists (``URL,Last crawled``),
+    in the UI languages.
+
+    Parameters
+    ----------
+    columns : sequence of str
+        The header cells.
+
+    Returns
+    -------
+    bool
+    """
+    keys = [header_key(c) for c in _trimmed(columns)]
+    if len(keys) < 2 or any(_clicky(c) for c in keys):
+        return False
+    return (
+        tuple(keys) in _REPORT_METADATA
+        or bool(set(keys) & _REPORT_VALIDATION)
+        or (len(keys) == 2 and keys[0] == "url" and bool(_REPORT_CRAWLED.search(keys[1])))
+    )
+
+
 def _decode_member(path: Path, member: str, raw: bytes) -> str:
     try:
         if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -285,27 +406,25 @@ def _decode_member(path: Path, member: str, raw: bytes) -> str:
         raise fail(path, f"{member} inside is not UTF-8 or UTF-16 text") from None
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, pd.Timestamp | np.datetime64) or hasattr(value, "isoformat"):
-        ts = pd.Timestamp(value)
-        return f"{ts:%Y-%m-%d}" if ts == ts.normalize() else ts.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 class _Export:
     """The tables of a UI export, zipped, unzipped, in a workbook or as loose CSVs."""
 
-    def __init__(self, path: Path, form: str, tables: list[_Table]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        form: str,
+        tables: list[_Table],
+        others: list[tuple[str, list[str]]] | None = None,
+    ) -> None:
         self.path, self.form = path, form
         self.tables: dict[str, _Table] = {}
         for t in tables:
             self.tables.setdefault(t.kind, t)
         self.names = [t.name for t in tables]
         self.found = list(tables)
+        # the files (members, sheets) that are no Performance table, with their header:
+        # they say what an export without any Performance table is instead
+        self.others = list(others or [])
 
     def get(self, kind: str) -> _Table | None:
         return self.tables.get(kind)
@@ -328,18 +447,21 @@ class _Export:
 
     @classmethod
     def _folder(cls, path: Path, *, skip: Path | None = None) -> _Export:
-        tables = []
+        tables, others = [], []
         for p in sorted(path.iterdir(), key=lambda p: p.name.lower()):
             if p == skip or not p.is_file() or p.suffix.lower() not in (".csv", ".tsv", ".txt"):
                 continue
             try:
                 text = read_text(p)[0]
             except DataFormatError:
-                continue  # not a text file: not part of the export
+                others.append((p.name, []))  # empty, or not a text file
+                continue
             table = _text_table(p, p.name, text, strict=False)
             if table is not None:
                 tables.append(table)
-        return cls(path, "folder", tables)
+            else:
+                others.append((p.name, _first_header(text)))
+        return cls(path, "folder", tables, others)
 
     @classmethod
     def _zip(cls, path: Path) -> _Export:
@@ -347,7 +469,7 @@ class _Export:
             archive = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError):
             raise fail(path, _BAD_ZIP) from None
-        tables = []
+        tables, others = [], []
         with archive:
             for member in archive.namelist():
                 name = Path(member).name
@@ -363,12 +485,14 @@ class _Export:
                 table = _text_table(path / name, name, text, strict=True)
                 if table is not None:
                     tables.append(table)
-        return cls(path, "zip", tables)
+                else:
+                    others.append((name, _first_header(text)))
+        return cls(path, "zip", tables, others)
 
     @classmethod
     def _workbook(cls, path: Path) -> _Export:
-        tables = []
-        for name, rows in _sheets(path).items():
+        tables, others = [], []
+        for name, rows in workbook_sheets(path).items():
             rows = [r for r in rows if any(c.strip() for c in r)]
             if not rows:
                 continue
@@ -381,7 +505,9 @@ class _Export:
             kind = table_kind(rows[0])
             if kind is not None:
                 tables.append(_Table(kind, name, frame))
-        return cls(path, "xlsx", tables)
+            else:
+                others.append((name, rows[0]))
+        return cls(path, "xlsx", tables, others)
 
     @classmethod
     def _loose(cls, path: Path) -> _Export:
@@ -394,6 +520,11 @@ class _Export:
             # the other files of the unzipped export, when they sit beside it
             tables += list(cls._folder(path.parent, skip=path).tables.values())
         return cls(path, "csv", tables)
+
+
+def _first_header(text: str) -> list[str]:
+    first = next((ln for ln in text.split("\n") if ln.strip()), "")
+    return [h.strip().strip('"') for h in re.split(r"[,;\t]", first)]
 
 
 def _text_table(where: Path, name: str, text: str, *, strict: bool) -> _Table | None:
@@ -414,52 +545,13 @@ def _text_table(where: Path, name: str, text: str, *, strict: bool) -> _Table | 
 def is_workbook(path: str | Path) -> bool:
     """True for an Excel workbook (by its suffix or, for a renamed file, its content)."""
     path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return True
-    try:
-        with zipfile.ZipFile(path) as z:
-            return "xl/workbook.xml" in z.namelist()
-    except (zipfile.BadZipFile, OSError):
-        return False
-
-
-def _open_workbook(path: str | Path, **options):
-    """``openpyxl.load_workbook`` without its warning about the workbook's styles.
-
-    Search Console's Excel downloads have no default cell style; openpyxl then warns
-    "Workbook contains no default style", which ``darksocial check`` printed as a Python
-    warning for every such file. The values are read all the same.
-    """
-    import warnings
-
-    import openpyxl
-
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", "Workbook contains no default style", UserWarning)
-        return openpyxl.load_workbook(path, **options)
-
-
-def _sheets(path: Path) -> dict[str, list[list[str]]]:
-    """Every sheet of a workbook as rows of strings (dates as ``YYYY-MM-DD``)."""
-    try:
-        book = _open_workbook(path, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a damaged or foreign file
-        raise fail(
-            path, "cannot be read as an Excel workbook; download the export again as .xlsx or CSV"
-        ) from None
-    try:
-        return {
-            ws.title: [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
-            for ws in book.worksheets
-        }
-    finally:
-        book.close()
+    return path.suffix.lower() in (".xlsx", ".xlsm") or is_workbook_file(path)
 
 
 def sheet_names(path: str | Path) -> list[str]:
     """Return the sheet names of a workbook (``[]`` when it cannot be read)."""
     try:
-        book = _open_workbook(path, read_only=True)
+        book = open_workbook(path, read_only=True)
     except Exception:  # a damaged file: the loader reports it
         return []
     try:
@@ -766,6 +858,9 @@ def load_search_console(
     kind = table_kind(raw.columns)
     if kind in CHART_KINDS:
         return _ui_export(path, brand, _Export._loose(path))
+    reason = other_report(raw.columns) if kind is None else None
+    if reason is not None:
+        raise UnusableExportError(f"{path.name}: {reason}")
     if kind is not None:
         raise fail(
             path,
@@ -1084,6 +1179,10 @@ def _ui_export(path: Path, brand: BrandClassifier | None, export: _Export) -> pd
         # a readable export with no chart by day: in a data folder it is listed as not
         # used, with the fix, and the rest of the folder runs
         raise UnusableExportError(f"{path.name}: {_no_chart_reason(export)}")
+    if daily_table is None and (reason := _not_performance_reason(export)):
+        # another Search Console report (Core Web Vitals, page indexing...), or a folder
+        # holding a Chart.csv of no Search Console report: not used either, said so
+        raise UnusableExportError(f"{path.name}: {reason}")
     if daily_table is None:
         raise fail(
             path,
@@ -1189,6 +1288,29 @@ def _ui_export(path: Path, brand: BrandClassifier | None, export: _Export) -> pd
         brand_terms=tuple(brand.terms) if brand is not None else None,
         brand_share=share,
         **extra,
+    )
+
+
+def _not_performance_reason(export: _Export) -> str | None:
+    """Why an export holding no Performance table is not one, for a report or a folder."""
+    for _, header in export.others:
+        reason = other_report(header)
+        if reason is not None:
+            return reason
+    if export.form != "folder":
+        return None
+    # a folder is taken for an export by its Chart.csv or Dates.csv: say what that holds
+    for name, header in export.others:
+        if Path(name).stem.lower() in ("chart", "dates") and any(header):
+            shown = ", ".join(header[:5]) + (", ..." if len(header) > 5 else "")
+            return (
+                f"{name} has {shown}, not the Clicks and Impressions of a Search Console "
+                f"Performance export; {EXPORT_PERFORMANCE}"
+            )
+    found = ", ".join(n for n, _ in export.others) or "no CSV file"
+    return (
+        f"no table of a Search Console Performance export inside (found {found}); "
+        + EXPORT_PERFORMANCE
     )
 
 

@@ -5,6 +5,7 @@ Classifying answers into channels is :mod:`darksocial.attribution`'s job.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -84,7 +85,10 @@ def load_survey(
                 "answers again",
             )
         try:
-            book = pd.ExcelFile(path)
+            with warnings.catch_warnings():
+                # openpyxl's "Workbook contains no default style": the values read all the same
+                warnings.filterwarnings("ignore", "Workbook contains no default style")
+                book = pd.ExcelFile(path)
         except Exception as exc:  # openpyxl raises many types on corrupt files
             raise fail(
                 path,
@@ -99,7 +103,9 @@ def load_survey(
                     path, f"no sheet {sheet!r}; the workbook has {', '.join(map(repr, names))}"
                 )
             try:
-                raw = book.parse(sheet, dtype=str).fillna("")
+                with warnings.catch_warnings():
+                    warnings.filterwarnings("ignore", "Workbook contains no default style")
+                    raw = book.parse(sheet, dtype=str).fillna("")
             except Exception as exc:  # openpyxl raises many types on corrupt files
                 raise fail(
                     path,

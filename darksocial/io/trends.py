@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
 import pandas as pd
 
 from darksocial.cleaning import regularize
+from darksocial.errors import UnusableExportError
 from darksocial.io._text import (
     fail,
     provenance,
@@ -18,7 +20,7 @@ from darksocial.io._text import (
     to_dates,
 )
 
-__all__ = ["LESS_THAN_ONE", "is_trends", "load_trends"]
+__all__ = ["LESS_THAN_ONE", "is_trends", "load_trends", "lost_places"]
 
 #: Value given to Google Trends' ``<1`` cells (non-zero but below 1 on the 0-100 scale).
 LESS_THAN_ONE = 0.5
@@ -42,6 +44,10 @@ TIME_COLUMNS = frozenset(
 #: A date or time in the first column of a data row.
 _STAMP = re.compile(r"^\s*(\d{4}-\d{2}(-\d{2}(T\d{2}(:\d{2}(:\d{2})?)?([+-]\d{2}:?\d{2}|Z)?)?)?|"
                     r"\d{1,2}[/.]\d{1,2}[/.]\d{4})\s*$")  # fmt: skip
+#: A term column of a download: ``term: (place)``.
+_PLACE = re.compile(r"^(.*?):\s*\((.*)\)\s*$")
+#: A value of a term column: an integer 0-100, or ``<1``.
+_INDEX_VALUE = re.compile(r"^(<\s*1|\d{1,3})$")
 #: The word the variant uses for each grid.
 _GRIDS = {"MS": "month", "W-SUN": "week", "D": "day", "h": "hour"}
 
@@ -67,6 +73,14 @@ def load_trends(path: str | Path) -> pd.DataFrame:
         (0.5). ``attrs`` holds ``geo``, ``terms`` (raw names), ``category`` and the
         frequency. Values are relative (max = 100 across all terms of the file); two
         downloads are not comparable without a common anchor term.
+
+    Raises
+    ------
+    DataFormatError
+        If the file has no time column over dates, or a value is not a number or ``<1``.
+    UnusableExportError
+        If no term column carries its ``: (place)`` suffix (a download whose columns
+        were renamed, :func:`lost_places`): it is not read as Trends.
     """
     path = Path(path)
     text, encoding = read_text(path)
@@ -95,10 +109,12 @@ def load_trends(path: str | Path) -> pd.DataFrame:
     raw = raw[raw[time_col].str.strip() != ""]
     if raw.empty or raw.shape[1] < 2:
         raise fail(path, "no data rows or no search-term column under the header")
+    if not any(_PLACE.match(c) for c in raw.columns[1:]):
+        raise UnusableExportError(f"{path.name}: {_lost_places_reason(list(raw.columns))}")
     index, freq, time_zone = _stamps(path, raw[time_col].str.strip(), time_col)
     terms, geos, data = [], set(), {}
     for col in raw.columns[1:]:
-        m = re.match(r"^(.*?):\s*\((.*)\)\s*$", col)
+        m = _PLACE.match(col)
         term, geo = (m.group(1), m.group(2)) if m else (col, None)
         term = term.strip().strip('"').strip()
         geos.add(geo)
@@ -143,6 +159,65 @@ def is_trends(text: str) -> bool:
     lines = text.split("\n")
     start = _header_line(lines)
     return start is not None and bool(re.search(r":\s*\([^)]*\)", lines[start]))
+
+
+def lost_places(text: str) -> list[str] | None:
+    """The header of a Google Trends download whose term columns lost ``: (place)``.
+
+    A time column named as Trends names it in some UI language (``Week``, ``Tháng``...)
+    over dates, then only columns of whole numbers 0-100 (or ``<1``), and no ``term:
+    (place)`` header: a download whose columns were renamed by hand (``Week,PulauPari``).
+    Such a file is recognised, never read as Trends (:func:`load_trends` refuses it).
+
+    Parameters
+    ----------
+    text : str
+        The decoded file.
+
+    Returns
+    -------
+    list of str or None
+        The header cells; None when the text does not look so.
+    """
+    lines = text.split("\n")
+    start = _header_line(lines)
+    if start is None:
+        return None
+    delimiter = sniff_delimiter(lines[start : start + 20])
+    header = [h.strip() for h in next(csv.reader([lines[start]], delimiter=delimiter))]
+    while header and not header[-1]:
+        header.pop()
+    if (
+        len(header) < 2
+        or header[0].lower() not in TIME_COLUMNS
+        or any(_PLACE.match(h) for h in header[1:])
+    ):
+        return None
+    rows = [
+        [c.strip() for c in row]
+        for row in csv.reader(
+            (ln for ln in lines[start + 1 :] if ln.strip(" ,;\t")), delimiter=delimiter
+        )
+    ]
+    if len(rows) < 3:
+        return None
+    for row in rows:
+        values = row[1 : len(header)]
+        if not _STAMP.match(row[0]) or len(values) != len(header) - 1:
+            return None
+        if not all(_INDEX_VALUE.match(v) and int(v.lstrip("<").strip()) <= 100 for v in values):
+            return None
+    return header
+
+
+def _lost_places_reason(header: list[str]) -> str:
+    term = header[1] if len(header) > 1 else "term"
+    return (
+        f"looks like a Google Trends download whose term columns lost their ': (place)' "
+        f"suffix ({', '.join(header[:6])}); download it again from trends.google.com "
+        f"(Explore → your terms → ⤓ Interest over time) and keep it as downloaded, or add "
+        f"the place to each term column, e.g. '{term}: (Worldwide)'"
+    )
 
 
 def _header_line(lines: list[str]) -> int | None:
