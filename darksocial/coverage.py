@@ -208,6 +208,10 @@ def assess(sources) -> Coverage:
     file_rows = []
     for e in sources.exports:
         label = SOURCE_LABELS.get(e.kind, "") if e.kind else ""
+        if e.kind == "ga4_channels" and e.source is None:
+            # a GA4 table the reports cannot use: its note says which (no Date, no channel);
+            # kept under the source it would feed, but not called traffic acquisition
+            label = "GA4"
         # an export unzipped loose is its daily table: that file's use goes on its own line
         own = next((what for p, what in e.parts if p == e.path), "")
         file_rows.append({"path": shown(e.path), "recognised": label, "use": own, "note": e.note})

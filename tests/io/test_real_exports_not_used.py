@@ -327,3 +327,6 @@ def test_ga4_tables_that_are_not_traffic_acquisition_say_what_they_are(tmp_path,
     out = _check(folder, capsys)
     assert "not used: a GA4 export by date without a channel column" in out
     assert "neither a session default channel group" not in out
+    # recognised as GA4, not as traffic acquisition (which neither is)
+    assert "data-export.csv" in out and "GA4 traffic acquisition, not used" not in out
+    assert "GA4, not used: a GA4 export by date" in out
