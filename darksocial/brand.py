@@ -1,9 +1,11 @@
 """Classify search queries as branded or not, and measure the branded share.
 
-Matching is done on normalised text (case, accents and punctuation removed) and whole
-words: a brand term matches a run of consecutive query words, written together or
-apart (``track my tools`` = ``trackmytools``), within a small edit distance to catch
-misspellings (``trakmytools``, ``trackmytool``). Explicit exclusions win.
+Matching is done on normalised text (case, accents and punctuation removed, letters and
+digits of every script kept) and whole words: a brand term matches a run of consecutive
+query words, written together or apart (``track my tools`` = ``trackmytools``), within a
+small edit distance to catch misspellings (``trakmytools``, ``trackmytool``). A term in a
+script written without spaces between words (Chinese, Japanese, Thai...) matches anywhere
+in the query instead. Explicit exclusions win.
 
 Search Console hides rare queries ("anonymized"), and rare queries are disproportionately
 branded long tails, so branded counts from query-level data are a **lower bound**;
@@ -26,12 +28,59 @@ from darksocial.errors import ParameterError
 __all__ = ["BrandClassifier", "BrandShare", "brand_share"]
 
 
-def _strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+#: Combining marks people leave out when they type a query, dropped after NFKD splits them
+#: from their letter: Latin, Greek and Cyrillic accents (``é``, ``ά``, ``ї``), Hebrew points
+#: and Arabic vowel marks. Other marks are part of the spelling and stay (Japanese voicing
+#: marks, Indic vowel signs and viramas, Thai tone marks).
+_OPTIONAL_MARKS = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+    "\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]"
+)
+#: Latin letters NFKD does not split, written as people type them without the accent.
+_LATIN_FOLD = str.maketrans(
+    {"ø": "o", "đ": "d", "ð": "d", "ł": "l", "ħ": "h", "ı": "i", "œ": "oe", "æ": "ae", "þ": "th"}
+)
+_NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
+#: Scripts written without spaces between words (Unicode character-name prefixes).
+_UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN")
 
 
 def _norm(text: str) -> tuple[str, ...]:
-    return tuple(re.sub(r"[^a-z0-9]+", " ", _strip_accents(str(text)).lower()).split())
+    """The words of ``text``: case-folded, accents dropped, letters and digits of any script.
+
+    Everything that is neither a letter, a mark kept by :data:`_OPTIONAL_MARKS`, nor a
+    digit separates words; invisible format characters (zero-width joiners, soft hyphens)
+    are removed without separating. Digits of any script become ASCII digits. A script
+    written without spaces meeting another one starts a word (``"acme手机"`` is ``acme``
+    and ``手机``), as a Latin brand is often typed straight into a Chinese query.
+    """
+    text = str(text)
+    if text.isascii():  # most queries: the same result, without the loop
+        return tuple(_NOT_ASCII_WORD.sub(" ", text.lower()).split())
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    out = []
+    was_unspaced = None
+    for c in _OPTIONAL_MARKS.sub("", decomposed):
+        kind = unicodedata.category(c)
+        if kind[0] in "LN":
+            unspaced = _unspaced(c)
+            if was_unspaced is not None and unspaced != was_unspaced:
+                out.append(" ")
+            was_unspaced = unspaced
+            out.append(str(unicodedata.decimal(c)) if kind == "Nd" else c)
+        elif kind[0] == "M":
+            out.append(c)
+        elif kind != "Cf":
+            out.append(" ")
+            was_unspaced = None
+    folded = "".join(out).casefold().translate(_LATIN_FOLD)
+    # NFC joins what NFKD split and nothing dropped: Hangul syllables, kana with voicing
+    return tuple(unicodedata.normalize("NFC", folded).split())
+
+
+def _unspaced(term: str) -> bool:
+    # every script in _UNSPACED starts at or after Thai (U+0E00): a quick test first
+    return any(c >= "\u0e00" and unicodedata.name(c, "").startswith(_UNSPACED) for c in term)
 
 
 @dataclass(frozen=True)
@@ -41,8 +90,9 @@ class BrandClassifier:
     Parameters
     ----------
     terms : sequence of str
-        Brand spellings, e.g. ``("trackmytools", "track my tools")``. Case, accents,
-        punctuation and spaces between words do not matter.
+        Brand spellings in any script, e.g. ``("trackmytools", "track my tools")`` or
+        ``("українське кіно",)``. Case, accents, punctuation and spaces between words do
+        not matter. Blank terms are ignored.
     exclude : sequence of str, optional
         Phrases that make a query non-branded even if it matches (e.g. a competitor
         named like the brand, ``"my tools app"``).
@@ -52,6 +102,11 @@ class BrandClassifier:
     min_fuzzy_length : int, default 6
         Terms shorter than this must match exactly (fuzzy matching short names
         produces false positives).
+
+    Raises
+    ------
+    ParameterError
+        If no term is given, or a term has no letter or digit (``"!!!"``), naming it.
 
     Examples
     --------
@@ -69,17 +124,30 @@ class BrandClassifier:
     def __post_init__(self) -> None:
         if isinstance(self.terms, str):
             object.__setattr__(self, "terms", (self.terms,))
-        compact = tuple(sorted({"".join(_norm(t)) for t in self.terms} - {""}))
-        if not compact:
+        given = [t for t in self.terms if str(t).strip()]
+        if not given:
             raise ParameterError("BrandClassifier needs at least one brand term, e.g. ['acme']")
+        for t in given:
+            if not _norm(t):
+                raise ParameterError(
+                    f"brand term {str(t)!r} has no letter or digit to match search queries "
+                    "with; write the brand as people type it in a search, e.g. "
+                    "brand: [acme] in darksocial.yml"
+                )
         if self.max_distance < 0:
             raise ParameterError("max_distance must be 0 or more")
+        compact = {"".join(_norm(t)) for t in given}
+        unspaced = tuple(sorted(t for t in compact if _unspaced(t)))
+        spaced = tuple(sorted(compact.difference(unspaced)))
         excluded = tuple(_norm(e) for e in self.exclude if _norm(e))
+        excluded_unspaced = tuple("".join(e) for e in excluded if _unspaced("".join(e)))
+        excluded = tuple(e for e in excluded if not _unspaced("".join(e)))
         # a compact term may be typed as several words ("track my tools"): allow 4+
-        widths = max(4, max(len(_norm(t)) for t in self.terms) + 1)
+        widths = max(4, max(len(_norm(t)) for t in given) + 1)
         object.__setattr__(self, "terms", tuple(self.terms))
         object.__setattr__(self, "exclude", tuple(self.exclude))
-        object.__setattr__(self, "_compiled", (compact, excluded, widths))
+        compiled = (spaced, unspaced, excluded, excluded_unspaced, widths)
+        object.__setattr__(self, "_compiled", compiled)
 
     def is_brand(self, query: str | None) -> bool:
         """Return True if ``query`` mentions the brand (False for empty/anonymized)."""
@@ -108,14 +176,20 @@ class BrandClassifier:
 
 @lru_cache(maxsize=200_000)
 def _match(compiled: tuple, max_distance: int, min_fuzzy: int, query: str) -> bool:
-    compact_terms, excluded, widths = compiled
+    compact_terms, unspaced_terms, excluded, excluded_unspaced, widths = compiled
     words = _norm(query)
     if not words:
+        return False
+    # scripts without spaces between words: no word boundary to match on, so anywhere
+    joined = "".join(words)
+    if any(phrase in joined for phrase in excluded_unspaced):
         return False
     for phrase in excluded:
         n = len(phrase)
         if any(words[i : i + n] == phrase for i in range(len(words) - n + 1)):
             return False
+    if any(term in joined for term in unspaced_terms):
+        return True
     for width in range(1, min(widths, len(words)) + 1):
         for i in range(len(words) - width + 1):
             chunk = "".join(words[i : i + width])

@@ -135,8 +135,11 @@ def summary(sources) -> dict[str, Any]:
     -------
     dict
         ``sources`` (count of those present), ``gaps`` (missing runs outside ads exports,
-        where a gap is just a day without delivery), ``flagged_days`` (outliers and
-        outages in the main series) and ``headline`` (one line for the reports index).
+        where a gap is just a day without delivery), ``missing_periods`` (the periods in
+        those runs), ``flagged_days`` (days with a value flagged as an outlier or outage
+        in the main series; a day with no value is a missing period, not a flagged day)
+        and ``headline`` (one line for the reports index, e.g. ``"2 sources; 1 gap of 283
+        missing days outside ad exports; no day flagged in the main series"``).
     """
     gaps = gap_table(sources)
     real = gaps[~gaps["source"].isin(list(_GAP_MEANING))]
@@ -144,15 +147,21 @@ def summary(sources) -> dict[str, Any]:
     flagged = anomaly_table(main) if main.shape[1] else pd.DataFrame({"date": []})
     n_sources = len(_frames(sources))
     n_days = int(flagged["date"].nunique())
+    n_missing = int(real["periods"].sum())
+    if real.empty:
+        gap_text = "no gaps"
+    else:
+        unit = "missing day" if set(real["freq"]) == {"D"} else "missing period"
+        gap_text = f"{plural(len(real), 'gap')} of {plural(n_missing, unit)}"
+    flag_text = f"{plural(n_days, 'day')} flagged" if n_days else "no day flagged"
     headline = (
-        f"{plural(n_sources, 'source')}; {plural(len(real), 'gap')} of "
-        f"{plural(int(real['periods'].sum()), 'period')} outside ad exports; "
-        f"{plural(n_days, 'day')} flagged in the main series"
+        f"{plural(n_sources, 'source')}; {gap_text} outside ad exports; "
+        f"{flag_text} in the main series"
     )
     return {
         "sources": n_sources,
         "gaps": int(len(real)),
-        "missing_periods": int(real["periods"].sum()),
+        "missing_periods": n_missing,
         "flagged_days": n_days,
         "headline": headline,
     }
@@ -312,22 +321,24 @@ def anomaly_table(
     window : int, default 29
         Rolling-median window of the outlier check, in days.
     ratio : float, default 0.2
-        A day below ``ratio`` times the trailing median, or missing, is an outage
-        (:func:`darksocial.cleaning.flag_outages`).
+        A day below ``ratio`` times the trailing median, and implausibly low as a count
+        at that level, is an outage (:func:`darksocial.cleaning.flag_outages`).
 
     Returns
     -------
     pandas.DataFrame
-        One row per flagged day and series: ``series``, ``date``, ``value`` (NaN for a
-        missing day) and ``kind`` (``"outage"`` or ``"outlier"``; an outage wins), sorted
-        by date.
+        One row per flagged day and series: ``series``, ``date``, ``value`` and ``kind``
+        (``"outage"`` or ``"outlier"``; an outage wins), sorted by date.
 
     Notes
     -----
-    Each series is checked over its own range, from its first to its last value: a
-    missing day inside that range is an outage, days before or after it (another export
-    covering more dates) are not. A series with fewer than ``window`` days is checked for
-    outages only.
+    Only days with a value are flagged. A day with no value (no row in the export) is a
+    missing day, listed with its run in :func:`gap_table`, not a flagged day; a zero is
+    an outage only when the series' usual level makes it implausible (on a site at a few
+    clicks a day, zero days are ordinary counts). Each series is checked over its own
+    range, from its first to its last value, so another export covering more dates does
+    not make days outside it look wrong. A series with fewer than ``window`` days is
+    checked for outages only.
     """
     from darksocial.cleaning import flag_outages, flag_outliers
 
@@ -338,7 +349,8 @@ def anomaly_table(
         if first is None:
             continue
         y = y.loc[first:last]
-        outage = flag_outages(y, ratio=ratio)
+        # a day without a value is a gap (gap_table), not an outage day with data
+        outage = flag_outages(y, ratio=ratio) & y.notna()
         if y.notna().sum() >= window:
             outlier = flag_outliers(y, window=window, threshold=threshold) & ~outage
         else:  # no rolling median to compare with: outages only

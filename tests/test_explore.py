@@ -39,11 +39,12 @@ def test_gaps_are_the_known_outage_and_ad_pauses(sources, truth):
     assert s["gaps"] == 2 and s["missing_periods"] == 2 * len(outage)
 
 
-def test_anomalies_find_the_outage_and_an_injected_spike(rng):
+def test_anomalies_find_the_outage_and_an_injected_spike_not_the_missing_days(rng):
     days = pd.date_range("2025-01-01", periods=200, freq="D")
     y = pd.Series(100 + rng.normal(0, 3, len(days)), index=days)
     y.iloc[50] = 400.0  # an injected spike
-    y.iloc[120:123] = np.nan  # an outage
+    y.iloc[120:123] = [0.0, 2.0, 0.0]  # tracking broke: near zero
+    y.iloc[160:162] = np.nan  # no row at all: a gap, not a flagged day
     table = explore.anomaly_table(y.to_frame("sessions"))
     outliers = table[table["kind"] == "outlier"]["date"].tolist()
     outages = table[table["kind"] == "outage"]["date"].tolist()
@@ -51,12 +52,86 @@ def test_anomalies_find_the_outage_and_an_injected_spike(rng):
     assert outages == list(days[120:123])
 
 
-def test_sample_anomalies_include_the_ga4_outage(sources, truth):
+def test_a_busy_series_outage_is_flagged_and_its_missing_days_are_a_gap(rng):
+    days = pd.date_range("2024-01-01", periods=365, freq="D")
+    weekly = np.where(days.dayofweek < 5, 1.15, 0.63)
+    clicks = rng.poisson(2000 * weekly * rng.gamma(25, 1 / 25, len(days))).astype(float)
+    sc = pd.DataFrame({"branded_clicks": clicks}, index=days)
+    sc.iloc[200:203, 0] = [0.0, 6.0, 14.0]  # a 3-day tracking outage, near zero
+    sc["missing"] = False
+    sc.iloc[300:302] = [np.nan, True]  # two days the export left out
+    from types import SimpleNamespace
+
+    sources = SimpleNamespace(search_console=sc, available=lambda: ["search_console"])
     table = explore.anomaly_table(explore.main_series(sources))
-    outage = table[(table["kind"] == "outage") & (table["series"] == "direct_sessions")]
-    assert outage["date"].tolist() == list(pd.to_datetime(truth["ga4_outage"]))
+    assert table[table["kind"] == "outage"]["date"].tolist() == list(days[200:203])
+    assert not table["date"].isin(days[300:302]).any()
+    summary = explore.summary(sources)
+    assert summary["missing_periods"] == 2 and summary["gaps"] == 1
+    assert "1 gap of 2 missing days" in summary["headline"]
+
+
+def test_sample_ga4_outage_is_a_gap_not_a_flagged_day(sources, truth):
+    # the sample's GA4 outage leaves no rows: it is listed as a gap, not as flagged days
+    table = explore.anomaly_table(explore.main_series(sources))
+    outage = pd.to_datetime(truth["ga4_outage"])
+    assert not table["date"].isin(outage).any()
+    gaps = explore.gap_table(sources)
+    assert (gaps[gaps["source"] == "ga4_channels"]["start"] == outage.min()).all()
     # Search Console is unaffected by the GA4 outage
     assert not (table[table["series"] == "branded_clicks"]["kind"] == "outage").any()
+
+
+@pytest.mark.parametrize(
+    ("name", "headline", "zeros"),
+    [
+        ("alba", "2 sources; no gaps outside ad exports; 1 day flagged in the main series", 74),
+        (
+            "niheating_gap",
+            "2 sources; 1 gap of 283 missing days outside ad exports; 3 days flagged in the "
+            "main series",
+            39,
+        ),
+    ],
+    ids=["alba", "niheating"],
+)
+def test_real_small_sites_zero_days_are_not_outages(tmp_path, name, headline, zeros):
+    # real exports at 0-18 clicks a day: before, their zero days (and niheating's 283 days
+    # without a row) were "outages": 39 and 324 days flagged in the reports index
+    import shutil
+
+    from darksocial.pages.explore import explore_page
+
+    folder = tmp_path / name
+    folder.mkdir()
+    shutil.copy(config.PROJ_ROOT / "tests/data/search_console" / name / "Chart.csv", folder)
+    (folder / "campaigns.yml").write_text(
+        "campaigns:\n- {id: launch, name: Launch, content_type: video, launch: 2025-11-01}\n"
+    )
+    page = explore_page(str(folder))
+    main = page.main()
+    assert int((main["search_clicks"] == 0).sum()) == zeros
+    table = explore.anomaly_table(main)
+    assert not (table["kind"] == "outage").any()
+    assert page.summary()["headline"] == headline
+    text = page.anomalies().html
+    assert "outage day" not in text and "0 outage" not in text
+    if name == "niheating_gap":
+        assert "283 days in all search clicks" in text
+
+
+def test_headline_says_no_gaps_and_no_flagged_day_instead_of_zero_counts(rng):
+    # it said "0 gaps of 0 periods outside ad exports; 0 days flagged in the main series"
+    from types import SimpleNamespace
+
+    days = pd.date_range("2025-01-01", periods=60, freq="D")
+    sc = pd.DataFrame({"branded_clicks": rng.poisson(100, 60) * 1.0, "missing": False}, days)
+    summary = explore.summary(
+        SimpleNamespace(search_console=sc, available=lambda: ["search_console"])
+    )
+    assert summary["headline"] == (
+        "1 source; no gaps outside ad exports; no day flagged in the main series"
+    )
 
 
 def test_weekday_profile_recovers_a_known_weekly_pattern(rng):
@@ -149,7 +224,7 @@ def test_exports_of_different_ranges_are_not_outages(rng):
     days = pd.date_range("2024-01-01", periods=400, freq="D")
     a = pd.Series(100 + rng.normal(0, 3, 200), index=days[:200])
     b = pd.Series(50 + rng.normal(0, 2, 220), index=days[180:])
-    b.iloc[100:102] = np.nan  # a real outage inside b's own range
+    b.iloc[100:102] = [0.0, 1.0]  # a real outage inside b's own range
     data = pd.concat({"a": a, "b": b}, axis=1)
     table = explore.anomaly_table(data)
     outages = table[table["kind"] == "outage"]
@@ -218,11 +293,15 @@ def test_explore_page_of_a_partial_folder(tmp_path, name):
     for n in skipped:
         assert page.sections[n].html.count("<p>") == 1
     if name == "sample":
-        assert summary["sources"] == 8 and summary["flagged_days"] == 15
+        # 11 outliers; the GA4 outage's 4 days without rows are gaps, not flagged days
+        assert summary["sources"] == 8 and summary["flagged_days"] == 11
+        assert summary["missing_periods"] == 4 * 2  # 4 days, 2 GA4 exports
     if "ga4" in parts and "search_console" in parts:
-        # GA4 starts later than Search Console in the sample: only the GA4 outage is flagged
+        # GA4 starts later than Search Console in the sample: nothing there is an outage,
+        # and the GA4 outage's missing days are named in the section, not flagged
         flagged = explore.anomaly_table(page.main())
-        assert (flagged["kind"] == "outage").sum() == 4 * 2  # 4 days, 2 GA4 series
+        assert not (flagged["kind"] == "outage").any()
+        assert "4 days in direct sessions" in page.sections["anomalies"].html
 
 
 # --------------------------------------------------------------------------- frequency

@@ -21,7 +21,16 @@ import pandas as pd
 from darksocial import explore, plotting
 from darksocial.coverage import SOURCE_EXPORTS, SOURCE_LABELS
 from darksocial.errors import DataValidationError
-from darksocial.formatting import day, escape, finite_or_none, number, percent, styled_table
+from darksocial.formatting import (
+    day,
+    escape,
+    finite_or_none,
+    join_words,
+    number,
+    percent,
+    plural,
+    styled_table,
+)
 from darksocial.pages.sections import PAGE_HEAD, Section, SectionedPage, missing_sentence
 
 __all__ = ["ExplorePage", "direct_sentence", "display_table", "explore_page"]
@@ -172,13 +181,26 @@ class ExplorePage(SectionedPage):
         main = self.main()
         labels = main.attrs["labels"]
         flagged = explore.anomaly_table(main)
+        rule = (
+            " A zero or near-zero day is an outage only where the series' usual level makes "
+            "it implausible as a count; days with no data at all are gaps, not flagged days."
+        )
+        missing = {labels.get(c, c): n for c, n in _missing_days(main).items() if n}
+        if missing:
+            rule += " Days with no data (see Gaps): " + join_words(
+                [f"{plural(n, 'day')} in {label}" for label, n in missing.items()]
+            )
+            rule += "."
         if flagged.empty:
             text = "No day flagged: no outlier and no outage inside any series' own range."
-            return self._keep(Section("anomalies", parts=[f"<p>{escape(text)}</p>"]))
+            return self._keep(Section("anomalies", parts=[f"<p>{escape(text + rule)}</p>"]))
         flagged = flagged.assign(series=flagged["series"].map(labels))
-        n_out = int((flagged["kind"] == "outage").sum())
-        n_lie = int((flagged["kind"] == "outlier").sum())
-        text = f"{number(n_out)} outage day(s) and {number(n_lie)} outlier day(s)."
+        counts = [
+            plural(int((flagged["kind"] == kind).sum()), f"{kind} day")
+            for kind in ("outage", "outlier")
+            if (flagged["kind"] == kind).any()
+        ]
+        text = f"{join_words(counts)} flagged.{rule}"
         html = display_table(
             flagged.set_index(["date", "series"]), caption="Flagged days"
         ).to_html()
@@ -343,9 +365,13 @@ class ExplorePage(SectionedPage):
         settings = getattr(self.sources, "settings", None)
         classifier = settings.classifier() if settings is not None else None
         cols = [c for c in trends.columns if c != "missing"]
+        # the terms as downloaded ("Українське кіно"), when the columns keep their order
+        terms = trends.attrs.get("terms") or []
+        if len(terms) != len(cols):
+            terms = [str(c).replace("_", " ") for c in cols]
         if classifier is not None:
-            for col in cols:
-                if classifier.is_brand(str(col).replace("_", " ")):
+            for term, col in zip(terms, cols, strict=True):
+                if classifier.is_brand(str(term)):
                     return col
         return cols[0] if cols else None
 
@@ -530,3 +556,13 @@ def _date_labels(values: pd.Index) -> pd.Index:
     if isinstance(values, pd.DatetimeIndex):
         return pd.Index([day(v) for v in values], name=values.name)
     return values
+
+
+def _missing_days(main: pd.DataFrame) -> dict[str, int]:
+    """Each series' days with no value inside its own range (first to last value)."""
+    out = {}
+    for col in main.columns:
+        y = main[col]
+        first, last = y.first_valid_index(), y.last_valid_index()
+        out[col] = 0 if first is None else int(y.loc[first:last].isna().sum())
+    return out
