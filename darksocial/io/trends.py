@@ -15,8 +15,8 @@ from darksocial.io._text import (
     provenance,
     read_table,
     read_text,
-    snake,
     sniff_delimiter,
+    strip_accents,
     to_dates,
 )
 
@@ -132,7 +132,7 @@ def load_trends(path: str | Path) -> pd.DataFrame:
             raise fail(
                 path, f"column '{col}' row {row + 1}: '{raw[col].iloc[row]}' is not a number or <1"
             )
-        data[snake(term)] = num.astype(float).to_numpy()
+        data[_column_name(term, data)] = num.astype(float).to_numpy()
     df = pd.DataFrame(data, index=index)
     if freq in ("MS", "W-SUN", "D"):
         out = regularize(df, freq, duplicates="error")
@@ -218,6 +218,20 @@ def _lost_places_reason(header: list[str]) -> str:
         f"(Explore → your terms → ⤓ Interest over time) and keep it as downloaded, or add "
         f"the place to each term column, e.g. '{term}: (Worldwide)'"
     )
+
+
+def _column_name(term: str, taken) -> str:
+    """A term's column: snake_case in any script, unique among ``taken``.
+
+    ``snake`` keeps ASCII only, so the five Ukrainian terms of a real download were all
+    ``unnamed`` and overwrote each other; two terms differing only in case
+    (``Українське кіно``, ``українське кіно``) get ``_2``.
+    """
+    base = re.sub(r"[\W_]+", "_", strip_accents(term).casefold()).strip("_") or "term"
+    name, k = base, 2
+    while name in taken or name == "missing":
+        name, k = f"{base}_{k}", k + 1
+    return name
 
 
 def _header_line(lines: list[str]) -> int | None:
