@@ -25,7 +25,7 @@ from rapidfuzz.distance import Levenshtein
 
 from darksocial.errors import ParameterError
 
-__all__ = ["BrandClassifier", "BrandShare", "brand_share"]
+__all__ = ["BrandClassifier", "BrandShare", "brand_share", "words"]
 
 
 #: Combining marks people leave out when they type a query, dropped after NFKD splits them
@@ -76,6 +76,16 @@ def _norm(text: str) -> tuple[str, ...]:
     folded = "".join(out).casefold().translate(_LATIN_FOLD)
     # NFC joins what NFKD split and nothing dropped: Hangul syllables, kana with voicing
     return tuple(unicodedata.normalize("NFC", folded).split())
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` as brand matching reads them, in any script.
+
+    Case-folded, optional accents dropped, punctuation removed (``"Le Podcast, épisode
+    2!"`` -> ``["le", "podcast", "episode", "2"]``; ``"Подкаст «Кіно»"`` -> ``["подкаст",
+    "кіно"]``); for matching free text such as survey answers against calendar keywords.
+    """
+    return list(_norm(text))
 
 
 def _unspaced(term: str) -> bool:

@@ -94,11 +94,10 @@ _NAME_STOPWORDS = frozenset(
 
 
 def _words(text: str) -> list[str]:
-    import re
-    import unicodedata
+    # in any script: an ASCII-only reading dropped every Cyrillic keyword
+    from darksocial.brand import words
 
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return re.findall(r"[a-z0-9]+", text.lower())
+    return words(text)
 
 
 def calendar_buckets(answers: pd.Series, buckets: pd.Series, campaigns) -> pd.Series:

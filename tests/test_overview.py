@@ -560,3 +560,20 @@ def test_overview_with_a_signal_mostly_zero_for_some_campaigns(tmp_path):
     table = page.content_type_table().data
     assert table.iloc[0]["Campaigns"] == "2"
     _assert_clean(_page_text(page))
+
+
+def test_answers_naming_a_campaign_in_cyrillic_count_as_its_channel():
+    # the answers were read in ASCII only: a Cyrillic keyword or campaign name matched nothing
+    from darksocial.attribution import classify_answers
+
+    calendar = pd.DataFrame(
+        {
+            "name": ["Подкаст Кіноманія", "Spring"],
+            "content_type": ["podcast", "newsletter"],
+            "keywords": [["кіноманія"], []],
+        },
+        index=["pod", "news"],
+    )
+    answers = pd.Series(["Кіноманія!", "слухаю КІНОМАНІЯ щотижня", "друг"])
+    buckets = overview.calendar_buckets(answers, classify_answers(answers), calendar)
+    assert buckets.tolist() == ["podcast", "podcast", "other"]
