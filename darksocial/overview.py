@@ -93,6 +93,14 @@ _NAME_STOPWORDS = frozenset(
 )
 
 
+#: Why a campaign's change on a metric is given in its units, not as a percentage
+#: (:meth:`darksocial.campaign.CampaignAnalysis.sparse_metrics`), for sentences.
+NO_PERCENT = (
+    "without a percentage that means anything (zero in most periods before launch, or an "
+    "expected level so uncertain it could be none at all)"
+)
+
+
 def _words(text: str) -> list[str]:
     # in any script: an ASCII-only reading dropped every Cyrillic keyword
     from darksocial.brand import words

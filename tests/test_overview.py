@@ -559,7 +559,31 @@ def test_overview_with_a_signal_mostly_zero_for_some_campaigns(tmp_path):
     assert "There is a single campaign" not in html
     table = page.content_type_table().data
     assert table.iloc[0]["Campaigns"] == "2"
+    # the search panel draws Late letter only, and says which campaign it leaves off
+    assert "Not in the figure: Early letter on search clicks" in page.campaigns().html
     _assert_clean(_page_text(page))
+
+
+def test_a_type_counts_its_campaigns_left_out_of_the_pooled_lift(tmp_path):
+    # a real export (niheating): one video without a percentage, one podcast; the note read
+    # "Few campaigns per content type (podcast: 1, video: 0)"
+    import shutil
+    from pathlib import Path
+
+    from darksocial.pages.overview import overview_page
+
+    src = Path(__file__).parent / "data/search_console/niheating_gap/Chart.csv"
+    shutil.copy(src, tmp_path / "Chart.csv")
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n"
+        "- {id: spring, name: Spring launch, content_type: video, launch: 2025-10-14, "
+        "end: 2025-11-09}\n"
+        "- {id: autumn, name: Autumn push, content_type: podcast, launch: 2026-09-20}\n"
+    )
+    page = overview_page(data_dir=str(tmp_path))
+    text = _page_text(page)
+    assert "(podcast: 1, video: 1)" in text and "video: 0" not in text
+    assert "Not in the figure: Spring launch on search clicks" in text
 
 
 def test_answers_naming_a_campaign_in_cyrillic_count_as_its_channel():

@@ -40,7 +40,7 @@ from darksocial.formatting import (
     styled_table,
     upper_first,
 )
-from darksocial.overview import ADS_WITHIN, OverviewReport, lift_text
+from darksocial.overview import ADS_WITHIN, NO_PERCENT, OverviewReport, lift_text
 from darksocial.pages.sections import PAGE_HEAD, Section, SectionedPage, missing_sentence
 from darksocial.theme import Chart
 
@@ -522,14 +522,21 @@ class OverviewPage(SectionedPage):
             left = [METRICS[m].label for m in self.report.metrics if m not in drawn]
             if left:
                 parts.append(
-                    f"<p>Not drawn: {escape(join_words(left))}, zero in most periods before "
-                    "every launch, where a percentage change swings without meaning; the "
+                    f"<p>Not drawn: {escape(join_words(left))}, {NO_PERCENT} for every "
+                    "campaign; the changes are in the table above, in their own units.</p>"
+                )
+            # a campaign without a percentage on a metric the figure draws for others
+            eff = self.report.effects()
+            off = eff[eff["metric"].isin(drawn) & eff["relative"].isna()]
+            if len(off):
+                each = [f"{r['name']} on {METRICS[r['metric']].label}" for _, r in off.iterrows()]
+                parts.append(
+                    f"<p>Not in the figure: {escape(join_words(each))}, {NO_PERCENT}; the "
                     "changes are in the table above, in their own units.</p>"
                 )
         else:
             parts.append(
-                "<p>No relative lift to draw: every measured signal is zero in most periods "
-                "before launch, where a percentage change swings without meaning; the "
+                f"<p>No relative lift to draw: every measured signal is {NO_PERCENT}; the "
                 "changes are in the table above, in their own units.</p>"
             )
         return self._keep(Section("campaigns", parts=parts))
@@ -623,9 +630,8 @@ class OverviewPage(SectionedPage):
         left = list(dict.fromkeys(eff.loc[eff["sparse"], "name"]))
         if left:
             words += (
-                f" Left out of the lifts by content type: {join_words(left)}, zero in most "
-                "periods before launch, where a percentage change swings without meaning "
-                "(the changes are in the campaigns table, in their own units)."
+                f" Left out of the lifts by content type: {join_words(left)}, {NO_PERCENT}; "
+                "the changes are in the campaigns table, in their own units."
             )
         html = f"<p>{escape(words)}</p>" + self.content_type_table().to_html()
         return self._keep(Section("content_types", parts=[html]))
@@ -946,7 +952,8 @@ class OverviewPage(SectionedPage):
             )
         pooled = rep.pooled()
         if len(pooled):
-            per_type = pooled.groupby("content_type")["k"].max()
+            # a type counts all its campaigns, those left out of its pooled lift too
+            per_type = rep.effects().groupby("content_type")["campaign"].nunique()
             if (per_type < 3).any() and len(per_type) > 1:
                 counts = ", ".join(f"{t.replace('_', ' ')}: {k}" for t, k in per_type.items())
                 notes.append(
