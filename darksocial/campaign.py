@@ -608,22 +608,18 @@ class CampaignAnalysis:
             average_lower, average_upper, cumulative, cumulative_lower, cumulative_upper,
             relative, relative_lower, relative_upper, p_value, significant, borderline,
             direction, model, method``. ``significant`` is True when the relative interval
-            excludes zero (the average one where the relative one is undefined) and the
-            p-value is below ``alpha``; ``borderline`` when the interval excludes zero but
-            the p-value does not pass (the two can disagree at the edge: the interval is
-            read off simulated paths, the intervention method's p is a Wald test);
-            ``direction`` is ``"up"``, ``"down"`` or ``"no clear change"``.
+            excludes zero (the average one where the relative one is undefined);
+            ``borderline`` when it does but the p-value is not below ``alpha`` (the two can
+            disagree at the edge: the interval is read off simulated paths, the
+            intervention method's p is a Wald test); ``direction`` is ``"up"``, ``"down"``
+            or ``"no clear change"``.
         """
         rows = []
         for metric, res in self.results.items():
             eff = res.effects_by_intervention.loc[self.campaign_id]
             p = float(res.p_value_by_intervention[self.campaign_id])
             lo, hi = _deciding_interval(eff)
-            # the interval (quantiles of simulated paths) and the model's p-value (a Wald
-            # test, intervention method) can disagree at the edge: a real monthly Trends
-            # series read "rose ... unlikely to be noise (p = 0.06)". A change needs both.
-            excludes = bool(lo > 0 or hi < 0)
-            significant = excludes and not p >= self.alpha
+            significant = bool(lo > 0 or hi < 0)
             direction = ("up" if lo > 0 else "down") if significant else "no clear change"
             window = res.y.loc[self.window[0] : self.window[1]]
             observed = float(window.mean())
@@ -647,7 +643,10 @@ class CampaignAnalysis:
                     },
                     "p_value": p,
                     "significant": significant,
-                    "borderline": excludes and not significant,
+                    # the interval (quantiles of simulated paths) and the model's p (a Wald
+                    # test, intervention method) can disagree at the edge: a real monthly
+                    # Trends series read "rose ... unlikely to be noise (p = 0.06)"
+                    "borderline": significant and p >= self.alpha,
                     "direction": direction,
                     "model": res.model,
                     "method": res.method,
@@ -1033,6 +1032,15 @@ class CampaignAnalysis:
             )
         placebos = pd.DataFrame(rows)
         n = len(placebos)
+        if n and not sparse and (placebos["estimate"].isna() & placebos["average"].notna()).any():
+            # a fake launch without a bounded percentage (as in triangulate) would rank as
+            # smaller than the real effect and read "between n/a and n/a": then every
+            # launch, the real one too, is compared in the metric's units
+            sparse = True
+            real = self._effect_row(self.results[metric], self.campaign_id, sparse=True)
+            placebos["significant"] = (placebos["average_lower"] > 0) | (
+                placebos["average_upper"] < 0
+            )
         col = "average" if sparse else "estimate"
         if n:
             p = (1 + int((placebos[col].abs() >= abs(real[col])).sum())) / (1 + n)
@@ -1458,15 +1466,13 @@ def _metric_verdict(r, reconciled: str, check) -> tuple[str, str]:
     moved = "rose" if r.direction == "up" else "fell"
     if reconciled == "model":
         if r.direction == "no clear change":
-            edge = (
-                ", though its interval just excludes zero: at the edge, read as no clear change"
-                if r.borderline
-                else ""
-            )
-            return "no clear change", (
-                f"we cannot tell it apart from noise ({p_value(r.p_value)}{edge})"
-            )
+            return "no clear change", f"we cannot tell it apart from noise ({p_value(r.p_value)})"
         sure = f"unlikely to be noise ({p_value(r.p_value)})"
+        if r.borderline:
+            sure = (
+                f"at the edge: its interval just excludes zero, but the model's test gives "
+                f"{p_value(r.p_value)}, so read it as a weak sign, not a sure one"
+            )
         if check is None or check.verdict in ("rare", "not run"):
             return moved, sure
         # the check trusts the model's intervals but does not confirm the change on its
