@@ -197,6 +197,14 @@ CONTENT_BUCKETS = {
 #: report; the calibration benchmark covers it.
 TRIANGULATION_MODELS = ("segmented", "arima", "negbin")
 
+#: Why a campaign's change on a metric is given in its units, not as a percentage
+#: (:meth:`CampaignAnalysis.sparse_metrics`), for sentences.
+NO_PERCENT = (
+    "without a percentage that means anything (zero in most periods before launch, or an "
+    "expected level so uncertain it could be none at all)"
+)
+
+
 #: What a campaign report analyses by default.
 DEFAULT_METRICS = ("branded_clicks", "direct_sessions", "deep_direct_sessions")
 
@@ -828,14 +836,15 @@ class CampaignAnalysis:
         for metric, (zeros, n) in self.sparse_metrics().items():
             res = self.results[metric]
             label = upper_first(METRICS[metric].label)
+            units = "counts" if METRICS[metric].count else "index points"
             notes.append(
                 f"{label} was zero on {zeros} of the {plural(n, PERIOD_WORDS[res.freq])} "
                 "before launch: a percentage change of so small a level swings without "
-                "meaning, so read the change in counts, not the relative lift."
+                f"meaning, so read the change in {units}, not the relative lift."
                 if zeros > n / 2
                 else f"{label}: what the model expects without the campaign is so uncertain "
                 "that it could be none at all, and a percentage of none has no bound, so read "
-                "the change in counts, not the relative lift."
+                f"the change in {units}, not the relative lift."
             )
         for res in self.results.values():
             notes.extend(getattr(res, "notes", ()))
@@ -1355,7 +1364,7 @@ class CampaignAnalysis:
         dict
             ``campaign``, ``window``, and per metric the estimate (average per day),
             interval, cumulative, relative lift with interval, p-value, model and method,
-            and ``sparse`` (zero in most periods before launch: the relative lift swings
+            and ``sparse`` (no percentage that means anything, see :meth:`sparse_metrics`: the relative lift swings
             without meaning, the index reads the change in units).
         """
         eff = self.effects_frame()

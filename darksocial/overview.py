@@ -35,6 +35,7 @@ from darksocial import config
 from darksocial.campaign import (
     DEFAULT_METRICS,
     METRICS,
+    NO_PERCENT,
     CampaignAnalysis,
     campaign_analysis,
     evaluation_window,
@@ -90,14 +91,6 @@ _NAME_STOPWORDS = frozenset(
         "from",
         "to",
     ]
-)
-
-
-#: Why a campaign's change on a metric is given in its units, not as a percentage
-#: (:meth:`darksocial.campaign.CampaignAnalysis.sparse_metrics`), for sentences.
-NO_PERCENT = (
-    "without a percentage that means anything (zero in most periods before launch, or an "
-    "expected level so uncertain it could be none at all)"
 )
 
 
@@ -439,8 +432,8 @@ def pool_content_types(effects: pd.DataFrame, *, alpha: float = config.ALPHA) ->
                     "upper": np.nan,
                     "pooled": False,
                     "fragile": True,
-                    "note": "zero in most periods before launch: no relative lift to pool; "
-                    "the change is in the campaigns table, in its units",
+                    "note": f"{NO_PERCENT}: no relative lift to pool; the change is in the "
+                    "campaigns table, in its units",
                 }
             )
             continue

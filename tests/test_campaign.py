@@ -818,6 +818,13 @@ def test_an_expected_level_below_zero_is_said_to_be_a_poor_fit(tmp_path):
     assert row.counterfactual < 0
     text = re.sub("<[^>]+>", "", page.metric_html("brand_interest"))
     assert "expected without it (below zero, where this series never goes" in text
+    # its percentage has no bound (not a mostly-zero index): the section and the caveat
+    # say so, in index points (they said "zero in most periods" and "read ... in counts")
+    assert "brand_interest" in page.analysis.sparse_metrics()
+    section = re.sub("<[^>]+>", "", page.search_section().html)
+    assert "Read the change in index points" in section and "could be none at all" in section
+    caveat = next(c for c in page.analysis.caveats() if "has no bound" in c)
+    assert "read the change in index points" in caveat
 
 
 def test_a_control_that_did_not_change_at_launch_is_not_said_to_move(tmp_path):

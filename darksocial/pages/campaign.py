@@ -27,6 +27,7 @@ import pandas as pd
 from darksocial import config
 from darksocial.campaign import (
     METRICS,
+    NO_PERCENT,
     PERIOD_WORDS,
     CampaignAnalysis,
     analyze_campaign,
@@ -512,8 +513,9 @@ class CampaignReport(SectionedPage):
             parts += self._metric_parts("search_clicks")
         if "brand_interest" in res:
             read = (
-                "Read the change in index points: the index is zero in most periods before "
-                "launch, and a percentage of so small a level means nothing."
+                "Read the change in index points: the index is "
+                + NO_PERCENT.replace("without a percentage", "a level without a percentage")
+                + "."
                 if "brand_interest" in self.analysis.sparse_metrics()
                 else "Read the relative change."
             )

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from darksocial import config, plotting
-from darksocial.campaign import METRICS
+from darksocial.campaign import METRICS, NO_PERCENT
 from darksocial.coverage import SOURCE_EXPORTS
 from darksocial.errors import ParameterError
 from darksocial.formatting import (
@@ -40,7 +40,7 @@ from darksocial.formatting import (
     styled_table,
     upper_first,
 )
-from darksocial.overview import ADS_WITHIN, NO_PERCENT, OverviewReport, lift_text
+from darksocial.overview import ADS_WITHIN, OverviewReport, lift_text
 from darksocial.pages.sections import PAGE_HEAD, Section, SectionedPage, missing_sentence
 from darksocial.theme import Chart
 
@@ -592,9 +592,9 @@ class OverviewPage(SectionedPage):
         p = self.report.pooled()
         if p.empty or p["estimate"].isna().all():
             words = (
-                "No relative lift to compare by content type: every measured signal is zero "
-                "in most periods before launch, where a percentage change swings without "
-                "meaning. Each campaign's change is in the table of campaigns, in its own units."
+                f"No relative lift to compare by content type: every measured signal is "
+                f"{NO_PERCENT}. Each campaign's change is in the table of campaigns, in its own "
+                "units."
             )
             return self._keep(Section("content_types", parts=[f"<p>{escape(words)}</p>"]))
         per_type = p.groupby("content_type")["k"].max()
