@@ -289,7 +289,9 @@ def flag_outages(
     data), so the weekday pattern does not count as noise: their interquartile range /
     1.349 (the standard deviation, were they normal), squared and halved (a change
     between two days has twice a day's variance), is the variance ``v``; both are robust
-    to a few outage days in the window. A ``v`` above ``m`` gives the negative binomial
+    to a few outage days in the window, and every day of a run of low values is judged
+    at the ``m`` and ``v`` of the day the run began (a two-week run of zeros at 15 a day
+    widened ``v`` until its later zeros looked ordinary: 9 of 15 days flagged, now 15). A ``v`` above ``m`` gives the negative binomial
     of that mean and variance (``n = m² / (v - m)``). On a busy series (hundreds a day)
     a value below ``ratio`` × the level is almost always that rare, so the ratio decides
     as it did before this test was added.
@@ -315,6 +317,12 @@ def flag_outages(
     change = y.diff(7 if daily else 1).rolling(window, min_periods=least)
     iqr = (change.quantile(0.75) - change.quantile(0.25)).shift(1).ffill()
     variance = (iqr / 1.349) ** 2 / 2  # a difference of two days has twice a day's variance
+    # inside a run of low values the trailing window fills with the run itself (a week of
+    # zeros widens the spread until later zeros look ordinary: 1.5 of 15 days flagged at 8
+    # a day): each day of a run is judged at the level and spread before the run began
+    below = (y < ratio * baseline).fillna(False)
+    inside = below & below.shift(1, fill_value=False)
+    baseline, variance = baseline.where(~inside).ffill(), variance.where(~inside).ffill()
     # floor() reads Trends' "<1" (0.5) as 0
     chance = _chance_of_at_most(np.floor(y.clip(lower=0)), baseline, variance)
     low = (y < ratio * baseline) & (baseline > 0) & (chance < alpha)

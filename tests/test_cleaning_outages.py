@@ -63,3 +63,14 @@ def test_alpha_outside_zero_to_one_is_refused():
     y = pd.Series(1.0, index=pd.date_range("2025-01-01", periods=10, freq="D"))
     with pytest.raises(ParameterError, match="alpha"):
         flag_outages(y, alpha=0)
+
+
+def test_a_two_week_outage_of_a_mid_sized_series_is_flagged_throughout(rng):
+    # inside a run of zeros the trailing window filled with the run itself: at 15 a day
+    # about 9 of 15 zero days were flagged (the spread widened until zeros looked ordinary)
+    days = pd.date_range("2024-01-01", periods=200, freq="D")
+    y = pd.Series(rng.poisson(15 * np.exp(rng.normal(0, 0.2, len(days)))).astype(float), days)
+    y.iloc[120:135] = 0.0
+    flags = flag_outages(y)
+    assert flags.iloc[120:135].all()
+    assert flags.iloc[:120].sum() + flags.iloc[135:].sum() <= 1
