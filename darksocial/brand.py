@@ -81,9 +81,19 @@ def _norm(text: str) -> tuple[str, ...]:
 def words(text: str) -> list[str]:
     """The words of ``text`` as brand matching reads them, in any script.
 
-    Case-folded, optional accents dropped, punctuation removed (``"Le Podcast, épisode
-    2!"`` -> ``["le", "podcast", "episode", "2"]``; ``"Подкаст «Кіно»"`` -> ``["подкаст",
-    "кіно"]``); for matching free text such as survey answers against calendar keywords.
+    For matching free text such as survey answers against calendar keywords.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    list of str
+        Case-folded, optional accents dropped, punctuation removed: ``"Le Podcast,
+        épisode 2!"`` gives ``["le", "podcast", "episode", "2"]``, ``"Подкаст «Кіно»"``
+        gives ``["подкаст", "кіно"]``.
     """
     return list(_norm(text))
 

@@ -146,5 +146,7 @@ def test_triangulation_with_one_fitted_row_compares_nothing():
     )
     text = Triangulation(table=table, alpha=0.05).report()
     assert "ranges from" not in text and "All of them" not in text
-    assert text.startswith("Only one of the 2 model, method and pre-period choices could be fitted")
+    assert text.startswith(
+        "Only one of the 2 model, method and pre-period choices could be fitted"
+    )
     assert "negbin/counterfactual +1,309%; it finds an effect whose interval excludes zero" in text

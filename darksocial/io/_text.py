@@ -405,6 +405,20 @@ def snake(name: str) -> str:
     return name or "unnamed"
 
 
+def column_key(name: str) -> str:
+    """A column name for ``name`` in any script.
+
+    :func:`snake` for Latin text (``"Café crème"`` -> ``"cafe_creme"``); text with letters
+    of another script keeps them, case-folded, with their marks (``"Українське кіно"`` ->
+    ``"українське_кіно"``): :func:`snake` would make every such name ``"unnamed"``.
+    """
+    text = str(name)
+    if not any(c.isalpha() and not unicodedata.name(c, "").startswith("LATIN") for c in text):
+        return snake(text)
+    key = re.sub(r"[\W_]+", "_", unicodedata.normalize("NFC", text.casefold())).strip("_")
+    return key or "unnamed"
+
+
 def strip_accents(text: str) -> str:
     """Remove accents: ``"Événements"`` -> ``"Evenements"``."""
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

@@ -1109,12 +1109,12 @@ def _join_records(loaded: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
 
 def _with_geo(df: pd.DataFrame) -> pd.DataFrame:
     """Trends downloads for other places are other series: name each column with its place."""
-    from darksocial.io._text import snake
+    from darksocial.io._text import column_key
 
     geo = str(df.attrs.get("geo") or "")
     if not geo:
         return df
-    out = df.rename(columns={c: f"{c}_{snake(geo)}" for c in df.columns if c != "missing"})
+    out = df.rename(columns={c: f"{c}_{column_key(geo)}" for c in df.columns if c != "missing"})
     out.attrs = dict(df.attrs)
     out.attrs["terms"] = [f"{t} ({geo})" for t in df.attrs.get("terms") or []]
     return out

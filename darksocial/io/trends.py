@@ -11,12 +11,12 @@ import pandas as pd
 from darksocial.cleaning import regularize
 from darksocial.errors import UnusableExportError
 from darksocial.io._text import (
+    column_key,
     fail,
     provenance,
     read_table,
     read_text,
     sniff_delimiter,
-    strip_accents,
     to_dates,
 )
 
@@ -227,7 +227,7 @@ def _column_name(term: str, taken) -> str:
     ``unnamed`` and overwrote each other; two terms differing only in case
     (``Українське кіно``, ``українське кіно``) get ``_2``.
     """
-    base = re.sub(r"[\W_]+", "_", strip_accents(term).casefold()).strip("_") or "term"
+    base = column_key(term)
     name, k = base, 2
     while name in taken or name == "missing":
         name, k = f"{base}_{k}", k + 1

@@ -309,8 +309,9 @@ def compute_diagnostics(
             pre_mean = np.mean(c[max(pos0 - length, 0) : pos0])
             jump = np.mean(c[pos0 : pos0 + length]) / pre_mean - 1 if pre_mean else np.nan
             # the t compares all periods after launch with all before; the words, the
-            # launch's own window: a change that rounds to 0% there did not jump at launch
-            # (a real merged Trends file: "also moved at launch (0% in the 2 months ...)")
+            # launch's own window: a change under half a percent there (printed 0% to
+            # +-0.4%) is no jump at launch (a real merged Trends file: "also moved at
+            # launch (0% in the 2 months ...)")
             if abs(t) > CONTROL_JUMP_T_THRESHOLD and not abs(jump) < 0.005:
                 warn.append(
                     FitWarning(

@@ -33,3 +33,17 @@ def test_the_brand_term_of_a_cyrillic_download_is_measured(tmp_path):
     raw = pd.read_csv(UK, skiprows=2)
     assert (y.to_numpy() == raw["українські фільми: (Україна)"].to_numpy()).all()
     assert controls.shape[1] == 4
+
+
+def test_downloads_for_two_places_in_cyrillic_stay_two_series(tmp_path):
+    # the place suffix was ASCII only: "(Україна)" and "(Польща)" both became "_unnamed",
+    # and the folder stopped with "b.csv disagrees with a.csv"
+    text = UK.read_text(encoding="utf-8")
+    (tmp_path / "a.csv").write_text(text, encoding="utf-8")
+    (tmp_path / "b.csv").write_text(text.replace("(Україна)", "(Польща)"), encoding="utf-8")
+    (tmp_path / "campaigns.yml").write_text("campaigns:\n- {id: launch, launch: 2023-04-02}\n")
+    trends = load_folder(tmp_path).trends
+    cols = [c for c in trends.columns if c != "missing"]
+    assert len(cols) == 10
+    # spelled as written (no accent stripped from a Cyrillic letter)
+    assert "українські_фільми_україна" in cols and "українські_фільми_польща" in cols
