@@ -248,8 +248,8 @@ def check_aligned(
         missing = needed[aligned.loc[needed, col].isna().to_numpy()]
         if len(missing):
             raise DataValidationError(
-                f"{what} column {col!r} is missing on {_fmt(missing)}; every date of y "
-                "(pre- and post-period) needs a value: fill the gap or drop the column."
+                f"{what} column {col!r} is missing on {_fmt(missing)}, where the outcome has "
+                "a value: fill the gap or drop the column"
             )
         if aligned.loc[needed, col].nunique() <= 1 and what == "controls":
             raise DataValidationError(

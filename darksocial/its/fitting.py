@@ -432,13 +432,20 @@ def _design(
     pos0 = min(start_position(index, iv.start) for iv in ivs)
     n = len(index)
 
+    # a control (or exposure) is needed where y has a value; on a day the export left out
+    # (y missing) it is missing too, and was refused with the whole metric (a real Search
+    # Console API export with 28 absent days could not measure branded search at all).
+    # Such a day is not in the likelihood and not in the effects: the control is
+    # interpolated there only so the design has a number
+    seen = index[y.notna().to_numpy()]
     ctrl = None
     if controls is not None:
-        ctrl = _validate.check_aligned(controls, index, what="controls", needed=index)
+        ctrl = _validate.check_aligned(controls, index, what="controls", needed=seen)
+        ctrl = _fill_unseen(ctrl)
     expo = None
     if exposure is not None:
-        expo_frame = _validate.check_aligned(exposure, index, what="exposure", needed=index)
-        expo = expo_frame.iloc[:, 0].to_numpy()
+        expo_frame = _validate.check_aligned(exposure, index, what="exposure", needed=seen)
+        expo = _fill_unseen(expo_frame).iloc[:, 0].to_numpy()
         if np.any(expo <= 0):
             raise DataValidationError("exposure must be > 0 on every date; drop zero periods.")
 
@@ -570,6 +577,13 @@ def _dependent_term(X: pd.DataFrame) -> tuple[str, list[str]]:
         if np.linalg.norm(a - B @ coef) < 1e-8:
             return X.columns[j], [X.columns[i] for i in np.flatnonzero(np.abs(coef) > 1e-6)]
     return X.columns[-1], list(X.columns[:-1])  # pragma: no cover - rank said dependent
+
+
+def _fill_unseen(frame: pd.DataFrame) -> pd.DataFrame:
+    """Interpolate a regressor on the dates where the outcome is missing (see ``_design``)."""
+    if not frame.isna().any().any():
+        return frame
+    return frame.interpolate(method="time", limit_direction="both")
 
 
 def _collinear_message(X, *, campaigns, controls, post_obs: int, period: str) -> str:

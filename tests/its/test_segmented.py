@@ -257,6 +257,32 @@ def test_bad_series_name_the_fix(series):
         fit(series, START, controls=ctrl)
 
 
+def test_days_missing_from_both_the_series_and_its_control_are_left_out():
+    # a real Search Console API export had 28 days with no row: branded and non-branded
+    # clicks both missing there, and the whole metric was refused ("controls column
+    # 'nonbranded_clicks' is missing on 2025-02-01 ...")
+    rng = np.random.default_rng(0)
+    days = pd.date_range("2024-01-01", periods=500, freq="D")
+    market = np.cumsum(rng.normal(0, 0.02, len(days)))
+    control = 800 * np.exp(market + rng.normal(0, 0.02, len(days)))
+    y = 300 * np.exp(market + rng.normal(0, 0.03, len(days)))
+    launch = days[400]
+    y[400:] *= 1.2
+    y, control = pd.Series(y, days), pd.DataFrame({"control": control}, index=days)
+    full = fit(y, launch, controls=control, transform="log", n_simulations=300)
+    gaps = days[[100, 101, 250, 401, 430, 431, 432]]
+    y[gaps], control.loc[gaps, "control"] = np.nan, np.nan
+    res = fit(y, launch, controls=control, transform="log", n_simulations=300)
+    # the same estimate as with every day (and the injected +20% inside both intervals)
+    rel, ref = res.effects.loc["relative"], full.effects.loc["relative"]
+    assert abs(rel["estimate"] - ref["estimate"]) < 0.01
+    assert rel["lower"] < 0.2 < rel["upper"] and ref["lower"] < 0.2 < ref["upper"]
+    # a control missing where the series has a value is still refused, with the fix
+    control.loc[days[300], "control"] = np.nan
+    with pytest.raises(DataValidationError, match="where the outcome has a value"):
+        fit(y, launch, controls=control, transform="log")
+
+
 def test_terms_that_cannot_be_told_apart_are_named_with_their_fix(series):
     # every collinear design said "two campaigns ... merge campaigns with identical dates",
     # whatever the cause (a control that is a straight line, a control copied twice)
