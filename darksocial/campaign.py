@@ -1675,7 +1675,7 @@ def fit_each(
     for m in metrics:
         try:
             if campaign_id is not None:
-                _check_covers(sources, m, campaign_id)
+                check_covers(sources, m, campaign_id)
             results[m] = fit_joint(sources, m, options, alpha=alpha, seed=seed)
         except DataValidationError as exc:
             skipped[m] = str(exc)
@@ -1697,8 +1697,13 @@ def _check_metrics(metrics) -> list[str]:
     return metrics
 
 
-def _check_covers(sources, metric: str, campaign_id: str) -> None:
-    """Raise InterventionDateError when a metric's data cannot measure the campaign."""
+def check_covers(sources, metric: str, campaign_id: str) -> None:
+    """Raise InterventionDateError when a metric's data cannot measure the campaign.
+
+    The campaign's launch must fall inside the metric's data, with at least
+    :data:`MIN_PRE_PERIODS` observed periods before it; the message says which and how to
+    fix it. The campaign report and the overview apply the same rule.
+    """
     y, _ = metric_series(sources, metric)
     observed = y.dropna()
     row = _campaign_row(sources.campaigns, campaign_id)

@@ -239,7 +239,8 @@ def analyze_available(
     ParameterError
         If ``metrics`` is empty or names an unknown metric.
     """
-    from darksocial.campaign import fit_each
+    from darksocial.campaign import check_covers, fit_each
+    from darksocial.errors import InterventionDateError
 
     results, options, skipped = fit_each(sources, metrics, alpha=alpha, seed=seed, **fit_options)
     fitted = {m: {iv.name for iv in r.interventions} for m, r in results.items()}
@@ -248,12 +249,25 @@ def analyze_available(
     for cid in sources.campaigns.sort_values("launch", kind="stable").index:
         cid = str(cid)
         mine = {m: r for m, r in results.items() if cid in fitted[m]}
+        # the campaign report's rule: enough periods before launch (9 weeks of a weekly
+        # series were measured here, "+13% (-32% to +92%)", and refused there)
+        short = {}
+        for m in list(mine):
+            try:
+                check_covers(sources, m, cid)
+            except InterventionDateError as exc:
+                short[m] = str(exc)
+                del mine[m]
         if not mine:
-            left_out[cid] = _why_not_measured(sources, cid, results, skipped)
+            left_out[cid] = (
+                "; ".join(short.values())
+                if short
+                else _why_not_measured(sources, cid, results, skipped)
+            )
             continue
-        others = dict(skipped)
+        others = {**skipped, **short}
         for m in results:
-            if m not in mine:
+            if m not in mine and m not in short:
                 others[m] = _outside_words(sources, cid, results[m])
         analyses[cid] = campaign_analysis(
             sources, cid, mine, options, alpha=alpha, seed=seed, skipped=others

@@ -601,3 +601,25 @@ def test_answers_naming_a_campaign_in_cyrillic_count_as_its_channel():
     answers = pd.Series(["Кіноманія!", "слухаю КІНОМАНІЯ щотижня", "друг"])
     buckets = overview.calendar_buckets(answers, classify_answers(answers), calendar)
     assert buckets.tolist() == ["podcast", "podcast", "other"]
+
+
+def test_a_campaign_the_campaign_report_refuses_is_not_measured_here_either(tmp_path, rng):
+    # a real weekly Search Console chart with 9 weeks before launch: the campaign report
+    # said the estimate needs 12, the overview printed "+13% (-32% to +92%)"
+    from darksocial.pages.overview import overview_page
+
+    weeks = pd.date_range("2025-10-05", periods=20, freq="W-SUN")
+    values = np.clip(rng.normal(50, 6, len(weeks)).round(), 1, 100).astype(int)
+    rows = "\n".join(f"{d:%Y-%m-%d},{v}" for d, v in zip(weeks, values, strict=True))
+    (tmp_path / "multiTimeline.csv").write_text(
+        "Category: All categories\n\nWeek,acme: (Worldwide)\n" + rows + "\n"
+    )
+    (tmp_path / "darksocial.yml").write_text("brand: [acme]\n")
+    launch = weeks[9]
+    (tmp_path / "campaigns.yml").write_text(
+        f"campaigns:\n- {{id: nrf, name: NRF booth, content_type: event, launch: {launch:%Y-%m-%d}}}\n"
+    )
+    page = overview_page(data_dir=str(tmp_path))
+    assert page.report.effects().empty
+    text = _page_text(page)
+    assert "hold 9 weeks before launch; the estimate needs at least 12 weeks" in text
