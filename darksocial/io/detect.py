@@ -16,6 +16,12 @@ from darksocial.io._text import fail, header_key, is_workbook_file, read_text, s
 
 __all__ = ["Detection", "detect", "infer_frequency", "inspect", "load"]
 
+#: Columns only a Google Ads report has (English and French UI, as ``header_key`` reads
+#: them): cost per click, cost per conversion, conversion rate.
+_GOOGLE_ADS = frozenset(
+    {"avg cpc", "cpc moy", "max cpc", "cpc max", "cost conv", "cout conv", "conv rate"}
+)
+
 
 @dataclass(frozen=True)
 class Detection:
@@ -138,7 +144,20 @@ def detect(path: str | Path) -> Detection:
         raise fail(path, search_console.REPORT_TABLE_NOTE)
     if "data date" in low or {"date", "query"} <= low:
         return Detection("search_console", search_console.load_search_console)
-    if "reporting starts" in low or any(h.startswith("amount spent") for h in low):
+    if low & _GOOGLE_ADS:
+        # a Google Ads report (cost per click, cost per conversion) was called "a GA4
+        # table without a Date column", with GA4's menu path as the fix
+        shown = ", ".join(h for h in header[:4] if h)
+        raise fail(
+            path,
+            f"a Google Ads report ({shown}, ...): the reports do not read Google Ads; ads "
+            "to branded search reads Meta or LinkedIn ads broken down by day",
+        )
+    # the Ads Manager's own words, in every UI language the loader knows (a French export,
+    # "Début des rapports ... Montant dépensé (EUR)", was "not a recognised export")
+    starts = {header_key(h) for h in ads.META["reporting_starts"]}
+    spent = tuple(header_key(h) for h in ads.META["spend"])
+    if low & starts or any(h.startswith(spent) for h in low):
         return Detection("meta_ads", ads.load_meta_ads)
     gkeys = set()
     for s in sections:

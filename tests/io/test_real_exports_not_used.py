@@ -330,3 +330,18 @@ def test_ga4_tables_that_are_not_traffic_acquisition_say_what_they_are(tmp_path,
     # recognised as GA4, not as traffic acquisition (which neither is)
     assert "data-export.csv" in out and "GA4 traffic acquisition, not used" not in out
     assert "GA4, not used: a GA4 export by date" in out
+
+
+def test_a_french_meta_export_and_a_google_ads_report_say_what_they_are(
+    tmp_path, data_dir, capsys
+):
+    src = data_dir / "ads" / "decocharpente_fr"
+    meta = src / "meta-ads-2025.csv"
+    google = next(src.glob("Campagnes*.csv"))
+    folder = _folder(tmp_path, meta, google)
+    unused = _unused(load_folder(folder))
+    assert unused[meta.name][0] == "meta_ads"
+    assert "not broken down by day" in unused[meta.name][1]
+    assert unused[google.name][1].startswith("a Google Ads report (Nom de la campagne")
+    out = _check(folder, capsys)
+    assert "a GA4 table by Nom de la campagne" not in out
