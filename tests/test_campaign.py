@@ -868,3 +868,27 @@ def test_placebo_launches_without_a_bounded_percentage_are_compared_in_counts(tm
     assert check.p_value == (1 + int((fake >= real).sum())) / (1 + len(fake))
     html = page.placebo_in_time_section().html
     assert "n/a" not in html and "clicks a day" in html
+
+
+def test_the_bottom_line_says_when_series_that_should_not_move_rose_too(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from darksocial.pages.campaign import campaign_report
+
+    src = Path(__file__).parent / "data/trends/memecoins_weekly/multiTimeline.csv"
+    shutil.copy(src, tmp_path)
+    (tmp_path / "darksocial.yml").write_text("brand: [doge]\n")
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: listing, name: Exchange listing push, content_type: paid_social, "
+        "launch: 2024-11-10, end: 2024-12-08}\n"
+    )
+    page = campaign_report(campaign_id="listing", data_dir=tmp_path)
+    moved = page.placebo_in_space().table
+    rose = set(moved.loc[moved["moved"] & (moved["estimate"] > 0), "series"])
+    assert rose and page.analysis.effects_frame().loc["brand_interest", "direction"] == "up"
+    text = page.bottom_line_markdown()
+    last = text.splitlines()[-1]
+    assert last.startswith("- **But ") and "rose too**" in last
+    assert all(name in last for name in rose)
+    assert "may come from the market, not the campaign" in last

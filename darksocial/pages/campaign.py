@@ -42,6 +42,7 @@ from darksocial.formatting import (
     escape,
     finite_or_none,
     interval,
+    join_words,
     money,
     number,
     p_value,
@@ -902,7 +903,37 @@ class CampaignReport(SectionedPage):
         str
             Markdown.
         """
-        return self.analysis.bottom_line(placebos=self._placebo_checks(n_placebos))
+        text = self.analysis.bottom_line(placebos=self._placebo_checks(n_placebos))
+        return text + self._moved_too()
+
+    def _moved_too(self) -> str:
+        """A bullet when series the campaign should not move rose or fell with the headline.
+
+        A real weekly Trends download read "lifted ... unlikely to be noise (p = 0.006)"
+        while the placebo section found two other coins' interest "moved too: the lift may
+        not be the campaign"; the bottom line now says so too.
+        """
+        metric = self.headline_metric
+        if metric is None:
+            return ""
+        row = self.analysis.effects_frame().loc[metric]
+        in_space = self.placebo_in_space() if row.significant else None
+        if in_space is None or in_space.table.empty:
+            return ""
+        t = in_space.table
+        sign = 1 if row.direction == "up" else -1
+        size = t["average"].where(t["estimate"].isna(), t["estimate"])
+        same = t[t["moved"].astype(bool) & ((size > 0) == (sign > 0))]
+        if same.empty:
+            return ""
+        names = join_words([markdown_text(str(n)) for n in same["series"]])
+        verb = "rose" if sign > 0 else "fell"
+        return (
+            f"\n- **But {names} {verb} too**, though the campaign should not move "
+            f"{'it' if len(same) == 1 else 'them'}: part or all of the change in "
+            f"{markdown_text(row.label)} may come from the market, not the campaign (see "
+            "*Placebo checks*)."
+        )
 
     def _placebo_checks(self, n_placebos: int = 30) -> dict:
         """The placebo check in time by metric, when it has enough fake launches to count."""
