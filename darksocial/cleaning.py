@@ -224,7 +224,10 @@ def flag_outliers(series: pd.Series, *, window: int = 29, threshold: float = 5.0
     Returns
     -------
     pandas.Series
-        Boolean, same index, named ``<name>_outlier``.
+        Boolean, same index, named ``<name>_outlier``. On counts (whole numbers, none
+        negative) a point is flagged only if a value that far from its centred rolling
+        mean is also rare as a Poisson count there (probability under 0.001): one click
+        on a site at a click a week is no outlier, five are.
     """
     y = _as_float(series, "flag_outliers")
     resid = _dow_adjusted_residuals(y, window)
@@ -232,7 +235,18 @@ def flag_outliers(series: pd.Series, *, window: int = 29, threshold: float = 5.0
     if not np.isfinite(mad) or mad == 0:
         mad = resid.abs().mean() or 1.0
     z = (resid - resid.median()) / mad
-    return (z.abs() > threshold).fillna(False).rename(f"{series.name}_outlier")
+    flagged = (z.abs() > threshold).fillna(False)
+    seen = y.dropna()
+    if len(seen) and (seen >= 0).all() and (seen % 1 == 0).all():
+        # counts: on a site at a click every ten days the median is 0 and any click was
+        # "5 robust sd" away (a real export: every 1-click day flagged); a count is an
+        # outlier only if that far from its local mean is also rare as a count
+        from scipy.stats import poisson
+
+        mean = y.rolling(window, center=True, min_periods=1).mean()
+        rare = pd.Series(np.minimum(poisson.sf(y - 1, mean), poisson.cdf(y, mean)), index=y.index)
+        flagged &= (rare < 0.001).fillna(False)
+    return flagged.rename(f"{series.name}_outlier")
 
 
 def flag_outages(

@@ -74,3 +74,19 @@ def test_a_two_week_outage_of_a_mid_sized_series_is_flagged_throughout(rng):
     flags = flag_outages(y)
     assert flags.iloc[120:135].all()
     assert flags.iloc[:120].sum() + flags.iloc[135:].sum() <= 1
+
+
+def test_a_click_on_a_site_at_a_click_a_week_is_no_outlier(rng):
+    # a real export with 1 click in 67 days: the robust sd of a mostly-zero series is zero,
+    # and every 1-click day was an "outlier"
+    from darksocial.cleaning import flag_outliers
+
+    days = pd.date_range("2025-06-01", periods=120, freq="D")
+    y = pd.Series(rng.poisson(0.15, len(days)).astype(float), days)
+    y.iloc[90] = 9.0  # a real spike at this level
+    flags = flag_outliers(y)
+    assert flags.iloc[90]
+    assert not flags.drop(days[90]).any()
+    # not counts (an index with halves): the robust z alone, as before
+    z_only = flag_outliers(y + 0.5)
+    assert z_only.sum() > 1

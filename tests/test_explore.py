@@ -85,10 +85,12 @@ def test_sample_ga4_outage_is_a_gap_not_a_flagged_day(sources, truth):
 @pytest.mark.parametrize(
     ("name", "headline", "zeros"),
     [
-        ("alba", "2 sources; no gaps outside ad exports; 1 day flagged in the main series", 74),
+        # alba's one outlier was 6 clicks at a local mean of 1.7 (one day in 130 reaches
+        # that by chance): counts are outliers only when also rare as counts
+        ("alba", "2 sources; no gaps outside ad exports; no day flagged in the main series", 74),
         (
             "niheating_gap",
-            "2 sources; 1 gap of 283 missing days outside ad exports; 3 days flagged in the "
+            "2 sources; 1 gap of 283 missing days outside ad exports; 2 days flagged in the "
             "main series",
             39,
         ),
