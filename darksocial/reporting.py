@@ -740,6 +740,10 @@ def _verdicts(summary: Mapping[str, Any] | None) -> str:
         if v.get("significant") and doubt:
             text += f", but {doubt}"
         lines.append(html.escape(text))
+    skipped = summary.get("skipped_metrics")
+    if not lines and isinstance(skipped, Mapping) and skipped:
+        # a campaign no series could measure: its cell was blank in the index
+        lines = [html.escape(f"Not measured: {why}.") for why in dict.fromkeys(skipped.values())]
     if summary.get("placebo_intervals_too_narrow"):
         p = summary.get("placebo_in_time_p")
         lines.append(

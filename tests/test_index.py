@@ -112,3 +112,16 @@ def test_retention_keeps_the_last_runs_and_the_last_good_one(tmp_path):
     with pytest.raises(ParameterError, match="keep at least one"):
         reporting.prune_runs(reports, keep=0)
     assert reporting.prune_runs(reports, keep=None) == []
+
+
+def test_a_campaign_no_series_measured_says_why_in_the_index():
+    # a real weekly chart with 9 weeks before launch: the "What it found" cell was blank
+    from darksocial import reporting
+
+    why = (
+        "the search clicks data hold 9 weeks before launch; the estimate needs at least 12 "
+        "weeks (export a longer history)"
+    )
+    cell = reporting._verdicts({"metrics": {}, "skipped_metrics": {"search_clicks": why}})
+    assert cell == f"Not measured: {why}."
+    assert reporting._verdicts({"metrics": {}, "skipped_metrics": {}}) == ""
