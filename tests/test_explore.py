@@ -378,3 +378,27 @@ def test_main_series_keeps_daily_exports_with_gaps_and_drops_weekly_ones():
     assert list(out.columns) == ["branded_clicks"]
     assert out.index.freqstr == "D" and out["branded_clicks"].isna().sum() == 2
     assert "not daily" in out.attrs["left_out"]["direct_sessions"]
+
+
+def test_rows_by_query_are_not_said_to_lack_the_branded_split(tmp_path, rng):
+    # a real Search Console API export (date x page x query) drew branded and non-branded
+    # clicks, and the shares section said the export "does not separate branded" queries
+    from darksocial.pages.explore import explore_page
+
+    days = pd.date_range("2025-01-01", periods=90, freq="D")
+    rows = [
+        f"{d:%Y-%m-%d},{q},{rng.poisson(20 if 'acme' in q else 60)},500,0.1,5"
+        for d in days
+        for q in ("acme login", "acme", "best tool crib", "tool storage ideas")
+    ]
+    (tmp_path / "gsc_data.csv").write_text(
+        "Date,Query,Clicks,Impressions,CTR,Position\n" + "\n".join(rows) + "\n"
+    )
+    (tmp_path / "darksocial.yml").write_text("brand: [acme]\n")
+    (tmp_path / "campaigns.yml").write_text("campaigns:\n- {id: a, launch: 2025-03-01}\n")
+    page = explore_page(str(tmp_path))
+    assert page.sources.search_console["branded_clicks"].notna().any()
+    section = page.search_shares()
+    assert section.status == "skipped"
+    assert "does not separate branded" not in section.why
+    assert "leave out the queries Search Console anonymizes" in section.why

@@ -295,6 +295,17 @@ class ExplorePage(SectionedPage):
             return self._keep(Section.skip("search_shares", why))
         need = ("clicks", "branded_clicks", "anonymized_clicks")
         lacking = [c for c in need if c not in sc.columns or not sc[c].notna().any()]
+        if lacking and "branded_clicks" not in lacking:
+            # rows by query (API, bulk export) have the branded split but not the clicks
+            # of anonymized queries: it said the export "does not separate branded" queries
+            why = (
+                "The Search Console export holds clicks by query, which leave out the "
+                "queries Search Console anonymizes, so the anonymized share of all clicks "
+                "cannot be computed (branded and non-branded clicks are in the series "
+                "above); an unfiltered Performance export (Search Console → Performance → "
+                "Export) beside it would add the total."
+            )
+            return self._keep(Section.skip("search_shares", why))
         if lacking:
             why = (
                 "The Search Console export does not separate branded or anonymized queries "
