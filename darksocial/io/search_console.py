@@ -309,9 +309,7 @@ def table_kind(columns: Sequence[object]) -> str | None:
         ``search_appearance`` or ``filter``; None for any other header (API rows and bulk
         exports, which have a query and a date, included).
     """
-    cols = [str(c).strip() for c in columns]
-    while cols and (cols[-1] in ("", "nan") or cols[-1].startswith("Unnamed:")):
-        cols.pop()
+    cols = _trimmed(columns)
     if len(cols) < 2:
         return None
     if header_key(cols[0]) in _FILTER_HEADER:
