@@ -868,6 +868,15 @@ def test_placebo_launches_without_a_bounded_percentage_are_compared_in_counts(tm
     assert check.p_value == (1 + int((fake >= real).sum())) / (1 + len(fake))
     html = page.placebo_in_time_section().html
     assert "n/a" not in html and "clicks a day" in html
+    # the count counterfactual forecast a year across the gap: "-1,903,269 to +3.3 clicks a
+    # day" on a site of at most 18 was a row of the table and of its "ranges from" sentence
+    t = page.triangulation().table
+    (row,) = t[(t["model"] == "negbin") & (t["method"] == "counterfactual")].itertuples()
+    assert np.isnan(row.average) and "far outside anything the series has seen" in row.note
+    # the table cuts notes at 80 characters: they are in full under it
+    section = page.triangulation_section().html
+    assert "Notes:</p><ul><li>negbin / counterfactual: could not be estimated" in section
+    assert "(at most 18)</li>" in section
 
 
 def test_the_bottom_line_says_when_series_that_should_not_move_rose_too(tmp_path):

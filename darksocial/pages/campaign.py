@@ -669,6 +669,16 @@ class CampaignReport(SectionedPage):
             f"<p>On {escape(label)}. {escape(tri.report())}</p>",
             self.triangulation_table(metric).to_html(),
         ]
+        # the table's Note cells are cut at 80 characters; the notes in full below it (a
+        # real export's row read "failed: The series is zero on every Wednesday and
+        # Thursday before launch, so ..." and the sentence said "see the notes")
+        long = [r for r in tri.frame().itertuples() if len(str(r.note or "")) > 80]
+        if long:
+            items = "".join(
+                f"<li>{escape(r.model)} / {escape(r.method)}: {escape(str(r.note))}</li>"
+                for r in long
+            )
+            parts.append(f"<p>Notes:</p><ul>{items}</ul>")
         first = self.analysis.results[metric].y.first_valid_index()
         months = (self.analysis.window[0] - first).days // 30
         if first >= self.analysis.window[0] - pd.DateOffset(months=12):
