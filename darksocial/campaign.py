@@ -1235,7 +1235,7 @@ class CampaignAnalysis:
                 )
             else:
                 size = f"{percent(row['estimate'])}, {interval(row['lower'], row['upper'])}"
-            verdict = "moved too" if moved else "did not move"
+            verdict = "moved too" if moved else "showed no clear change"
             rows.append(
                 {
                     "series": name,

@@ -426,7 +426,7 @@ def test_placebo_in_space_runs_on_the_other_trends_term(tmp_path):
     assert list(page.analysis.control_series()) == ["Google Trends interest in widgets"]
     section = page.placebo_in_space_section()
     assert page.summary()["sections"]["placebo_in_space"] == {"status": "ran", "why": None}
-    assert "Google Trends interest in widgets did not move" in section.html
+    assert "Google Trends interest in widgets showed no clear change" in section.html
     # the brand term alone: the sentence names the missing Trends term, not Search Console
     alone = _trends_folder(tmp_path, "W", "2024-04-14", "2024-05-26", periods=200, terms=["acme"])
     page = campaign_report(campaign_id="launch", data_dir=alone)
@@ -590,7 +590,7 @@ def test_placebo_in_space_on_trends_controls_with_zero_weeks(tmp_path):
     # points, and an interval that holds zero is not "moved" (it said "moved too (-100%,
     # -100% to -100%)")
     assert (
-        "Social Prachar - Data Science Course AI Training in Hyderabad did not move (−6.2 index points, −15 to +2.9)"
+        "Social Prachar - Data Science Course AI Training in Hyderabad showed no clear change (−6.2 index points, −15 to +2.9)"
         in section.html
     )
     assert not table["moved"].any()
