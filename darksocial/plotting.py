@@ -536,9 +536,13 @@ def plot_placebo_in_time(result, *, bins: int | None = None, ax=None):
     else:
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_xlabel("Relative effect (change against expected)")
+    from matplotlib.ticker import MaxNLocator
+
     ax.set_ylabel("Fake launches")
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))  # not "2.5 fake launches"
     ax.set_title("Effects found where no campaign ran", fontsize="medium")
-    ax.legend(loc="best", frameon=False)
+    # under the axes: "best" put it over the bars or the red line on real reports
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.42), ncol=1, frameon=False)
     return ax
 
 

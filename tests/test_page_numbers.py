@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import matplotlib
+import numpy as np
 import pytest
 
 matplotlib.use("Agg")
@@ -150,3 +151,17 @@ def test_triangulation_with_one_fitted_row_compares_nothing():
         "Only one of the 2 model, method and pre-period choices could be fitted"
     )
     assert "negbin/counterfactual +1,309%; it finds an effect whose interval excludes zero" in text
+
+
+def test_the_placebo_histogram_counts_whole_launches_and_keeps_its_legend_off_the_data(podcast):
+    # real reports: ticks at "2.5 / 7.5 / 12.5 fake launches", and a legend on the red line
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5.4, 3.8))
+    podcast.placebo_in_time().plot(ax=ax)
+    ticks = ax.get_yticks()
+    assert np.allclose(ticks, np.round(ticks))
+    fig.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    assert legend.y1 < ax.get_window_extent().y0  # below the axes
+    plt.close(fig)

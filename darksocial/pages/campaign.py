@@ -751,7 +751,7 @@ class CampaignReport(SectionedPage):
                 f"leaves room for {len(in_time.placebos)}. A longer export would add it."
             )
             return self._keep(Section.skip("placebo_in_time", why))
-        fig, ax = plt.subplots(figsize=(5.4, 3.0))
+        fig, ax = plt.subplots(figsize=(5.4, 3.8))
         in_time.plot(ax=ax)
         fig.tight_layout()
         if in_time.statistic == "average":
