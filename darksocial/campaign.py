@@ -772,6 +772,20 @@ class CampaignAnalysis:
             else:
                 ci = f"{level}% interval {interval(r.relative_lower, r.relative_upper)}"
                 size = f"({percent(r.relative)}, {ci})"
+            if r.direction == "no clear change" and reconciled[r.Index] == "model":
+                # "no clear change" read as "the campaign did nothing" on a site too small
+                # to show one: say how large a change this series could have shown
+                if r.Index in sparse:
+                    half = (r.average_upper - r.average_lower) / 2
+                    reach = f"{number(half)} {markdown_text(r.unit)}{per}"
+                else:
+                    half = (r.relative_upper - r.relative_lower) / 2
+                    reach = percent(half, signed=False)
+                if np.isfinite(half):
+                    sure += (
+                        f"; on this series only a change of more than about ±{reach} would "
+                        "stand out from its ups and downs"
+                    )
             lines.append(
                 f"- **{markdown_text(upper_first(r.label))}: {verdict}.** "
                 f"{number(r.average, signed=True)} {markdown_text(r.unit)}{per} "

@@ -492,6 +492,8 @@ def test_a_mostly_zero_metric_is_reported_in_counts_not_percentages(tmp_path):
     line = next(ln for ln in a.bottom_line().splitlines() if ln.startswith("- **Search clicks"))
     assert "%" not in line.replace("95% interval", "")
     assert "clicks a day (95% interval \u22120.3 to +0.5)" in line
+    # "no clear change" on a site this small: how large a change it could have shown
+    assert "only a change of more than about \u00b10.4 clicks a day would stand out" in line
     assert any("zero on 55 of the 64 days" in c for c in a.caveats())
 
 
