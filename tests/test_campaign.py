@@ -758,6 +758,10 @@ def test_a_lift_whose_percentage_has_no_bound_is_read_in_counts(tmp_path):
     assert "n/a" not in line and "clicks a day (95% interval +" in line
     assert any("a percentage of none has no bound" in c for c in a.caveats())
     assert "n/a" not in page.placebo_in_time_section().html
+    # the sentence under the figure said "rose ... p < 0.001" with no word of the doubt
+    # the bottom line reads over the same numbers
+    assert "rose, but the checks cannot confirm it" in page.bottom_line_markdown()
+    assert "p &lt; 0.001, but the checks cannot confirm it" in page.metric_html("search_clicks")
 
 
 def test_an_interval_that_just_excludes_zero_with_p_above_alpha_is_at_the_edge(sources):

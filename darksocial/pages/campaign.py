@@ -29,6 +29,7 @@ from darksocial.campaign import (
     METRICS,
     NO_PERCENT,
     PERIOD_WORDS,
+    PLACEBO_DOUBTS,
     CampaignAnalysis,
     analyze_campaign,
     metric_label,
@@ -405,7 +406,7 @@ class CampaignReport(SectionedPage):
                 if METRICS[metric].count
                 else ""
             )
-            + f"; {p_value(row.p_value)}.</p>"
+            + f"; {escape(p_value(row.p_value))}{self._doubt(metric, row)}.</p>"
         )
         table = pd.DataFrame(
             {
@@ -915,6 +916,21 @@ class CampaignReport(SectionedPage):
         """
         text = self.analysis.bottom_line(placebos=self._placebo_checks(n_placebos))
         return text + self._moved_too()
+
+    def _doubt(self, metric: str, row) -> str:
+        """``", but the checks cannot confirm it (...)"`` where the bottom line says so.
+
+        The sentence under a figure read "rose ... p < 0.001" while the bottom line, over
+        the same numbers, said the placebo check finds the model's intervals too narrow.
+        """
+        check = self._placebo_checks().get(metric)
+        doubt = PLACEBO_DOUBTS.get(placebo_verdict(bool(row.significant), check))
+        if not doubt:
+            return ""
+        return (
+            f", but {doubt}: the model's intervals are too narrow on this series (see the "
+            "bottom line and the placebo check)"
+        )
 
     def _moved_too(self) -> str:
         """A bullet when series the campaign should not move rose or fell with the headline.
