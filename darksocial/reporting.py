@@ -739,6 +739,11 @@ def _verdicts(summary: Mapping[str, Any] | None) -> str:
         doubt = PLACEBO_DOUBTS.get(str(v.get("placebo_verdict")))
         if v.get("significant") and doubt:
             text += f", but {doubt}"
+        moved = v.get("moved_too")
+        if v.get("significant") and isinstance(moved, list) and moved:
+            # as the bottom line's last bullet: the market may have moved it
+            names = ", ".join(str(m) for m in moved)
+            text += f"; {names} {'rose' if (lo or 0) > 0 else 'fell'} too (the market?)"
         lines.append(html.escape(text))
     skipped = summary.get("skipped_metrics")
     if not lines and isinstance(skipped, Mapping) and skipped:

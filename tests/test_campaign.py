@@ -907,3 +907,4 @@ def test_the_bottom_line_says_when_series_that_should_not_move_rose_too(tmp_path
     assert last.startswith("- **But ") and "rose too**" in last
     assert all(name in last for name in rose)
     assert "may come from the market, not the campaign" in last
+    assert set(page.summary()["metrics"]["brand_interest"]["moved_too"]) == rose

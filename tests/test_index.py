@@ -125,3 +125,23 @@ def test_a_campaign_no_series_measured_says_why_in_the_index():
     cell = reporting._verdicts({"metrics": {}, "skipped_metrics": {"search_clicks": why}})
     assert cell == f"Not measured: {why}."
     assert reporting._verdicts({"metrics": {}, "skipped_metrics": {}}) == ""
+
+
+def test_the_index_line_says_when_series_that_should_not_move_moved_too():
+    # a real Trends download: the index read "rose, +160% (+42% to +389%)" while the campaign
+    # report's bottom line ends with pepe and bonk rising too
+    from darksocial import reporting
+
+    entry = {
+        "label": "Google Trends interest in the brand",
+        "relative": 1.6,
+        "relative_lower": 0.42,
+        "relative_upper": 3.89,
+        "significant": True,
+        "moved_too": ["Google Trends interest in pepe", "Google Trends interest in bonk"],
+    }
+    cell = reporting._verdicts({"metrics": {"brand_interest": entry}})
+    assert cell.startswith("Google Trends interest in the brand: rose, +160%")
+    assert cell.endswith("pepe, Google Trends interest in bonk rose too (the market?)")
+    entry["significant"] = False
+    assert "too (the market?)" not in reporting._verdicts({"metrics": {"brand_interest": entry}})

@@ -939,27 +939,32 @@ class CampaignReport(SectionedPage):
         while the placebo section found two other coins' interest "moved too: the lift may
         not be the campaign"; the bottom line now says so too.
         """
-        metric = self.headline_metric
-        if metric is None:
+        same = self._moved_with_headline()
+        if not same:
             return ""
-        row = self.analysis.effects_frame().loc[metric]
-        in_space = self.placebo_in_space() if row.significant else None
-        if in_space is None or in_space.table.empty:
-            return ""
-        t = in_space.table
-        sign = 1 if row.direction == "up" else -1
-        size = t["average"].where(t["estimate"].isna(), t["estimate"])
-        same = t[t["moved"].astype(bool) & ((size > 0) == (sign > 0))]
-        if same.empty:
-            return ""
-        names = join_words([markdown_text(str(n)) for n in same["series"]])
-        verb = "rose" if sign > 0 else "fell"
+        row = self.analysis.effects_frame().loc[self.headline_metric]
+        names = join_words([markdown_text(n) for n in same])
+        verb = "rose" if row.direction == "up" else "fell"
         return (
             f"\n- **But {names} {verb} too**, though the campaign should not move "
             f"{'it' if len(same) == 1 else 'them'}: part or all of the change in "
             f"{markdown_text(row.label)} may come from the market, not the campaign (see "
             "*Placebo checks*)."
         )
+
+    def _moved_with_headline(self) -> list[str]:
+        """Series of the placebo in space that moved with a significant headline change."""
+        metric = self.headline_metric
+        if metric is None:
+            return []
+        row = self.analysis.effects_frame().loc[metric]
+        in_space = self.placebo_in_space() if row.significant else None
+        if in_space is None or in_space.table.empty:
+            return []
+        t = in_space.table
+        size = t["average"].where(t["estimate"].isna(), t["estimate"])
+        same = t[t["moved"].astype(bool) & ((size > 0) == (row.direction == "up"))]
+        return [str(n) for n in same["series"]]
 
     def _placebo_checks(self, n_placebos: int = 30) -> dict:
         """The placebo check in time by metric, when it has enough fake launches to count."""
@@ -1027,6 +1032,9 @@ class CampaignReport(SectionedPage):
                 verdict = placebo_verdict(bool(entry and entry["significant"]), check)
                 if entry is not None and verdict != "model":
                     entry["placebo_verdict"] = verdict
+        moved = self._moved_with_headline()
+        if moved:
+            out["metrics"][self.headline_metric]["moved_too"] = moved
         if "triangulation" in self.checks:
             out["triangulation"] = self.checks["triangulation"].agreement
         m = self.checks.get("mentions")
