@@ -496,6 +496,15 @@ def ads_needs(sources) -> str | None:
     """
     meta = getattr(sources, "meta_ads", None)
     if meta is None:
+        # a Meta export the folder holds but cannot use (one row for the whole period) was
+        # "there is no Meta ads export" beside the data section naming it
+        unused = [
+            e
+            for e in getattr(sources, "exports", ())
+            if e.kind == "meta_ads" and e.source is None and e.note
+        ]
+        if unused:
+            return f"{unused[0].path.name} is not used ({unused[0].note})"
         return "there is no Meta ads export"
     if _meta_impressions(sources) is None:
         return "the Meta export shows no ad delivery"

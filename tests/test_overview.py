@@ -623,3 +623,18 @@ def test_a_campaign_the_campaign_report_refuses_is_not_measured_here_either(tmp_
     assert page.report.effects().empty
     text = _page_text(page)
     assert "hold 9 weeks before launch; the estimate needs at least 12 weeks" in text
+
+
+def test_ads_needs_names_a_meta_export_it_cannot_use(tmp_path):
+    # a real French Meta export, one row for the whole year: the overview said "there is
+    # no Meta ads export" while its data section named the file
+    import shutil
+    from pathlib import Path
+
+    from darksocial.io import load_folder
+
+    src = Path(__file__).parent / "data/ads/decocharpente_fr/meta-ads-2025.csv"
+    shutil.copy(src, tmp_path)
+    (tmp_path / "campaigns.yml").write_text("campaigns:\n- {id: a, launch: 2025-04-01}\n")
+    why = overview.ads_needs(load_folder(tmp_path))
+    assert why.startswith("meta-ads-2025.csv is not used (not broken down by day")
