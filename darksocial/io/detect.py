@@ -17,7 +17,8 @@ from darksocial.io._text import fail, header_key, is_workbook_file, read_text, s
 __all__ = ["Detection", "detect", "infer_frequency", "inspect", "load"]
 
 #: Columns only a Google Ads report has (English and French UI, as ``header_key`` reads
-#: them): cost per click, cost per conversion, conversion rate.
+#: them): cost per click, cost per conversion, conversion rate; a plain ``Cost`` beside
+#: ``Conversions`` is one too (GA4 says "Google Ads cost").
 _GOOGLE_ADS = frozenset(
     {"avg cpc", "cpc moy", "max cpc", "cpc max", "cost conv", "cout conv", "conv rate"}
 )
@@ -144,7 +145,7 @@ def detect(path: str | Path) -> Detection:
         raise fail(path, search_console.REPORT_TABLE_NOTE)
     if "data date" in low or {"date", "query"} <= low:
         return Detection("search_console", search_console.load_search_console)
-    if low & _GOOGLE_ADS:
+    if low & _GOOGLE_ADS or ({"cost", "cout"} & low and "conversions" in low):
         # a Google Ads report (cost per click, cost per conversion) was called "a GA4
         # table without a Date column", with GA4's menu path as the fix
         shown = ", ".join(h for h in header[:4] if h)

@@ -338,10 +338,12 @@ def test_a_french_meta_export_and_a_google_ads_report_say_what_they_are(
     src = data_dir / "ads" / "decocharpente_fr"
     meta = src / "meta-ads-2025.csv"
     google = next(src.glob("Campagnes*.csv"))
-    folder = _folder(tmp_path, meta, google)
+    terms = next(src.glob("Recherches*.csv"))
+    folder = _folder(tmp_path, meta, google, terms)
     unused = _unused(load_folder(folder))
     assert unused[meta.name][0] == "meta_ads"
     assert "not broken down by day" in unused[meta.name][1]
     assert unused[google.name][1].startswith("a Google Ads report (Nom de la campagne")
+    assert unused[terms.name][1].startswith("a Google Ads report (Rechercher, Coût")
     out = _check(folder, capsys)
     assert "a GA4 table by Nom de la campagne" not in out
