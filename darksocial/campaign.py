@@ -852,6 +852,19 @@ class CampaignAnalysis:
                     "year the model cannot learn yearly seasonality, so seasonal swings may be "
                     "mistaken for campaign effects."
                 )
+        for metric, res in self.results.items():
+            # a long gap just before launch: the expected level leans on older data, which
+            # only the figure showed (a real export: 7 days with data in the 9 months)
+            recent = res.y.loc[self.window[0] - pd.Timedelta(days=90) : self.window[0]].iloc[:-1]
+            if len(recent) and recent.notna().mean() < 0.5:
+                word = PERIOD_WORDS[res.freq]
+                notes.append(
+                    f"{upper_first(METRICS[metric].label)}: only "
+                    f"{plural(int(recent.notna().sum()), word)} of the {plural(len(recent), word)} "
+                    "before launch have data (a gap in the export), so what the model "
+                    "expects leans on older data; if the site was live then, export that "
+                    "period again."
+                )
         for metric, (zeros, n) in self.sparse_metrics().items():
             res = self.results[metric]
             label = upper_first(METRICS[metric].label)

@@ -737,6 +737,11 @@ def test_a_campaign_just_after_a_long_gap_in_the_export_gets_its_report(tmp_path
     eff = page.analysis.effects_frame().loc["search_clicks"]
     assert not eff.relative_lower < -1
     assert "n/a" not in page.bottom_line_markdown()
+    # only the figure showed that 7 of the 90 days before launch have data
+    assert any(
+        "only 7 days of the 90 days before launch have data (a gap in the export)" in c
+        for c in page.analysis.caveats()
+    )
 
 
 def test_a_lift_whose_percentage_has_no_bound_is_read_in_counts(tmp_path):
