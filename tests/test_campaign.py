@@ -767,6 +767,14 @@ def test_a_lift_whose_percentage_has_no_bound_is_read_in_counts(tmp_path):
     # the bottom line reads over the same numbers
     assert "rose, but the checks cannot confirm it" in page.bottom_line_markdown()
     assert "p &lt; 0.001, but the checks cannot confirm it" in page.metric_html("search_clicks")
+    # the plain level before launch beside the model's expected one (7.6 a day against 1.5
+    # expected read as if the site had been at 1.5; it averaged 4.9 in the weeks before)
+    raw = pd.read_csv(folder / "Chart.csv", parse_dates=["Date"]).set_index("Date")["Clicks"]
+    before = raw.loc["2025-09-16":"2025-10-13"].mean()
+    assert (
+        f"In the 28 days before launch (as the figure shows them) it averaged {before:.1f} a day."
+        in (page.metric_html("search_clicks"))
+    )
 
 
 def test_an_interval_that_just_excludes_zero_with_p_above_alpha_is_at_the_edge(sources):

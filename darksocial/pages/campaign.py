@@ -406,7 +406,9 @@ class CampaignReport(SectionedPage):
                 if METRICS[metric].count
                 else ""
             )
-            + f"; {escape(p_value(row.p_value))}{self._doubt(metric, row)}.</p>"
+            + f"; {escape(p_value(row.p_value))}{self._doubt(metric, row)}."
+            + self._before_words(metric, per)
+            + "</p>"
         )
         table = pd.DataFrame(
             {
@@ -916,6 +918,33 @@ class CampaignReport(SectionedPage):
         """
         text = self.analysis.bottom_line(placebos=self._placebo_checks(n_placebos))
         return text + self._moved_too()
+
+    def _before_words(self, metric: str, per: str) -> str:
+        """`` Before launch it averaged 4.9 a day (the 28 days the figure shows).``
+
+        The plain level before launch beside the model's expected one: a reader compared
+        "7.6 a day against 1.5 expected" with the 4.9 a day of the weeks before and could
+        not tell where the 1.5 came from.
+        """
+        from darksocial.its.plotting import ZOOM_BEFORE
+
+        res = self._result(metric)
+        n, unit = ZOOM_BEFORE[res.freq]
+        lo = res.y.index.get_loc(res.windows[self.analysis.campaign_id][0])
+        before = res.y.iloc[max(lo - n, 0) : lo]
+        if not before.notna().any():
+            return ""
+        level = f"{number(before.mean())}{per}" if per else f"an index of {number(before.mean())}"
+        return (
+            f" In the {plural(len(before), unit)} before launch (as the figure shows them) it "
+            f"averaged {level}"
+            + (
+                f", on the {plural(int(before.notna().sum()), unit)} with data"
+                if before.isna().any()
+                else ""
+            )
+            + "."
+        )
 
     def _doubt(self, metric: str, row) -> str:
         """``", but the checks cannot confirm it (...)"`` where the bottom line says so.
