@@ -813,7 +813,7 @@ class CampaignAnalysis:
         out = {}
         for metric, res in self.results.items():
             zeros = _mostly_zero_before(res.y, self.window[0])
-            if zeros is None and np.isnan(res.effects_for(self.campaign_id).loc["relative"]).all():
+            if zeros is None and _unbounded(res, self.campaign_id):
                 pre = res.y.loc[: self.window[0] - pd.Timedelta(days=1)].dropna()
                 zeros = (int((pre == 0).sum()), len(pre))
             if zeros is not None:
@@ -1073,15 +1073,11 @@ class CampaignAnalysis:
             )
         placebos = pd.DataFrame(rows)
         n = len(placebos)
-        if n and not sparse and (placebos["estimate"].isna() & placebos["average"].notna()).any():
-            # a fake launch without a bounded percentage (as in triangulate) would rank as
-            # smaller than the real effect and read "between n/a and n/a": then every
-            # launch, the real one too, is compared in the metric's units
+        if n and not sparse and _to_units(placebos):
+            # a fake launch without a bounded percentage would rank as smaller than the real
+            # effect and read "between n/a and n/a": the real one is compared in units too
             sparse = True
             real = self._effect_row(self.results[metric], self.campaign_id, sparse=True)
-            placebos["significant"] = (placebos["average_lower"] > 0) | (
-                placebos["average_upper"] < 0
-            )
         col = "average" if sparse else "estimate"
         if n:
             p = (1 + int((placebos[col].abs() >= abs(real[col])).sum())) / (1 + n)
@@ -1242,9 +1238,8 @@ class CampaignAnalysis:
             # zero means nothing ("moved too (-100%, -100% to -100%)"), so the change, and
             # whether its interval excludes zero, is in the series' own units
             # (likewise where the relative change has no bound: see sparse_metrics)
-            sparse = (
-                _mostly_zero_before(s, self.window[0]) is not None
-                or res.effects_for(self.campaign_id).loc["relative"].isna().all()
+            sparse = _mostly_zero_before(s, self.window[0]) is not None or _unbounded(
+                res, self.campaign_id
             )
             row = self._effect_row(res, self.campaign_id, sparse=sparse)
             moved = bool(row["significant"])
@@ -1352,12 +1347,9 @@ class CampaignAnalysis:
             rows.append(row)
         table = pd.DataFrame(rows)
         if not sparse and "average" in table:
-            # a fitted row whose percentage has no bound (see sparse_metrics) would read as
-            # one that could not be fitted: then every row is compared in the metric's units
-            unbounded = table["estimate"].isna() & table["average"].notna()
-            if unbounded.any():
-                sparse = True
-                table["significant"] = (table["average_lower"] > 0) | (table["average_upper"] < 0)
+            # a fitted row whose percentage has no bound would read as one that could not
+            # be fitted
+            sparse = _to_units(table)
         return checks.Triangulation(
             table=table,
             alpha=self.alpha,
@@ -1503,6 +1495,24 @@ def _deciding_interval(eff: pd.DataFrame, *, sparse: bool = False) -> tuple[floa
     if not (np.isfinite(lo) and np.isfinite(hi)):
         lo, hi = float(eff.loc["average", "lower"]), float(eff.loc["average", "upper"])
     return lo, hi
+
+
+def _unbounded(res, name: str) -> bool:
+    """Whether a campaign's relative effect has no bound (see :meth:`sparse_metrics`)."""
+    return bool(res.effects_for(name).loc["relative"].isna().all())
+
+
+def _to_units(table: pd.DataFrame) -> bool:
+    """Compare a check's rows in the metric's units when any has no bounded percentage.
+
+    A row fitted without a bounded percentage (:func:`darksocial.its.results._relative`)
+    has NaN relative columns and a finite average effect; then ``significant`` is recomputed
+    in place from every row's average interval, and True is returned.
+    """
+    if not (table["estimate"].isna() & table["average"].notna()).any():
+        return False
+    table["significant"] = (table["average_lower"] > 0) | (table["average_upper"] < 0)
+    return True
 
 
 def _mostly_zero_before(series: pd.Series, launch) -> tuple[int, int] | None:
