@@ -539,14 +539,13 @@ def _entries(directory: Path, skip: set[Path] = frozenset()) -> Iterable[tuple[P
 
 def _report_table(path: Path) -> bool:
     """A table of a Search Console report other than Performance (``Metadata.csv``...)."""
-    from darksocial.io.search_console import is_report_table
+    from darksocial.io.search_console import first_header, is_report_table
 
     try:
         text = read_text(path)[0]
     except DarkSocialError:
         return False
-    first = next((ln for ln in text.split("\n") if ln.strip()), "")
-    return is_report_table(re.split(r"[,;\t]", first))
+    return is_report_table(first_header(text))
 
 
 # --- darksocial's own outputs ------------------------------------------------------------------

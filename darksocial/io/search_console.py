@@ -458,7 +458,7 @@ class _Export:
             if table is not None:
                 tables.append(table)
             else:
-                others.append((p.name, _first_header(text)))
+                others.append((p.name, first_header(text)))
         return cls(path, "folder", tables, others)
 
     @classmethod
@@ -484,7 +484,7 @@ class _Export:
                 if table is not None:
                     tables.append(table)
                 else:
-                    others.append((name, _first_header(text)))
+                    others.append((name, first_header(text)))
         return cls(path, "zip", tables, others)
 
     @classmethod
@@ -520,15 +520,14 @@ class _Export:
         return cls(path, "csv", tables)
 
 
-def _first_header(text: str) -> list[str]:
+def first_header(text: str) -> list[str]:
+    """The cells of a text table's first non-empty line (``,``, ``;`` or tab), unquoted."""
     first = next((ln for ln in text.split("\n") if ln.strip()), "")
     return [h.strip().strip('"') for h in re.split(r"[,;\t]", first)]
 
 
 def _text_table(where: Path, name: str, text: str, *, strict: bool) -> _Table | None:
-    first = next((ln for ln in text.split("\n") if ln.strip()), "")
-    header = re.split(r"[,;\t]", first)
-    if table_kind([h.strip().strip('"') for h in header]) is None:
+    if table_kind(first_header(text)) is None:
         return None
     try:
         frame = read_table(text, path=where, what="a Search Console export table")
