@@ -231,6 +231,31 @@ DEFAULT_FIT: dict[str, Any] = {
 MIN_PRE_PERIODS = {"D": 28, "W": 12, "M": 12}
 
 
+def period_last_day(date, freq: str) -> pd.Timestamp:
+    """The last day of the period dated ``date`` in a series of frequency ``freq``.
+
+    Weekly and monthly series date each period by its first day.
+
+    Parameters
+    ----------
+    date : pandas.Timestamp
+        A period's date.
+    freq : {"D", "W", "M"}
+        The series' frequency family (:func:`darksocial.its.frequency_family`).
+
+    Returns
+    -------
+    pandas.Timestamp
+        ``date`` for daily data, six days later for weekly, the month's end for monthly.
+    """
+    date = pd.Timestamp(date)
+    if freq == "W":
+        return date + pd.Timedelta(days=6)
+    if freq == "M":
+        return date + pd.offsets.MonthEnd(0)
+    return date
+
+
 def evaluation_window(
     campaigns: pd.DataFrame, campaign_id: str, *, data_end: pd.Timestamp | None = None
 ) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -752,7 +777,7 @@ class CampaignAnalysis:
         level = int(round((1 - self.alpha) * 100))
         lines = [
             f"**{head}** Measured over {span} from {day(start)} to "
-            f"{day(end)}, against what the model expects without any campaign."
+            f"{day(self.last_day)}, against what the model expects without any campaign."
         ]
         for r in eff.itertuples():
             verdict, sure = _metric_verdict(r, reconciled[r.Index], placebos.get(r.Index))
@@ -900,6 +925,17 @@ class CampaignAnalysis:
                 + ", a tracking outage); they are left out of the models, not counted as zero."
             )
         return notes
+
+    @property
+    def last_day(self) -> pd.Timestamp:
+        """The last day the evaluation window covers, as a page dates it.
+
+        A weekly or monthly series dates each period by its first day, so its window's
+        last date (:attr:`window`) is the first day of its last week or month; this is
+        that period's last day (``8 Dec`` -> ``14 Dec`` for the week of 8-14 Dec).
+        """
+        code = {v: k for k, v in PERIOD_WORDS.items()}[self.period]
+        return period_last_day(self.window[1], code)
 
     # -- checks ------------------------------------------------------------------------------
     @property

@@ -376,17 +376,19 @@ def _trends_folder(tmp_path, freq, launch, end, *, periods, terms=("acme", "widg
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("freq", "launch", "end", "periods", "span", "lead"),
+    ("freq", "launch", "end", "periods", "span", "lead", "last"),
     [
-        # 2 Apr to 14 May on Sunday-dated weeks: 7 weeks, not 43 days
-        ("W", "2023-04-02", "2023-05-14", 29, "7 weeks", "four weeks"),
-        # November and December: 2 months, not 61 days
-        ("M", "2023-11-01", "2023-12-31", 48, "2 months", "four months"),
+        # 2 Apr to 14 May on Sunday-dated weeks: 7 weeks, not 43 days; the week dated 14 May
+        # ends on 20 May (the pages said "to 14 May")
+        ("W", "2023-04-02", "2023-05-14", 29, "7 weeks", "four weeks", "2023-05-20"),
+        # November and December: 2 months, not 61 days, to 31 Dec (not 1 Dec)
+        ("M", "2023-11-01", "2023-12-31", 48, "2 months", "four months", "2023-12-31"),
     ],
 )
 def test_weekly_and_monthly_pages_count_time_in_their_own_period(
-    tmp_path, freq, launch, end, periods, span, lead
+    tmp_path, freq, launch, end, periods, span, lead, last
 ):
+    from darksocial.formatting import day
     from darksocial.its.plotting import campaign_plot_data
     from darksocial.pages.campaign import campaign_report
 
@@ -396,9 +398,14 @@ def test_weekly_and_monthly_pages_count_time_in_their_own_period(
     assert a.period == {"W": "week", "M": "month"}[freq]
     assert f"({span})" in page.header_html()
     assert f"Measured over {span} from" in a.bottom_line()
+    # the window ends on its last period's last day, wherever a page dates it
+    assert a.last_day == pd.Timestamp(last)
+    assert f"to {day(pd.Timestamp(last))} (" in page.header_html()
+    assert f"to {day(pd.Timestamp(last))}, against" in a.bottom_line()
     chart = page.metric_chart("brand_interest")
     assert f"from {lead} before launch" in chart.caption
     assert f"from 4 {lead.split()[1]} before launch" in chart.alt
+    assert f"to {day(pd.Timestamp(last))})" in chart.alt
     # the figure's zoom does start four periods before launch
     res = a.results["brand_interest"]
     data = campaign_plot_data(res, "launch")

@@ -34,6 +34,7 @@ from darksocial.campaign import (
     analyze_campaign,
     metric_label,
     missing_reason,
+    period_last_day,
     placebo_verdict,
 )
 from darksocial.coverage import MIN_SURVEY_ANSWERS, SOURCE_EXPORTS
@@ -107,7 +108,7 @@ class CampaignReport(SectionedPage):
         str
         """
         row = self.analysis.campaign
-        start, end = self.analysis.window
+        start = self.analysis.window[0]
         spend = row.get("spend")
         facts = [
             ("Campaign", escape(_given(row.get("name"), self.analysis.campaign_id))),
@@ -115,7 +116,7 @@ class CampaignReport(SectionedPage):
             ("Content type", escape(_given(row.get("content_type")).replace("_", " "))),
             (
                 "Evaluated",
-                f"{day(start)} to {day(end)} "
+                f"{day(start)} to {day(self.analysis.last_day)} "
                 f"({plural(self.analysis.periods(), self.analysis.period)})",
             ),
             ("Spend", money(spend, self._settings().currency)),
@@ -318,7 +319,8 @@ class CampaignReport(SectionedPage):
         )
         alt = (
             f"{upper_first(label)} from {plural(n, unit)} before launch to "
-            f"the end of the campaign's window ({day(start)} to {day(end)}), observed against "
+            f"the end of the campaign's window ({day(start)} to "
+            f"{day(period_last_day(end, result.freq))}), observed against "
             f"expected without the campaign: it {verdict}"
             + (f", {number(row.cumulative, signed=True)} {row.unit} in total." if count else ".")
         )

@@ -845,11 +845,12 @@ class OverviewPage(SectionedPage):
         share = rep.ads_share()
         if share is not None:
             cid, s = share
-            start, end = rep.analyses[cid].window
+            analysis = rep.analyses[cid]
             from darksocial.formatting import day
 
             parts.append(
-                f"From {day(start)} to {day(end)} ({rep.name(cid)}), about "
+                f"From {day(analysis.window[0])} to {day(analysis.last_day)} "
+                f"({rep.name(cid)}), about "
                 f"{percent(s['estimate'], signed=False)} of branded search clicks came "
                 f"within {within} days of an ad ({level} interval "
                 f"{interval(s['lower'], s['upper'])})."
