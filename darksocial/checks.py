@@ -69,7 +69,6 @@ N_PLACEBOS = 30
 #: values of 1/201 resolution are enough to rank placebos, and it is 5x faster).
 CHECK_SIMULATIONS = 200
 
-
 def _engine():
     """The ITS engine's public ``fit`` and ``Intervention``."""
     from darksocial.its import Intervention, fit
