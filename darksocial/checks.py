@@ -21,6 +21,7 @@ that missed its coverage or false-positive targets.
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from pathlib import Path
 from typing import Literal
@@ -68,6 +69,10 @@ N_PLACEBOS = 30
 #: Simulated paths per fit inside the checks (fewer than a headline fit: tail-area p
 #: values of 1/201 resolution are enough to rank placebos, and it is 5x faster).
 CHECK_SIMULATIONS = 200
+
+# Design columns of the engine that are not user controls (see darksocial.its.design).
+_BASE_TERMS = re.compile(r"^(const|trend|holiday|yearend$|dow\[|month\[|season\d|yearly_|fourier)")
+
 
 def _engine():
     """The ITS engine's public ``fit`` and ``Intervention``."""
@@ -134,6 +139,11 @@ class _Spec:
         )
 
 
+def _controls_from_design(res) -> pd.DataFrame | None:
+    cols = [c for c in res.design.columns if ":" not in c and not _BASE_TERMS.match(c)]
+    return res.design[cols] if cols else None
+
+
 def _make_spec(
     y,
     launch,
@@ -163,7 +173,7 @@ def _make_spec(
         lo, hi = res.window
         length = int(series.index.get_loc(hi)) - pos0 + 1
         if controls is None:
-            controls = res.controls
+            controls = _controls_from_design(res)
         fk = dict(fit_kwargs)
         if res.transform is not None:
             fk.setdefault("transform", res.transform)

@@ -27,7 +27,6 @@ from darksocial.errors import DataValidationError, InterventionDateError, Parame
 from darksocial.formatting import plural
 from darksocial.its import _validate
 from darksocial.its.bsts import PRIOR_LEVEL_SD
-from darksocial.its.controls import denoise
 from darksocial.its.design import (
     PERIODS_PER_YEAR,
     Intervention,
@@ -317,7 +316,6 @@ def fit(
         order=tuple(order),
         seasonal_order=tuple(seasonal_order),
         structural_trend=structural_trend,
-        denoise_controls=not (model == "structural" and estimation == "gibbs"),
     )
     options = {
         "errors": errors,
@@ -424,7 +422,6 @@ def _design(
     order,
     seasonal_order,
     structural_trend=False,
-    denoise_controls=True,
 ) -> _Design:
     """Validate the data and build the regressors (see :func:`fit` for the options)."""
     y = _validate.check_y(y, transform=transform, model=model)
@@ -477,9 +474,7 @@ def _design(
             raise ParameterError(
                 f"controls column(s) {clash} clash with model terms; rename them."
             )
-        # their own sampling noise out (regression calibration, its/controls.py), except
-        # in R CausalImpact's model, which takes the controls as measured
-        base = pd.concat([base, denoise(ctrl, base) if denoise_controls else ctrl], axis=1)
+        base = pd.concat([base, ctrl], axis=1)
     # a regressor constant on the fitted rows (a holiday-free pre-period, a month absent
     # from a short pre-period) is not estimable: drop it rather than fail
     keep = [
@@ -748,7 +743,6 @@ def _assemble(d: _Design, e: _Estimate, *, evaluation_end, alpha, seed, notes) -
         wald_p=e.wald_p,
         wald_p_by=e.wald_p_by,
         notes=notes,
-        controls=d.controls,
     )
 
 

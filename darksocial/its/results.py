@@ -214,9 +214,6 @@ class ImpactResult:
     notes : tuple of str
         What was changed about the request, in words (a transform a count model ignores,
         and the caller's own notes); empty when nothing was.
-    controls : pandas.DataFrame or None
-        The control series as given, on the fitted dates (``design`` holds them without
-        their own sampling noise: :mod:`darksocial.its.controls`).
 
     Notes
     -----
@@ -245,7 +242,6 @@ class ImpactResult:
     wald_p: float | None = None
     wald_p_by: Mapping[str, float] | None = None
     notes: tuple[str, ...] = ()
-    controls: pd.DataFrame | None = None
 
     def __post_init__(self):
         # normalise once, at construction: the fields never change afterwards
