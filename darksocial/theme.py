@@ -50,7 +50,24 @@ WIDE_FIGURE_PX = 700
 PAGE_STYLE = """<meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 .jp-RenderedHTMLCommon table, .rendered_html table {
-  display: block; max-width: 100%; overflow-x: auto; }
+  display: block; max-width: 100%; overflow-x: auto;
+  /* a table wider than the screen scrolls sideways: a shadow at the edge that hides columns
+     says so (the white covers scroll with the content, the shadows stay at the edges) */
+  background:
+    linear-gradient(to right, #fff 30%, rgba(255, 255, 255, 0)) left center,
+    linear-gradient(to left, #fff 30%, rgba(255, 255, 255, 0)) right center,
+    radial-gradient(farthest-side at 0 50%, rgba(0, 0, 0, .22), rgba(0, 0, 0, 0)) left center,
+    radial-gradient(farthest-side at 100% 50%, rgba(0, 0, 0, .22), rgba(0, 0, 0, 0)) right center;
+  background-repeat: no-repeat;
+  background-size: 40px 100%, 40px 100%, 14px 100%, 14px 100%;
+  background-attachment: local, local, scroll, scroll; }
+/* the row stripes see-through, so the shadows show on every row */
+.jp-RenderedHTMLCommon tbody tr:nth-child(odd), .rendered_html tbody tr:nth-child(odd) {
+  background: transparent; }
+.jp-RenderedHTMLCommon tbody tr:nth-child(even), .rendered_html tbody tr:nth-child(even) {
+  background: rgba(0, 0, 0, .04); }
+.jp-RenderedHTMLCommon tbody tr:hover, .rendered_html tbody tr:hover {
+  background: rgba(0, 0, 0, .07); }
 .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { white-space: normal; }
 figure.ds-figure { margin: 0.5em 0 1.2em 0; max-width: 100%; overflow-x: auto; }
 figure.ds-figure img { max-width: 100%; height: auto; }

@@ -36,3 +36,20 @@ def test_dollar_signs_in_data_are_text_not_mathtext(restore_rc):
     assert mpl.rcParams["text.parse_math"] is False
     assert mpl.rcParams["axes.grid"] is True  # seaborn's whitegrid
     plt.close(fig)
+
+
+def test_a_table_wider_than_the_screen_shows_that_it_scrolls():
+    # on a phone the triangulation table scrolled sideways with nothing to say so: a shadow
+    # at the edge that hides columns (covers that scroll with the content, shadows that do
+    # not), and row stripes the shadow shows through
+    from darksocial.theme import PAGE_STYLE
+
+    table = PAGE_STYLE.split(".jp-RenderedHTMLCommon table, .rendered_html table {")[1]
+    table = table.split("}")[0]
+    assert "overflow-x: auto" in table
+    assert "background-attachment: local, local, scroll, scroll" in table
+    assert "radial-gradient(farthest-side at 100% 50%" in table
+    assert (
+        "tbody tr:nth-child(odd), .rendered_html tbody tr:nth-child(odd) {\n  background: transparent"
+        in PAGE_STYLE
+    )
