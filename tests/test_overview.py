@@ -82,6 +82,10 @@ def test_bottom_line_follows_the_intervals(report, page):
     still = [line for line in text.split("<li>") if "We cannot tell whether" in line]
     assert len(still) == 1 and "Newsletter relaunch" in still[0]
     assert "Tool Crib" not in still[0]
+    # the sample's podcast lift is one its report's placebo check doubts; this page runs no
+    # placebo check and says where the verdict is
+    assert "rests on each model's interval alone" in text
+    assert "says when that test cannot confirm it; so does the reports index" in text
 
 
 def test_content_types_single_campaigns_are_shown_not_pooled(report, page):

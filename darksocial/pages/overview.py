@@ -252,6 +252,15 @@ class OverviewPage(SectionedPage):
                 )
             lines.append(text)
         moved = eff.groupby("campaign")["significant"].any()
+        if moved.any():
+            # a campaign report doubts a lift its placebo check cannot confirm; this page
+            # runs no placebo check (30 refits a campaign and signal), so it says so
+            lines.append(
+                "A lift here rests on each model's interval alone. Each campaign's own "
+                "report also tests it against fake launch dates before the campaign (a "
+                "placebo check) and says when that test cannot confirm it; so does the "
+                "reports index. Read a lift with that verdict before acting on it."
+            )
         still = [rep.name(c) for c in moved.index[~moved]]
         if still:
             lines.append(
