@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from darksocial.errors import DataValidationError, ParameterError
-from darksocial.formatting import count_ticks, percent_ticks
+from darksocial.formatting import count_ticks, number, percent, percent_ticks, points
 
 __all__ = [
     "VERDICT_COLORS",
@@ -47,7 +47,8 @@ _GREY = "#7f8c8d"
 VERDICT_COLORS = {
     "up": "#1b9e77",
     "no change": "#7f7f7f",
-    "unconfirmed": "#7f7f7f",
+    # a rise the other signals do not back: a pale "up", told apart from "no change"
+    "unconfirmed": "#9fd3c3",
     "down": "#d95f02",
 }
 
@@ -462,6 +463,20 @@ def plot_scorecard(card: Any, *, ax: Any = None) -> Any:
         part = measured[measured["verdict"] == verdict]
         if len(part):
             ax.scatter(part["x"], part["y"], color=color, s=40, zorder=3, label=verdict)
+    # each estimate written above its dot, in its own unit: a column can hold a relative
+    # lift for one campaign and a change in clicks a day for another (one zero in most
+    # days before launch), and the two scales share the cell's width
+    for _, r in measured.iterrows():
+        ax.annotate(
+            _cell_text(r),
+            (r["x"], r["y"]),
+            xytext=(0, 6),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=7.5,
+            color="0.25",
+        )
     for _, r in data[~data["verdict"].isin(list(VERDICT_COLORS))].iterrows():
         ax.text(r["col"] + 0.5, r["y"], "n/a", ha="center", va="center", color="0.6", fontsize=8)
     ticks = []
@@ -490,6 +505,17 @@ def plot_scorecard(card: Any, *, ax: Any = None) -> Any:
     if len(measured):
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, title="verdict")
     return ax
+
+
+def _cell_text(r) -> str:
+    """A scorecard estimate as the cell shows it: ``+12%``, ``+3 pts``, ``+6.1 clicks a day``."""
+    if r["scale"] == "relative":
+        return percent(r["estimate"])
+    if r["scale"] == "share":
+        return percent(r["estimate"], signed=False)
+    if r["scale"] == "points":
+        return f"{points(r['estimate'])} pts"
+    return f"{number(r['estimate'], signed=True)} {r['unit']}".rstrip()
 
 
 # --------------------------------------------------------------------------- trust checks and planning

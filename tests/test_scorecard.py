@@ -206,6 +206,8 @@ def test_plot_draws_plot_data():
     import matplotlib.pyplot as plt
     from matplotlib.collections import LineCollection, PathCollection
 
+    from darksocial.plotting import _cell_text
+
     card = _card()
     fig, ax = plt.subplots()
     out = plot_scorecard(card, ax=ax)
@@ -235,6 +237,16 @@ def test_plot_draws_plot_data():
                                                             "Newsletter"]  # fmt: skip
     assert sum(t.get_text() == "n/a" for t in ax.texts) == (data["verdict"] == NOT_MEASURED).sum()
     assert ax.get_xticklabels()[0].get_text() == "branded search\n(±24%)"
+    # every measured cell carries its estimate in its own unit (a column may mix a relative
+    # lift with a change in clicks a day, on two scales of one width)
+    written = [t.get_text() for t in ax.texts if t.get_text() != "n/a"]
+    assert len(written) == len(measured)
+    assert written[0] == _cell_text(measured.iloc[0])
+    clicks = pd.Series({"scale": "absolute", "estimate": 6.1, "unit": "clicks a day"})
+    assert _cell_text(clicks) == "+6.1 clicks a day"
+    assert _cell_text(pd.Series({"scale": "points", "estimate": 0.11, "unit": ""})) == "+11 pts"
+    # each verdict its own colour: "unconfirmed" and "no change" were the same grey
+    assert len(set(VERDICT_COLORS.values())) == len(VERDICT_COLORS)
 
 
 def test_adapters_carry_numbers_over(rng):
