@@ -257,7 +257,6 @@ EXPLORE_FOLDERS = {
         {
             "anomalies",
             "weekly_seasonality",
-            "yearly_shape",
             "search_shares",
             "trends_vs_search",
             "direct_check",
@@ -298,6 +297,15 @@ def test_explore_page_of_a_partial_folder(tmp_path, name):
         # 11 outliers; the GA4 outage's 4 days without rows are gaps, not flagged days
         assert summary["sources"] == 8 and summary["flagged_days"] == 11
         assert summary["missing_periods"] == 4 * 2  # 4 days, 2 GA4 exports
+    if name == "weekly-trends-only":
+        # Trends alone: the download over time with the launches, not "no daily series"
+        shape = page.sections["yearly_shape"]
+        assert "the Google Trends download is weekly; its weeks are shown as they are" in (
+            shape.html
+        )
+        ax = page.sections["yearly_shape"].parts[0].axes[0]
+        assert ax.get_title() == "Google Trends interest, as downloaded (one value a week)"
+        assert len(ax.get_lines()) >= 1
     if "ga4" in parts and "search_console" in parts:
         # GA4 starts later than Search Console in the sample: nothing there is an outage,
         # and the GA4 outage's missing days are named in the section, not flagged

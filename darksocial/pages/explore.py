@@ -246,7 +246,8 @@ class ExplorePage(SectionedPage):
 
         skipped = self._no_daily("yearly_shape")
         if skipped:
-            return self._keep(skipped)
+            trends = self._trends_over_time()
+            return self._keep(trends if trends is not None else skipped)
         main = self.main()
         weekly = explore.yearly_shape(main)
         n_weeks = int(weekly.notna().any(axis=1).sum())
@@ -370,6 +371,60 @@ class ExplorePage(SectionedPage):
             else "<p>Too few common weeks to correlate the two.</p>"
         )
         return self._keep(Section("trends_vs_search", parts=[fig, text]))
+
+    def _trends_over_time(self) -> Section | None:
+        """A folder with Google Trends and no daily series: the download over time.
+
+        Trends downloads over more than nine months are weekly or monthly, so the daily
+        sections have nothing to show; the series themselves, with the launches, are
+        still worth a look before any model (a folder of Trends alone showed nothing).
+        """
+        import matplotlib.pyplot as plt
+
+        trends = self.sources.trends
+        if trends is None or not len(trends.index):
+            return None
+        cols = [c for c in trends.columns if c != "missing"]
+        terms = trends.attrs.get("terms") or []
+        if len(terms) != len(cols):
+            terms = [str(c).replace("_", " ") for c in cols]
+        period = (
+            "month"
+            if explore.is_monthly(trends.index)
+            else "day"
+            if explore.is_daily(trends.index)
+            else "week"
+        )
+        rows = -(-len(cols) // 4)  # the legend below, four terms a row
+        fig, ax = plt.subplots(figsize=(11, 3.2 + 0.28 * rows))
+        plotting.plot_yearly_shape(
+            trends[cols],
+            labels=dict(zip(cols, terms, strict=True)),
+            campaigns=self.sources.campaigns,
+            ax=ax,
+        )
+        # a hand-merged download can hold twenty terms: below the axes, not over the lines
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.22),
+            ncol=min(4, len(cols)),
+            frameon=False,
+            fontsize="small",
+        )
+        ax.set_xlabel(period)
+        ax.set_ylabel("interest (0-100)")
+        ax.set_title(f"Google Trends interest, as downloaded (one value a {period})")
+        fig.tight_layout()
+        why = (
+            "No Search Console or GA4 series here"
+            if period == "day"
+            else f"No daily series here: the Google Trends download is {period}ly"
+        )
+        text = (
+            f"{why}; its {period}s are shown as they are. Dotted lines mark campaign "
+            f"launches. Trends scales each download so that its highest {period} is 100."
+        )
+        return Section("yearly_shape", parts=[fig, f"<p>{escape(text)}</p>"])
 
     def _brand_term(self) -> str | None:
         trends = self.sources.trends
