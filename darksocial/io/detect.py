@@ -173,7 +173,7 @@ def detect(path: str | Path) -> Detection:
         gkeys |= keys
     # An answer column alone, or an id with campaign dates, is enough to know what the file
     # is meant to be: its loader then names the column that is missing.
-    if "answer" in _keys(header, survey.SYNONYMS):
+    if survey.question_column(header) is not None:
         return Detection("survey", survey.load_survey)
     if "id" in low and low & {"launch", "end", "start", "launch date"}:
         return Detection("campaigns", calendar.load_campaigns)

@@ -5,15 +5,23 @@ Classifying answers into channels is :mod:`darksocial.attribution`'s job.
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from darksocial.io._text import fail, map_columns, provenance, read_table, read_text
+from darksocial.io._text import (
+    fail,
+    header_key,
+    map_columns,
+    provenance,
+    read_table,
+    read_text,
+)
 from darksocial.safetext import clean, safe_message
 
-__all__ = ["load_survey"]
+__all__ = ["load_survey", "question_column"]
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "answer": (
@@ -43,6 +51,47 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "record_id": ("Record ID", "hs_object_id", "Response ID", "id", "ID"),
 }
+
+
+#: How forms word the question, beyond the exact headers above (matched on the header as
+#: :func:`darksocial.io._text.header_key` spells it: lower case, no accents or punctuation):
+#: "How did you first hear about Acme?", "Where did you find us", "Wie haben Sie von uns
+#: erfahren?", "¿Cómo nos conociste?"...
+QUESTION_PATTERNS = (
+    r"\bhow (did|do|have) you (first |originally )?(hear|find|learn|discover|come across|get to know)\b",
+    r"\bwhere did you (first )?(hear|find|learn|see|discover)\b",
+    r"\bhear(d)? (about|of) us\b",
+    r"\bcomment (avez vous|as tu)?.*\b(connu|entendu parler|decouvert)",
+    r"\bwie (haben sie|hast du)?.*\b(erfahren|gefunden|aufmerksam geworden)",
+    r"\bcomo (nos )?(conociste|conocio|conocieron|te enteraste|se entero|nos encontr)",
+    r"\bcome (ci )?(hai|ha|avete) (conosciuto|saputo|trovato|scoperto)",
+    r"\bcomo (voce )?(nos )?(conheceu|soube|encontrou|ficou sabendo)",
+    r"\bhoe (heeft u|heb je|bent u|ben je).*\b(gehoord|gevonden|terechtgekomen|leren kennen)",
+)
+
+
+def question_column(columns) -> str | None:
+    """The column holding the answers to "How did you hear about us?", or None.
+
+    A header among :data:`SYNONYMS` first; else the one header worded like the question
+    (:data:`QUESTION_PATTERNS`). Two headers worded like it are not guessed between.
+
+    Parameters
+    ----------
+    columns : iterable of str
+        Headers as in the file.
+
+    Returns
+    -------
+    str or None
+    """
+    columns = [str(c) for c in columns]
+    exact = {header_key(s) for s in ("answer", *SYNONYMS["answer"])}
+    for col in columns:
+        if header_key(col) in exact:
+            return col
+    worded = [c for c in columns if any(re.search(p, header_key(c)) for p in QUESTION_PATTERNS)]
+    return worded[0] if len(worded) == 1 else None
 
 
 def load_survey(
@@ -119,6 +168,9 @@ def load_survey(
         raw = read_table(text, path=path, what="a survey export (CSV or XLSX) with a header row")
         variant = "csv"
     synonyms = dict(SYNONYMS)
+    if answer_column is None:
+        # a form's own wording of the question ("How did you first hear about Acme?")
+        answer_column = question_column(raw.columns)
     if answer_column is not None:
         synonyms["answer"] = (answer_column,)
     if date_column is not None:

@@ -131,6 +131,50 @@ def test_survey_xlsx_with_configured_columns(tmp_path):
         load_survey(bad)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How did you first hear about Acme?",
+        "How did you find us? (optional)",
+        "Where did you hear about Acme Tools",
+        "how_did_you_hear_about_acme",
+        "Comment avez-vous connu Acme ?",
+        "Wie haben Sie von uns erfahren?",
+        "¿Cómo nos conociste?",
+        "Come ci hai conosciuto?",
+        "Como você nos conheceu?",
+        "Hoe heeft u over ons gehoord?",
+    ],
+)
+def test_survey_question_in_a_form_s_own_words(tmp_path, question):
+    # the loader read six fixed wordings: a form asking "How did you first hear about
+    # Acme?" was "missing column 'How did you hear about us?'", and a folder scan did not
+    # recognise it as survey answers at all
+    from darksocial.io import detect
+
+    p = tmp_path / "answers.csv"
+    pd.DataFrame(
+        {
+            "Email": ["a@x.io", "b@y.io"],
+            "Submitted At": ["2024-02-01 10:00:00", "2024-01-31 09:00:00"],
+            question: ["a Slack group", "ChatGPT"],
+        }
+    ).to_csv(p, index=False)
+    df = load_survey(p)
+    assert df["answer"].tolist() == ["ChatGPT", "a Slack group"]
+    assert detect(p).source == "survey"
+
+
+def test_survey_question_is_not_guessed_between_two_columns(tmp_path):
+    from darksocial.io.survey import question_column
+
+    cols = ["Date", "How did you hear about us?", "Notes"]
+    assert question_column(cols) == "How did you hear about us?"
+    assert question_column(["Date", "Notes", "Name"]) is None
+    two = ["Date", "How did you first hear about us?", "Where did you find our pricing?"]
+    assert question_column(two) is None  # ambiguous: answer_column= says which
+
+
 def test_calendar_yaml_and_csv(data_dir):
     cal = load_campaigns(data_dir / "calendar" / "campaigns.yml")
     assert list(cal.index) == ["linkedin-video", "podcast-jan"]  # sorted by launch
