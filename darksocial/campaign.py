@@ -59,6 +59,7 @@ __all__ = [
     "fit_joint",
     "fit_metrics",
     "metric_series",
+    "period_last_day",
     "placebo_verdict",
 ]
 
@@ -930,12 +931,17 @@ class CampaignAnalysis:
     def last_day(self) -> pd.Timestamp:
         """The last day the evaluation window covers, as a page dates it.
 
-        A weekly or monthly series dates each period by its first day, so its window's
-        last date (:attr:`window`) is the first day of its last week or month; this is
-        that period's last day (``8 Dec`` -> ``14 Dec`` for the week of 8-14 Dec).
+        A weekly or monthly series dates each period by its first day: the window holds
+        the periods dated up to :attr:`window`'s end, and the last of them runs to its own
+        last day (a campaign ending Wednesday 17 May on Sunday-dated weeks is measured
+        through the week of 14-20 May: ``20 May``). Daily data: the window's end.
         """
-        code = {v: k for k, v in PERIOD_WORDS.items()}[self.period]
-        return period_last_day(self.window[1], code)
+        end = self.window[1]
+        res = next((r for r in self.results.values() if PERIOD_WORDS[r.freq] == self.period), None)
+        if res is None or res.freq == "D":
+            return end
+        dated = res.y.index[res.y.index <= end]
+        return period_last_day(dated[-1] if len(dated) else end, res.freq)
 
     # -- checks ------------------------------------------------------------------------------
     @property

@@ -48,7 +48,7 @@ VERDICT_COLORS = {
     "up": "#1b9e77",
     "no change": "#7f7f7f",
     # a rise the other signals do not back: a pale "up", told apart from "no change"
-    "unconfirmed": "#9fd3c3",
+    "unconfirmed": "#66c2a5",
     "down": "#d95f02",
 }
 
@@ -463,13 +463,14 @@ def plot_scorecard(card: Any, *, ax: Any = None) -> Any:
         part = measured[measured["verdict"] == verdict]
         if len(part):
             ax.scatter(part["x"], part["y"], color=color, s=40, zorder=3, label=verdict)
-    # each estimate written above its dot, in its own unit: a column can hold a relative
-    # lift for one campaign and a change in clicks a day for another (one zero in most
-    # days before launch), and the two scales share the cell's width
+    # each estimate written above its row in the cell, in its own unit: a column can hold
+    # a relative lift for one campaign and a change in clicks a day for another (one zero
+    # in most days before launch), and the two scales share the cell's width. Centred on
+    # the cell, a long label cannot run into the next one
     for _, r in measured.iterrows():
         ax.annotate(
             _cell_text(r),
-            (r["x"], r["y"]),
+            (r["col"] + 0.5, r["y"]),
             xytext=(0, 6),
             textcoords="offset points",
             ha="center",

@@ -425,6 +425,35 @@ def test_weekly_and_monthly_pages_count_time_in_their_own_period(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("end", "last"),
+    [
+        # a Wednesday end on Sunday-dated weeks: measured through the week of 14-20 May
+        # (header and bottom line said "to 23 May", the figure's text "to 20 May")
+        ("2023-05-17", "2023-05-20"),
+        # no end: 56 days from 2 Apr, eight weeks, the last dated 21 May (said "to 2 Jun")
+        (None, "2023-05-27"),
+    ],
+)
+def test_a_weekly_window_ends_on_its_last_week_s_last_day(tmp_path, end, last):
+    from darksocial.formatting import day
+    from darksocial.pages.campaign import campaign_report
+
+    folder = _trends_folder(tmp_path, "W", "2023-04-02", "2023-05-17", periods=29)
+    if end is None:
+        (folder / "campaigns.yml").write_text(
+            "campaigns:\n- id: launch\n  name: Launch\n  launch: 2023-04-02\n"
+        )
+    page = campaign_report(campaign_id="launch", data_dir=folder)
+    a = page.analysis
+    assert a.last_day == pd.Timestamp(last)
+    said = f"to {day(pd.Timestamp(last))}"
+    assert said + " (" in page.header_html()
+    assert said + ", against" in a.bottom_line()
+    assert said + ")" in page.metric_chart("brand_interest").alt
+
+
+@pytest.mark.slow
 def test_placebo_in_space_runs_on_the_other_trends_term(tmp_path):
     from darksocial.pages.campaign import campaign_report
 

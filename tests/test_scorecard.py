@@ -239,9 +239,12 @@ def test_plot_draws_plot_data():
     assert ax.get_xticklabels()[0].get_text() == "branded search\n(±24%)"
     # every measured cell carries its estimate in its own unit (a column may mix a relative
     # lift with a change in clicks a day, on two scales of one width)
-    written = [t.get_text() for t in ax.texts if t.get_text() != "n/a"]
-    assert len(written) == len(measured)
-    assert written[0] == _cell_text(measured.iloc[0])
+    written = [t for t in ax.texts if t.get_text() != "n/a"]
+    assert [t.get_text() for t in written] == [
+        "+16%", "+5.0%", "+0.2%", "+15%", "+0.4%", "−1.0%", "+12 pts", "+0.5 pts", "1.0%"
+    ]  # fmt: skip
+    # centred on their cells (a long label next to a dot at the edge ran into the next)
+    np.testing.assert_allclose([t.xy[0] for t in written], measured["col"] + 0.5)
     clicks = pd.Series({"scale": "absolute", "estimate": 6.1, "unit": "clicks a day"})
     assert _cell_text(clicks) == "+6.1 clicks a day"
     assert _cell_text(pd.Series({"scale": "points", "estimate": 0.11, "unit": ""})) == "+11 pts"

@@ -173,7 +173,7 @@ def detect(path: str | Path) -> Detection:
         gkeys |= keys
     # An answer column alone, or an id with campaign dates, is enough to know what the file
     # is meant to be: its loader then names the column that is missing.
-    if survey.question_column(header) is not None:
+    if "answer" in _keys(header, survey.SYNONYMS):
         return Detection("survey", survey.load_survey)
     if "id" in low and low & {"launch", "end", "start", "launch date"}:
         return Detection("campaigns", calendar.load_campaigns)
@@ -183,6 +183,12 @@ def detect(path: str | Path) -> Detection:
         # the dashed preamble of a GA4 UI download, in a language or of a report whose
         # columns the synonyms do not know
         return Detection("ga4", ga4.read_ga4)
+    if survey.question_column(header) is not None and "submitted_at" in _keys(
+        header, survey.SYNONYMS
+    ):
+        # the question in a form's own words ("How did you first hear about Acme?"), beside
+        # a submission date: after every analytics check, so no report column is taken
+        return Detection("survey", survey.load_survey)
     if trends.lost_places(text):
         # a Trends download whose columns were renamed: its loader refuses it, with the fix
         return Detection("google_trends", trends.load_trends)

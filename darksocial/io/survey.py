@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -58,19 +59,26 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 #: "How did you first hear about Acme?", "Where did you find us", "Wie haben Sie von uns
 #: erfahren?", "¿Cómo nos conociste?"...
 QUESTION_PATTERNS = (
-    r"\bhow (did|do|have) you (first |originally )?(hear|find|learn|discover|come across|get to know)\b",
-    r"\bwhere did you (first )?(hear|find|learn|see|discover)\b",
-    r"\bhear(d)? (about|of) us\b",
-    r"\bcomment (avez vous|as tu)?.*\b(connu|entendu parler|decouvert)",
-    r"\bwie (haben sie|hast du)?.*\b(erfahren|gefunden|aufmerksam geworden)",
-    r"\bcomo (nos )?(conociste|conocio|conocieron|te enteraste|se entero|nos encontr)",
-    r"\bcome (ci )?(hai|ha|avete) (conosciuto|saputo|trovato|scoperto)",
-    r"\bcomo (voce )?(nos )?(conheceu|soube|encontrou|ficou sabendo)",
-    r"\bhoe (heeft u|heb je|bent u|ben je).*\b(gehoord|gevonden|terechtgekomen|leren kennen)",
+    r"\b(how|where) did you (first |originally )?(hear|learn|find out) (about|of)\b",
+    r"\b(how|where) did you (first |originally )?(find|discover|come across|see) us\b",
+    r"\b(comment|ou) (nous )?(avez vous|as tu) (connu|entendu parler de|decouvert)\b",
+    r"\bcomment nous (avez vous|as tu) (connus?|decouverts?|trouves?)\b",
+    r"\b(wie|wo) (haben sie|hast du) von (uns|\w+) (erfahren|gehort)\b",
+    r"\bwie (haben sie|hast du) (uns|\w+) gefunden\b",
+    r"\b(como|donde) (nos )?(conociste|conocio|conocieron)\b",
+    r"\b(como|donde) nos (encontraste|encontro|encontraron)\b",
+    r"\b(como|donde) (te enteraste|se entero) de nosotros\b",
+    r"\bcome (ci )?(hai|ha|avete) (conosciuto|scoperto)\b",
+    r"\bcome ci (hai|ha|avete) trovat[oiae]\b",
+    r"\bcome (hai|ha|avete) saputo di noi\b",
+    r"\bcomo (voce |voces )?nos (conheceu|conheceram|encontrou|encontraram)\b",
+    r"\bcomo (voce |voces )?(soube|souberam|ficou sabendo) de nos\b",
+    r"\bhoe (heeft u|heb je|hebben jullie) (over|van) ons gehoord\b",
+    r"\bhoe (bent u|ben je) (bij ons terechtgekomen|ons tegengekomen)\b",
 )
 
 
-def question_column(columns) -> str | None:
+def question_column(columns: Iterable[str]) -> str | None:
     """The column holding the answers to "How did you hear about us?", or None.
 
     A header among :data:`SYNONYMS` first; else the one header worded like the question

@@ -858,10 +858,10 @@ class CampaignReport(SectionedPage):
                 index=[str(i).capitalize() for i in t.index],
             )
             parts.append(styled_table(table, caption=f"Answers naming {res.label}").to_html())
-        start, end = self.analysis.window
+        start, end = self.analysis.window[0], self.analysis.last_day
         during = survey[
             (survey["submitted_at"] >= start)
-            & (survey["submitted_at"] <= end + pd.Timedelta(days=1))
+            & (survey["submitted_at"] < end + pd.Timedelta(days=1))
         ]
         if not during.empty:
             buckets = attribution.classify_answers(during["answer"])

@@ -144,6 +144,9 @@ def test_survey_xlsx_with_configured_columns(tmp_path):
         "Come ci hai conosciuto?",
         "Como você nos conheceu?",
         "Hoe heeft u over ons gehoord?",
+        "Où avez-vous entendu parler de nous ?",
+        "Wo haben Sie von uns gehört?",
+        "¿Dónde nos conociste?",
     ],
 )
 def test_survey_question_in_a_form_s_own_words(tmp_path, question):
@@ -171,8 +174,23 @@ def test_survey_question_is_not_guessed_between_two_columns(tmp_path):
     cols = ["Date", "How did you hear about us?", "Notes"]
     assert question_column(cols) == "How did you hear about us?"
     assert question_column(["Date", "Notes", "Name"]) is None
-    two = ["Date", "How did you first hear about us?", "Where did you find our pricing?"]
+    two = ["Date", "How did you first hear about us?", "Where did you find us?"]
     assert question_column(two) is None  # ambiguous: answer_column= says which
+    # questions that are not "how did you hear about us" (opinions, yes/no, skills), and
+    # a GA4 custom dimension, are not taken for it
+    for header in (
+        "How did you find the onboarding?",
+        "How do you find our new dashboard?",
+        "Come ha trovato il servizio?",
+        "Hoe heeft u de website gevonden?",
+        "Have you heard of us before?",
+        "Did you hear about us from a friend?",
+        "How did you learn to code?",
+        "Wie erfahren sind Sie mit Excel?",
+        "¿Cómo encontraste el servicio?",
+        "how_did_you_hear",
+    ):
+        assert question_column(["Date", header]) is None, header
 
 
 def test_calendar_yaml_and_csv(data_dir):
