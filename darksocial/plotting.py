@@ -14,6 +14,7 @@ when a figure is drawn, not when the package is.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -475,7 +476,7 @@ def plot_scorecard(card: Any, *, ax: Any = None) -> Any:
             textcoords="offset points",
             ha="center",
             va="bottom",
-            fontsize=7.5,
+            fontsize=8.5,
             color="0.25",
         )
     for _, r in data[~data["verdict"].isin(list(VERDICT_COLORS))].iterrows():
@@ -496,7 +497,9 @@ def plot_scorecard(card: Any, *, ax: Any = None) -> Any:
                 if kind == "points"
                 else f"±{half:,.3g} {first['unit']}".rstrip()
             )
-        ticks.append(f"{part['label'].iloc[0]}\n({'; '.join(edges)})")
+        # wrapped: "self-reported mentions" ran into "ads-to-search share" beside it
+        label = textwrap.fill(str(part["label"].iloc[0]), 16)
+        ticks.append(f"{label}\n({'; '.join(edges)})")
     ax.set_xticks(np.arange(n_cols) + 0.5, ticks)
     ax.set_yticks(np.arange(n_rows), [card.names[c] for c in card.campaigns])
     ax.set_xlim(0, max(n_cols, 1))

@@ -243,6 +243,9 @@ def test_plot_draws_plot_data():
     assert [t.get_text() for t in written] == [
         "+16%", "+5.0%", "+0.2%", "+15%", "+0.4%", "−1.0%", "+12 pts", "+0.5 pts", "1.0%"
     ]  # fmt: skip
+    # signal names wrapped under their cells ("self-reported mentions" ran into the next)
+    for tick in ax.get_xticklabels():
+        assert all(len(line) <= 16 for line in tick.get_text().split("\n")[:-1])
     # centred on their cells (a long label next to a dot at the edge ran into the next)
     np.testing.assert_allclose([t.xy[0] for t in written], measured["col"] + 0.5)
     clicks = pd.Series({"scale": "absolute", "estimate": 6.1, "unit": "clicks a day"})
