@@ -98,8 +98,12 @@ def question_column(columns: Iterable[str]) -> str | None:
     for col in columns:
         if header_key(col) in exact:
             return col
-    worded = [c for c in columns if any(re.search(p, header_key(c)) for p in QUESTION_PATTERNS)]
+    worded = _worded(columns)
     return worded[0] if len(worded) == 1 else None
+
+
+def _worded(columns: list[str]) -> list[str]:
+    return [c for c in columns if any(re.search(p, header_key(c)) for p in QUESTION_PATTERNS)]
 
 
 def load_survey(
@@ -179,6 +183,14 @@ def load_survey(
     if answer_column is None:
         # a form's own wording of the question ("How did you first hear about Acme?")
         answer_column = question_column(raw.columns)
+        worded = _worded([str(c) for c in raw.columns])
+        if answer_column is None and len(worded) > 1:
+            raise fail(
+                path,
+                "more than one column asks how people heard about you ("
+                + ", ".join(f"'{c}'" for c in worded)
+                + "); name the one to read with answer_column=",
+            )
     if answer_column is not None:
         synonyms["answer"] = (answer_column,)
     if date_column is not None:

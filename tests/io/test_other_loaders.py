@@ -176,6 +176,11 @@ def test_survey_question_is_not_guessed_between_two_columns(tmp_path):
     assert question_column(["Date", "Notes", "Name"]) is None
     two = ["Date", "How did you first hear about us?", "Where did you find us?"]
     assert question_column(two) is None  # ambiguous: answer_column= says which
+    p = tmp_path / "two.csv"
+    p.write_text("Date," + ",".join(two[1:]) + "\n2024-01-02,a podcast,Google\n")
+    with pytest.raises(DataFormatError, match="more than one column asks how people heard"):
+        load_survey(p)
+    assert load_survey(p, answer_column=two[2])["answer"].tolist() == ["Google"]
     # questions that are not "how did you hear about us" (opinions, yes/no, skills), and
     # a GA4 custom dimension, are not taken for it
     for header in (
