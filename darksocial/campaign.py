@@ -861,6 +861,16 @@ class CampaignAnalysis:
                 "the window come from anonymized queries, some of them branded. Branded counts "
                 "are a lower bound, so the true lift in branded search may be larger."
             )
+        settings = getattr(self.sources, "settings", None)
+        how = (getattr(settings, "inferred", None) or {}).get("brand", "")
+        if "site address" in how and "branded_clicks" in self.results:
+            # a domain can be an everyday word: kwara.gov.ng's "kwara" is a state's name
+            notes.append(
+                f"The brand terms ({', '.join(settings.brand)}) were guessed {how}, not "
+                "stated in darksocial.yml: if one is also an everyday search (a place, a "
+                "common word), branded search counts searches that are not for the brand. "
+                "List the brand's own terms under brand: in darksocial.yml."
+            )
         if self.overlapping:
             notes.append(
                 "Other campaigns ran during this window ("

@@ -72,6 +72,21 @@ def test_overlap_and_anonymized_caveats(sources):
     assert "meta-ads-spring" in text and "lower bound" in text
 
 
+def test_a_brand_guessed_from_the_site_address_is_a_caveat(sources):
+    # a real folder's brand was guessed from kwara.gov.ng: "kwara" is also a state's name,
+    # and the report said nothing of the guess beyond the data section
+    import dataclasses
+
+    a = campaign.analyze_campaign(sources, "webinar-series-may", metrics=["branded_clicks"])
+    assert not any("were guessed" in c for c in a.caveats())  # the sample states its brand
+    how = {**sources.settings.inferred, "brand": "from the Search Console site address"}
+    guessed = dataclasses.replace(sources.settings, brand=("kwara",), inferred=how)
+    a.sources = dataclasses.replace(sources, settings=guessed)
+    caveat = next(c for c in a.caveats() if "were guessed" in c)
+    assert caveat.startswith("The brand terms (kwara) were guessed from the Search Console site")
+    assert "List the brand's own terms under brand: in darksocial.yml." in caveat
+
+
 def test_bad_campaign_and_metric(sources):
     with pytest.raises(ParameterError, match="not in the calendar; known: podcast-s1"):
         campaign.analyze_campaign(sources, "podcast-s9")
