@@ -947,7 +947,7 @@ class CampaignAnalysis:
         through the week of 14-20 May: ``20 May``). Daily data: the window's end.
         """
         end = self.window[1]
-        res = next((r for r in self.results.values() if PERIOD_WORDS[r.freq] == self.period), None)
+        res = self._period_result()
         if res is None or res.freq == "D":
             return end
         dated = res.y.index[res.y.index <= end]
@@ -969,6 +969,12 @@ class CampaignAnalysis:
         codes = {res.freq for res in self.results.values()}
         return next((PERIOD_WORDS[c] for c in ("D", "W", "M") if c in codes), "day")
 
+    def _period_result(self):
+        """The first measured result in the page's :attr:`period`, or None."""
+        return next(
+            (r for r in self.results.values() if PERIOD_WORDS[r.freq] == self.period), None
+        )
+
     def periods(self, start=None, end=None, *, metric: str | None = None) -> int:
         """How many :attr:`period` s the data hold from ``start`` to ``end``, both included.
 
@@ -989,12 +995,7 @@ class CampaignAnalysis:
         """
         start = self.window[0] if start is None else pd.Timestamp(start)
         end = self.window[1] if end is None else pd.Timestamp(end)
-        if metric is not None:
-            res = self.results[metric]
-        else:
-            res = next(
-                (r for r in self.results.values() if PERIOD_WORDS[r.freq] == self.period), None
-            )
+        res = self.results[metric] if metric is not None else self._period_result()
         if res is None or res.freq == "D":
             return (end - start).days + 1
         index = res.y.index

@@ -183,8 +183,8 @@ def load_survey(
     if answer_column is None:
         # a form's own wording of the question ("How did you first hear about Acme?")
         answer_column = question_column(raw.columns)
-        worded = _worded([str(c) for c in raw.columns])
-        if answer_column is None and len(worded) > 1:
+        worded = [] if answer_column is not None else _worded([str(c) for c in raw.columns])
+        if len(worded) > 1:
             raise fail(
                 path,
                 "more than one column asks how people heard about you ("

@@ -384,10 +384,7 @@ class ExplorePage(SectionedPage):
         trends = self.sources.trends
         if trends is None or not len(trends.index):
             return None
-        cols = [c for c in trends.columns if c != "missing"]
-        terms = trends.attrs.get("terms") or []
-        if len(terms) != len(cols):
-            terms = [str(c).replace("_", " ") for c in cols]
+        cols, terms = _trends_terms(trends)
         period = (
             "month"
             if explore.is_monthly(trends.index)
@@ -430,11 +427,7 @@ class ExplorePage(SectionedPage):
         trends = self.sources.trends
         settings = getattr(self.sources, "settings", None)
         classifier = settings.classifier() if settings is not None else None
-        cols = [c for c in trends.columns if c != "missing"]
-        # the terms as downloaded ("Українське кіно"), when the columns keep their order
-        terms = trends.attrs.get("terms") or []
-        if len(terms) != len(cols):
-            terms = [str(c).replace("_", " ") for c in cols]
+        cols, terms = _trends_terms(trends)
         if classifier is not None:
             for term, col in zip(terms, cols, strict=True):
                 if classifier.is_brand(str(term)):
@@ -616,6 +609,16 @@ def _text(v) -> str:
     if isinstance(v, pd.Timestamp):
         return day(v)
     return str(v)
+
+
+def _trends_terms(trends: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """A Trends download's term columns and the terms as downloaded ("Українське кіно"),
+    when the columns keep their order; else the column names in words."""
+    cols = [c for c in trends.columns if c != "missing"]
+    terms = list(trends.attrs.get("terms") or [])
+    if len(terms) != len(cols):
+        terms = [str(c).replace("_", " ") for c in cols]
+    return cols, terms
 
 
 def _date_labels(values: pd.Index) -> pd.Index:
