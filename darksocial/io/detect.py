@@ -183,11 +183,10 @@ def detect(path: str | Path) -> Detection:
         # the dashed preamble of a GA4 UI download, in a language or of a report whose
         # columns the synonyms do not know
         return Detection("ga4", ga4.read_ga4)
-    if survey.question_column(header) is not None and "submitted_at" in _keys(
-        header, survey.SYNONYMS
-    ):
+    if survey.worded_columns(header) and "submitted_at" in _keys(header, survey.SYNONYMS):
         # the question in a form's own words ("How did you first hear about Acme?"), beside
-        # a submission date: after every analytics check, so no report column is taken
+        # a submission date: after every analytics check, so no report column is taken;
+        # two such columns are the loader's to refuse, naming both
         return Detection("survey", survey.load_survey)
     if trends.lost_places(text):
         # a Trends download whose columns were renamed: its loader refuses it, with the fix

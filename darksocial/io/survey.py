@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from darksocial.errors import UnusableExportError
 from darksocial.io._text import (
     fail,
     header_key,
@@ -22,7 +23,7 @@ from darksocial.io._text import (
 )
 from darksocial.safetext import clean, safe_message
 
-__all__ = ["load_survey", "question_column"]
+__all__ = ["load_survey", "question_column", "worded_columns"]
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "answer": (
@@ -98,12 +99,23 @@ def question_column(columns: Iterable[str]) -> str | None:
     for col in columns:
         if header_key(col) in exact:
             return col
-    worded = _worded(columns)
+    worded = worded_columns(columns)
     return worded[0] if len(worded) == 1 else None
 
 
-def _worded(columns: list[str]) -> list[str]:
-    return [c for c in columns if any(re.search(p, header_key(c)) for p in QUESTION_PATTERNS)]
+def worded_columns(columns: Iterable[str]) -> list[str]:
+    """The headers worded like the question (:data:`QUESTION_PATTERNS`), in file order.
+
+    Parameters
+    ----------
+    columns : iterable of str
+        Headers as in the file.
+
+    Returns
+    -------
+    list of str
+    """
+    return [str(c) for c in columns if any(re.search(p, header_key(c)) for p in QUESTION_PATTERNS)]
 
 
 def load_survey(
@@ -183,14 +195,17 @@ def load_survey(
     if answer_column is None:
         # a form's own wording of the question ("How did you first hear about Acme?")
         answer_column = question_column(raw.columns)
-        worded = [] if answer_column is not None else _worded([str(c) for c in raw.columns])
+        worded = [] if answer_column is not None else worded_columns(raw.columns)
         if len(worded) > 1:
-            raise fail(
-                path,
+            # read fine, but which answers to count is the team's call: in a data folder it
+            # is listed as not used and the rest runs
+            why = (
                 "more than one column asks how people heard about you ("
                 + ", ".join(f"'{c}'" for c in worded)
-                + "); name the one to read with answer_column=",
+                + "); delete or rename the one not to read, or pass answer_column= to "
+                "load_survey"
             )
+            raise UnusableExportError(*fail(path, why).args)
     if answer_column is not None:
         synonyms["answer"] = (answer_column,)
     if date_column is not None:

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from darksocial.errors import DataFormatError, DataValidationError
+from darksocial.errors import DataFormatError, DataValidationError, UnusableExportError
 from darksocial.io.ads import load_linkedin_ads, load_meta_ads
 from darksocial.io.calendar import load_campaigns
 from darksocial.io.survey import load_survey
@@ -178,8 +178,12 @@ def test_survey_question_is_not_guessed_between_two_columns(tmp_path):
     assert question_column(two) is None  # ambiguous: answer_column= says which
     p = tmp_path / "two.csv"
     p.write_text("Date," + ",".join(two[1:]) + "\n2024-01-02,a podcast,Google\n")
-    with pytest.raises(DataFormatError, match="more than one column asks how people heard"):
+    with pytest.raises(UnusableExportError, match="more than one column asks how people heard"):
         load_survey(p)
+    # in a data folder it is the survey, listed as not used with that fix; the rest runs
+    from darksocial.io import detect
+
+    assert detect(p).source == "survey"
     assert load_survey(p, answer_column=two[2])["answer"].tolist() == ["Google"]
     # questions that are not "how did you hear about us" (opinions, yes/no, skills), and
     # a GA4 custom dimension, are not taken for it
