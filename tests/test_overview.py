@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -443,11 +444,30 @@ def test_an_unusable_export_is_listed_as_not_used_never_as_missing(tmp_path):
     text = page.data().html
     missing = text.split("Not in this folder")[-1] if "Not in this folder" in text else ""
     assert "Meta ads" not in missing
-    assert "In the folder but not used" in text and "not broken down by day" in text
+    assert "Exports in the folder that are not used" in text
+    assert "not broken down by day" in text
     sources_text = explore_page(str(folder)).sources_table().html
     missing = sources_text.split("Not in this folder:")[-1].split("Files not used")[0]
     assert "Meta" not in missing
     assert "not broken down by day" in sources_text
+
+
+def test_every_unusable_export_is_listed_under_its_own_name(tmp_path):
+    # two real GA4 "Pages and screens" tables: the overview listed one of them, as "GA4
+    # traffic acquisition (...)", and dropped the other (the campaign report listed both)
+    import shutil
+
+    folder = _folder(tmp_path, "pages-tables", ["search_console"])
+    real = Path(__file__).parent / "data" / "ga4" / "suites_pages"
+    names = sorted(p.name for p in real.glob("*.csv"))
+    for name in names:
+        shutil.copy(real / name, folder / name)
+    text = overview_page_for(folder).data().html
+    listed = text.split("Exports in the folder that are not used")[1].split("</ul>")[0]
+    for name in names:
+        assert name in listed
+    assert "traffic acquisition (Pages" not in listed
+    assert listed.count("<li>") == 2
 
 
 def overview_page_for(folder):

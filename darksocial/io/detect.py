@@ -122,7 +122,9 @@ def detect(path: str | Path) -> Detection:
         return Detection("meta_ads", ads.load_meta_ads)
     if re.search(r"^\"?(Start Date \(in UTC\)|Campaign Performance Report)", head, re.MULTILINE):
         return Detection("linkedin_ads", ads.load_linkedin_ads)
-    if head.startswith("Category:") or trends.is_trends(head):
+    if head.startswith("Category:") or trends.is_trends(head) or trends.side_table(head):
+        # a by-region or related-queries table (in any UI language) is Trends' too: its
+        # loader says what it is and which download to make instead
         return Detection("google_trends", trends.load_trends)
     first = head.lstrip().splitlines()[0] if head.strip() else ""
     if {"session_date", "raw_channel", "landing_depth", "sessions"} <= {

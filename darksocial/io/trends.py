@@ -20,7 +20,7 @@ from darksocial.io._text import (
     to_dates,
 )
 
-__all__ = ["LESS_THAN_ONE", "is_trends", "load_trends", "lost_places"]
+__all__ = ["LESS_THAN_ONE", "is_trends", "load_trends", "lost_places", "side_table"]
 
 #: Value given to Google Trends' ``<1`` cells (non-zero but below 1 on the 0-100 scale).
 LESS_THAN_ONE = 0.5
@@ -48,6 +48,18 @@ _STAMP = re.compile(r"^\s*(\d{4}-\d{2}(-\d{2}(T\d{2}(:\d{2}(:\d{2})?)?([+-]\d{2}
 _PLACE = re.compile(r"^(.*?):\s*\((.*)\)\s*$")
 #: A value of a term column: an integer 0-100, or ``<1``.
 _INDEX_VALUE = re.compile(r"^(<\s*1|\d{1,3})$")
+#: A term column of a download's other tables: ``term: (7/30/14 - 8/30/20[, place])``, the
+#: time range in the parentheses (any date style, any dash) where the chart has a place.
+_RANGED = re.compile(r":\s*\(\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s*[-\u2013\u2014]\s*\d")
+#: The section lines of a related queries or topics table (``TOP``, ``RISING``), in the UI
+#: languages of TIME_COLUMNS where known.
+_RELATED_SECTIONS = frozenset(
+    {
+        "top", "rising", "principales", "en augmentation", "en hausse", "steigend",
+        "en aumento", "in aumento", "em ascensão", "stijgend", "rosnące",
+        "популярные", "растущие", "상승", "인기", "急上昇", "トップ", "上升", "热门",
+    }
+)  # fmt: skip
 #: The word the variant uses for each grid.
 _GRIDS = {"MS": "month", "W-SUN": "week", "D": "day", "h": "hour"}
 
@@ -86,6 +98,11 @@ def load_trends(path: str | Path) -> pd.DataFrame:
     text, encoding = read_text(path)
     lines = text.split("\n")
     start = _header_line(lines)
+    if start is None and (what := side_table(text)):
+        raise UnusableExportError(
+            f"{path.name}: {what}, not a series over time; the reports read the 'Interest "
+            "over time' chart: in Google Trends, download that chart (⤓, multiTimeline.csv)"
+        )
     if start is None:
         raise fail(
             path,
@@ -159,6 +176,35 @@ def is_trends(text: str) -> bool:
     lines = text.split("\n")
     start = _header_line(lines)
     return start is not None and bool(re.search(r":\s*\([^)]*\)", lines[start]))
+
+
+def side_table(text: str) -> str | None:
+    """What a Google Trends download other than the chart over time is, or None.
+
+    Trends' Explore page downloads four tables beside ``multiTimeline.csv``: interest by
+    region (``geoMap.csv``: ``Region,term: (7/30/14 - 8/30/20)``), and related topics and
+    queries (``relatedEntities.csv``, ``relatedQueries.csv``: ``TOP`` and ``RISING``
+    sections). Their term columns carry the time range, not the place, and they have no
+    dates: an English ``geoMap.csv`` in a data folder stopped the whole run as a
+    multiTimeline.csv that could not be read.
+
+    Parameters
+    ----------
+    text : str
+        The decoded file.
+
+    Returns
+    -------
+    str or None
+        ``"a Google Trends interest-by-region table"`` or ``"a Google Trends related
+        queries or topics table"``.
+    """
+    lines = [ln.strip().strip("\ufeff") for ln in text.split("\n")[:8]]
+    if not any(_RANGED.search(ln) for ln in lines):
+        return None
+    if any(ln.strip(" ,;\t").lower() in _RELATED_SECTIONS for ln in lines):
+        return "a Google Trends related queries or topics table"
+    return "a Google Trends interest-by-region table"
 
 
 def lost_places(text: str) -> list[str] | None:

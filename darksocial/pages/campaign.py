@@ -53,7 +53,7 @@ from darksocial.formatting import (
     styled_table,
     upper_first,
 )
-from darksocial.pages.sections import PAGE_HEAD, Section, SectionedPage
+from darksocial.pages.sections import PAGE_HEAD, Section, SectionedPage, unused_exports
 from darksocial.safetext import ANSWER_DISPLAY_LIMIT, markdown_text
 from darksocial.theme import Chart
 
@@ -181,21 +181,7 @@ class CampaignReport(SectionedPage):
                     "about this campaign's ads. Export the campaign's period, broken down by "
                     "day, to add spend and impressions.</p>"
                 )
-        exports = getattr(self.analysis.sources, "exports", ())
-        # exports recognised but unusable matter to the reader; notes and other files do not
-        unused = [e for e in exports if e.source is None and e.kind is not None]
-        others = sum(1 for e in exports if e.source is None and e.kind is None)
-        if unused:
-            items = "".join(
-                f"<li>{escape(e.path.name)}: {escape(e.note)}</li>" for e in unused[:12]
-            )
-            more = f"<li>and {len(unused) - 12} more</li>" if len(unused) > 12 else ""
-            parts.append(f"<p>Exports in the folder that are not used:</p><ul>{items}{more}</ul>")
-        if others:
-            parts.append(
-                f"<p>{plural(others, 'other file')} in the folder (notes, files of other tools) "
-                "not read; <code>darksocial check</code> lists them.</p>"
-            )
+        parts += unused_exports(getattr(self.analysis.sources, "exports", ()))
         missing = [
             (name, adds, how)
             for name, (adds, how) in SOURCE_EXPORTS.items()

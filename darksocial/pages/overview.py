@@ -41,7 +41,13 @@ from darksocial.formatting import (
     upper_first,
 )
 from darksocial.overview import ADS_WITHIN, OverviewReport, lift_text
-from darksocial.pages.sections import PAGE_HEAD, Section, SectionedPage, missing_sentence
+from darksocial.pages.sections import (
+    PAGE_HEAD,
+    Section,
+    SectionedPage,
+    missing_sentence,
+    unused_exports,
+)
 from darksocial.theme import Chart
 
 __all__ = ["OverviewPage", "Section", "missing_sentence", "overview_page", "overview_report"]
@@ -106,7 +112,6 @@ class OverviewPage(SectionedPage):
             e.kind: e for e in getattr(src, "exports", ()) or () if e.kind and e.source is None
         }
         absent = [n for n in _OVERVIEW_SOURCES if n not in present and n not in unusable]
-        broken = [n for n in _OVERVIEW_SOURCES if n not in present and n in unusable]
         labels = {
             "search_console": "Search Console",
             "trends": "Google Trends",
@@ -153,16 +158,7 @@ class OverviewPage(SectionedPage):
             parts.append(
                 "<p>Left out:</p><ul>" + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
             )
-        if broken:
-            parts.append(
-                "<p>In the folder but not used:</p><ul>"
-                + "".join(
-                    f"<li>{escape(labels[n])} ({escape(unusable[n].path.name)}): "
-                    f"{escape(unusable[n].note or 'not readable')}.</li>"
-                    for n in broken
-                )
-                + "</ul>"
-            )
+        parts += unused_exports(getattr(src, "exports", ()))
         if absent:
             parts.append(
                 "<p>Not in this folder (each would add to the report):</p><ul>"

@@ -15,7 +15,7 @@ from darksocial.coverage import SOURCE_EXPORTS
 from darksocial.formatting import escape
 from darksocial.theme import PAGE_STYLE
 
-__all__ = ["PAGE_HEAD", "Section", "SectionedPage", "missing_sentence"]
+__all__ = ["PAGE_HEAD", "Section", "SectionedPage", "missing_sentence", "unused_exports"]
 
 
 @dataclass
@@ -120,6 +120,47 @@ def missing_sentence(what: str, source: str, *, adds: str | None = None) -> str:
     """
     default_adds, how = SOURCE_EXPORTS[source]
     return f"{what}: {how} would add {adds or default_adds}."
+
+
+def unused_exports(exports, *, limit: int = 12) -> list[str]:
+    """The paragraphs that list a data folder's unusable exports and other files.
+
+    Every export recognised but not used is named with its file and why (the first
+    ``limit``, then how many more); notes and files of other tools are counted, not named.
+    The overview listed one file per source, under the source's name ("GA4 traffic
+    acquisition" for a Pages and screens table), and dropped the rest.
+
+    Parameters
+    ----------
+    exports : iterable of darksocial.io.folder.Export
+        ``Sources.exports``.
+    limit : int, optional
+        How many files to name.
+
+    Returns
+    -------
+    list of str
+        HTML paragraphs (none when every file is used).
+    """
+    exports = list(exports or ())
+    # exports recognised but unusable matter to the reader; notes and other files do not
+    unused = [e for e in exports if e.source is None and e.kind is not None]
+    others = sum(1 for e in exports if e.source is None and e.kind is None)
+    parts = []
+    if unused:
+        items = "".join(
+            f"<li>{escape(e.path.name)}: {escape(e.note or 'not readable')}</li>"
+            for e in unused[:limit]
+        )
+        more = f"<li>and {len(unused) - limit} more</li>" if len(unused) > limit else ""
+        parts.append(f"<p>Exports in the folder that are not used:</p><ul>{items}{more}</ul>")
+    if others:
+        what = "other file" if others == 1 else "other files"
+        parts.append(
+            f"<p>{others} {what} in the folder (notes, files of other tools) not read; "
+            "<code>darksocial check</code> lists them.</p>"
+        )
+    return parts
 
 
 class SectionedPage:
