@@ -10,6 +10,7 @@ import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from darksocial.errors import UnusableExportError
@@ -34,13 +35,30 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Comment avez-vous entendu parler de nous ?",
         "Comment nous avez-vous connus ?",
     ),
+    # Submission dates. Added here only with evidence of real exports: the header as written
+    # in public code and fixtures that read the files (found with the code index; the
+    # vendors' own help pages were not in the documentation searched). Typeform "Submit Date
+    # (UTC)", beside "Start Date (UTC)" and "Network ID"; Eventbrite's attendee report "Order
+    # Date", after "Order #" (the real example in tests/data/survey/eventbrite_attendees.csv);
+    # a Google Forms response sheet's first column in German, Spanish, Portuguese and
+    # Italian, before its e-mail column: "Zeitstempel" / "E-Mail-Adresse", "Marca temporal" /
+    # "Dirección de correo electrónico", "Carimbo de data/hora" / "Endereço de e-mail",
+    # "Informazioni cronologiche" / "Indirizzo email". Tally's "Submitted at" (after
+    # "Submission ID", "Respondent ID") was there before and checks out the same way. Not
+    # added: the French "Horodatage", of which no export was found.
     "submitted_at": (
         "Create Date",
         "createdate",
         "Submitted At",
         "Submitted at",
+        "Submit Date (UTC)",
         "Submission Date",
+        "Order Date",
         "Timestamp",
+        "Zeitstempel",
+        "Marca temporal",
+        "Carimbo de data/hora",
+        "Informazioni cronologiche",
         "Created",
         "Date de création",
         "Date",
@@ -210,32 +228,16 @@ def load_survey(
         synonyms["answer"] = (answer_column,)
     if date_column is not None:
         synonyms["submitted_at"] = (date_column,)
-    mapping = map_columns(raw.columns, synonyms, path=path, required=("answer", "submitted_at"))
+    mapping = map_columns(raw.columns, synonyms, path=path, required=("answer",))
+    if "submitted_at" not in mapping.values():
+        # the answers are there but cannot be placed in time: in a data folder the file is
+        # listed as not used, with the fix, and the rest of the folder runs
+        raise UnusableExportError(*fail(path, _NO_DATE).args)
     df = raw.rename(columns=mapping)[list(mapping.values())].copy()
     if df.empty:
         raise fail(path, "no answers; the export is empty")
-    when = df["submitted_at"].astype(str).str.strip()
-    parsed = pd.to_datetime(when, errors="coerce", format="ISO8601")
-    if parsed.isna().any():
-        for fmt in (
-            "%d/%m/%Y %H:%M",
-            "%m/%d/%Y %H:%M:%S",
-            "%d/%m/%Y",
-            "%m/%d/%Y",
-            "%d.%m.%Y %H:%M",
-        ):
-            alt = pd.to_datetime(when, errors="coerce", format=fmt)
-            if alt.notna().all():
-                parsed = alt
-                break
-    if parsed.isna().any():
-        row = int(parsed.isna().to_numpy().nonzero()[0][0])
-        raise fail(
-            path,
-            # the cell may hold anything, an answer's e-mail or phone included
-            f"column '{date_column or 'Create Date'}' row {row + 1}: cannot read date "
-            f"'{safe_message(when.iloc[row], limit=60)}'",
-        )
+    header = next(raw_name for raw_name, canon in mapping.items() if canon == "submitted_at")
+    parsed = _submission_times(df["submitted_at"], path=path, column=header)
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_convert("Europe/Paris").dt.tz_localize(None)
     df["submitted_at"] = parsed
@@ -249,4 +251,96 @@ def load_survey(
         path=path,
         encoding=encoding,
         raw_headers=list(raw.columns),
+    )
+
+
+#: The fix when answers come without a submission date; "missing column 'Create Date'"
+#: first, as every loader names a missing column. Both fixes work in a data folder, where
+#: no ``date_column=`` can be passed.
+_NO_DATE = (
+    "missing column 'Create Date' or another submission date (Typeform 'Submit Date (UTC)', "
+    "Tally 'Submitted at', Jotform 'Submission Date', Google Forms 'Timestamp', Eventbrite "
+    "'Order Date'...); export the responses with their submission timestamp, or rename the "
+    "column that holds it 'Submitted at'"
+)
+
+#: A date written with numbers only: day and month in either order, 2- or 4-digit year,
+#: optional time with or without seconds (":" or the Italian "."), optional AM/PM.
+_NUMERIC_DATE = re.compile(
+    r"^(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
+    r"(?:,?[ T]+(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2}))?\s*(?P<p>[AaPp]\.?[Mm]\.?)?)?$"
+)
+
+
+def _submission_times(values: pd.Series, *, path: Path, column: str) -> pd.Series:
+    """Parse the submission dates of one column: ISO, or numbers in one order for all rows.
+
+    Form tools write the date as the account's locale does: ``11/29/24 22:28`` (Eventbrite,
+    US), ``11/29/2024 22:28:00`` (Google Forms, US), ``29/11/2024 22:28:00`` (UK, Spain),
+    ``29.11.2024 22:28:00`` (Germany), ``29/11/2024 22.28.00`` (Italy). Which of day and
+    month comes first is read from the column as a whole: a first number above 12 means
+    day first, a second one above 12 month first; dotted dates are day first. A column
+    whose dates read both ways (every day 12 or less) is refused, with the fix, rather
+    than guessed: the wrong guess moves answers by months without a warning.
+    """
+    when = values.astype(str).str.strip()
+    parsed = pd.to_datetime(when, errors="coerce", format="ISO8601")
+    if parsed.notna().all():
+        return parsed
+    parts = when.str.extract(_NUMERIC_DATE)
+    numeric = parts["a"].notna()
+    if not numeric.all():
+        # a row no format reads; else the column mixes ISO and numeric dates, and the row
+        # named is the first the more common of the two cannot read
+        bad = ~numeric & parsed.isna()
+        if not bad.any():
+            bad = parsed.isna() if parsed.notna().sum() >= numeric.sum() else ~numeric
+        _unreadable(when, bad, path=path, column=column)
+    a, b = parts["a"].astype(int), parts["b"].astype(int)
+    year = parts["y"].astype(int)
+    # Python's %y: 69-99 are the 1900s, 00-68 the 2000s
+    year = year.where(parts["y"].str.len() == 4, year + np.where(year < 69, 2000, 1900))
+    hour = parts["H"].fillna("0").astype(int)
+    pm = parts["p"].fillna("").str.lower().str.startswith("p")
+    twelve = parts["p"].notna()
+    hour = hour.where(~twelve, hour % 12 + np.where(pm, 12, 0))
+    minute = parts["M"].fillna("0").astype(int)
+    second = parts["S"].fillna("0").astype(int)
+
+    def build(day: pd.Series, month: pd.Series) -> pd.Series:
+        fields = {"year": year, "month": month, "day": day}
+        fields |= {"hour": hour, "minute": minute, "second": second}
+        # an impossible date (31 November, month 13) becomes NaT
+        return pd.to_datetime(pd.DataFrame(fields), errors="coerce")
+
+    day_first, month_first = build(a, b), build(b, a)
+    if (parts["sep"] == ".").all():
+        # 29.11.2024: no locale writes the month first with dots
+        month_first = pd.Series(pd.NaT, index=when.index)
+    both = day_first.notna().all() and month_first.notna().all()
+    if both and not day_first.equals(month_first):
+        example = when.iloc[int(np.flatnonzero((a != b).to_numpy())[0])]
+        why = (
+            f"column '{column}': every date reads both day first and month first (every "
+            f"day is 12 or less, e.g. '{safe_message(example, limit=40)}'), so the answers "
+            "cannot be placed in time without a guess; export the dates as YYYY-MM-DD (in "
+            "the spreadsheet, format the column as yyyy-mm-dd hh:mm) and save the CSV again"
+        )
+        # read fine, but in no shape to use: in a data folder it is listed as not used
+        raise UnusableExportError(*fail(path, why).args)
+    best = day_first if day_first.notna().sum() >= month_first.notna().sum() else month_first
+    if best.isna().any():
+        _unreadable(when, best.isna(), path=path, column=column)
+    return best
+
+
+def _unreadable(when: pd.Series, bad: pd.Series, *, path: Path, column: str) -> None:
+    row = int(np.flatnonzero(bad.to_numpy())[0])
+    raise fail(
+        path,
+        # the cell may hold anything, an answer's e-mail or phone included
+        f"column '{column}' row {row + 1}: cannot read date "
+        f"'{safe_message(when.iloc[row], limit=60)}'; expected one format for every row: "
+        "YYYY-MM-DD hh:mm, or day and month as numbers (29/11/2024 22:28, 11/29/24 22:28, "
+        "29.11.2024)",
     )
