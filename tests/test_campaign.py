@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -670,10 +671,11 @@ def test_a_mostly_zero_metric_is_in_counts_in_its_section_too(tmp_path):
     # bottom line gave index points, but the section said "Read the relative change" and
     # "+16 index points (+168%; 95% interval +28% to +781%)" (with its second download)
     page = _innomatics_report(tmp_path)
+    # (3 of its 4 other terms are the controls: 38 weeks support 3, select_controls)
     assert page.analysis.sparse_metrics() == {"brand_interest": (26, 38)}
     html = page.search_section().html
     assert "Read the relative change" not in html and "Read the change in index points" in html
-    assert "+15 index points (95% interval +6.0 to +23)" in html
+    assert "+16 index points (95% interval +7.4 to +25)" in html
     assert "Relative lift" not in html and "%;" not in html
 
 
@@ -685,7 +687,7 @@ def test_a_mostly_zero_metric_is_in_units_in_the_checks_too(tmp_path):
     page = _innomatics_report(tmp_path)
     html = page.triangulation_section().html
     assert "Average effect (index points)" in html and "Relative lift" not in html
-    assert "the average effect ranges from" in html and "+15 index points" in html
+    assert "the average effect ranges from" in html and "+16 index points" in html
     assert "%" not in html.replace("95% interval", "").split("</style>")[-1]
     check = page.placebo_in_time()
     assert check.statistic == "average" and check.unit == "index points"
@@ -694,10 +696,10 @@ def test_a_mostly_zero_metric_is_in_units_in_the_checks_too(tmp_path):
     real = abs(check.real["average"])
     assert check.p_value == (1 + int(np.sum(avg >= real))) / (1 + len(avg))
     text = page.placebo_in_time_section().html
-    assert "mostly between \u22125.0 and +7.7 index points" in text
-    assert "The real effect, +15 index points, is larger (in size) than all 19" in text
+    assert "mostly between \u22124.6 and +6.6 index points" in text
+    assert "The real effect, +16 index points, is larger (in size) than all 19" in text
     head = page.bottom_line_markdown().splitlines()[0]
-    assert "a rise of 15 index points in Google Trends interest" in head and "%" not in head
+    assert "a rise of 16 index points in Google Trends interest" in head and "%" not in head
 
 
 def test_checks_keep_the_relative_lift_on_metrics_with_few_zero_days(podcast_two):
@@ -972,3 +974,67 @@ def test_the_bottom_line_says_when_series_that_should_not_move_rose_too(tmp_path
     assert all(name in last for name in rose)
     assert "may come from the market, not the campaign" in last
     assert set(page.summary()["metrics"]["brand_interest"]["moved_too"]) == rose
+
+
+def test_a_percentage_of_a_very_uncertain_expected_level_is_read_in_counts(tmp_path):
+    # a real small site (2.6 clicks a day): the relative lift read "+6.1%, 95% interval -41%
+    # to +1,481%" and "only a change of more than about +-761% would stand out", beside
+    # -1.9 to +2.5 clicks a day: the expected total spanned a factor of 27
+    import shutil
+    from pathlib import Path
+
+    from darksocial.campaign import PERCENT_SPAN
+    from darksocial.pages.campaign import campaign_report
+
+    src = Path(__file__).parent / "data/search_console/videotext/Chart.csv"
+    shutil.copy(src, tmp_path / "Chart.csv")
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: ph, name: Product Hunt launch, content_type: event, "
+        "launch: 2026-04-13, end: 2026-04-26}\n"
+    )
+    page = campaign_report(campaign_id="ph", data_dir=tmp_path)
+    rel = page.analysis.results["search_clicks"].effects_for("ph").loc["relative"]
+    assert (1 + rel["upper"]) / (1 + rel["lower"]) > PERCENT_SPAN
+    assert "search_clicks" in page.analysis.sparse_metrics()
+    line = page.bottom_line_markdown()
+    assert "clicks a day (95% interval" in line
+    assert not re.search(r"[+\u2212-]\d[\d,.]*%", line), line
+    assert any("factor of 4" in c for c in page.analysis.caveats())
+
+
+def test_a_percentage_with_a_well_known_expected_level_stays_a_percentage(sources):
+    # the sample's podcast: expected levels known to within a few percent
+    from darksocial.campaign import PERCENT_SPAN
+
+    a = campaign.analyze_campaign(sources, "podcast-s1", metrics=["branded_clicks"])
+    rel = a.results["branded_clicks"].effects_for("podcast-s1").loc["relative"]
+    assert (1 + rel["upper"]) / (1 + rel["lower"]) < PERCENT_SPAN / 2
+    assert not a.sparse_metrics()
+    assert "%" in a.bottom_line()
+
+
+def test_more_controls_than_the_history_supports_keep_the_closest(rng):
+    # a real folder of 20 weekly Trends downloads fitted the brand on 19 controls with 26
+    # weeks before launch, and said nothing
+    from darksocial.campaign import PERIODS_PER_CONTROL, select_controls
+
+    idx = pd.date_range("2024-01-07", periods=40, freq="W-SUN")
+    market = np.cumsum(rng.normal(0, 3, 40)) + 50
+    y = pd.Series(market + rng.normal(0, 1, 40), idx)
+    controls = pd.DataFrame(
+        {f"term_{i}": 50 + rng.normal(0, 5, 40).cumsum() for i in range(9)}, index=idx
+    )
+    controls["close"] = market * 0.5 + rng.normal(0, 0.5, 40)
+    controls["closer"] = market + rng.normal(0, 0.3, 40)
+    launch = idx[26]
+    kept, note = select_controls(y, controls, launch, label="brand interest")
+    assert list(kept.columns) == ["close", "closer"]  # 26 // 10 = 2, in the file's order
+    assert 26 // PERIODS_PER_CONTROL == 2
+    assert "11 control series for 26 weeks before launch" in note
+    assert (
+        "close and closer" in note
+        and "leaves out term 0, term 1, term 2, term 3 and 5 more" in note
+    )
+    # with history enough for every control, nothing changes
+    same, none = select_controls(y, controls[["close", "term_1"]], launch)
+    assert list(same.columns) == ["close", "term_1"] and none is None
