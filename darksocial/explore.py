@@ -193,6 +193,12 @@ def gap_table(sources) -> pd.DataFrame:
             gaps.insert(0, "source", name)
             gaps["freq"] = df.index.freqstr if isinstance(df.index, pd.DatetimeIndex) else None
             gaps["meaning"] = _GAP_MEANING.get(name, "absent from the export (outage?)")
+            # between two exports' date ranges: nobody exported those dates
+            between = [
+                any(a <= start and end <= b for a, b in df.attrs.get("uncovered") or [])
+                for start, end in zip(gaps["start"], gaps["end"], strict=True)
+            ]
+            gaps.loc[between, "meaning"] = "between two exports: no file covers these dates"
             parts.append(gaps)
     cols = ["source", "start", "end", "periods", "freq", "meaning"]
     if not parts:

@@ -607,7 +607,9 @@ def test_a_type_counts_its_campaigns_left_out_of_the_pooled_lift(tmp_path):
     page = overview_page(data_dir=str(tmp_path))
     text = _page_text(page)
     assert "(podcast: 1, video: 1)" in text and "video: 0" not in text
-    assert "Not in the figure: Spring launch on search clicks" in text
+    # the autumn push's expected level (a week after the gap) is unknown to within a factor
+    # of 18 (-19%, -59% to +668%): it is read in clicks too, so neither is drawn
+    assert "No relative lift to draw" in text
 
 
 def test_answers_naming_a_campaign_in_cyrillic_count_as_its_channel():

@@ -386,3 +386,89 @@ def test_check_says_how_many_days_are_missing(tmp_path, capsys):
     assert cli.main(["check", "--data", str(folder)]) == 0
     out = capsys.readouterr().out
     assert "2024-09-01 to 2025-12-31, daily, 13 days missing in 5 gaps" in out
+
+
+def test_many_unusable_exports_are_counted_not_repeated(tmp_path):
+    # fifteen real GA4 downloads without sessions by day: "Direct traffic not measured"
+    # repeated the same 200-character fix fifteen times
+    import shutil
+
+    from darksocial.pages.campaign import campaign_report
+
+    real = Path(__file__).parent / "data" / "ga4" / "suites_pages"
+    for i, src in enumerate(sorted(real.glob("*.csv")) * 2):
+        shutil.copy(src, tmp_path / f"{i}_{src.name}")
+    shutil.copy(Path(__file__).parent / "data/search_console/videotext/Chart.csv", tmp_path)
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: ph, name: Launch, content_type: event, launch: 2026-04-13, "
+        "end: 2026-04-26}\n"
+    )
+    page = campaign_report(campaign_id="ph", data_dir=tmp_path)
+    section = page.direct_section()
+    assert section.status == "skipped"
+    assert "4 exports in the data folder are not used (0_Pages" in section.why
+    assert section.why.count("Traffic acquisition") == 1
+    assert "the data section above says why for each" in section.why
+
+
+def test_a_trends_brand_measured_in_one_of_several_places_says_which(tmp_path):
+    # a real term downloaded for Worldwide and for India: the India series was measured and
+    # no page said so
+    from darksocial.pages.campaign import campaign_report
+
+    real = Path(__file__).parent / "data" / "trends" / "modi_places"
+    for src in real.glob("*.csv"):
+        shutil.copy(src, tmp_path / src.name)
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: tour, name: Tour, content_type: podcast, launch: 2019-05-01, "
+        "end: 2019-06-30}\n"
+    )
+    (tmp_path / "darksocial.yml").write_text("brand: pm modi\ncountry: IN\n")
+    page = campaign_report(campaign_id="tour", data_dir=tmp_path)
+    assert "Google Trends interest in the brand (India)" in page.bottom_line_markdown()
+
+
+def test_a_survey_export_that_cannot_be_read_is_named_in_its_section(tmp_path):
+    # a form export with the question but no submission date: listed as not used in the
+    # data section, while the survey sections said the folder had no survey answers
+    from darksocial.pages.campaign import campaign_report
+    from darksocial.pages.overview import overview_page
+
+    shutil.copy(Path(__file__).parent / "data/search_console/videotext/Chart.csv", tmp_path)
+    (tmp_path / "answers.csv").write_text(
+        "Order #,How did you hear about us?\n1,Podcast\n2,A friend\n3,Google\n"
+    )
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: ph, name: Launch, content_type: event, launch: 2026-04-13, "
+        "end: 2026-04-26}\n"
+    )
+    campaign = campaign_report(campaign_id="ph", data_dir=tmp_path).survey_section()
+    overview = overview_page(data_dir=str(tmp_path)).survey()
+    for section in (campaign, overview):
+        assert section.status == "skipped"
+        assert "No survey answers could be read: answers.csv" in section.why
+        assert "submission" in section.why and "in this folder" not in section.why
+
+
+def test_days_between_two_exports_are_not_called_an_outage(tmp_path):
+    # two real Dates.csv of one site 57 days apart: "57 days, a tracking outage"
+    from darksocial.explore import gap_table
+    from darksocial.pages.campaign import campaign_report
+    from darksocial.pages.overview import overview_page
+
+    shutil.copytree(
+        Path(__file__).parent / "data/search_console/tactical_two_exports", tmp_path / "d"
+    )
+    folder = tmp_path / "d"
+    (folder / "campaigns.yml").write_text(
+        "campaigns:\n- {id: w, name: Winter videos, content_type: short_video, "
+        "launch: 2024-02-20, end: 2024-03-01}\n"
+    )
+    page = campaign_report(campaign_id="w", data_dir=folder)
+    caveats = " ".join(page.analysis.caveats())
+    assert "no export in the folder covers 6 Mar 2024 to 1 May 2024 (57 days" in caveats
+    assert "tracking outage" not in caveats
+    notes = " ".join(overview_page(data_dir=str(folder)).caveat_list())
+    assert "covers 6 Mar 2024 to 1 May 2024" in notes and "tracking outage" not in notes
+    gaps = gap_table(page.analysis.sources)
+    assert list(gaps["meaning"]) == ["between two exports: no file covers these dates"]

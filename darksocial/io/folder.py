@@ -485,20 +485,16 @@ def scan_folder(directory: str | Path, *, skip: Iterable[str | Path] = ()) -> li
         elif name == "search_console_table" and entry.parent in gsc_folders:
             continue  # a table of that export in another UI language (Pays.csv, Filtres.csv)
         elif name == "search_console_table":
-            table = Export(
-                entry,
-                None,
-                "a table of a Search Console Performance export without its Dates.csv or "
-                "Chart.csv beside it; keep the export's files together",
-                "search_console",
-            )
+            table = Export(entry, None, _table_note(entry), "search_console")
             tables.append(table)
             found.append(table)
         else:
             # a GA4 table, but no traffic acquisition or landing pages by date: the note
             # says what it is; its kind keeps the report from saying the folder has no GA4
             # export
-            found.append(Export(entry, None, _ga4_reason(entry), "ga4_channels"))
+            note = _ga4_reason(entry)
+            kind = "direct_landing" if "Landing page, add Date" in note else "ga4_channels"
+            found.append(Export(entry, None, note, kind))
     # an export unzipped loose (Chart.csv, Queries.csv... straight in a folder): its tables
     # sit beside its daily table and belong to it, like the tables of an export folder
     loose = {e.path.parent for e in found if e.source == "search_console" and e.path.is_file()}
@@ -535,6 +531,26 @@ def _entries(directory: Path, skip: set[Path] = frozenset()) -> Iterable[tuple[P
             yield from _entries(path, skip)
         elif path.is_file():
             yield path, None
+
+
+def _table_note(path: Path) -> str:
+    """Why a Search Console table by query, page, country... without dates is not used.
+
+    "Keep the export's files together" was the only fix given, also to a script's table of
+    pages (``page,clicks,impressions,ctr,position``) beside the folder's own ``Chart.csv``.
+    """
+    from darksocial.io import search_console
+
+    try:
+        head = search_console.first_header(read_text(path)[0][:2000])
+    except DarkSocialError:
+        head = []
+    by = head[0] if head and head[0] else "query or page"
+    return (
+        f"Search Console clicks by {by} with no dates; the reports need clicks by day: the "
+        "Performance export's Dates.csv or Chart.csv (kept in one folder with the tables "
+        "exported with it), or API rows with the date dimension"
+    )
 
 
 def _report_table(path: Path) -> bool:
@@ -853,6 +869,7 @@ def load_folder(
     frames: dict[str, Any] = {"campaigns": calendar.load_campaigns(calendars[0])}
     unused: dict[Path, str] = {}
     parts: dict[Path, tuple[tuple[Path, str], ...]] = {}
+    trends_loaded: list[tuple[Path, pd.DataFrame]] = []
     for name, loader in loaders.items():
         paths = by_source.get(name)
         if not paths:
@@ -865,9 +882,17 @@ def load_folder(
                 unused[p] = _short(exc, p)
                 continue
             parts[p] = tuple((Path(f), what) for f, what in loaded[-1][1].attrs.get("parts", ()))
-        if loaded:
+        if name == "trends":
+            trends_loaded = loaded  # joined below: which place is the brand's needs the country
+        elif loaded:
             frames[name] = _join(name, loaded)
     settings = _infer(settings, frames)
+    if trends_loaded:
+        frames["trends"], dropped, uses = _join_trends(
+            trends_loaded, settings, frames["campaigns"]
+        )
+        unused.update(dropped)
+        parts.update({p: ((p, what),) for p, what in uses.items()})
     exports = [
         Export(e.path, None, unused[e.path], e.kind)
         if e.path in unused
@@ -955,8 +980,6 @@ def _infer(settings: Settings, frames: dict[str, Any]) -> Settings:
 def _join(name: str, loaded: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
     if name == "search_console":
         loaded = [(p, _search_role(df)) for p, df in loaded]
-    if name == "trends" and len({str(df.attrs.get("geo")) for _, df in loaded}) > 1:
-        loaded = [(p, _with_geo(df)) for p, df in loaded]
     if len(loaded) == 1:
         path, df = loaded[0]
         df.attrs["paths"] = [str(path)]
@@ -996,6 +1019,16 @@ def _join(name: str, loaded: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
     joined = regularize(out[list(numeric)], freq)
     joined.attrs = attrs
     joined.attrs["paths"] = [str(p) for p, _ in loaded]
+    # periods between two exports that no file covers: not an outage of the tracking, a
+    # range nobody exported (two real Dates.csv 57 days apart were called "a tracking
+    # outage"): (first, last) of each such range, for the pages to say so
+    covered = pd.Series(False, index=joined.index)
+    for _, df in loaded:
+        covered |= (joined.index >= df.index.min()) & (joined.index <= df.index.max())
+    runs = (covered != covered.shift()).cumsum()[~covered]
+    joined.attrs["uncovered"] = [
+        (g.index[0], g.index[-1]) for _, g in runs.groupby(runs) if len(g)
+    ]
     if name == "trends":  # each column's term, from whichever download holds it
         term_of = {}
         for _, df in loaded:
@@ -1106,17 +1139,258 @@ def _join_records(loaded: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
     return out
 
 
+# --- Google Trends: one granularity, the brand term in one place ---------------------------
+
+#: A Trends term column: ``term: (place)``, as the download's header writes it.
+_TRENDS_PLACE = re.compile(r"^(.*?):\s*\((.*)\)\s*$")
+#: How Trends' UI languages write "Worldwide", the place of a download made without one.
+_WORLDWIDE = frozenset(
+    {
+        "worldwide", "weltweit", "monde entier", "dans le monde entier", "todo el mundo",
+        "in tutto il mondo", "tutto il mondo", "todo o mundo", "em todo o mundo",
+        "wereldwijd", "cały świat", "по всему миру", "у всьому світі", "전 세계", "全世界",
+        "世界", "全球",
+    }
+)  # fmt: skip
+#: The word for each Trends granularity, finest first.
+_TRENDS_STEPS = {"D": "day", "W-SUN": "week", "MS": "month"}
+
+
+def _join_trends(
+    loaded: list[tuple[Path, pd.DataFrame]], settings: Settings, campaigns: pd.DataFrame
+) -> tuple[pd.DataFrame, dict[Path, str], dict[Path, str]]:
+    """Join a folder's Google Trends downloads, with one granularity and the brand in one place.
+
+    Trends gives days for at most 9 months and weeks for at most 5 years, so a folder
+    often holds a long monthly download beside a weekly one: the downloads of one
+    granularity are joined (:func:`_one_granularity`) and the others are listed as not
+    used, not a stop. A term downloaded for several places gives one series per place
+    (``pm_modi_india``, ``pm_modi_worldwide``); when that term is the brand, one place is
+    measured (:func:`_one_place`) and the others are listed.
+
+    Returns
+    -------
+    tuple
+        The joined frame; the reason each download not used is not; what each download of
+        a choice gives (the Files line of ``darksocial check``). When the downloads were for
+        several places, the frame's ``attrs["brand_place"]`` is the brand term's place and
+        ``attrs["brand_place_how"]`` how it was chosen (empty when no choice was needed).
+    """
+    places = {pl for _, df in loaded for pl in _trends_places(df) if pl}
+    if len(places) > 1:
+        loaded = [(p, _with_geo(df)) for p, df in loaded]
+    classifier = settings.classifier()
+    loaded, unused = _one_granularity(loaded, classifier, campaigns)
+    loaded, dropped, uses, how = _one_place(loaded, classifier, settings.country)
+    measured = {}  # brand term -> its place, in the downloads kept
+    for p, df in loaded:
+        cols = _brand_columns(df, classifier)
+        places_of = df.attrs.get("places") or _trends_places(df)
+        measured.update({_trends_terms(df)[i]: places_of[i] for i in cols})
+        if (unused or len(places) > 1) and cols and p not in uses:
+            # name the place and step measured, not just "Google Trends"
+            terms = [_trends_terms(df)[i] for i in cols]
+            uses[p] = f"brand interest in {', '.join(terms)}, by {_step(df)}"
+    joined = _join("trends", loaded)
+    brand_places = set(measured.values())
+    if len(places) > 1 and len(brand_places) == 1 and None not in brand_places:
+        # for the pages: "Google Trends interest in the brand (India)", and why that place
+        joined.attrs["brand_place"] = brand_places.pop()
+        joined.attrs["brand_place_how"] = how
+    return joined, {**unused, **dropped}, uses
+
+
+def _step(df: pd.DataFrame) -> str:
+    return _TRENDS_STEPS.get(df.index.freqstr, df.index.freqstr)
+
+
+def _trends_places(df: pd.DataFrame) -> list[str | None]:
+    """The place of each term column of a Trends download (None where the header has none)."""
+    cols = [c for c in df.columns if c != "missing"]
+    headers = list(df.attrs.get("raw_headers") or [])[1:]
+    if len(headers) == len(cols):
+        return [
+            (m.group(2).strip() if (m := _TRENDS_PLACE.match(str(h))) else None) for h in headers
+        ]
+    geo = df.attrs.get("geo")
+    return [geo if isinstance(geo, str) and geo else None] * len(cols)
+
+
+def _trends_terms(df: pd.DataFrame) -> list[str]:
+    cols = [c for c in df.columns if c != "missing"]
+    terms = [str(t) for t in df.attrs.get("terms") or []]
+    return terms if len(terms) == len(cols) else [c.replace("_", " ") for c in cols]
+
+
 def _with_geo(df: pd.DataFrame) -> pd.DataFrame:
     """Trends downloads for other places are other series: name each column with its place."""
     from darksocial.io._text import column_key
 
-    geo = str(df.attrs.get("geo") or "")
-    if not geo:
+    cols = [c for c in df.columns if c != "missing"]
+    places = _trends_places(df)
+    if not any(places):
         return df
-    out = df.rename(columns={c: f"{c}_{column_key(geo)}" for c in df.columns if c != "missing"})
+    names: dict[str, str] = {}
+    for c, term, pl in zip(cols, _trends_terms(df), places, strict=True):
+        # from the term, not the column: one download's `acme: (France)` and `acme: (Spain)`
+        # are acme_france and acme_spain, not acme_france and acme_2_spain
+        base = f"{column_key(term)}_{column_key(pl)}" if pl else c
+        name, k = base, 2
+        while name in names.values() or name == "missing":
+            name, k = f"{base}_{k}", k + 1
+        names[c] = name
+    out = df.rename(columns=names)
     out.attrs = dict(df.attrs)
-    out.attrs["terms"] = [f"{t} ({geo})" for t in df.attrs.get("terms") or []]
+    out.attrs["terms"] = [
+        f"{t} ({pl})" if pl else t for t, pl in zip(_trends_terms(df), places, strict=True)
+    ]
+    out.attrs["places"] = places
     return out
+
+
+def _brand_columns(df: pd.DataFrame, classifier: BrandClassifier | None) -> list[int]:
+    if classifier is None:
+        return []
+    return [i for i, t in enumerate(_trends_terms(df)) if classifier.is_brand(t)]
+
+
+def _files(paths: Iterable[Path]) -> str:
+    return ", ".join(p.name for p in paths)
+
+
+def _one_granularity(
+    loaded: list[tuple[Path, pd.DataFrame]],
+    classifier: BrandClassifier | None,
+    campaigns: pd.DataFrame,
+) -> tuple[list[tuple[Path, pd.DataFrame]], dict[Path, str]]:
+    """Keep the Trends downloads of one granularity; say why each other one is not used.
+
+    The kept granularity is that of the downloads holding the brand term (all of them when
+    none does), then the one on which the most campaigns have enough periods before their
+    launch to be measured, then the finest: days and weeks show a campaign's weeks that
+    months average away.
+    """
+    groups: dict[str, list[tuple[Path, pd.DataFrame]]] = {}
+    for p, df in loaded:
+        groups.setdefault(df.index.freqstr, []).append((p, df))
+    if len(groups) < 2:
+        return loaded, {}
+    from darksocial.campaign import MIN_PRE_PERIODS
+
+    steps = list(_TRENDS_STEPS)
+
+    def measurable(freq: str) -> int:
+        index = pd.DatetimeIndex(sorted(set().union(*(df.index for _, df in groups[freq]))))
+        need = MIN_PRE_PERIODS.get(freq[0], 12)
+        launches = pd.to_datetime(campaigns.get("launch", pd.Series(dtype=object)))
+        return sum(
+            1
+            for launch in launches.dropna()
+            if index[0] < launch <= index[-1] and (index < launch).sum() >= need
+        )
+
+    branded = [f for f, g in groups.items() if any(_brand_columns(df, classifier) for _, df in g)]
+    candidates = branded or list(groups)
+    counts = {f: measurable(f) for f in groups}
+    fineness = {f: steps.index(f) if f in steps else len(steps) for f in groups}
+    kept = min(candidates, key=lambda f: (-counts[f], fineness[f]))
+    keep = groups[kept]
+    word = _TRENDS_STEPS.get(kept, kept)
+    unused = {}
+    for freq, group in groups.items():
+        if freq == kept:
+            continue
+        why = (
+            "it holds the brand term"
+            if branded and freq not in branded
+            else "it has enough periods before more campaigns' launch"
+            if counts[kept] > counts[freq]
+            else "it is finer"
+        )
+        own = _TRENDS_STEPS.get(freq, freq)
+        for p, df in group:
+            unused[p] = (
+                f"by {own} ({df.index[0]:%Y-%m-%d} to {df.index[-1]:%Y-%m-%d}), while "
+                f"{_files(q for q, _ in keep)}, by {word}, is measured ({why}) and one "
+                "granularity is used (Trends gives weeks for at most 5 years, days for at "
+                f"most 9 months); to measure by {own} instead, move "
+                f"{_files(q for q, _ in keep)} out of the data folder"
+            )
+    return keep, unused
+
+
+def _one_place(
+    loaded: list[tuple[Path, pd.DataFrame]],
+    classifier: BrandClassifier | None,
+    country: str | None,
+) -> tuple[list[tuple[Path, pd.DataFrame]], dict[Path, str], dict[Path, str], str]:
+    """Measure the brand term in one place; drop its columns for the other places.
+
+    The place is the country setting's (``country: IN`` picks ``(India)``, in any UI
+    language), else Worldwide, else that of the first download in path order. The brand
+    term in another place is not a control: interest in the brand there can move with the
+    campaign too (Worldwide includes every country). A download left without a column is
+    listed as not used; other terms in it stay controls. The last item returned says
+    how the place was chosen (``"chosen by `country: IN`"``), empty when there was no choice.
+    """
+    from darksocial.io._text import country_code
+
+    found = []  # (download number, column, term, place) of each brand column
+    for k, (_, df) in enumerate(loaded):
+        cols = [c for c in df.columns if c != "missing"]
+        terms, places = _trends_terms(df), df.attrs.get("places") or _trends_places(df)
+        found += [(k, cols[i], terms[i], places[i]) for i in _brand_columns(df, classifier)]
+    order = list(dict.fromkeys(pl for *_, pl in found))
+    if len(order) < 2:
+        return loaded, {}, {}, ""
+    local = [pl for pl in order if country and pl and country_code(pl) == country]
+    world = [pl for pl in order if pl and pl.casefold() in _WORLDWIDE]
+    chosen = (local or world or order)[0]
+    unset = f"none is for `country: {country}`" if country else "no `country:` is set"
+    why = (
+        f"chosen by `country: {country}`"
+        if local
+        else f"chosen as the worldwide series since {unset}"
+        if world
+        else f"chosen as the first download since {unset}"
+    )
+    measured = ", ".join(t for _, _, t, pl in found if pl == chosen)
+    home = loaded[next(k for k, _, _, pl in found if pl == chosen)][0]
+    uses = {home: f"brand interest in {measured}, {why}"}
+    keep, unused = [], {}
+    for k, (p, df) in enumerate(loaded):
+        drop = [(c, t, pl) for j, c, t, pl in found if j == k and pl != chosen]
+        if not drop:
+            keep.append((p, df))
+            continue
+        code = country_code(drop[0][2] or "")
+        fix = (
+            f"set `country: {code}` in {SETTINGS_FILE}"
+            if code and code != country
+            else f"move {home.name} out of the data folder"
+            if p != home
+            else ""
+        )
+        reason = (
+            f"{', '.join(t for _, t, _ in drop)}: the brand term in another place; "
+            f"{measured} ({home.name}) is measured, {why}, and interest in the brand elsewhere "
+            "can move with the campaign, so it is not a control either"
+            + (f"; to measure {drop[0][2]} instead, {fix}" if fix else "")
+        )
+        rest = df.drop(columns=[c for c, _, _ in drop])
+        if not [c for c in rest.columns if c != "missing"]:
+            unused[p] = reason
+            continue
+        rest.attrs = dict(df.attrs)
+        left = [i for i, c in enumerate(c for c in df.columns if c != "missing") if c in rest]
+        for key in ("terms", "places", "raw_headers"):
+            values = list(df.attrs.get(key) or [])
+            offset = 1 if key == "raw_headers" else 0
+            if len(values) == len(left) + len(drop) + offset:
+                rest.attrs[key] = values[:offset] + [values[i + offset] for i in left]
+        keep.append((p, rest))
+        uses[p] = f"{uses[p]}; not used: {reason}" if p == home else f"not used: {reason}"
+    return keep, unused, uses, why
 
 
 def _search_role(df: pd.DataFrame) -> pd.DataFrame:

@@ -535,6 +535,12 @@ _TRAFFIC_ACQUISITION = (
 )
 
 
+_LANDING_PAGE = (
+    "in GA4 open Reports → Engagement → Landing page, add Date, filter Session default "
+    "channel group = Direct, then Share this report → Download file → CSV"
+)
+
+
 def unused_reason(path: str | Path) -> str:
     """Say in one line why a GA4 table is not used, and which export to make instead.
 
@@ -558,6 +564,12 @@ def unused_reason(path: str | Path) -> str:
     dated = [k & {"date", "date_hour", "nth_day"} for k in keys]
     if sections and not any(dated):
         first = sections[0].header[0]
+        if "landing_page" in keys[0]:
+            # a Landing page table: its fix is that table by date, not traffic acquisition
+            return (
+                f"a GA4 table by {first} without a Date column, so no sessions by day; "
+                + _LANDING_PAGE
+            )
         return (
             f"a GA4 table by {first} without a Date column, so no sessions by day; "
             + _TRAFFIC_ACQUISITION

@@ -808,9 +808,12 @@ class CampaignReport(SectionedPage):
         survey = getattr(self.analysis.sources, "survey", None)
         if survey is None or survey.empty:
             adds, how = SOURCE_EXPORTS["survey"]
+            has = _unused_exports(self.analysis.sources, ("survey",))
             why = (
-                f"No survey answers in this data folder. An export of {adds} would add this "
-                f"section: {how}."
+                f"No survey answers could be read: {has}."
+                if has
+                else f"No survey answers in this data folder. An export of {adds} would add "
+                f"this section: {how}."
             )
             return self._keep(Section.skip("survey", why))
         parts = []
@@ -1249,6 +1252,7 @@ def _unused_exports(sources, kinds: tuple[str, ...]) -> str:
 
     A section must not say the folder has no such export when it holds one that is unusable
     (a Search Console chart by month, a GA4 table without dates): empty when there is none.
+    More than two are counted and named, their reasons left to the data section.
     """
     unused = [
         e
@@ -1257,4 +1261,14 @@ def _unused_exports(sources, kinds: tuple[str, ...]) -> str:
     ]
     if not unused:
         return ""
+    if len(unused) > 2:
+        # fifteen GA4 downloads repeated the same 200-character fix fifteen times here
+        names = join_words(
+            [e.path.name for e in unused[:4]]
+            + ([f"{len(unused) - 4} more"] if len(unused) > 4 else [])
+        )
+        return (
+            f"{len(unused)} exports in the data folder are not used ({names}; the data "
+            "section above says why for each)"
+        )
     return "; ".join(f"{e.path.name} in the data folder is not used ({e.note})" for e in unused)

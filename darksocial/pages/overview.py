@@ -24,7 +24,12 @@ import numpy as np
 import pandas as pd
 
 from darksocial import config, plotting
-from darksocial.campaign import METRICS, NO_PERCENT
+from darksocial.campaign import (
+    METRICS,
+    NO_PERCENT,
+    uncovered_periods,
+    uncovered_sentence,
+)
 from darksocial.coverage import SOURCE_EXPORTS
 from darksocial.errors import ParameterError
 from darksocial.formatting import (
@@ -794,7 +799,16 @@ class OverviewPage(SectionedPage):
 
         s = self.report.survey()
         if s is None:
-            why = missing_sentence("No survey answers in this folder", "survey")
+            unusable = [
+                f"{e.path.name} in the data folder is not used ({e.note})"
+                for e in getattr(self.report.sources, "exports", ()) or ()
+                if e.kind == "survey" and e.source is None and e.note
+            ]
+            why = (
+                f"No survey answers could be read: {'; '.join(unusable)}."
+                if unusable
+                else missing_sentence("No survey answers in this folder", "survey")
+            )
             return self._keep(Section.skip("survey", why))
         if not int((s["bucket"] != attribution.BLANK).sum()):
             why = (
@@ -1005,11 +1019,20 @@ class OverviewPage(SectionedPage):
                     notes.append(str(note))
             for warning in getattr(res.diagnostics, "warnings", ()) or ():
                 if warning.code == "missing_values":
-                    plain = (
-                        f"{upper_first(label)}: {plural(warning.n, period)} "
-                        f"{'is' if warning.n == 1 else 'are'} missing from the export "
-                        "(a tracking outage); they are left out of the model, not counted as "
-                        "zero."
+                    ranges = uncovered_periods(analysis.sources, metric, res.y)
+                    n = warning.n - sum(k for _, _, k in ranges)
+                    plain = " ".join(
+                        ([uncovered_sentence(label, ranges, period)] if ranges else [])
+                        + (
+                            [
+                                f"{upper_first(label)}: {plural(n, period)} "
+                                f"{'is' if n == 1 else 'are'} missing from the export "
+                                "(a tracking outage); they are left out of the model, not "
+                                "counted as zero."
+                            ]
+                            if n > 0
+                            else []
+                        )
                     )
                 else:
                     plain = analysis.warning_sentence(metric, warning)

@@ -259,7 +259,19 @@ def test_an_export_unzipped_loose_keeps_its_tables(tmp_path):
     shutil.copy(folder / "campaigns.yml", alone)
     shutil.copy(folder / "Queries.csv", alone)
     (note,) = [e.note for e in scan_folder(alone) if e.path.name == "Queries.csv"]
-    assert "without its Dates.csv or Chart.csv beside it" in note
+    assert "Search Console clicks by Top queries with no dates" in note
+    assert "Dates.csv or Chart.csv (kept in one folder with the tables" in note
+    # a script's table of pages beside the folder's own daily export: no "keep together"
+    # only (a real one was told to keep the export's files together)
+    (tmp_path / "loose").mkdir()
+    shutil.copy(folder / "Chart.csv", tmp_path / "loose" / "Chart.csv")
+    (tmp_path / "loose" / "reports").mkdir()
+    (tmp_path / "loose" / "reports" / "touched-pages.csv").write_text(
+        "page,clicks,impressions,ctr,position\n/,0,0,0.0000,0.00\n/pricing,3,40,0.0750,8.10\n"
+    )
+    (note,) = [e.note for e in scan_folder(tmp_path / "loose") if e.source is None]
+    assert note.startswith("Search Console clicks by page with no dates")
+    assert "API rows with the date dimension" in note
 
 
 def _legacy_reports(root):

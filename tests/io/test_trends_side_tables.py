@@ -1,7 +1,7 @@
 """Google Trends' by-region and related-queries downloads: named, listed as not used."""
 
-from pathlib import Path
 import shutil
+from pathlib import Path
 
 import pytest
 
