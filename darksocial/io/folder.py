@@ -780,6 +780,8 @@ class Sources:
                     "gaps": len(gaps),
                     "missing_periods": int(gaps["periods"].sum()) if len(gaps) else 0,
                     "file": ", ".join(Path(str(p)).name for p in paths if p),
+                    # a GA4 table by Date + hour is read as days: say so beside "daily"
+                    "summed_from": df.attrs.get("summed_from"),
                 }
             )
         return pd.DataFrame(rows).set_index("source")

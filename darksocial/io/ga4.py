@@ -477,6 +477,8 @@ def load_ga4_channels(
     wide["total"] = wide.sum(axis=1)
     out = regularize(wide, "D", start=long.attrs.get("start"), end=long.attrs.get("end"))
     out.attrs = {**long.attrs, "metric": metric}
+    if "date_hour" in long.columns:
+        out.attrs["summed_from"] = "hour"  # Date + hour rows, summed to days
     return out
 
 
@@ -525,6 +527,8 @@ def load_direct_landing(
         )
     out = regularize(daily, "D", start=long.attrs.get("start"), end=long.attrs.get("end"))
     out.attrs = {**long.attrs, "assumed_direct_only": assumed, "rules": rules}
+    if "date_hour" in long.columns:
+        out.attrs["summed_from"] = "hour"
     return out
 
 

@@ -221,7 +221,10 @@ class CampaignReport(SectionedPage):
                 "Source": summary["source"].str.replace("_", " "),
                 "From": pd.to_datetime(summary["start"]).map(day),
                 "To": pd.to_datetime(summary["end"]).map(day),
-                "Frequency": summary["freq"].map(_freq_word),
+                "Frequency": [
+                    _freq_word(f) + (f" (summed from {h}ly rows)" if isinstance(h, str) else "")
+                    for f, h in zip(summary["freq"], summary["summed_from"], strict=True)
+                ],
                 # rows with data, out of the periods the dates span: a missing day is a gap
                 "With data": [
                     _with_data(int(n), int(p), f)

@@ -52,6 +52,12 @@ def test_hourly_channel_report_gives_daily_channels(data_dir):
     df = load_ga4_channels(path)
     assert df.index.freqstr == "D" and df.loc["2024-04-16", "direct"] == 53
     assert df.loc["2024-04-17", "total"] == 32
+    # read as days, and said so: a real file of 3,182 hourly rows was "daily, rows 28"
+    assert df.attrs["summed_from"] == "hour"
+    daily = load_ga4_channels(
+        data_dir / "ga4" / "Traffic_acquisition_Session_default_channel_group.csv"
+    )
+    assert "summed_from" not in daily.attrs
 
 
 def test_dashboard_in_portuguese_is_read(data_dir):
@@ -89,3 +95,17 @@ def test_events_report_is_not_a_bigquery_export(data_dir, tmp_path):
     (folder / path.name).write_bytes(path.read_bytes())
     with pytest.raises(DataFormatError, match="neither a Search Console export nor GA4 events"):
         detect(folder)
+
+
+def test_the_sources_summary_says_hourly_rows_were_summed(data_dir, tmp_path):
+    import shutil
+
+    from darksocial.io import load_folder
+
+    shutil.copy(data_dir / "ga4" / "data-export-hourly.csv", tmp_path / "hours.csv")
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: c, name: C, content_type: event, launch: 2024-04-17}\n"
+    )
+    summary = load_folder(tmp_path).summary()
+    assert summary.loc["ga4_channels", "summed_from"] == "hour"
+    assert summary.loc["campaigns", "summed_from"] is None
