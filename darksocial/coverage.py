@@ -16,16 +16,16 @@ import pandas as pd
 from darksocial.attribution import MIN_MENTION_ANSWERS
 from darksocial.campaign import (
     METRICS,
-    MIN_PRE_PERIODS,
+    PERIODS_PER_CONTROL,
     available_metrics,
+    check_covers,
     frequency_word,
     metric_series,
     missing_reason,
-    period_code,
     period_word,
 )
 from darksocial.cleaning import find_gaps
-from darksocial.errors import DataValidationError
+from darksocial.errors import DataValidationError, InterventionDateError
 from darksocial.formatting import plural
 
 __all__ = ["SOURCE_EXPORTS", "SOURCE_LABELS", "Coverage", "assess"]
@@ -254,6 +254,20 @@ def assess(sources) -> Coverage:
             )
             continue
         _, controls = metric_series(sources, m)
+        shown = ", ".join(controls.columns) if controls is not None else ""
+        launches = pd.to_datetime(sources.campaigns["launch"])
+        launches = launches[(launches > y.index[0]) & (launches <= y.index[-1])]
+        if controls is not None and len(launches):
+            # as the model will take them (campaign.select_controls): not 24 names when
+            # the history before launch supports 2 columns
+            seen = int(y.loc[: launches.min() - pd.Timedelta(days=1)].notna().sum())
+            cap = max(1, seen // PERIODS_PER_CONTROL)
+            if controls.shape[1] > cap:
+                shown = (
+                    f"{controls.shape[1]} series, as their {cap} main shared pattern"
+                    f"{'s' if cap > 1 else ''} (too many for {seen} periods before launch): "
+                    + shown
+                )
         metric_rows.append(
             {
                 "metric": m,
@@ -262,7 +276,7 @@ def assess(sources) -> Coverage:
                 "from": f"{y.index[0]:%Y-%m-%d}",
                 "to": f"{y.index[-1]:%Y-%m-%d}",
                 "frequency": frequency_word(y.index),
-                "controls": ", ".join(controls.columns) if controls is not None else "",
+                "controls": shown,
                 "needs": "",
                 "why": "",
             }
@@ -270,9 +284,8 @@ def assess(sources) -> Coverage:
     metrics = pd.DataFrame(metric_rows).set_index("metric")
     chosen = available_metrics(sources)
     camp = {}
-    for cid, row in sources.campaigns.iterrows():
-        launch = pd.Timestamp(row["launch"])
-        camp[str(cid)] = {m: _campaign_status(sources, m, launch) for m in chosen}
+    for cid in sources.campaigns.index:
+        camp[str(cid)] = {m: _campaign_status(sources, m, cid) for m in chosen}
     campaigns = pd.DataFrame(
         [[camp[c][m] for m in chosen] for c in camp], index=list(camp), columns=chosen
     )
@@ -297,20 +310,14 @@ def _y_source(sources, metric: str) -> str:
     return y.attrs.get("source", METRICS[metric].source)
 
 
-def _campaign_status(sources, metric: str, launch: pd.Timestamp) -> str:
-    y = _series(sources, metric)
-    if y is None:
+def _campaign_status(sources, metric: str, campaign_id) -> str:
+    """``"measured"``, or why not: the campaign report's own rule (:func:`check_covers`)."""
+    if _series(sources, metric) is None:
         return "no data"
-    if launch <= y.index[0] or launch > y.index[-1]:
-        return (
-            f"launch {launch:%Y-%m-%d} outside the data ({y.index[0]:%Y-%m-%d} to "
-            f"{y.index[-1]:%Y-%m-%d})"
-        )
-    pre = int((y.index < launch).sum())
-    need = MIN_PRE_PERIODS[period_code(y.index)]
-    if pre < need:
-        unit = period_word(y.index)
-        return f"only {plural(pre, unit)} before launch; needs {plural(need, unit)}"
+    try:
+        check_covers(sources, metric, campaign_id)
+    except InterventionDateError as exc:
+        return str(exc)
     return "measured"
 
 

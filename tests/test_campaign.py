@@ -70,7 +70,8 @@ def test_overlap_and_anonymized_caveats(sources):
     a = campaign.analyze_campaign(sources, "webinar-series-may", metrics=["branded_clicks"])
     assert a.overlapping == ["meta-ads-spring"]
     text = " ".join(a.caveats())
-    assert "meta-ads-spring" in text and "lower bound" in text
+    name = sources.campaigns.loc["meta-ads-spring", "name"]
+    assert f"Other campaigns ran during this window ({name})" in text and "lower bound" in text
 
 
 def test_a_brand_guessed_from_the_site_address_is_a_caveat(sources):
@@ -653,9 +654,10 @@ def test_placebo_in_space_on_trends_controls_with_zero_weeks(tmp_path):
 def test_several_controls_are_named_as_controls(tmp_path):
     # the four other terms of a real weekly Trends download were named "... and
     # Google Trends interest in 360DigiTMG ... as a control"
+    # (38 weeks before launch support 3 control columns: the four enter as their patterns)
     html = _innomatics_report(tmp_path).baseline_html("brand_interest")
-    assert "Training Hyderabad as controls: searches for other terms" in html
-    assert "as a control" not in html
+    assert "from the 3 main patterns shared by the 4 other Google Trends terms as controls" in html
+    assert "as a control" not in html and "second pattern" not in html
 
 
 def test_notes_keep_the_capitals_of_google_trends(tmp_path):
@@ -671,11 +673,11 @@ def test_a_mostly_zero_metric_is_in_counts_in_its_section_too(tmp_path):
     # bottom line gave index points, but the section said "Read the relative change" and
     # "+16 index points (+168%; 95% interval +28% to +781%)" (with its second download)
     page = _innomatics_report(tmp_path)
-    # (3 of its 4 other terms are the controls: 38 weeks support 3, select_controls)
+    # (its 4 other terms enter as their 3 main shared patterns: 38 weeks support 3)
     assert page.analysis.sparse_metrics() == {"brand_interest": (26, 38)}
     html = page.search_section().html
     assert "Read the relative change" not in html and "Read the change in index points" in html
-    assert "+16 index points (95% interval +7.4 to +25)" in html
+    assert "+15 index points (95% interval +6.2 to +24)" in html
     assert "Relative lift" not in html and "%;" not in html
 
 
@@ -687,7 +689,7 @@ def test_a_mostly_zero_metric_is_in_units_in_the_checks_too(tmp_path):
     page = _innomatics_report(tmp_path)
     html = page.triangulation_section().html
     assert "Average effect (index points)" in html and "Relative lift" not in html
-    assert "the average effect ranges from" in html and "+16 index points" in html
+    assert "the average effect ranges from" in html and "+15 index points" in html
     assert "%" not in html.replace("95% interval", "").split("</style>")[-1]
     check = page.placebo_in_time()
     assert check.statistic == "average" and check.unit == "index points"
@@ -696,10 +698,10 @@ def test_a_mostly_zero_metric_is_in_units_in_the_checks_too(tmp_path):
     real = abs(check.real["average"])
     assert check.p_value == (1 + int(np.sum(avg >= real))) / (1 + len(avg))
     text = page.placebo_in_time_section().html
-    assert "mostly between \u22124.6 and +6.6 index points" in text
-    assert "The real effect, +16 index points, is larger (in size) than all 19" in text
+    assert "mostly between \u22125.1 and +7.5 index points" in text
+    assert "The real effect, +15 index points, is larger (in size) than all 19" in text
     head = page.bottom_line_markdown().splitlines()[0]
-    assert "a rise of 16 index points in Google Trends interest" in head and "%" not in head
+    assert "a rise of 15 index points in Google Trends interest" in head and "%" not in head
 
 
 def test_checks_keep_the_relative_lift_on_metrics_with_few_zero_days(podcast_two):
@@ -1013,28 +1015,89 @@ def test_a_percentage_with_a_well_known_expected_level_stays_a_percentage(source
     assert "%" in a.bottom_line()
 
 
-def test_more_controls_than_the_history_supports_keep_the_closest(rng):
+def test_more_controls_than_the_history_supports_become_their_shared_patterns(rng):
     # a real folder of 20 weekly Trends downloads fitted the brand on 19 controls with 26
     # weeks before launch, and said nothing
-    from darksocial.campaign import PERIODS_PER_CONTROL, select_controls
+    from darksocial.campaign import PATTERN_PREFIX, select_controls
 
     idx = pd.date_range("2024-01-07", periods=40, freq="W-SUN")
     market = np.cumsum(rng.normal(0, 3, 40)) + 50
-    y = pd.Series(market + rng.normal(0, 1, 40), idx)
     controls = pd.DataFrame(
-        {f"term_{i}": 50 + rng.normal(0, 5, 40).cumsum() for i in range(9)}, index=idx
+        {f"term_{i}": market * (0.5 + i / 10) + rng.normal(0, 2, 40) for i in range(11)},
+        index=idx,
     )
-    controls["close"] = market * 0.5 + rng.normal(0, 0.5, 40)
-    controls["closer"] = market + rng.normal(0, 0.3, 40)
+    y = pd.Series(market + rng.normal(0, 1, 40), idx)
     launch = idx[26]
     kept, note = select_controls(y, controls, launch, label="brand interest")
-    assert list(kept.columns) == ["close", "closer"]  # 26 // 10 = 2, in the file's order
-    assert 26 // PERIODS_PER_CONTROL == 2
-    assert "11 control series for 26 weeks before launch" in note
-    assert (
-        "close and closer" in note
-        and "leaves out term 0, term 1, term 2, term 3 and 5 more" in note
-    )
+    assert list(kept.columns) == [f"{PATTERN_PREFIX}1", f"{PATTERN_PREFIX}2"]  # 26 // 10
+    # the first pattern is the market the terms share, rising with it
+    assert np.corrcoef(kept[f"{PATTERN_PREFIX}1"], market)[0, 1] > 0.95
+    assert "11 control series for 26 weeks before launch would over-fit" in note
+    assert "their 2 main shared patterns" in note
+    # found from the controls alone: another metric gets the same columns
+    other, _ = select_controls(pd.Series(rng.normal(size=40), idx), controls, launch)
+    pd.testing.assert_frame_equal(kept, other)
     # with history enough for every control, nothing changes
-    same, none = select_controls(y, controls[["close", "term_1"]], launch)
-    assert list(same.columns) == ["close", "term_1"] and none is None
+    same, none = select_controls(y, controls[["term_0", "term_1"]], launch)
+    assert list(same.columns) == ["term_0", "term_1"] and none is None
+
+
+@pytest.mark.slow
+def test_shared_patterns_do_not_flatter_the_fit_as_picking_by_correlation_did():
+    # no effect, 24 candidate controls of noise and 26 weeks before launch: picking the two
+    # that correlated most with the metric made 95% intervals exclude zero far more often
+    import warnings
+
+    from darksocial.campaign import select_controls
+    from darksocial.its import Intervention, fit
+
+    idx = pd.date_range("2021-01-03", periods=30, freq="W-SUN")
+    launch = idx[26]
+    rejected = {"patterns": 0, "correlation": 0}
+    reps = 150
+    for rep in range(reps):
+        gen = np.random.default_rng([2026, rep])
+        y = pd.Series(50 + gen.normal(0, 1, 30).cumsum() + gen.normal(0, 3, 30), idx)
+        c = pd.DataFrame(
+            {
+                f"t{i}": 50 + gen.normal(0, 2, 30).cumsum() + gen.normal(0, 2, 30)
+                for i in range(24)
+            },
+            index=idx,
+        )
+        r = {k: abs(np.corrcoef(y.iloc[:26], c[k].iloc[:26])[0, 1]) for k in c}
+        picked = c[sorted(c, key=lambda k: -r[k])[:2]]
+        for name, ctrl in (
+            ("patterns", select_controls(y, c, launch)[0]),
+            ("correlation", picked),
+        ):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                e = fit(y, Intervention("c", launch), controls=ctrl, seed=rep).effects
+            rejected[name] += bool(e.loc["average", "lower"] > 0 or e.loc["average", "upper"] < 0)
+    # 600 series: patterns 9.7%, correlation 15.5%, two random candidates 8.0%, none 8.7%
+    assert rejected["patterns"] / reps < 0.13
+    assert rejected["correlation"] - rejected["patterns"] >= 0.03 * reps
+
+
+def test_a_window_cut_short_by_the_data_and_overlaps_are_said_by_name(tmp_path):
+    # a real chart ending on 4 May 2026: a campaign to 20 May was "Evaluated 20 Apr to 4 May
+    # (15 days)" without a word; overlapping campaigns were named by their ids
+    import shutil
+    from pathlib import Path
+
+    from darksocial.pages.campaign import campaign_report
+
+    src = Path(__file__).parent / "data/search_console/videotext/Chart.csv"
+    shutil.copy(src, tmp_path / "Chart.csv")
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n"
+        "- {id: late, name: Late push, content_type: event, launch: 2026-04-20, "
+        "end: 2026-05-20}\n"
+        "- {id: mid, name: Mid-April mailing, content_type: newsletter, launch: 2026-04-13, "
+        "end: 2026-04-26}\n"
+    )
+    caveats = " ".join(campaign_report(campaign_id="late", data_dir=tmp_path).analysis.caveats())
+    assert "runs this campaign's window to 20 May 2026, but the data end on 4 May 2026" in caveats
+    assert "covers 15 of its 31 days" in caveats
+    assert "Other campaigns ran during this window (Mid-April mailing)" in caveats

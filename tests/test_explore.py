@@ -410,3 +410,24 @@ def test_rows_by_query_are_not_said_to_lack_the_branded_split(tmp_path, rng):
     assert section.status == "skipped"
     assert "does not separate branded" not in section.why
     assert "leave out the queries Search Console anonymizes" in section.why
+
+
+def test_an_unusable_export_is_named_where_its_series_would_be(tmp_path):
+    # a Search Console "Last 24 hours" export: the explore page said "No Search Console
+    # export in this folder" and "the folder holds only the calendar"
+    from darksocial.pages.explore import explore_page
+
+    (tmp_path / "Chart.csv").write_text(
+        "Time (UTC+03:00),Clicks,Impressions,CTR,Position\n"
+        + "".join(f"2026-03-05T{h:02d}:00:00,{h % 4},{10 + h},1%,9\n" for h in range(24))
+    )
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: c, name: C, content_type: event, launch: 2026-03-05}\n"
+    )
+    page = explore_page(str(tmp_path))
+    for section in (page.search_shares(), page.gaps()):
+        assert section.status == "skipped"
+        assert "Chart.csv in the data folder is not used (Search Console clicks every hour" in (
+            section.why
+        )
+        assert "No Search Console export in this folder" not in section.why

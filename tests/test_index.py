@@ -119,7 +119,7 @@ def test_a_campaign_no_series_measured_says_why_in_the_index():
     from darksocial import reporting
 
     why = (
-        "the search clicks data hold 9 weeks before launch; the estimate needs at least 12 "
+        "the data of search clicks hold 9 weeks before launch; the estimate needs at least 12 "
         "weeks (export a longer history)"
     )
     cell = reporting._verdicts({"metrics": {}, "skipped_metrics": {"search_clicks": why}})

@@ -179,7 +179,10 @@ def detect(path: str | Path) -> Detection:
         return Detection("survey", survey.load_survey)
     if "id" in low and low & {"launch", "end", "start", "launch date"}:
         return Detection("campaigns", calendar.load_campaigns)
-    if gkeys - {"date", "date_hour", "channel", "landing_page", "nth_day"}:
+    if gkeys - {"date", "date_hour", "channel", "landing_page", "nth_day"} or "nth_day" in gkeys:
+        # "Nth day" is GA4's own dimension: a home-page download of tables by Nth day with
+        # metrics the synonyms do not know (Average engagement time) was "not a recognised
+        # export"
         return Detection("ga4", ga4.read_ga4)
     if re.match(r"#\s*-{10,}", head):
         # the dashed preamble of a GA4 UI download, in a language or of a report whose

@@ -493,7 +493,9 @@ def scan_folder(directory: str | Path, *, skip: Iterable[str | Path] = ()) -> li
             # says what it is; its kind keeps the report from saying the folder has no GA4
             # export
             note = _ga4_reason(entry)
-            kind = "direct_landing" if "Landing page, add Date" in note else "ga4_channels"
+            from darksocial.io.ga4 import LANDING_PAGE_EXPORT
+
+            kind = "direct_landing" if LANDING_PAGE_EXPORT in note else "ga4_channels"
             found.append(Export(entry, None, note, kind))
     # an export unzipped loose (Chart.csv, Queries.csv... straight in a folder): its tables
     # sit beside its daily table and belong to it, like the tables of an export folder
@@ -746,7 +748,10 @@ class Sources:
         return [f.name for f in fields(self) if isinstance(getattr(self, f.name), pd.DataFrame)]
 
     def summary(self) -> pd.DataFrame:
-        """Return one row per source present: rows, first/last date, frequency, gaps, files.
+        """Return one row per source present: rows, first date, last day, frequency, gaps, files.
+
+        ``end`` is the last day the data cover: a weekly or monthly series' last period runs
+        to its week's or month's last day.
 
         ``rows`` counts the periods (or records) with data, ``periods`` every period from
         the first date to the last: a day missing from the export is a gap, not a row.
@@ -757,6 +762,12 @@ class Sources:
             if isinstance(df.index, pd.DatetimeIndex):
                 start, end = df.index.min(), df.index.max()
                 freq = df.index.freqstr or "irregular"
+                # a week or month is dated by its first day: the data run to its last
+                # ("To 11 Apr 2021" for the week of 11-17 April)
+                if freq.startswith("W"):
+                    end = end + pd.Timedelta(days=6)
+                elif freq in ("MS", "M", "ME"):
+                    end = end + pd.offsets.MonthEnd(0)
             else:
                 col = next((c for c in ("submitted_at", "launch") if c in df.columns), None)
                 start = df[col].min() if col else pd.NaT
@@ -1144,7 +1155,6 @@ def _join_records(loaded: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
 # --- Google Trends: one granularity, the brand term in one place ---------------------------
 
 #: A Trends term column: ``term: (place)``, as the download's header writes it.
-_TRENDS_PLACE = re.compile(r"^(.*?):\s*\((.*)\)\s*$")
 #: How Trends' UI languages write "Worldwide", the place of a download made without one.
 _WORLDWIDE = frozenset(
     {
@@ -1209,11 +1219,9 @@ def _step(df: pd.DataFrame) -> str:
 def _trends_places(df: pd.DataFrame) -> list[str | None]:
     """The place of each term column of a Trends download (None where the header has none)."""
     cols = [c for c in df.columns if c != "missing"]
-    headers = list(df.attrs.get("raw_headers") or [])[1:]
-    if len(headers) == len(cols):
-        return [
-            (m.group(2).strip() if (m := _TRENDS_PLACE.match(str(h))) else None) for h in headers
-        ]
+    places = list(df.attrs.get("places") or [])  # load_trends reads them off the header
+    if len(places) == len(cols):
+        return places
     geo = df.attrs.get("geo")
     return [geo if isinstance(geo, str) and geo else None] * len(cols)
 

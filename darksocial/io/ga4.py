@@ -539,7 +539,8 @@ _TRAFFIC_ACQUISITION = (
 )
 
 
-_LANDING_PAGE = (
+#: The fix for a Landing page table without dates (its export kind is told by it).
+LANDING_PAGE_EXPORT = (
     "in GA4 open Reports → Engagement → Landing page, add Date, filter Session default "
     "channel group = Direct, then Share this report → Download file → CSV"
 )
@@ -572,7 +573,7 @@ def unused_reason(path: str | Path) -> str:
             # a Landing page table: its fix is that table by date, not traffic acquisition
             return (
                 f"a GA4 table by {first} without a Date column, so no sessions by day; "
-                + _LANDING_PAGE
+                + LANDING_PAGE_EXPORT
             )
         return (
             f"a GA4 table by {first} without a Date column, so no sessions by day; "

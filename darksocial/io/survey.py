@@ -237,9 +237,16 @@ def load_survey(
     if df.empty:
         raise fail(path, "no answers; the export is empty")
     header = next(raw_name for raw_name, canon in mapping.items() if canon == "submitted_at")
+    # a row without a submission date (a form's test entry, a cell cleared by hand) cannot
+    # be placed in time: it is left out and counted, where one blank cell stopped the folder
+    stamp = df["submitted_at"].astype(str).str.strip()
+    blank = df["submitted_at"].isna() | stamp.eq("") | stamp.str.lower().isin(["nan", "nat"])
+    if blank.all():
+        raise UnusableExportError(
+            *fail(path, f"column '{header}' is empty on every row: no answer can be dated").args
+        )
+    df = df[~blank].copy()
     parsed = _submission_times(df["submitted_at"], path=path, column=header)
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_convert("Europe/Paris").dt.tz_localize(None)
     df["submitted_at"] = parsed
     df["answer"] = df["answer"].fillna("").astype(str).map(clean)
     order = ["submitted_at", "answer", "software_source", "software_source_detail", "record_id"]
@@ -251,6 +258,7 @@ def load_survey(
         path=path,
         encoding=encoding,
         raw_headers=list(raw.columns),
+        undated=int(blank.sum()),
     )
 
 
@@ -284,6 +292,12 @@ def _submission_times(values: pd.Series, *, path: Path, column: str) -> pd.Serie
     than guessed: the wrong guess moves answers by months without a warning.
     """
     when = values.astype(str).str.strip()
+    if when.str.contains(r"(?:[+-]\d{2}:?\d{2}|Z)$", regex=True).any():
+        # ISO stamps with UTC offsets, two of them across a change of daylight saving time
+        # (+01:00, +02:00): read in UTC, then as local times of the folder
+        parsed = pd.to_datetime(when, errors="coerce", format="ISO8601", utc=True)
+        if parsed.notna().all():
+            return parsed.dt.tz_convert("Europe/Paris").dt.tz_localize(None)
     parsed = pd.to_datetime(when, errors="coerce", format="ISO8601")
     if parsed.notna().all():
         return parsed

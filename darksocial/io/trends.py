@@ -83,7 +83,8 @@ def load_trends(path: str | Path) -> pd.DataFrame:
         times; the UTC offset is kept in ``attrs["time_zone"]``). One float column per
         search term in snake_case and ``missing``. ``<1`` becomes :data:`LESS_THAN_ONE`
         (0.5). ``attrs`` holds ``geo``, ``terms`` (raw names), ``category`` and the
-        frequency. Values are relative (max = 100 across all terms of the file); two
+        frequency, ``places`` the place of each term column (None where its header has
+        none). Values are relative (max = 100 across all terms of the file); two
         downloads are not comparable without a common anchor term.
 
     Raises
@@ -129,12 +130,13 @@ def load_trends(path: str | Path) -> pd.DataFrame:
     if not any(_PLACE.match(c) for c in raw.columns[1:]):
         raise UnusableExportError(f"{path.name}: {_lost_places_reason(list(raw.columns))}")
     index, freq, time_zone = _stamps(path, raw[time_col].str.strip(), time_col)
-    terms, geos, data = [], set(), {}
+    terms, geos, places, data = [], set(), [], {}
     for col in raw.columns[1:]:
         m = _PLACE.match(col)
         term, geo = (m.group(1), m.group(2)) if m else (col, None)
         term = term.strip().strip('"').strip()
         geos.add(geo)
+        places.append(geo.strip() if geo else None)
         terms.append(term)
         # "<1", or "< 1" with a (narrow) no-break space in the French UI
         values = (
@@ -165,6 +167,7 @@ def load_trends(path: str | Path) -> pd.DataFrame:
         raw_headers=list(raw.columns),
         geo=geo,
         terms=terms,
+        places=places,
         category=category,
         freq=freq,
         time_zone=time_zone,
@@ -257,10 +260,11 @@ def lost_places(text: str) -> list[str] | None:
 
 
 def _lost_places_reason(header: list[str]) -> str:
+    header = [str(h).strip() for h in header]
     term = header[1] if len(header) > 1 else "term"
     return (
         f"looks like a Google Trends download whose term columns lost their ': (place)' "
-        f"suffix ({', '.join(header[:6])}); download it again from trends.google.com "
+        f"suffix ({', '.join(header[1:6])}{', ...' if len(header) > 6 else ''}); download it again from trends.google.com "
         f"(Explore → your terms → ⤓ Interest over time) and keep it as downloaded, or add "
         f"the place to each term column, e.g. '{term}: (Worldwide)'"
     )
@@ -287,7 +291,8 @@ def _header_line(lines: list[str]) -> int | None:
         if not first or len(re.split(r"[,;\t]", line)) < 2:
             continue
         after = next((ln for ln in lines[i + 1 : i + 5] if ln.strip(" ,;\t")), "")
-        dated = bool(_STAMP.match(re.split(r"[,;\t]", after, maxsplit=1)[0]))
+        # a re-save may quote every cell ("Time","AI"... then "2004-01-01",2...)
+        dated = bool(_STAMP.match(re.split(r"[,;\t]", after, maxsplit=1)[0].strip().strip('"')))
         if dated and (first.lower() in TIME_COLUMNS or ": (" in line or not _STAMP.match(first)):
             return i
     return None

@@ -53,7 +53,13 @@ from darksocial.formatting import (
     styled_table,
     upper_first,
 )
-from darksocial.pages.sections import PAGE_HEAD, Section, SectionedPage, unused_exports
+from darksocial.pages.sections import (
+    PAGE_HEAD,
+    Section,
+    SectionedPage,
+    not_used_sentence,
+    unused_exports,
+)
 from darksocial.safetext import ANSWER_DISPLAY_LIMIT, markdown_text
 from darksocial.theme import Chart
 
@@ -461,13 +467,21 @@ class CampaignReport(SectionedPage):
             "campaign for the brand should not move it",
         }
         names = list(controls)
+        shared = [n for n in names if " pattern shared by " in n]
+        if len(shared) > 1:
+            # "the main pattern shared by the 4 other terms, the second pattern shared by
+            # the 4 other terms and ..." read as one
+            whom = shared[0].split(" pattern shared by ", 1)[1]
+            names = [f"the {len(shared)} main patterns shared by {whom}"] + [
+                n for n in names if n not in shared
+            ]
         shown = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         reasons = list(dict.fromkeys(why.get(source, "") for source in controls.values()))
         reason = "; ".join(r for r in reasons if r) or "the campaign should not move it"
         return (
             f"<p>What {escape(label)} would have been without the campaign comes from its own "
             f"trend and seasonal pattern and from {escape(shown)} "
-            f"{'as a control' if len(names) == 1 else 'as controls'}: "
+            f"{'as a control' if len(names) == 1 and not shared[1:] else 'as controls'}: "
             f"{escape(reason)}.</p>"
         )
 
@@ -534,7 +548,7 @@ class CampaignReport(SectionedPage):
         if getattr(self.analysis.sources, "trends", None) is not None:
             why = missing_reason(self.analysis.sources, "brand_interest")
             return self._keep(Section.skip("search", f"Branded search not measured: {why}."))
-        has = _unused_exports(self.analysis.sources, ("search_console", "trends"))
+        has = not_used_sentence(self.analysis.sources, ("search_console", "trends"))
         return self._keep(
             Section.skip(
                 "search",
@@ -560,7 +574,7 @@ class CampaignReport(SectionedPage):
             why = "; ".join(self.analysis.skipped[m] for m in tried)
             shown = "".join(self._not_measured(m) for m in tried)
             return self._keep(Section("direct", "skipped", why, [shown]))
-        has = _unused_exports(
+        has = not_used_sentence(
             self.analysis.sources, ("ga4_channels", "direct_landing", "ga4_events")
         )
         return self._keep(
@@ -811,7 +825,7 @@ class CampaignReport(SectionedPage):
         survey = getattr(self.analysis.sources, "survey", None)
         if survey is None or survey.empty:
             adds, how = SOURCE_EXPORTS["survey"]
-            has = _unused_exports(self.analysis.sources, ("survey",))
+            has = not_used_sentence(self.analysis.sources, ("survey",))
             why = (
                 f"No survey answers could be read: {has}."
                 if has
@@ -1248,30 +1262,3 @@ def _search_scope(sc: pd.DataFrame) -> str:
         + " and ".join(parts)
         + ": its search numbers are about that part of the site only, not the whole site."
     )
-
-
-def _unused_exports(sources, kinds: tuple[str, ...]) -> str:
-    """``"X in the data folder is not used (why)"`` for exports of ``kinds`` it could not use.
-
-    A section must not say the folder has no such export when it holds one that is unusable
-    (a Search Console chart by month, a GA4 table without dates): empty when there is none.
-    More than two are counted and named, their reasons left to the data section.
-    """
-    unused = [
-        e
-        for e in getattr(sources, "exports", ())
-        if e.kind in kinds and e.source is None and e.note
-    ]
-    if not unused:
-        return ""
-    if len(unused) > 2:
-        # fifteen GA4 downloads repeated the same 200-character fix fifteen times here
-        names = join_words(
-            [e.path.name for e in unused[:4]]
-            + ([f"{len(unused) - 4} more"] if len(unused) > 4 else [])
-        )
-        return (
-            f"{len(unused)} exports in the data folder are not used ({names}; the data "
-            "section above says why for each)"
-        )
-    return "; ".join(f"{e.path.name} in the data folder is not used ({e.note})" for e in unused)

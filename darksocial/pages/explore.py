@@ -31,7 +31,13 @@ from darksocial.formatting import (
     plural,
     styled_table,
 )
-from darksocial.pages.sections import PAGE_HEAD, Section, SectionedPage, missing_sentence
+from darksocial.pages.sections import (
+    PAGE_HEAD,
+    Section,
+    SectionedPage,
+    missing_sentence,
+    not_used_sentence,
+)
 
 __all__ = ["ExplorePage", "direct_sentence", "display_table", "explore_page"]
 
@@ -150,8 +156,13 @@ class ExplorePage(SectionedPage):
             if "missing" in getattr(getattr(self.sources, n), "columns", ())
         ]
         if not dated:
+            has = not_used_sentence(
+                self.sources, ("search_console", "trends", "ga4_channels", "direct_landing")
+            )
             why = (
-                "No dated export to check for gaps: the folder holds only the calendar"
+                f"No dated export to check for gaps: {has}."
+                if has
+                else "No dated export to check for gaps: the folder holds only the calendar"
                 + (" and survey answers" if self.sources.survey is not None else "")
                 + f". {SOURCE_EXPORTS['search_console'][1]} or "
                 f"{SOURCE_EXPORTS['ga4_channels'][1]} would add daily series."
@@ -288,10 +299,15 @@ class ExplorePage(SectionedPage):
 
         sc = self.sources.search_console
         if sc is None:
-            why = missing_sentence(
-                "No Search Console export in this folder",
-                "search_console",
-                adds="the branded and anonymized shares of search clicks",
+            has = not_used_sentence(self.sources, ("search_console",))
+            why = (
+                f"No Search Console series to look at: {has}."
+                if has
+                else missing_sentence(
+                    "No Search Console export in this folder",
+                    "search_console",
+                    adds="the branded and anonymized shares of search clicks",
+                )
             )
             return self._keep(Section.skip("search_shares", why))
         need = ("clicks", "branded_clicks", "anonymized_clicks")

@@ -51,6 +51,7 @@ from darksocial.pages.sections import (
     Section,
     SectionedPage,
     missing_sentence,
+    not_used_sentence,
     unused_exports,
 )
 from darksocial.theme import Chart
@@ -799,14 +800,10 @@ class OverviewPage(SectionedPage):
 
         s = self.report.survey()
         if s is None:
-            unusable = [
-                f"{e.path.name} in the data folder is not used ({e.note})"
-                for e in getattr(self.report.sources, "exports", ()) or ()
-                if e.kind == "survey" and e.source is None and e.note
-            ]
+            has = not_used_sentence(self.report.sources, ("survey",))
             why = (
-                f"No survey answers could be read: {'; '.join(unusable)}."
-                if unusable
+                f"No survey answers could be read: {has}."
+                if has
                 else missing_sentence("No survey answers in this folder", "survey")
             )
             return self._keep(Section.skip("survey", why))
@@ -966,9 +963,16 @@ class OverviewPage(SectionedPage):
                 "non-branded search (seasonality, rankings)."
             )
         if "brand_interest" in rep.metrics:
+            # the campaign reports read a mostly-zero index in index points, not as a
+            # relative change: the caveat said "read its lift as a relative change" there
+            in_points = any("brand_interest" in a.sparse_metrics() for a in rep.analyses.values())
             notes.append(
-                "Google Trends interest is a sampled 0-100 index, not a count: read its lift "
-                "as a relative change in interest, not as searches."
+                "Google Trends interest is a sampled 0-100 index, not a count: read its "
+                "change in index points (or as a relative change where the tables give one), "
+                "not as searches."
+                if in_points
+                else "Google Trends interest is a sampled 0-100 index, not a count: read its "
+                "lift as a relative change in interest, not as searches."
             )
         pooled = rep.pooled()
         if len(pooled):

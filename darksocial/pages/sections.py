@@ -12,10 +12,17 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from darksocial.coverage import SOURCE_EXPORTS
-from darksocial.formatting import escape
+from darksocial.formatting import escape, join_words
 from darksocial.theme import PAGE_STYLE
 
-__all__ = ["PAGE_HEAD", "Section", "SectionedPage", "missing_sentence", "unused_exports"]
+__all__ = [
+    "PAGE_HEAD",
+    "Section",
+    "SectionedPage",
+    "missing_sentence",
+    "not_used_sentence",
+    "unused_exports",
+]
 
 
 @dataclass
@@ -161,6 +168,35 @@ def unused_exports(exports, *, limit: int = 12) -> list[str]:
             "<code>darksocial check</code> lists them.</p>"
         )
     return parts
+
+
+def not_used_sentence(sources, kinds: tuple[str, ...]) -> str:
+    """``"X in the data folder is not used (why)"`` for exports of ``kinds`` it could not use.
+
+    Every page's sections use it (campaign report, overview, explore).
+
+    A section must not say the folder has no such export when it holds one that is unusable
+    (a Search Console chart by month, a GA4 table without dates): empty when there is none.
+    More than two are counted and named, their reasons left to the data section.
+    """
+    unused = [
+        e
+        for e in getattr(sources, "exports", ())
+        if e.kind in kinds and e.source is None and e.note
+    ]
+    if not unused:
+        return ""
+    if len(unused) > 2:
+        # fifteen GA4 downloads repeated the same 200-character fix fifteen times here
+        names = join_words(
+            [e.path.name for e in unused[:4]]
+            + ([f"{len(unused) - 4} more"] if len(unused) > 4 else [])
+        )
+        return (
+            f"{len(unused)} exports in the data folder are not used ({names}; the data "
+            "section above says why for each)"
+        )
+    return "; ".join(f"{e.path.name} in the data folder is not used ({e.note})" for e in unused)
 
 
 class SectionedPage:

@@ -428,3 +428,27 @@ def test_search_console_exports_of_two_sites_say_so_in_plain_words(tmp_path, dat
     assert "disagrees with" in message and "both are Search Console exports" in message
     assert "Dates.csv" in message and "awningdepot" in message
     assert "exports of two sites, or with other filters, each go in a data folder" in message
+
+
+def test_the_summary_dates_a_weekly_or_monthly_series_to_its_last_day(tmp_path):
+    # the data table read "To 11 Apr 2021" for the week of 11-17 April, "To 1 Jun 2025"
+    # for June
+    from darksocial.io import load_trends
+
+    src = config.PROJ_ROOT / "tests" / "data" / "trends" / "multiTimeline.csv"
+    weekly = load_trends(src)
+    shutil.copy(src, tmp_path / "multiTimeline.csv")
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- id: c\n  name: C\n  launch: 2025-03-01\n", encoding="utf-8"
+    )
+    summary = load_folder(tmp_path).summary()
+    assert weekly.index.freqstr == "W-SUN"
+    assert summary.loc["trends", "end"] == weekly.index[-1] + pd.Timedelta(days=6)
+    monthly = tmp_path / "monthly"
+    monthly.mkdir()
+    shutil.copy(tmp_path / "campaigns.yml", monthly)
+    (monthly / "multiTimeline.csv").write_text(
+        "Category: All categories\n\nMonth,acme: (Worldwide)\n"
+        + "".join(f"2024-{m:02d},{40 + m}\n" for m in range(1, 13))
+    )
+    assert load_folder(monthly).summary().loc["trends", "end"] == pd.Timestamp("2024-12-31")

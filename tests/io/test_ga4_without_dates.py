@@ -36,3 +36,16 @@ def test_the_sources_summary_does_not_let_one_file_stand_for_several(tmp_path):
     assert "2 files, each listed above with why" in line
     line = next(ln for ln in text.splitlines() if "GA4 landing pages" in ln)
     assert "Landing page without a Date column" in line
+
+
+def test_a_download_of_tables_by_nth_day_is_named_as_ga4():
+    # a real home-page download (Average engagement time, Views... by Nth day): it was "not
+    # a recognised export", and the campaign report said the folder had no GA4 export
+    from darksocial.io.detect import detect
+    from darksocial.io.folder import scan_folder
+
+    path = HERE.parent / "nth_day" / "data-export.csv"
+    assert detect(path).source == "ga4"
+    (found,) = [e for e in scan_folder(path.parent) if e.path.name == "data-export.csv"]
+    assert found.kind == "ga4_channels" and found.source is None
+    assert found.note.startswith("a GA4 export by date without a channel column")

@@ -259,7 +259,7 @@ def test_trends_download_without_place_suffix_is_named_not_read(
     term = header.split(", ")[1]
     reason = (
         "looks like a Google Trends download whose term columns lost their ': (place)' "
-        f"suffix ({header}); download it again from trends.google.com (Explore → your terms "
+        f"suffix ({term}); download it again from trends.google.com (Explore → your terms "
         "→ ⤓ Interest over time) and keep it as downloaded, or add the place to each term "
         f"column, e.g. '{term}: (Worldwide)'"
     )
@@ -347,3 +347,19 @@ def test_a_french_meta_export_and_a_google_ads_report_say_what_they_are(
     assert unused[terms.name][1].startswith("a Google Ads report (Rechercher, Coût")
     out = _check(folder, capsys)
     assert "a GA4 table by Nom de la campagne" not in out
+
+
+def test_a_quoted_trends_download_without_places_is_named_not_unrecognised(tmp_path):
+    # a real monthly file with every cell quoted and spaces after the commas ("Time","AI","
+    # Machine Learning"...): "not a recognised export"; its reason then listed "Time" as a term
+    text = '"Time","AI"," Machine Learning","Big Data"\n' + "".join(
+        f'"20{y:02d}-{m:02d}-01",{m},{y % 7},{(m + y) % 9}\n'
+        for y in range(4, 8)
+        for m in range(1, 13)
+    )
+    path = tmp_path / "multiTimeline.csv"
+    path.write_text(text)
+    assert detect(path).source == "google_trends"
+    with pytest.raises(UnusableExportError) as exc:
+        load_trends(path)
+    assert "lost their ': (place)' suffix (AI, Machine Learning, Big Data);" in str(exc.value)

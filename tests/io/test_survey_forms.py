@@ -223,3 +223,28 @@ def test_answers_without_a_date_column_are_not_used_and_the_folder_runs(
     # renamed as the line says, the same file is read
     p.write_text(p.read_text().replace(",Purchased,", ",Submitted at,"))
     assert load_survey(p)["submitted_at"].tolist() == ORDERS
+
+
+def test_a_blank_date_is_left_out_and_offsets_across_daylight_saving_are_read(tmp_path):
+    # a blank submission date stopped the whole folder ("cannot read date ''"); two UTC
+    # offsets in one column (+01:00 and +02:00) raised an AttributeError traceback
+    from darksocial.io import load_survey
+
+    blank = tmp_path / "blank.csv"
+    blank.write_text(
+        "Timestamp,How did you hear about us?\n11/29/2024 10:28:00 PM,Podcast\n,Friend\n"
+    )
+    df = load_survey(blank)
+    assert list(df["answer"]) == ["Podcast"] and df.attrs["undated"] == 1
+    assert df["submitted_at"].iloc[0] == pd.Timestamp("2024-11-29 22:28")
+    dst = tmp_path / "dst.csv"
+    dst.write_text(
+        "Submitted at,How did you hear about us?\n"
+        "2024-03-30T10:00:00+01:00,Podcast\n2024-04-02T10:00:00+02:00,Friend\n"
+    )
+    df = load_survey(dst)
+    # Europe/Paris local times: 10:00 on both days
+    assert list(df["submitted_at"]) == [
+        pd.Timestamp("2024-03-30 10:00"),
+        pd.Timestamp("2024-04-02 10:00"),
+    ]
