@@ -472,3 +472,30 @@ def test_days_between_two_exports_are_not_called_an_outage(tmp_path):
     assert "covers 6 Mar 2024 to 1 May 2024" in notes and "tracking outage" not in notes
     gaps = gap_table(page.analysis.sources)
     assert list(gaps["meaning"]) == ["between two exports: no file covers these dates"]
+
+
+def test_a_campaign_between_two_exports_is_not_measured_and_harms_no_other(tmp_path):
+    # a launch in the 57 days no export covers: its term was zero on every day with data,
+    # the joint fit failed for every campaign of the metric, and check called it measured
+    from darksocial.coverage import assess
+    from darksocial.pages.campaign import campaign_report
+    from darksocial.pages.overview import overview_page
+
+    shutil.copytree(
+        Path(__file__).parent / "data/search_console/tactical_two_exports", tmp_path / "d"
+    )
+    folder = tmp_path / "d"
+    (folder / "campaigns.yml").write_text(
+        "campaigns:\n- {id: w, name: Winter videos, content_type: short_video, "
+        "launch: 2024-02-20, end: 2024-03-01}\n"
+        "- {id: gap, name: Spring mailing, content_type: newsletter, launch: 2024-03-20, "
+        "end: 2024-04-10}\n"
+    )
+    report = assess(load_folder(folder)).report()
+    assert "gap: cannot be measured" in report
+    assert "have no date from 20 Mar 2024 to 10 Apr 2024" in report
+    assert "w: measured on search_clicks" in report
+    page = campaign_report(campaign_id="w", data_dir=folder)
+    assert "search_clicks" in page.analysis.results
+    overview = overview_page(data_dir=str(folder))
+    assert "w" in overview.report.analyses and "gap" not in overview.report.analyses
