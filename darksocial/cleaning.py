@@ -298,7 +298,9 @@ def flag_outages(
     Under Poisson counts a zero needs a usual level of about 7 or more to be an outage
     (``exp(-6.9) = 0.001``); a series whose recent days vary more than that (a
     campaign's peak days among them) needs a higher level still. The usual level ``m``
-    is the trailing median. The spread comes from the trailing changes between one
+    is the trailing median; on daily data, that of the same weekday (four Saturdays for a
+    Saturday, when one or more has a value), so quiet weekends are not outages. The spread
+    comes from the trailing changes between one
     period and the same weekday a week before (the previous period on weekly or monthly
     data), so the weekday pattern does not count as noise: their interquartile range /
     1.349 (the standard deviation, were they normal), squared and halved (a change
@@ -328,6 +330,13 @@ def flag_outages(
     baseline = y.rolling(window, min_periods=least).median().shift(1).ffill()
     # the spread of same-weekday changes on daily data: the weekday pattern is no noise
     daily = isinstance(y.index, pd.DatetimeIndex) and getattr(y.index.freq, "name", None) == "D"
+    if daily:
+        # and the usual level of a day is that of its weekday: a site with quiet weekends
+        # (13 and 12 clicks on a Saturday and Sunday, 60 on weekdays) had its weekend lows
+        # called outages against the all-days median
+        same = pd.concat([y.shift(7 * k) for k in range(1, window // 7 + 1)], axis=1)
+        weekday = same.median(axis=1).where(same.notna().sum(axis=1) >= 1)
+        baseline = weekday.fillna(baseline)
     change = y.diff(7 if daily else 1).rolling(window, min_periods=least)
     iqr = (change.quantile(0.75) - change.quantile(0.25)).shift(1).ffill()
     variance = (iqr / 1.349) ** 2 / 2  # a difference of two days has twice a day's variance

@@ -90,3 +90,18 @@ def test_a_click_on_a_site_at_a_click_a_week_is_no_outlier(rng):
     # not counts (an index with halves): the robust z alone, as before
     z_only = flag_outliers(y + 0.5)
     assert z_only.sum() > 1
+
+
+def test_quiet_weekends_are_not_outages_but_a_broken_weekday_is():
+    # a real site at about 80 clicks on weekdays and 22-48 at weekends: a Saturday of 13
+    # and a Sunday of 12 were flagged as outages against the all-days median
+    from darksocial.cleaning import flag_outages
+
+    gen = np.random.default_rng(5)
+    days = pd.date_range("2026-02-02", periods=56, freq="D")  # starts on a Monday
+    level = np.where(days.dayofweek >= 5, 30.0, 80.0)
+    y = pd.Series(gen.poisson(level).astype(float), index=days)
+    y.loc["2026-03-14"], y.loc["2026-03-15"] = 13.0, 12.0  # a quiet weekend
+    y.loc["2026-03-18"] = 1.0  # a Wednesday: tracking broke
+    flagged = y.index[flag_outages(y)].strftime("%Y-%m-%d").tolist()
+    assert flagged == ["2026-03-18"]
