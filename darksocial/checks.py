@@ -979,8 +979,20 @@ class Triangulation:
             names = "; ".join(_choice(r, self._size, col) for _, r in rows.head(4).iterrows())
             more = "; ..." if k > 4 else ""
             finds = "finds" if k == 1 else "find"
+            # every estimate on the same side as the significant ones: the direction holds
+            # whatever the model, only whether it stands out from the noise does not ("5 of 7
+            # find a significant effect, all rises... the conclusion depends on the modelling
+            # choice" read as doubt about the direction, with every estimate from +26 to +42)
+            one_way = (ups and not downs and (ok[col] > 0).all()) or (
+                downs and not ups and (ok[col] < 0).all()
+            )
             verdict = (
-                f"{k} of {n} {finds} a significant effect, {what} ({names}{more}): the "
+                f"{k} of {n} {finds} a significant effect, {what} ({names}{more}); the others "
+                f"point the same way, but their intervals include zero: the direction does not "
+                "depend on the modelling choice, whether the change stands out from noise does; "
+                "report it with caution."
+                if one_way
+                else f"{k} of {n} {finds} a significant effect, {what} ({names}{more}): the "
                 "conclusion depends on the modelling choice; report it with caution."
             )
         could = f"{plural(n_fail, 'combination')} could not be fitted"

@@ -124,6 +124,15 @@ def test_triangulation_sentence_names_the_direction_of_significant_rows(podcast)
     text = Triangulation(table=table, alpha=0.05).report()
     assert "1 of 3 finds a significant effect, a fall (negbin/intervention −34%)" in text
     assert "−34%" in text and "+2.0%" in text  # the range, rounded as the table
+    assert "the conclusion depends on the modelling choice" in text  # the others rise
+    # every estimate a rise, some without an interval clear of zero (a real weekly Trends
+    # folder, +26 to +42 index points, read "the conclusion depends on the modelling choice")
+    same_way = table.assign(estimate=[0.30, 0.26, 0.42], lower=[0.1, -0.02, 0.2])
+    same_way = same_way.assign(upper=[0.5, 0.5, 0.6], significant=[True, False, True])
+    text = Triangulation(table=same_way, alpha=0.05).report()
+    assert "2 of 3 find a significant effect, all rises" in text
+    assert "the others point the same way, but their intervals include zero" in text
+    assert "the direction does not depend on the modelling choice" in text
 
 
 def test_triangulation_with_one_fitted_row_compares_nothing():
