@@ -1012,7 +1012,7 @@ def test_a_percentage_with_a_well_known_expected_level_stays_a_percentage(source
     rel = a.results["branded_clicks"].effects_for("podcast-s1").loc["relative"]
     assert (1 + rel["upper"]) / (1 + rel["lower"]) < PERCENT_SPAN / 2
     assert not a.sparse_metrics()
-    assert "%" in a.bottom_line()
+    assert re.search(r"[+\u2212-]\d[\d,.]*%", a.bottom_line())
 
 
 def test_more_controls_than_the_history_supports_become_their_shared_patterns(rng):

@@ -408,7 +408,7 @@ def test_many_unusable_exports_are_counted_not_repeated(tmp_path):
     assert section.status == "skipped"
     assert "4 exports in the data folder are not used (0_Pages" in section.why
     assert section.why.count("Traffic acquisition") == 1
-    assert "the data section above says why for each" in section.why
+    assert "the data section above lists them with why" in section.why
 
 
 def test_a_trends_brand_measured_in_one_of_several_places_says_which(tmp_path):

@@ -194,7 +194,7 @@ def not_used_sentence(sources, kinds: tuple[str, ...]) -> str:
         )
         return (
             f"{len(unused)} exports in the data folder are not used ({names}; the data "
-            "section above says why for each)"
+            "section above lists them with why)"
         )
     return "; ".join(f"{e.path.name} in the data folder is not used ({e.note})" for e in unused)
 
