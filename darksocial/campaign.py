@@ -806,7 +806,9 @@ class CampaignAnalysis:
             f"{day(self.last_day)}, against what the model expects without any campaign."
         ]
         for r in eff.itertuples():
-            verdict, sure = _metric_verdict(r, reconciled[r.Index], placebos.get(r.Index))
+            verdict, sure = _metric_verdict(
+                r, reconciled[r.Index], placebos.get(r.Index), alpha=self.alpha
+            )
             total = (
                 f", about {number(r.cumulative, signed=True)} in total"
                 if METRICS[r.Index].count
@@ -832,7 +834,9 @@ class CampaignAnalysis:
                 else:
                     half = (r.relative_upper - r.relative_lower) / 2
                     reach = percent(half, signed=False)
-                if np.isfinite(half):
+                est = r.average if r.Index in sparse else r.relative
+                # (an estimate beyond that size, in a lopsided interval, would contradict it)
+                if np.isfinite(half) and abs(est) < half and not r.p_value < self.alpha:
                     sure += (
                         f"; on this series only a change of more than about ±{reach} would "
                         "stand out from its ups and downs"
@@ -897,6 +901,16 @@ class CampaignAnalysis:
                 "stated in darksocial.yml: if one is also an everyday search (a place, a "
                 "common word), branded search counts searches that are not for the brand. "
                 "List the brand's own terms under brand: in darksocial.yml."
+            )
+        # a metric without a control: said in its section, but the bottom line's verdict
+        # stood alone (a real Trends brand "lifted" in an election month, no word of news)
+        alone = [METRICS[m].label for m in self.results if not self.model_controls(m)]
+        if alone:
+            notes.append(
+                f"{upper_first(join_words(alone))} {'has' if len(alone) == 1 else 'have'} no "
+                "comparison series: what the model expects comes from its own trend and "
+                "season only, so news or an event that moved the whole market at launch "
+                "would read as the campaign's effect."
             )
         survey = getattr(self.sources, "survey", None)
         undated = int((getattr(survey, "attrs", None) or {}).get("undated") or 0)
@@ -1324,11 +1338,9 @@ class CampaignAnalysis:
                 if source == "trends"
                 else (f"the {n} control series")
             )
-            order = ("main", "second", "third", "fourth", "fifth", "sixth")
             for col in patterns:
                 i = int(col[len(PATTERN_PREFIX) :])
-                rank = order[i - 1] if i <= len(order) else f"{i}th"
-                label = f"the {rank} pattern shared by {what}"
+                label = f"summary trend {i} of {what}"
                 out[col] = (label, source) if sources else label
         return out
 
@@ -1577,7 +1589,9 @@ class CampaignAnalysis:
                 if pd.notna(self.campaign.get("name"))
                 else self.campaign_id
             ),
-            "window": [self.window[0].date().isoformat(), self.window[1].date().isoformat()],
+            # the last day the data cover, as the page dates it (a weekly window ends on its
+            # last week's Sunday: the index read "to 2 Aug" where the page read "to 8 Aug")
+            "window": [self.window[0].date().isoformat(), self.last_day.date().isoformat()],
             "alpha": self.alpha,
             "metrics": metrics,
         }
@@ -1712,11 +1726,20 @@ def _mostly_zero_before(series: pd.Series, launch) -> tuple[int, int] | None:
     return (zeros, len(pre)) if len(pre) and zeros > len(pre) / 2 else None
 
 
-def _metric_verdict(r, reconciled: str, check) -> tuple[str, str]:
+def _metric_verdict(r, reconciled: str, check, *, alpha: float = config.ALPHA) -> tuple[str, str]:
     """The bold verdict of one bottom-line bullet and how sure we are, in words."""
     moved = "rose" if r.direction == "up" else "fell"
     if reconciled == "model":
         if r.direction == "no clear change":
+            if np.isfinite(r.p_value) and r.p_value < alpha:
+                # the other edge: the interval just reaches zero while the test passes; "we
+                # cannot tell it apart from noise (p = 0.04)" read as a contradiction
+                way = "rise" if r.average > 0 else "fall"
+                return "no clear change", (
+                    f"at the edge: its interval just reaches zero, but the model's test "
+                    f"gives {p_value(r.p_value)}, so read it as a weak sign of a {way}, not "
+                    "a sure one"
+                )
             return "no clear change", f"we cannot tell it apart from noise ({p_value(r.p_value)})"
         sure = f"unlikely to be noise ({p_value(r.p_value)})"
         if r.borderline:
@@ -2214,13 +2237,14 @@ def select_controls(
     out = out * np.sign(vt[:k].sum(axis=1) + 1e-12)
     share = float(np.sum(sv[:k] ** 2) / np.sum(sv**2))
     period = period_word(y.index)
+    trends = "one summary trend" if k == 1 else f"{k} summary trends"
     note = (
-        f"{upper_first(label)}: {controls.shape[1]} control series for "
-        f"{plural(int(seen.sum()), period)} before launch would over-fit (the model needs "
-        f"about {PERIODS_PER_CONTROL} {period}s of history per control), so it uses "
-        + ("their main shared pattern" if k == 1 else f"their {k} main shared patterns")
-        + f" instead (principal components, {share:.0%} of how they varied before launch, "
-        f"found from the controls alone, not from {label})."
+        f"{upper_first(label)}: {controls.shape[1]} comparison series are too many for "
+        f"{plural(int(seen.sum()), period)} of history before launch (the model needs about "
+        f"{PERIODS_PER_CONTROL} {period}s per series), so it is compared with {trends} of "
+        f"their common ups and downs instead, which hold {share:.0%} of those ups and downs "
+        f"before launch; they are computed from those series alone, never from {label} "
+        "(principal components)."
     )
     return out, note
 

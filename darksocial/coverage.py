@@ -264,9 +264,9 @@ def assess(sources) -> Coverage:
             cap = max(1, seen // PERIODS_PER_CONTROL)
             if controls.shape[1] > cap:
                 shown = (
-                    f"{controls.shape[1]} series, as their {cap} main shared pattern"
-                    f"{'s' if cap > 1 else ''} (too many for {seen} periods before launch): "
-                    + shown
+                    f"{controls.shape[1]} series, as {cap} summary trend"
+                    f"{'s' if cap > 1 else ''} of them (too many for {seen} periods before "
+                    "launch): " + shown
                 )
         metric_rows.append(
             {

@@ -258,6 +258,15 @@ def analyze_available(
             except InterventionDateError as exc:
                 short[m] = str(exc)
                 del mine[m]
+        # why a metric's joint fit left the campaign out, in the campaign report's words
+        # (its window between two exports read "its launch ... falls outside the data or
+        # has too little history", with the launch inside the dates it quoted)
+        for m in results:
+            if m not in mine and m not in short:
+                try:
+                    check_covers(sources, m, cid)
+                except InterventionDateError as exc:
+                    short[m] = str(exc)
         if not mine:
             left_out[cid] = (
                 "; ".join(short.values())

@@ -656,8 +656,11 @@ def test_several_controls_are_named_as_controls(tmp_path):
     # Google Trends interest in 360DigiTMG ... as a control"
     # (38 weeks before launch support 3 control columns: the four enter as their patterns)
     html = _innomatics_report(tmp_path).baseline_html("brand_interest")
-    assert "from the 3 main patterns shared by the 4 other Google Trends terms as controls" in html
-    assert "as a control" not in html and "second pattern" not in html
+    assert (
+        "from 3 summary trends of the common ups and downs of the 4 other Google Trends "
+        "terms as controls"
+    ) in html
+    assert "as a control" not in html and "summary trend 2" not in html
 
 
 def test_notes_keep_the_capitals_of_google_trends(tmp_path):
@@ -673,7 +676,7 @@ def test_a_mostly_zero_metric_is_in_counts_in_its_section_too(tmp_path):
     # bottom line gave index points, but the section said "Read the relative change" and
     # "+16 index points (+168%; 95% interval +28% to +781%)" (with its second download)
     page = _innomatics_report(tmp_path)
-    # (its 4 other terms enter as their 3 main shared patterns: 38 weeks support 3)
+    # (its 4 other terms enter as 3 summary trends of them: 38 weeks support 3)
     assert page.analysis.sparse_metrics() == {"brand_interest": (26, 38)}
     html = page.search_section().html
     assert "Read the relative change" not in html and "Read the change in index points" in html
@@ -1032,8 +1035,8 @@ def test_more_controls_than_the_history_supports_become_their_shared_patterns(rn
     assert list(kept.columns) == [f"{PATTERN_PREFIX}1", f"{PATTERN_PREFIX}2"]  # 26 // 10
     # the first pattern is the market the terms share, rising with it
     assert np.corrcoef(kept[f"{PATTERN_PREFIX}1"], market)[0, 1] > 0.95
-    assert "11 control series for 26 weeks before launch would over-fit" in note
-    assert "their 2 main shared patterns" in note
+    assert "11 comparison series are too many for 26 weeks of history before launch" in note
+    assert "compared with 2 summary trends of their common ups and downs" in note
     # found from the controls alone: another metric gets the same columns
     other, _ = select_controls(pd.Series(rng.normal(size=40), idx), controls, launch)
     pd.testing.assert_frame_equal(kept, other)
@@ -1101,3 +1104,43 @@ def test_a_window_cut_short_by_the_data_and_overlaps_are_said_by_name(tmp_path):
     assert "runs this campaign's window to 20 May 2026, but the data end on 4 May 2026" in caveats
     assert "covers 15 of its 31 days" in caveats
     assert "Other campaigns ran during this window (Mid-April mailing)" in caveats
+
+
+def test_a_metric_without_a_control_says_so_among_the_caveats(tmp_path, sources):
+    # the warning sat in the middle of the metric's section only
+    import shutil
+    from pathlib import Path
+
+    from darksocial.pages.campaign import campaign_report
+
+    shutil.copy(Path(__file__).parent / "data/search_console/videotext/Chart.csv", tmp_path)
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: ph, name: Launch, content_type: event, launch: 2026-04-13, "
+        "end: 2026-04-26}\n"
+    )
+    caveats = " ".join(campaign_report(campaign_id="ph", data_dir=tmp_path).analysis.caveats())
+    assert "Search clicks, branded and non-branded together has no comparison series" in caveats
+    # the sample's branded search has non-branded search as its control
+    a = campaign.analyze_campaign(sources, "podcast-s1", metrics=["branded_clicks"])
+    assert "no comparison series" not in " ".join(a.caveats())
+
+
+def test_summary_json_dates_a_weekly_window_as_the_page_does(tmp_path):
+    # a weekly Trends window: the reports index read "5 Jul 2020 to 2 Aug 2020" (the last
+    # week's first day) where the campaign page read "to 8 Aug 2020"
+    import shutil
+    from pathlib import Path
+
+    from darksocial.pages.campaign import campaign_report
+
+    src = Path(__file__).parent / "data/trends/memecoins_weekly/multiTimeline.csv"
+    shutil.copy(src, tmp_path / "multiTimeline.csv")
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: c, name: C, content_type: podcast, launch: 2024-03-03, "
+        "end: 2024-03-20}\n"
+    )
+    (tmp_path / "darksocial.yml").write_text("brand: doge\n")
+    analysis = campaign_report(campaign_id="c", data_dir=tmp_path).analysis
+    window = analysis.summary()["window"]
+    assert window == ["2024-03-03", "2024-03-23"]  # the week of 17-23 March
+    assert pd.Timestamp(window[1]) == analysis.last_day

@@ -499,3 +499,26 @@ def test_a_campaign_between_two_exports_is_not_measured_and_harms_no_other(tmp_p
     assert "search_clicks" in page.analysis.results
     overview = overview_page(data_dir=str(folder))
     assert "w" in overview.report.analyses and "gap" not in overview.report.analyses
+    # the overview gave "its launch ... falls outside the data or has too little history"
+    why = overview.report.skipped_campaigns["gap"]
+    assert why.startswith("the data of search clicks") and "have no date from 20 Mar" in why
+
+
+def test_an_interval_that_just_reaches_zero_beside_a_passing_test_is_a_weak_sign(tmp_path):
+    # a real Trends download: "no clear change. +46 index points (95% interval -0.7 to +66);
+    # we cannot tell it apart from noise (p = 0.04); on this series only a change of more
+    # than about +-33 index points would stand out" (three contradictions in one line)
+    from darksocial.pages.campaign import campaign_report
+
+    for src in (Path(__file__).parent / "data" / "trends" / "modi_places").glob("*.csv"):
+        shutil.copy(src, tmp_path / src.name)
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: tour, name: Tour, content_type: podcast, launch: 2019-05-01, "
+        "end: 2019-06-30}\n"
+    )
+    (tmp_path / "darksocial.yml").write_text("brand: pm modi\n")
+    line = campaign_report(campaign_id="tour", data_dir=tmp_path).bottom_line_markdown()
+    assert "no clear change" in line and "p = 0.04" in line
+    assert "at the edge: its interval just reaches zero" in line
+    assert "weak sign of a rise" in line
+    assert "cannot tell it apart from noise" not in line and "would stand out" not in line

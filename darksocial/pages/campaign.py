@@ -467,12 +467,12 @@ class CampaignReport(SectionedPage):
             "campaign for the brand should not move it",
         }
         names = list(controls)
-        shared = [n for n in names if " pattern shared by " in n]
+        shared = [n for n in names if n.startswith("summary trend ")]
         if len(shared) > 1:
-            # "the main pattern shared by the 4 other terms, the second pattern shared by
-            # the 4 other terms and ..." read as one
-            whom = shared[0].split(" pattern shared by ", 1)[1]
-            names = [f"the {len(shared)} main patterns shared by {whom}"] + [
+            # "summary trend 1 of the 4 other terms, summary trend 2 of the 4 other terms
+            # and ..." read as one
+            whom = shared[0].split(" of ", 1)[1]
+            names = [f"{len(shared)} summary trends of the common ups and downs of {whom}"] + [
                 n for n in names if n not in shared
             ]
         shown = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -1007,9 +1007,17 @@ class OverviewPage(SectionedPage):
             )
         skipped = rep.skipped()
         if skipped:
+            # each with its own reason, as the data section gives it (a window between two
+            # exports was "launch outside the data or too early in it")
             notes.append(
-                "Not analysed, because they launch outside the data or too early in it: "
-                f"{', '.join(rep.name(c) for c in skipped)}."
+                "Not analysed: "
+                + "; ".join(
+                    f"{rep.name(c)} ({rep.skipped_campaigns[c]})"
+                    if rep.skipped_campaigns.get(c)
+                    else rep.name(c)
+                    for c in skipped
+                )
+                + "."
             )
         seen = set()
         for metric in rep.metrics:
