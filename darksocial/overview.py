@@ -1009,6 +1009,13 @@ class OverviewReport:
             part = eff[eff["metric"] == metric]
             up = int((part["direction"] == "up").sum())
             text = f"{up} of {len(part)} campaigns lifted {METRICS[metric].label}"
+            if self.skipped_campaigns:
+                # "0 of 1 campaigns lifted" in a calendar of two: the other was not measured
+                n = len(self.skipped_campaigns)
+                text = (
+                    f"{up} of {len(part)} measured campaigns lifted {METRICS[metric].label} "
+                    f"({n} not measured)"
+                )
             ranked = part[(part["direction"] == "up") & part["relative"].notna()]
             if up and len(ranked):
                 best = ranked.loc[ranked["relative"].idxmax()]

@@ -502,6 +502,12 @@ def test_a_campaign_between_two_exports_is_not_measured_and_harms_no_other(tmp_p
     # the overview gave "its launch ... falls outside the data or has too little history"
     why = overview.report.skipped_campaigns["gap"]
     assert why.startswith("the data of search clicks") and "have no date from 20 Mar" in why
+    # the index read "0 of 1 campaigns lifted" for a calendar of two
+    assert re.search(
+        r"^\d of 1 measured campaigns lifted .* \(1 not measured\)", overview.report.headline()
+    )
+    gap_page = campaign_report(campaign_id="gap", data_dir=folder)
+    assert gap_page.caveats_markdown().startswith("Nothing was measured for this campaign")
 
 
 def test_an_interval_that_just_reaches_zero_beside_a_passing_test_is_a_weak_sign(tmp_path):

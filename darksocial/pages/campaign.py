@@ -1043,6 +1043,10 @@ class CampaignReport(SectionedPage):
         str
         """
         notes = self.caveats()
+        if not notes and not self.analysis.results:
+            # a campaign no series could measure: "nothing calls for a caveat" beside "not
+            # measured" read as if all were well
+            return "Nothing was measured for this campaign: the bottom line says why."
         if not notes:
             return "Nothing in the data or the model checks calls for a caveat."
         return "\n".join(f"- {markdown_text(n)}" for n in notes)
