@@ -528,3 +528,13 @@ def test_an_interval_that_just_reaches_zero_beside_a_passing_test_is_a_weak_sign
     assert "at the edge: its interval just reaches zero" in line
     assert "weak sign of a rise" in line
     assert "cannot tell it apart from noise" not in line and "would stand out" not in line
+
+
+def test_a_source_of_many_files_fits_its_cell():
+    # twenty weekly Trends downloads: the data table's File cell listed all twenty, and the
+    # row was taller than a phone's screen
+    from darksocial.pages.campaign import _files_cell
+
+    many = ", ".join(f"multiTimeline ({i}).csv" for i in range(20))
+    assert _files_cell(many) == "multiTimeline (0).csv, multiTimeline (1).csv and 18 more"
+    assert _files_cell("Chart.csv, Dates.csv") == "Chart.csv, Dates.csv"

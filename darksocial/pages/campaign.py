@@ -244,7 +244,8 @@ class CampaignReport(SectionedPage):
                         summary["gaps"], summary["missing_periods"], summary["freq"], strict=True
                     )
                 ],
-                "File": summary["file"],
+                # twenty Trends downloads made a row a phone's screen tall
+                "File": [_files_cell(f) for f in summary["file"]],
             }
         )
         return styled_table(table.set_index("Source"))
@@ -1177,6 +1178,14 @@ def _bucket_of(analysis: CampaignAnalysis) -> str | None:
     from darksocial.campaign import CONTENT_BUCKETS
 
     return CONTENT_BUCKETS.get(str(analysis.campaign.get("content_type")))
+
+
+def _files_cell(files: str) -> str:
+    """A data table's file cell: up to three names, then how many there are in all."""
+    names = [f for f in str(files).split(", ") if f]
+    if len(names) <= 3:
+        return ", ".join(names)
+    return f"{names[0]}, {names[1]} and {len(names) - 2} more"
 
 
 def _freq_word(freq) -> str:
