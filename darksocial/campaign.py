@@ -1476,6 +1476,13 @@ class CampaignAnalysis:
                 effect = self._effect_row(res, self.campaign_id, sparse=sparse)
                 top = float(np.nanmax(np.abs(res.y.to_numpy(dtype=float))))
                 lo, hi = effect["average_lower"], effect["average_upper"]
+                if METRICS[metric].unit == "index points" and max(abs(lo), abs(hi)) > 100:
+                    # a 0-100 index cannot change by more than 100 points: a count model
+                    # on a sparse Trends term read "-12 (-330 to +1.4)"
+                    raise _Diverged(
+                        f"its interval ({number(lo, signed=True)} to "
+                        f"{number(hi, signed=True)} index points) runs beyond the 0–100 index"
+                    )
                 if max(abs(lo), abs(hi)) > 100 * max(top, 1.0):
                     # paths that ran away from the data (a count counterfactual forecast
                     # across a year-long gap read "-1,903,269 to +3.3 clicks a day" on a

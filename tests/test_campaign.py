@@ -1144,3 +1144,34 @@ def test_summary_json_dates_a_weekly_window_as_the_page_does(tmp_path):
     window = analysis.summary()["window"]
     assert window == ["2024-03-03", "2024-03-23"]  # the week of 17-23 March
     assert pd.Timestamp(window[1]) == analysis.last_day
+
+
+def test_twenty_real_trends_downloads_use_summary_trends_and_no_impossible_row(tmp_path):
+    # a real folder of 20 one-term weekly downloads, 26 weeks before launch: the brand was
+    # fitted on 19 controls without a word, and a triangulation row read "-12 (-330 to
+    # +1.4)" index points on a 0-100 index
+    import shutil
+    from pathlib import Path
+
+    from darksocial.campaign import PATTERN_PREFIX
+    from darksocial.pages.campaign import campaign_report
+
+    for src in (Path(__file__).parent / "data/trends/ua_20_downloads").glob("*.csv"):
+        shutil.copy(src, tmp_path / src.name)
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: mask, name: Mask how-to video, content_type: short_video, "
+        "launch: 2020-07-05, end: 2020-08-02}\n"
+    )
+    (tmp_path / "darksocial.yml").write_text("brand: [как сшить маску]\n", encoding="utf-8")
+    page = campaign_report(campaign_id="mask", data_dir=tmp_path)
+    design = page.analysis.results["brand_interest"].design
+    assert [c for c in design if c.startswith(PATTERN_PREFIX)] == [
+        f"{PATTERN_PREFIX}1",
+        f"{PATTERN_PREFIX}2",
+    ]
+    assert any("19 comparison series are too many" in c for c in page.analysis.caveats())
+    table = page.triangulation().table
+    for row in table.itertuples():
+        if np.isfinite(row.average_lower):
+            assert -100 <= row.average_lower and row.average_upper <= 100
+    assert table["note"].str.contains("runs beyond the 0–100 index").any()
