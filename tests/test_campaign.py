@@ -1173,5 +1173,5 @@ def test_twenty_real_trends_downloads_use_summary_trends_and_no_impossible_row(t
     table = page.triangulation().table
     for row in table.itertuples():
         if np.isfinite(row.average_lower):
-            assert -100 <= row.average_lower and row.average_upper <= 100
+            assert row.average_lower >= -100 and row.average_upper <= 100
     assert table["note"].str.contains("runs beyond the 0–100 index").any()
