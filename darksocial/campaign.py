@@ -1492,7 +1492,15 @@ class CampaignAnalysis:
                         f"{number(hi, signed=True)} a {period_word(res.y.index)}) is far "
                         f"outside anything the series has seen (at most {number(top)})"
                     )
-                row.update(effect, note="")
+                edge = ""
+                p = effect.get("p_value", np.nan)
+                if np.isfinite(p) and (p < self.alpha) != bool(effect["significant"]):
+                    # "+42 (-13 to +48), p = 0.04, excludes zero: no" read as an error
+                    holds = "excludes" if effect["significant"] else "holds"
+                    edge = (
+                        f"at the edge: its test gives {p_value(p)} while its interval {holds} zero"
+                    )
+                row.update(effect, note=edge)
                 row["n_pre"] = int(res.y.loc[: self.window[0]].notna().sum()) - 1
             except DarkSocialError as exc:
                 row.update(note=f"failed: {exc}")

@@ -508,6 +508,8 @@ def test_a_campaign_between_two_exports_is_not_measured_and_harms_no_other(tmp_p
     )
     gap_page = campaign_report(campaign_id="gap", data_dir=folder)
     assert gap_page.caveats_markdown().startswith("Nothing was measured for this campaign")
+    assert "Window (not measured)" in gap_page.header_html()
+    assert "Evaluated" not in gap_page.header_html() and "Evaluated" in page.header_html()
 
 
 def test_an_interval_that_just_reaches_zero_beside_a_passing_test_is_a_weak_sign(tmp_path):
@@ -528,6 +530,13 @@ def test_an_interval_that_just_reaches_zero_beside_a_passing_test_is_a_weak_sign
     assert "at the edge: its interval just reaches zero" in line
     assert "weak sign of a rise" in line
     assert "cannot tell it apart from noise" not in line and "would stand out" not in line
+    # the triangulation row of the same fit says its test and interval disagree at the edge
+    # ("+42 (-13 to +48), p = 0.04, excludes zero: no" read as an error)
+    table = campaign_report(campaign_id="tour", data_dir=tmp_path).triangulation().table
+    row = table[(table["model"] == "segmented") & (table["pre_period"] == "all")].iloc[0]
+    assert row["note"] == "at the edge: its test gives p = 0.04 while its interval holds zero"
+    clear = table[table["significant"] & (table["p_value"] < 0.05)]
+    assert len(clear) and (clear["note"] == "").all()
 
 
 def test_a_source_of_many_files_fits_its_cell():

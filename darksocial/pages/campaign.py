@@ -121,7 +121,8 @@ class CampaignReport(SectionedPage):
             ("Channel", escape(_given(row.get("channel")))),
             ("Content type", escape(_given(row.get("content_type")).replace("_", " "))),
             (
-                "Evaluated",
+                # a campaign no series could measure was "Evaluated" all the same
+                "Evaluated" if self.analysis.results else "Window (not measured)",
                 f"{day(start)} to {day(self.analysis.last_day)} "
                 f"({plural(self.analysis.periods(), self.analysis.period)})",
             ),
