@@ -58,6 +58,7 @@ __all__ = [
     "available_metrics",
     "calendar_interventions",
     "campaign_analysis",
+    "controls_allowed",
     "evaluation_window",
     "fit_joint",
     "fit_metrics",
@@ -557,10 +558,10 @@ def _trends_terms(sources, *, brand: bool) -> list[str]:
         return []
     settings = getattr(sources, "settings", None)
     classifier = settings.classifier() if settings is not None else None
-    terms = trends.attrs.get("terms") or []
+    from darksocial.io.trends import term_names
+
+    terms = term_names(trends)
     cols = [c for c in trends.columns if c != "missing"]
-    if len(terms) != len(cols):
-        terms = [c.replace("_", " ") for c in cols]
     if classifier is None:
         return []
     out = []
@@ -2198,6 +2199,15 @@ PERIODS_PER_CONTROL = 10
 PATTERN_PREFIX = "controls_pattern_"
 
 
+def controls_allowed(y: pd.Series, launch) -> int:
+    """How many control columns the history of ``y`` before ``launch`` supports.
+
+    One per :data:`PERIODS_PER_CONTROL` periods with data before launch, at least one.
+    """
+    seen = int(y.loc[y.index < pd.Timestamp(launch)].notna().sum())
+    return max(1, seen // PERIODS_PER_CONTROL)
+
+
 def select_controls(
     y: pd.Series, controls: pd.DataFrame, launch, *, label: str = "the metric"
 ) -> tuple[pd.DataFrame, str | None]:
@@ -2233,7 +2243,7 @@ def select_controls(
         A sentence for the report's caveats when patterns stand for the controls.
     """
     seen = (y.index < launch) & y.notna().to_numpy()
-    cap = max(1, int(seen.sum()) // PERIODS_PER_CONTROL)
+    cap = controls_allowed(y, launch)
     if controls.shape[1] <= cap:
         return controls, None
     values = controls.astype(float)

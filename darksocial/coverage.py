@@ -16,9 +16,9 @@ import pandas as pd
 from darksocial.attribution import MIN_MENTION_ANSWERS
 from darksocial.campaign import (
     METRICS,
-    PERIODS_PER_CONTROL,
     available_metrics,
     check_covers,
+    controls_allowed,
     frequency_word,
     metric_series,
     missing_reason,
@@ -260,8 +260,8 @@ def assess(sources) -> Coverage:
         if controls is not None and len(launches):
             # as the model will take them (campaign.select_controls): not 24 names when
             # the history before launch supports 2 columns
-            seen = int(y.loc[: launches.min() - pd.Timedelta(days=1)].notna().sum())
-            cap = max(1, seen // PERIODS_PER_CONTROL)
+            seen = int(y.loc[y.index < launches.min()].notna().sum())
+            cap = controls_allowed(y, launches.min())
             if controls.shape[1] > cap:
                 shown = (
                     f"{controls.shape[1]} series, as {cap} summary trend"

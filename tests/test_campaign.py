@@ -762,14 +762,19 @@ def test_a_clear_change_on_an_expected_total_below_zero_is_not_no_clear_change(t
     assert "no clear change" not in analysis.bottom_line()
 
 
-def _niheating(tmp_path, calendar):
+def _real_chart(tmp_path, name, calendar):
+    """A data folder of a real Search Console Chart.csv (tests/data/search_console/NAME)."""
     import shutil
     from pathlib import Path
 
-    src = Path(__file__).parent / "data/search_console/niheating_gap/Chart.csv"
+    src = Path(__file__).parent / "data/search_console" / name / "Chart.csv"
     shutil.copy(src, tmp_path / "Chart.csv")
     (tmp_path / "campaigns.yml").write_text(calendar)
     return tmp_path
+
+
+def _niheating(tmp_path, calendar):
+    return _real_chart(tmp_path, "niheating_gap", calendar)
 
 
 def test_a_campaign_just_after_a_long_gap_in_the_export_gets_its_report(tmp_path):
@@ -985,17 +990,15 @@ def test_a_percentage_of_a_very_uncertain_expected_level_is_read_in_counts(tmp_p
     # a real small site (2.6 clicks a day): the relative lift read "+6.1%, 95% interval -41%
     # to +1,481%" and "only a change of more than about +-761% would stand out", beside
     # -1.9 to +2.5 clicks a day: the expected total spanned a factor of 27
-    import shutil
-    from pathlib import Path
 
     from darksocial.campaign import PERCENT_SPAN
     from darksocial.pages.campaign import campaign_report
 
-    src = Path(__file__).parent / "data/search_console/videotext/Chart.csv"
-    shutil.copy(src, tmp_path / "Chart.csv")
-    (tmp_path / "campaigns.yml").write_text(
+    _real_chart(
+        tmp_path,
+        "videotext",
         "campaigns:\n- {id: ph, name: Product Hunt launch, content_type: event, "
-        "launch: 2026-04-13, end: 2026-04-26}\n"
+        "launch: 2026-04-13, end: 2026-04-26}\n",
     )
     page = campaign_report(campaign_id="ph", data_dir=tmp_path)
     rel = page.analysis.results["search_clicks"].effects_for("ph").loc["relative"]
@@ -1086,19 +1089,17 @@ def test_shared_patterns_do_not_flatter_the_fit_as_picking_by_correlation_did():
 def test_a_window_cut_short_by_the_data_and_overlaps_are_said_by_name(tmp_path):
     # a real chart ending on 4 May 2026: a campaign to 20 May was "Evaluated 20 Apr to 4 May
     # (15 days)" without a word; overlapping campaigns were named by their ids
-    import shutil
-    from pathlib import Path
 
     from darksocial.pages.campaign import campaign_report
 
-    src = Path(__file__).parent / "data/search_console/videotext/Chart.csv"
-    shutil.copy(src, tmp_path / "Chart.csv")
-    (tmp_path / "campaigns.yml").write_text(
+    _real_chart(
+        tmp_path,
+        "videotext",
         "campaigns:\n"
         "- {id: late, name: Late push, content_type: event, launch: 2026-04-20, "
         "end: 2026-05-20}\n"
         "- {id: mid, name: Mid-April mailing, content_type: newsletter, launch: 2026-04-13, "
-        "end: 2026-04-26}\n"
+        "end: 2026-04-26}\n",
     )
     caveats = " ".join(campaign_report(campaign_id="late", data_dir=tmp_path).analysis.caveats())
     assert "runs this campaign's window to 20 May 2026, but the data end on 4 May 2026" in caveats
@@ -1108,15 +1109,14 @@ def test_a_window_cut_short_by_the_data_and_overlaps_are_said_by_name(tmp_path):
 
 def test_a_metric_without_a_control_says_so_among_the_caveats(tmp_path, sources):
     # the warning sat in the middle of the metric's section only
-    import shutil
-    from pathlib import Path
 
     from darksocial.pages.campaign import campaign_report
 
-    shutil.copy(Path(__file__).parent / "data/search_console/videotext/Chart.csv", tmp_path)
-    (tmp_path / "campaigns.yml").write_text(
+    _real_chart(
+        tmp_path,
+        "videotext",
         "campaigns:\n- {id: ph, name: Launch, content_type: event, launch: 2026-04-13, "
-        "end: 2026-04-26}\n"
+        "end: 2026-04-26}\n",
     )
     caveats = " ".join(campaign_report(campaign_id="ph", data_dir=tmp_path).analysis.caveats())
     assert "Search clicks, branded and non-branded together has no comparison series" in caveats

@@ -450,20 +450,26 @@ def test_a_survey_export_that_cannot_be_read_is_named_in_its_section(tmp_path):
         assert "submission" in section.why and "in this folder" not in section.why
 
 
-def test_days_between_two_exports_are_not_called_an_outage(tmp_path):
-    # two real Dates.csv of one site 57 days apart: "57 days, a tracking outage"
-    from darksocial.explore import gap_table
-    from darksocial.pages.campaign import campaign_report
-    from darksocial.pages.overview import overview_page
-
+def _two_exports(tmp_path, more=""):
+    """Two real Dates.csv of one site 57 days apart, with a campaign in the first (and MORE)."""
     shutil.copytree(
         Path(__file__).parent / "data/search_console/tactical_two_exports", tmp_path / "d"
     )
     folder = tmp_path / "d"
     (folder / "campaigns.yml").write_text(
         "campaigns:\n- {id: w, name: Winter videos, content_type: short_video, "
-        "launch: 2024-02-20, end: 2024-03-01}\n"
+        "launch: 2024-02-20, end: 2024-03-01}\n" + more
     )
+    return folder
+
+
+def test_days_between_two_exports_are_not_called_an_outage(tmp_path):
+    # two real Dates.csv of one site 57 days apart: "57 days, a tracking outage"
+    from darksocial.explore import gap_table
+    from darksocial.pages.campaign import campaign_report
+    from darksocial.pages.overview import overview_page
+
+    folder = _two_exports(tmp_path)
     page = campaign_report(campaign_id="w", data_dir=folder)
     caveats = " ".join(page.analysis.caveats())
     assert "no export in the folder covers 6 Mar 2024 to 1 May 2024 (57 days" in caveats
@@ -481,15 +487,10 @@ def test_a_campaign_between_two_exports_is_not_measured_and_harms_no_other(tmp_p
     from darksocial.pages.campaign import campaign_report
     from darksocial.pages.overview import overview_page
 
-    shutil.copytree(
-        Path(__file__).parent / "data/search_console/tactical_two_exports", tmp_path / "d"
-    )
-    folder = tmp_path / "d"
-    (folder / "campaigns.yml").write_text(
-        "campaigns:\n- {id: w, name: Winter videos, content_type: short_video, "
-        "launch: 2024-02-20, end: 2024-03-01}\n"
+    folder = _two_exports(
+        tmp_path,
         "- {id: gap, name: Spring mailing, content_type: newsletter, launch: 2024-03-20, "
-        "end: 2024-04-10}\n"
+        "end: 2024-04-10}\n",
     )
     report = assess(load_folder(folder)).report()
     assert "gap: cannot be measured" in report

@@ -29,6 +29,7 @@ from darksocial.cleaning import find_gaps, regularize
 from darksocial.errors import DarkSocialError, UnusableExportError
 from darksocial.io._text import fail, read_text
 from darksocial.io.landing import PathRules
+from darksocial.io.trends import term_names
 
 __all__ = [
     "BRAND_FILE",
@@ -1198,10 +1199,10 @@ def _join_trends(
     for p, df in loaded:
         cols = _brand_columns(df, classifier)
         places_of = df.attrs.get("places") or _trends_places(df)
-        measured.update({_trends_terms(df)[i]: places_of[i] for i in cols})
+        measured.update({term_names(df)[i]: places_of[i] for i in cols})
         if (unused or len(places) > 1) and cols and p not in uses:
             # name the place and step measured, not just "Google Trends"
-            terms = [_trends_terms(df)[i] for i in cols]
+            terms = [term_names(df)[i] for i in cols]
             uses[p] = f"brand interest in {', '.join(terms)}, by {_step(df)}"
     joined = _join("trends", loaded)
     brand_places = set(measured.values())
@@ -1226,12 +1227,6 @@ def _trends_places(df: pd.DataFrame) -> list[str | None]:
     return [geo if isinstance(geo, str) and geo else None] * len(cols)
 
 
-def _trends_terms(df: pd.DataFrame) -> list[str]:
-    cols = [c for c in df.columns if c != "missing"]
-    terms = [str(t) for t in df.attrs.get("terms") or []]
-    return terms if len(terms) == len(cols) else [c.replace("_", " ") for c in cols]
-
-
 def _with_geo(df: pd.DataFrame) -> pd.DataFrame:
     """Trends downloads for other places are other series: name each column with its place."""
     from darksocial.io._text import column_key
@@ -1241,7 +1236,7 @@ def _with_geo(df: pd.DataFrame) -> pd.DataFrame:
     if not any(places):
         return df
     names: dict[str, str] = {}
-    for c, term, pl in zip(cols, _trends_terms(df), places, strict=True):
+    for c, term, pl in zip(cols, term_names(df), places, strict=True):
         # from the term, not the column: one download's `acme: (France)` and `acme: (Spain)`
         # are acme_france and acme_spain, not acme_france and acme_2_spain
         base = f"{column_key(term)}_{column_key(pl)}" if pl else c
@@ -1252,7 +1247,7 @@ def _with_geo(df: pd.DataFrame) -> pd.DataFrame:
     out = df.rename(columns=names)
     out.attrs = dict(df.attrs)
     out.attrs["terms"] = [
-        f"{t} ({pl})" if pl else t for t, pl in zip(_trends_terms(df), places, strict=True)
+        f"{t} ({pl})" if pl else t for t, pl in zip(term_names(df), places, strict=True)
     ]
     out.attrs["places"] = places
     return out
@@ -1261,7 +1256,7 @@ def _with_geo(df: pd.DataFrame) -> pd.DataFrame:
 def _brand_columns(df: pd.DataFrame, classifier: BrandClassifier | None) -> list[int]:
     if classifier is None:
         return []
-    return [i for i, t in enumerate(_trends_terms(df)) if classifier.is_brand(t)]
+    return [i for i, t in enumerate(term_names(df)) if classifier.is_brand(t)]
 
 
 def _files(paths: Iterable[Path]) -> str:
@@ -1348,7 +1343,7 @@ def _one_place(
     found = []  # (download number, column, term, place) of each brand column
     for k, (_, df) in enumerate(loaded):
         cols = [c for c in df.columns if c != "missing"]
-        terms, places = _trends_terms(df), df.attrs.get("places") or _trends_places(df)
+        terms, places = term_names(df), df.attrs.get("places") or _trends_places(df)
         found += [(k, cols[i], terms[i], places[i]) for i in _brand_columns(df, classifier)]
     order = list(dict.fromkeys(pl for *_, pl in found))
     if len(order) < 2:

@@ -20,7 +20,14 @@ from darksocial.io._text import (
     to_dates,
 )
 
-__all__ = ["LESS_THAN_ONE", "is_trends", "load_trends", "lost_places", "side_table"]
+__all__ = [
+    "LESS_THAN_ONE",
+    "is_trends",
+    "load_trends",
+    "lost_places",
+    "side_table",
+    "term_names",
+]
 
 #: Value given to Google Trends' ``<1`` cells (non-zero but below 1 on the 0-100 scale).
 LESS_THAN_ONE = 0.5
@@ -179,6 +186,27 @@ def is_trends(text: str) -> bool:
     lines = text.split("\n")
     start = _header_line(lines)
     return start is not None and bool(re.search(r":\s*\([^)]*\)", lines[start]))
+
+
+def term_names(df: pd.DataFrame) -> list[str]:
+    """The search term of each column of a Trends frame, as downloaded ("Українське кіно").
+
+    From ``attrs["terms"]`` when it has one term per column; else the column names in words
+    (a frame whose columns were joined or dropped).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A frame of :func:`load_trends`, or Trends downloads joined.
+
+    Returns
+    -------
+    list of str
+        One term per column other than ``missing``, in column order.
+    """
+    cols = [c for c in df.columns if c != "missing"]
+    terms = [str(t) for t in df.attrs.get("terms") or []]
+    return terms if len(terms) == len(cols) else [str(c).replace("_", " ") for c in cols]
 
 
 def side_table(text: str) -> str | None:

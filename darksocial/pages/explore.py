@@ -628,13 +628,10 @@ def _text(v) -> str:
 
 
 def _trends_terms(trends: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """A Trends download's term columns and the terms as downloaded ("Українське кіно"),
-    when the columns keep their order; else the column names in words."""
-    cols = [c for c in trends.columns if c != "missing"]
-    terms = list(trends.attrs.get("terms") or [])
-    if len(terms) != len(cols):
-        terms = [str(c).replace("_", " ") for c in cols]
-    return cols, terms
+    """A Trends download's term columns and their terms (:func:`~darksocial.io.trends.term_names`)."""
+    from darksocial.io.trends import term_names
+
+    return [c for c in trends.columns if c != "missing"], term_names(trends)
 
 
 def _date_labels(values: pd.Index) -> pd.Index:
