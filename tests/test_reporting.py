@@ -283,3 +283,31 @@ def test_reports_written_inside_the_data_folder_are_not_read_back(tmp_path):
         assert is_own_output(page), page
     failure = reporting._failure_page(reporting.Job(str(path)), None, "r1")
     assert config.HTML_GENERATOR_TAG in failure
+
+
+@pytest.mark.notebook
+def test_a_kernel_that_dies_while_starting_gets_one_more_try(tmp_path, monkeypatch):
+    # "RuntimeError: Kernel died before replying to kernel_info" failed a report once in a
+    # full test run on a busy machine: no cell had run, so a scheduled run tries again
+    import papermill
+
+    real = papermill.execute_notebook
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    nb = _template(tmp_path / "toy.ipynb", GOOD)
+    job = reporting.Job(str(nb), {"threshold": 21, "name": "x"}, key="c1")
+    record = reporting.run_notebook(job, reports_dir=tmp_path / "reports")
+    assert record.status == "ok", record.error
+    assert len(calls) == 2
+    # any other failure to start is not retried
+    calls.clear()
+    monkeypatch.setattr(papermill, "execute_notebook", lambda *a, **k: calls.append(1) or 1 / 0)
+    record = reporting.run_notebook(job, reports_dir=tmp_path / "reports")
+    assert record.status == "failed" and len(calls) == 1
