@@ -1707,13 +1707,16 @@ def _to_units(table: pd.DataFrame) -> bool:
 def uncovered_periods(sources, metric: str, y: pd.Series) -> list[tuple]:
     """``(first, last, periods)`` of each range of ``y`` that no export of its source covers.
 
-    Read off the joined source's ``attrs["uncovered"]`` (:func:`darksocial.io.folder._join`):
-    the days between two exports' date ranges, missing because nobody exported them.
+    Read off the joined source's ``attrs["uncovered_columns"]`` (else ``attrs["uncovered"]``,
+    :func:`darksocial.io.folder._join`): the days between the date ranges of the exports that
+    hold the metric's column, missing because nobody exported them.
     """
     out = []
-    for source, _ in METRICS[metric].sources:
+    for source, column in METRICS[metric].sources:
         frame = getattr(sources, source, None)
-        for a, b in [] if frame is None else frame.attrs.get("uncovered") or []:
+        attrs = {} if frame is None else frame.attrs
+        ranges = (attrs.get("uncovered_columns") or {}).get(column, attrs.get("uncovered"))
+        for a, b in ranges or []:
             inside = y.loc[a:b]
             if len(inside) and inside.isna().all():
                 out.append((pd.Timestamp(a), pd.Timestamp(b), len(inside)))

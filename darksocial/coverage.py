@@ -108,7 +108,7 @@ class Coverage:
         (why it is not used).
     metrics : pandas.DataFrame
         One row per metric: ``available``, ``source``, ``from``, ``to``, ``frequency``,
-        ``controls`` and, when unavailable, ``needs`` (the export that would add it) and
+        ``gaps`` (``", 16 days missing in 1 gap"`` or empty), ``controls`` and, when unavailable, ``needs`` (the export that would add it) and
         ``why`` (what to change when that export is already there, else empty).
     campaigns : pandas.DataFrame
         Campaign x metric: ``"measured"`` or why not.
@@ -158,8 +158,8 @@ class Coverage:
             if row["available"]:
                 ctrl = row["controls"] or "no control series"
                 lines.append(
-                    f"  {name:<22} {row['from']} to {row['to']}, {row['frequency']}, "
-                    f"from {row['source']}; control: {ctrl}"
+                    f"  {name:<22} {row['from']} to {row['to']}, {row['frequency']}"
+                    f"{row['gaps']}, from {row['source']}; control: {ctrl}"
                 )
             elif row.get("why"):
                 lines.append(f"  {name:<22} not available: {row['why']}")
@@ -253,7 +253,7 @@ def assess(sources) -> Coverage:
                 {"metric": m, "available": False, "needs": spec.needs, "why": _why(sources, m)}
             )
             continue
-        _, controls = metric_series(sources, m)
+        full, controls = metric_series(sources, m)
         shown = ", ".join(controls.columns) if controls is not None else ""
         launches = pd.to_datetime(sources.campaigns["launch"])
         launches = launches[(launches > y.index[0]) & (launches <= y.index[-1])]
@@ -276,6 +276,7 @@ def assess(sources) -> Coverage:
                 "from": f"{y.index[0]:%Y-%m-%d}",
                 "to": f"{y.index[-1]:%Y-%m-%d}",
                 "frequency": frequency_word(y.index),
+                "gaps": _gaps(full),
                 "controls": shown,
                 "needs": "",
                 "why": "",
@@ -336,11 +337,19 @@ def _span(df: pd.DataFrame) -> str:
     return f"{plural(len(df), 'row')}{files}"
 
 
-def _gaps(df: pd.DataFrame) -> str:
-    """``, 13 days missing in 5 gaps`` for periods missing inside the export's dates."""
-    if "missing" not in df.columns:
+def _gaps(df: pd.DataFrame | pd.Series) -> str:
+    """``, 13 days missing in 5 gaps`` for periods missing inside an export's dates.
+
+    A frame's gaps are its ``missing`` rows; a metric's series' are its empty periods (a
+    branded export's gap beside an unfiltered export that covers it).
+    """
+    if isinstance(df, pd.Series):
+        inside = df.loc[df.first_valid_index() : df.last_valid_index()]
+        gaps = find_gaps(inside.isna())
+    elif "missing" not in df.columns:
         return ""
-    gaps = find_gaps(df)
+    else:
+        gaps = find_gaps(df)
     if not len(gaps):
         return ""
     return (

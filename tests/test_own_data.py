@@ -513,6 +513,41 @@ def test_a_campaign_between_two_exports_is_not_measured_and_harms_no_other(tmp_p
     assert "Evaluated" not in gap_page.header_html() and "Evaluated" in page.header_html()
 
 
+def test_a_branded_gap_beside_an_unfiltered_export_is_not_an_outage(tmp_path):
+    # the real unfiltered Dates.csv of a site over 91 days, and two branded exports (its
+    # first 35 and last 40 days, Query +tactical) 16 days apart: the unfiltered export
+    # covered those days, so the branded gap read "16 days, a tracking outage", check said
+    # nothing of it, and the brand the query filter names was "unknown" (the unfiltered
+    # export, joined first, had no filter)
+    from darksocial.campaign import analyze_campaign
+
+    folder = tmp_path / "d"
+    (folder / "all").mkdir(parents=True)
+    dates = Path(__file__).parent / "data/search_console/tactical_two_exports/march/Dates.csv"
+    shutil.copy(dates, folder / "all")
+    rows = pd.read_csv(dates).sort_values("Date")
+    for name, part in (("brand1", rows.head(35)), ("brand2", rows.tail(40))):
+        (folder / name).mkdir()
+        part = part.assign(Clicks=part["Clicks"] // 5, Impressions=part["Impressions"] // 10)
+        part.iloc[::-1].to_csv(folder / name / "Dates.csv", index=False)
+        (folder / name / "Filters.csv").write_text(
+            "Filter,Value\nSearch type,Web\nDate,Last 3 months\nQuery,+tactical\n"
+        )
+    (folder / "campaigns.yml").write_text(
+        "campaigns:\n- {id: w, name: Winter videos, content_type: short_video, "
+        "launch: 2024-02-20, end: 2024-03-01}\n"
+    )
+    report = assess(load_folder(folder)).report()
+    assert re.search(
+        r"branded_clicks +2023-12-06 to 2024-03-05, daily, 16 days missing in 1 gap", report
+    )
+    assert re.search(r"search_clicks +2023-12-06 to 2024-03-05, daily, from", report)
+    assert re.search(r"brand +tactical +inferred from the Search Console query filter", report)
+    caveats = " ".join(analyze_campaign(load_folder(folder), "w").caveats())
+    assert "no export in the folder covers 10 Jan 2024 to 25 Jan 2024 (16 days" in caveats
+    assert "tracking outage" not in caveats
+
+
 def test_an_interval_that_just_reaches_zero_beside_a_passing_test_is_a_weak_sign(tmp_path):
     # a real Trends download: "no clear change. +46 index points (95% interval -0.7 to +66);
     # we cannot tell it apart from noise (p = 0.04); on this series only a change of more

@@ -1027,7 +1027,8 @@ def _join(name: str, loaded: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
         new = pd.DataFrame(str(path), index=values.index, columns=values.columns)
         origin = origin.reindex(index=out.index, columns=out.columns).combine_first(new)
         for key, value in df.attrs.items():
-            attrs.setdefault(key, value)
+            if attrs.get(key) is None:  # the first export's blank (no query filter) is no answer
+                attrs[key] = value
     numeric = out.select_dtypes("number").columns
     out = out.sort_index()
     joined = regularize(out[list(numeric)], freq)
@@ -1036,13 +1037,17 @@ def _join(name: str, loaded: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
     # periods between two exports that no file covers: not an outage of the tracking, a
     # range nobody exported (two real Dates.csv 57 days apart were called "a tracking
     # outage"): (first, last) of each such range, for the pages to say so
-    covered = pd.Series(False, index=joined.index)
-    for _, df in loaded:
-        covered |= (joined.index >= df.index.min()) & (joined.index <= df.index.max())
-    runs = (covered != covered.shift()).cumsum()[~covered]
-    joined.attrs["uncovered"] = [
-        (g.index[0], g.index[-1]) for _, g in runs.groupby(runs) if len(g)
-    ]
+    joined.attrs["uncovered"] = _uncovered(joined.index, [df for _, df in loaded])
+    # and per column: a branded export's gap is not covered by an unfiltered export beside it
+    # (16 days between two branded exports were "a tracking outage" next to total search)
+    joined.attrs["uncovered_columns"] = {
+        col: _uncovered(
+            joined.index,
+            [df for _, df in loaded if col in df.columns and df[col].notna().any()],
+        )
+        for col in joined.columns
+        if col != "missing"
+    }
     if name == "trends":  # each column's term, from whichever download holds it
         term_of = {}
         for _, df in loaded:
@@ -1054,6 +1059,15 @@ def _join(name: str, loaded: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
             term_of.get(c, c.replace("_", " ")) for c in joined.columns if c != "missing"
         ]
     return joined
+
+
+def _uncovered(index: pd.DatetimeIndex, frames: list[pd.DataFrame]) -> list[tuple]:
+    """``(first, last)`` of each run of ``index`` outside every frame's date range."""
+    covered = pd.Series(False, index=index)
+    for df in frames:
+        covered |= (index >= df.index.min()) & (index <= df.index.max())
+    runs = (covered != covered.shift()).cumsum()[~covered]
+    return [(g.index[0], g.index[-1]) for _, g in runs.groupby(runs) if len(g)]
 
 
 def _check_agreement(name, out, origin, values, path) -> None:
