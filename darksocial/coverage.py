@@ -213,10 +213,19 @@ def assess(sources) -> Coverage:
             # kept under the source it would feed, but not called traffic acquisition
             label = "GA4"
         # an export unzipped loose is its daily table: that file's use goes on its own line
-        own = next((what for p, what in e.parts if p == e.path), "")
+        own = next((what for p, what in e.parts if p == e.path), "") if e.source else ""
         file_rows.append({"path": shown(e.path), "recognised": label, "use": own, "note": e.note})
+        # the other files of an export that is not used (Queries.csv beside an hourly chart)
+        # are not used either: each says so, not what it would have given
         file_rows += [
             {"path": shown(p), "recognised": label, "use": what, "note": ""}
+            if e.source
+            else {
+                "path": shown(p),
+                "recognised": label,
+                "use": "",
+                "note": f"part of the export of {shown(e.path)}, which is not used",
+            }
             for p, what in e.parts
             if p != e.path
         ]

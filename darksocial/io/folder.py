@@ -890,12 +890,14 @@ def load_folder(
             continue
         loaded = []
         for p in paths:
+            df = None
             try:
-                loaded.append((p, _by_day_or_coarser(name, p, loader(p))))
+                df = loader(p)
+                loaded.append((p, _by_day_or_coarser(name, p, df)))
             except UnusableExportError as exc:
                 unused[p] = _short(exc, p)
-                continue
-            parts[p] = tuple((Path(f), what) for f, what in loaded[-1][1].attrs.get("parts", ()))
+            if df is not None:  # its files, listed even when the export is not used
+                parts[p] = tuple((Path(f), what) for f, what in df.attrs.get("parts", ()))
         if name == "trends":
             trends_loaded = loaded  # joined below: which place is the brand's needs the country
         elif loaded:
@@ -908,7 +910,7 @@ def load_folder(
         unused.update(dropped)
         parts.update({p: ((p, what),) for p, what in uses.items()})
     exports = [
-        Export(e.path, None, unused[e.path], e.kind)
+        Export(e.path, None, unused[e.path], e.kind, parts.get(e.path, ()))
         if e.path in unused
         else replace(e, parts=parts[e.path])
         if parts.get(e.path)

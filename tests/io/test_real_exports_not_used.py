@@ -5,6 +5,7 @@ named wrongly. The fixtures are the downloads byte for byte; their SOURCE.md say
 
 from __future__ import annotations
 
+import re
 import shutil
 import warnings
 from pathlib import Path
@@ -13,6 +14,7 @@ import openpyxl
 import pytest
 
 from darksocial.cli import main
+from darksocial.coverage import assess
 from darksocial.errors import DataFormatError, UnusableExportError
 from darksocial.io import detect, load_folder, load_search_console, load_trends
 
@@ -192,6 +194,14 @@ def test_search_console_last_24_hours_export_is_not_used(tmp_path, data_dir, cap
         "export again",
     )
     _check(folder, capsys)
+    # the export's Filters.csv was listed neither as used nor as not used
+    report = assess(sources).report()
+    for table in ("Chart.csv", "Filters.csv"):
+        assert re.search(
+            rf"last_24_hours/{table} +Search Console, not used: part of the export of "
+            r"last_24_hours, which is not used",
+            report,
+        )
 
 
 # --- 4. page indexing and issue exports ------------------------------------------------------
