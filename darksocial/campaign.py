@@ -830,7 +830,9 @@ class CampaignAnalysis:
                 # "no clear change" read as "the campaign did nothing" on a site too small
                 # to show one: say how large a change this series could have shown
                 if r.Index in sparse:
-                    half = (r.average_upper - r.average_lower) / 2
+                    # the wider side: an upper end floored at what was observed
+                    # (its.results._effects) says nothing of the series' noise
+                    half = max(r.average - r.average_lower, r.average_upper - r.average)
                     reach = f"{number(half)} {markdown_text(r.unit)}{per}"
                 else:
                     half = (r.relative_upper - r.relative_lower) / 2

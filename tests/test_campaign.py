@@ -544,7 +544,8 @@ def test_a_mostly_zero_metric_is_reported_in_counts_not_percentages(tmp_path):
     assert "drawn no lower than zero, since there cannot be fewer than no clicks" in caption
     line = next(ln for ln in a.bottom_line().splitlines() if ln.startswith("- **Search clicks"))
     assert "%" not in line.replace("95% interval", "")
-    assert "clicks a day (95% interval \u22120.3 to +0.5)" in line
+    # (to +0.5 before the expected total was floored at zero: 0.2 a day were observed)
+    assert "clicks a day (95% interval \u22120.3 to +0.2)" in line
     # "no clear change" on a site this small: how large a change it could have shown
     assert "only a change of more than about \u00b10.4 clicks a day would stand out" in line
     assert any("zero on 55 of the 64 days" in c for c in a.caveats())
@@ -645,7 +646,7 @@ def test_placebo_in_space_on_trends_controls_with_zero_weeks(tmp_path):
     # points, and an interval that holds zero is not "moved" (it said "moved too (-100%,
     # -100% to -100%)")
     assert (
-        "Social Prachar - Data Science Course AI Training in Hyderabad showed no clear change (−6.2 index points, −15 to +2.9)"
+        "Social Prachar - Data Science Course AI Training in Hyderabad showed no clear change (−6.2 index points, −15 to 0)"
         in section.html
     )
     assert not table["moved"].any()
@@ -899,9 +900,15 @@ def test_an_expected_level_below_zero_is_said_to_be_a_poor_fit(tmp_path):
     (tmp_path / "darksocial.yml").write_text("brand: [Mario Draghi]\n")
     page = campaign_report(campaign_id="launch", data_dir=tmp_path)
     row = page.analysis.effects_frame().loc["brand_interest"]
-    assert row.counterfactual < 0
+    # the model's expected level (-13) is floored at zero: no more than all that was
+    # observed can be the campaign's
+    assert row.counterfactual == 0 and row.average == row.observed
+    assert row.average_upper <= row.observed
     text = re.sub("<[^>]+>", "", page.metric_html("brand_interest"))
-    assert "expected without it (below zero, where this series never goes" in text
+    assert (
+        "against 0 expected without it (the model's own forecast is below zero, where this "
+        "series never goes, so it is taken as zero" in text
+    )
     # its percentage has no bound (not a mostly-zero index): the section and the caveat
     # say so, in index points (they said "zero in most periods" and "read ... in counts")
     assert "brand_interest" in page.analysis.sparse_metrics()
@@ -1170,6 +1177,10 @@ def test_twenty_real_trends_downloads_use_summary_trends_and_no_impossible_row(t
         f"{PATTERN_PREFIX}2",
     ]
     assert any("19 comparison series are too many" in c for c in page.analysis.caveats())
+    # at an index of 1.4 it read "+0.84 index points (95% interval -23 to +26)": a gain of
+    # 26 needs an expected index of -24.6
+    head = page.analysis.effects_frame().loc["brand_interest"]
+    assert head["average_upper"] <= head["observed"] + 1e-9
     table = page.triangulation().table
     for row in table.itertuples():
         if np.isfinite(row.average_lower):

@@ -173,7 +173,9 @@ def campaign_plot_data(
         the last value is the campaign's cumulative effect in
         ``result.effects_by_intervention``). For a series never below zero the expected
         values and their band are floored at zero (the effect per period is observed minus
-        the floored value); ``data.attrs["floored"]`` says whether any was.
+        the floored value), and so is each running total of the expected values (the
+        cumulative effect is at most what was observed); ``data.attrs["floored"]`` says
+        whether any period's band was.
     """
     import numpy as np
 
@@ -234,8 +236,9 @@ def campaign_plot_data(
     # a series never below zero (counts, an index) is not expected below zero either: an
     # additive model on a mostly-zero series draws "-0.1 clicks a day" expected when a week
     # saw none. The floor keeps every true value inside the band; the effect per period
-    # then cannot exceed what was observed. The running total stays the model's (the total
-    # the report states).
+    # then cannot exceed what was observed. The running total is floored the same way, on
+    # each running sum (never on single periods), as the report's totals are
+    # (its.results._effects).
     floored = bool(np.nanmin(y) >= 0 and np.nanmin(np.r_[cf, cf_lo], initial=0.0) < 0)
     if floored:
         cf, cf_lo, cf_hi = (np.maximum(v, 0.0) for v in (cf, cf_lo, cf_hi))
@@ -246,8 +249,11 @@ def campaign_plot_data(
     w = np.arange(lo, hi + 1)
     yw = y[w]
     miss = np.isnan(yw)
+    seen = np.cumsum(np.where(miss, 0.0, yw))
     cum = np.cumsum(np.where(miss, 0.0, yw - point[w]))
     paths = np.cumsum(np.where(miss[None, :], 0.0, yw[None, :] - draws[:, w]), axis=1)
+    if np.nanmin(y) >= 0:  # an expected running total below zero: no more than observed
+        cum, paths = np.minimum(cum, seen), np.minimum(paths, seen)
     cq = np.quantile(paths, q, axis=0)
     add("cumulative", "cumulative_effect", index[w], cum, cq[0], cq[1])
     data = pd.concat(frames, ignore_index=True)

@@ -393,10 +393,13 @@ class CampaignReport(SectionedPage):
             f"{number(row.counterfactual)} expected without it"
             + (
                 # the model on the original scale can expect less than none (a real
-                # merged Trends file: "an index of 64 on average against -13 expected")
-                " (below zero, where this series never goes: the model fits it poorly, so "
-                "read this estimate with care)"
-                if row.counterfactual < 0 and row.observed >= 0
+                # merged Trends file: "an index of 64 on average against -13 expected"):
+                # the expected total is floored at zero (its.results._effects), and a
+                # floored zero says so
+                " (the model's own forecast is below zero, where this series never goes, "
+                "so it is taken as zero: the model fits this series poorly, so read this "
+                "estimate with care)"
+                if row.counterfactual <= 0 < row.observed
                 else ""
             )
             + f", {number(row.average, signed=True)}{per or ' index points'} ({size})"

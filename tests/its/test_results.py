@@ -294,3 +294,52 @@ def test_relative_effect_when_some_forecasts_total_zero_or_less():
     frame, _p = _effects(y, cf_point, np.abs(wide) + 0.2, 0, n - 1, 0.05)
     sims = (np.abs(wide) + 0.2).sum(axis=1)
     assert np.isclose(frame.loc["relative", "estimate"], np.mean(y.sum() / sims - 1))
+
+
+def test_expected_totals_of_a_series_never_below_zero_are_floored_at_zero():
+    # a real Trends term at an index of 1.4 read "+0.84 index points (95% interval -23 to
+    # +26)": +26 needs an expected index of -24.6. Totals (not single periods) are floored,
+    # so the interval only loses impossible values and keeps every true total it held.
+    from darksocial.its.results import _effects
+
+    rng = np.random.default_rng(11)
+    n = 28
+    y = rng.poisson(0.4, n).astype(float)
+    truth = 0.4 * n
+    kept = lost = 0
+    for _ in range(300):
+        cf_draws = 0.4 + rng.normal(0, 0.8, (1000, n)) + rng.normal(0, 0.6, (1000, 1))
+        cf_point = cf_draws.mean(axis=0)
+        raw, p_raw = _effects(y, cf_point, cf_draws, 0, n - 1, 0.05)
+        out, p_out = _effects(y, cf_point, cf_draws, 0, n - 1, 0.05, floor=True)
+        cum, cum_raw = out.loc["cumulative"], raw.loc["cumulative"]
+        assert cum["upper"] <= y.sum() + 1e-9  # no more than observed was added
+        assert cum_raw["lower"] == cum["lower"] and cum["upper"] <= cum_raw["upper"]
+        assert np.isclose(out.loc["average", "upper"], cum["upper"] / n)
+        was = cum_raw["lower"] <= y.sum() - truth <= cum_raw["upper"]
+        now = cum["lower"] <= y.sum() - truth <= cum["upper"]
+        kept += was and now
+        lost += was and not now
+        assert p_out == p_raw
+    assert lost == 0 and kept > 250
+    # some draws' totals were below zero, so the floor was tested, not idle
+    assert (cf_draws.sum(axis=1) < 0).any()
+
+
+def test_a_near_zero_fit_adds_no_more_than_observed_and_its_figure_agrees():
+    from darksocial.its.plotting import campaign_plot_data
+
+    rng = np.random.default_rng(5)
+    idx = pd.date_range("2024-01-01", periods=160, freq="D")
+    y = pd.Series(rng.poisson(0.25, len(idx)).astype(float), idx, name="index")
+    launch = idx[120]
+    res = fit(y, [Intervention("c", launch)], method="counterfactual", n_simulations=500)
+    eff = res.effects_for("c")
+    window = y.loc[launch:]
+    assert eff.loc["cumulative", "upper"] <= window.sum() + 1e-9
+    assert eff.loc["average", "upper"] <= window.mean() + 1e-9
+    cum = campaign_plot_data(res, "c").query("panel == 'cumulative'").iloc[-1]
+    np.testing.assert_allclose(
+        [cum["value"], cum["lower"], cum["upper"]],
+        eff.loc["cumulative", ["estimate", "lower", "upper"]].to_numpy(float),
+    )
