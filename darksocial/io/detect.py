@@ -12,16 +12,29 @@ import pandas as pd
 
 from darksocial.cleaning import find_gaps
 from darksocial.io import ads, calendar, ga4, ga4_bigquery, search_console, survey, trends
-from darksocial.io._text import fail, header_key, is_workbook_file, read_text, split_sections
+from darksocial.io._text import (
+    Section,
+    fail,
+    header_key,
+    is_workbook_file,
+    read_text,
+    split_sections,
+)
 
 __all__ = ["Detection", "detect", "infer_frequency", "inspect", "load"]
 
 #: Columns only a Google Ads report has (English and French UI, as ``header_key`` reads
-#: them): cost per click, cost per conversion, conversion rate; a plain ``Cost`` beside
-#: ``Conversions`` is one too (GA4 says "Google Ads cost").
+#: them): cost per click, cost per conversion, conversion rate, optimisation score; the
+#: Google Ads Editor's campaign and ad exports have none of these, but an ad group or a
+#: bid strategy.
 _GOOGLE_ADS = frozenset(
     {"avg cpc", "cpc moy", "max cpc", "cpc max", "cost conv", "cout conv", "conv rate"}
+    | {"optimization score", "optimisation score"}
+    | {"ad group", "bid strategy type", "target cpa"}
 )
+#: A plain ``Cost`` beside these is a Google Ads report too: GA4 says "Google Ads cost",
+#: Meta and LinkedIn "Amount spent" and "Total Spent", Search Console has no cost.
+_BESIDE_COST = frozenset({"conversions", "clicks", "clics", "impressions"})
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,18 @@ class Detection:
 _EVENT_FILES = (".json", ".ndjson", ".jsonl", ".parquet", ".json.gz")
 #: A data folder's settings, read with the folder, not an export.
 _SETTINGS_FILES = ("darksocial.yml", "darksocial.yaml", "brand.yml", "brand.yaml")
+
+
+def _google_ads_header(section: Section) -> list[str] | None:
+    """The header of a Google Ads report, below the UI's title lines; ``None`` if not one."""
+    # a UI download starts with its name and period ("Campaign report", "All time")
+    for fields in (section.header, *section.rows[:2]):
+        low = {header_key(h) for h in fields}
+        if low & _GOOGLE_ADS or ({"cost", "cout"} & low and low & _BESIDE_COST):
+            return fields
+        if sum(1 for f in fields if f) > 1:
+            return None
+    return None
 
 
 def _keys(header: list[str], synonyms: dict) -> set[str]:
@@ -134,6 +159,17 @@ def detect(path: str | Path) -> Detection:
     sections = split_sections(head)
     header = sections[0].header if sections else []
     low = {header_key(h) for h in header}
+    ads_header = _google_ads_header(sections[0]) if sections else None
+    if ads_header is not None:
+        # before Search Console: a Google Ads time series (Date, Clicks, Impressions, Avg.
+        # CPC, Cost) was read as a Search Console chart and stopped the folder on its dates;
+        # a report was called "a GA4 table without a Date column", with GA4's menu path
+        shown = ", ".join(h for h in ads_header[:4] if h)
+        raise fail(
+            path,
+            f"a Google Ads report ({shown}, ...): the reports do not read Google Ads; ads "
+            "to branded search reads Meta or LinkedIn ads broken down by day",
+        )
     kind = search_console.table_kind(header)
     if kind in search_console.CHART_KINDS:
         return Detection("search_console", search_console.load_search_console)
@@ -147,15 +183,6 @@ def detect(path: str | Path) -> Detection:
         raise fail(path, search_console.REPORT_TABLE_NOTE)
     if "data date" in low or {"date", "query"} <= low:
         return Detection("search_console", search_console.load_search_console)
-    if low & _GOOGLE_ADS or ({"cost", "cout"} & low and "conversions" in low):
-        # a Google Ads report (cost per click, cost per conversion) was called "a GA4
-        # table without a Date column", with GA4's menu path as the fix
-        shown = ", ".join(h for h in header[:4] if h)
-        raise fail(
-            path,
-            f"a Google Ads report ({shown}, ...): the reports do not read Google Ads; ads "
-            "to branded search reads Meta or LinkedIn ads broken down by day",
-        )
     # the Ads Manager's own words, in every UI language the loader knows (a French export,
     # "Début des rapports ... Montant dépensé (EUR)", was "not a recognised export")
     starts = {header_key(h) for h in ads.META["reporting_starts"]}
