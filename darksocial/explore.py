@@ -80,6 +80,12 @@ _FALLBACK: dict[str, tuple[str, str, str]] = {
     "direct_sessions": ("ga4_channels", "direct", "direct sessions"),
 }
 _TOTAL_SEARCH = ("search_console", "clicks", "all search clicks (branded cannot be separated)")
+#: The impressions beside each Search Console click series (:func:`main_series`).
+_IMPRESSIONS = {
+    "branded_clicks": "branded_impressions",
+    "nonbranded_clicks": "nonbranded_impressions",
+    "search_clicks": "impressions",
+}
 
 #: What a missing period means, per source (ads exports omit days without delivery).
 _GAP_MEANING = {
@@ -225,7 +231,9 @@ def main_series(sources, *, names=None) -> pd.DataFrame:
         its plain-language label; ``attrs["left_out"]`` maps each series asked for but not
         shown to why (no export, or an export that is weekly or monthly). When Search
         Console cannot separate branded search, its total clicks appear as
-        ``search_clicks`` instead.
+        ``search_clicks`` instead. ``attrs["recorded"]`` maps each Search Console click
+        column to the set of days its impressions were above zero (the export was recording:
+        :func:`anomaly_table` calls no such day an outage).
 
     Raises
     ------
@@ -259,6 +267,14 @@ def main_series(sources, *, names=None) -> pd.DataFrame:
         out = out.asfreq("D")
     out.attrs["labels"] = labels
     out.attrs["left_out"] = left_out
+    # days Search Console shows impressions: it was recording, so no click is no outage
+    sc = getattr(sources, "search_console", None)
+    # (a frozenset: attrs travel with every column and are compared, a Series cannot be)
+    out.attrs["recorded"] = {
+        col: frozenset(sc.index[(sc[shown] > 0).to_numpy()])
+        for col, shown in _IMPRESSIONS.items()
+        if col in cols and sc is not None and shown in sc.columns
+    }
     return out
 
 
@@ -341,7 +357,8 @@ def anomaly_table(
     Only days with a value are flagged. A day with no value (no row in the export) is a
     missing day, listed with its run in :func:`gap_table`, not a flagged day; a zero is
     an outage only when the series' usual level makes it implausible (on a site at a few
-    clicks a day, zero days are ordinary counts). Each series is checked over its own
+    clicks a day, zero days are ordinary counts), and never on a day ``data.attrs
+    ["recorded"]`` marks (Search Console impressions that day: :func:`main_series`). Each series is checked over its own
     range, from its first to its last value, so another export covering more dates does
     not make days outside it look wrong. A series with fewer than ``window`` days is
     checked for outages only.
@@ -355,8 +372,13 @@ def anomaly_table(
         if first is None:
             continue
         y = y.loc[first:last]
-        # a day without a value is a gap (gap_table), not an outage day with data
+        # a day without a value is a gap (gap_table), not an outage day with data; nor is
+        # a day Search Console shows impressions on (a real site at 3 clicks a day had
+        # four zero-click days with 4-21 impressions each, called outages)
         outage = flag_outages(y, ratio=ratio) & y.notna()
+        recorded = (data.attrs.get("recorded") or {}).get(col)
+        if recorded:
+            outage &= ~y.index.isin(list(recorded))
         if y.notna().sum() >= window:
             outlier = flag_outliers(y, window=window, threshold=threshold) & ~outage
         else:  # no rolling median to compare with: outages only

@@ -431,3 +431,30 @@ def test_an_unusable_export_is_named_where_its_series_would_be(tmp_path):
             section.why
         )
         assert "No Search Console export in this folder" not in section.why
+
+
+def test_a_zero_click_day_with_impressions_is_not_an_outage(tmp_path):
+    # a real site at about 3 clicks a day: 11-14 Apr 2025 had no click and 10, 4, 16 and
+    # 21 impressions (Search Console was recording), and the explore page called all four
+    # "outage"; with no impression either, such a run is still flagged
+    import shutil
+    from pathlib import Path
+
+    from darksocial.explore import anomaly_table, main_series
+    from darksocial.io import load_folder
+
+    shutil.copytree(
+        Path(__file__).parent / "data/search_console/hcidirect_34_days", tmp_path / "d"
+    )
+    (tmp_path / "d" / "campaigns.yml").write_text("campaigns:\n- {id: a, launch: 2025-04-10}\n")
+    flagged = anomaly_table(main_series(load_folder(tmp_path / "d")))
+    assert "outage" not in set(flagged["kind"])
+    dates = tmp_path / "d" / "Dates.csv"
+    table = pd.read_csv(dates)
+    quiet = table["Date"].between("2025-04-11", "2025-04-14")
+    assert (table.loc[quiet, "Clicks"] == 0).all() and (table.loc[quiet, "Impressions"] > 0).all()
+    table.loc[quiet, "Impressions"] = 0
+    table.to_csv(dates, index=False)
+    flagged = anomaly_table(main_series(load_folder(tmp_path / "d")))
+    outages = flagged.loc[flagged["kind"] == "outage", "date"]
+    assert list(outages.dt.strftime("%d %b")) == ["11 Apr", "12 Apr", "13 Apr", "14 Apr"]
