@@ -1381,7 +1381,9 @@ def refine_brand(guess: BrandClassifier, queries: Sequence[str]) -> BrandClassif
     tires", rarely "michelin man"). When at least 5% of the top queries, and three times
     as many as mention the site-derived terms, contain a word of four letters or more
     that the name starts with, that word leads the terms (the site's name stays as a
-    second spelling).
+    second spelling). Otherwise the name as the top queries spell it, in words, leads
+    (``panda patches`` for pandapatches.com; the classifier matched it already, the pages
+    named the brand "pandapatches").
 
     Parameters
     ----------
@@ -1402,13 +1404,21 @@ def refine_brand(guess: BrandClassifier, queries: Sequence[str]) -> BrandClassif
         for word in set(re.findall(r"\w+", q.lower())):
             if len(word) >= 4 and label.startswith(word) and word != label:
                 counts[word] = counts.get(word, 0) + 1
-    if not counts:
-        return guess
-    word, n = max(counts.items(), key=lambda kv: (kv[1], len(kv[0])))
     n_site = sum(guess.is_brand(q) for q in queries)
-    if n < max(2, len(queries) // 20) or n < 3 * n_site:
-        return guess
-    return BrandClassifier((word, *guess.terms))
+    if counts:
+        word, n = max(counts.items(), key=lambda kv: (kv[1], len(kv[0])))
+        if n >= max(2, len(queries) // 20) and n >= 3 * n_site:
+            return BrandClassifier((word, *guess.terms))
+    # the name as people write it: "panda patches" (986 clicks) for pandapatches.com
+    spaced = next(
+        (
+            " ".join(q.lower().split())
+            for q in queries
+            if len(q.split()) > 1 and re.sub(r"\W", "", q.lower()) == label
+        ),
+        None,
+    )
+    return guess if spaced is None else BrandClassifier((spaced, *guess.terms))
 
 
 #: What each table of a UI export is, in the list of files ``darksocial check`` shows.

@@ -106,3 +106,7 @@ def test_brand_from_the_site_is_refined_by_what_people_search():
     track = brand_from_site("https://trackmytools.com")
     assert tuple(refine_brand(track, ["track tools", "tools"]).terms) == ("trackmytools",)
     assert refine_brand(site, []) is site
+    # a real export's top queries: "panda patches" (986 clicks), then "pandapatches"
+    panda = brand_from_site("https://pandapatches.com/")
+    queries = ["panda patches", "pandapatches", "panda patches official", "panda patch"]
+    assert tuple(refine_brand(panda, queries).terms) == ("panda patches", "pandapatches")

@@ -365,7 +365,8 @@ def test_xlsx_with_a_header_only_sheet_loads(data_dir):
     (path,) = folder.glob("*.xlsx")
     df = load_search_console(path)
     assert len(df) == 365 and df.index[0] == pd.Timestamp("2025-02-23")
-    assert df.attrs["brand_terms"] == ("awningdepot",)
+    # the top queries write it "awning depot": that spelling leads (refine_brand)
+    assert df.attrs["brand_terms"] == ("awning depot", "awningdepot")
     assert "Search appearance" in df.attrs["tables"]
 
 
@@ -379,4 +380,4 @@ def test_excel_download_loads_without_a_python_warning(data_dir):
         warnings.simplefilter("error")
         assert detect(path).source == "search_console"
         df = load_search_console(path)
-    assert len(df) == 365 and df.attrs["brand_terms"] == ("matterofform",)
+    assert len(df) == 365 and df.attrs["brand_terms"] == ("matter of form", "matterofform")
