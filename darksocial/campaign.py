@@ -48,6 +48,7 @@ __all__ = [
     "DEFAULT_FIT",
     "DEFAULT_METRICS",
     "METRICS",
+    "OUTSIDE_DATA",
     "PATTERN_PREFIX",
     "PERCENT_SPAN",
     "PERIODS_PER_CONTROL",
@@ -58,12 +59,15 @@ __all__ = [
     "available_metrics",
     "calendar_interventions",
     "campaign_analysis",
+    "check_covers",
     "controls_allowed",
     "evaluation_window",
+    "fit_each",
     "fit_joint",
     "fit_metrics",
     "metric_series",
     "period_last_day",
+    "period_start",
     "placebo_verdict",
     "select_controls",
     "uncovered_periods",
@@ -105,6 +109,8 @@ class MetricSpec:
     controls: tuple[tuple[str, str], ...] = ()
     needs: str = ""
     count: bool = True
+    #: The largest value the series can take (a Trends index: 100), for ``fit(ceiling=)``.
+    ceiling: float | None = None
 
     @property
     def source(self) -> str:
@@ -169,6 +175,7 @@ METRICS: dict[str, MetricSpec] = {
             (("trends", "other"),),
             needs=_TRENDS,
             count=False,
+            ceiling=100.0,
         ),
         MetricSpec(
             "direct_sessions",
@@ -265,6 +272,37 @@ def period_last_day(date, freq: str) -> pd.Timestamp:
     return date
 
 
+def period_start(index: pd.DatetimeIndex, day) -> pd.Timestamp:
+    """The first day of the period of ``index`` that holds ``day``.
+
+    Weekly and monthly series date each period by its first day, so a launch on Tuesday
+    29 June falls in the week dated Sunday 27 June: that week is the campaign's first, not
+    the last before it (a real Trends download put a launch week's peak of 100 into the
+    history and measured only the week after). Daily data, or a day no period of
+    ``index`` holds: ``day`` itself.
+
+    Parameters
+    ----------
+    index : pandas.DatetimeIndex
+        A series' dates (gaps allowed).
+    day : date-like
+
+    Returns
+    -------
+    pandas.Timestamp
+    """
+    day = pd.Timestamp(day)
+    if len(index) < 2:
+        return day
+    freq = period_code(index)
+    if freq == "D":
+        return day
+    before = index[index <= day]
+    if len(before) and day <= period_last_day(before[-1], freq):
+        return pd.Timestamp(before[-1])
+    return day
+
+
 def evaluation_window(
     campaigns: pd.DataFrame, campaign_id: str, *, data_end: pd.Timestamp | None = None
 ) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -337,7 +375,8 @@ def calendar_interventions(
     observed : pandas.DatetimeIndex, optional
         The dates with data: a campaign whose whole window has none (it falls between two
         exports) is left out too; its term would be zero on every date the model sees, and
-        the fit of every other campaign failed with it.
+        the fit of every other campaign failed with it. On weekly or monthly dates a
+        campaign starts with the period that holds its launch (:func:`period_start`).
 
     Returns
     -------
@@ -348,6 +387,8 @@ def calendar_interventions(
     out = []
     for cid in campaigns.sort_values("launch").index:
         start, end = evaluation_window(campaigns, cid, data_end=data_end)
+        if observed is not None:  # a weekly series: the week that holds the launch
+            start = period_start(observed, start)
         if start <= pd.Timestamp(data_start) or start > pd.Timestamp(data_end):
             continue
         if observed is not None and not ((observed >= start) & (observed <= end)).any():
@@ -686,7 +727,7 @@ class CampaignAnalysis:
             lo, hi = _deciding_interval(eff)
             significant = bool(lo > 0 or hi < 0)
             direction = ("up" if lo > 0 else "down") if significant else "no clear change"
-            window = res.y.loc[self.window[0] : self.window[1]]
+            window = res.y.loc[slice(*res.windows[self.campaign_id])]
             observed = float(window.mean())
             rows.append(
                 {
@@ -748,7 +789,7 @@ class CampaignAnalysis:
         # Data reach this Markdown only through markdown_text: a name like
         # "[x](javascript:...)" or "$$$ Big Savings $$$" is shown as written.
         name = markdown_text(self.campaign_id if name is None or pd.isna(name) else name)
-        start, end = self.window
+        start = self.first_day
         n, period = self.periods(), self.period
         span = plural(n // 7, "week") if period == "day" and n % 7 == 0 else plural(n, period)
         if eff.empty and not self.skipped:
@@ -1023,6 +1064,19 @@ class CampaignAnalysis:
         return notes
 
     @property
+    def first_day(self) -> pd.Timestamp:
+        """The first day the evaluation window covers, as a page dates it.
+
+        Weekly or monthly data: the first day of the period that holds the launch (a launch
+        on Tuesday 29 June is measured from the week of 27 June, :func:`period_start`).
+        Daily data: the launch day.
+        """
+        res = self._period_result()
+        if res is None or res.freq == "D" or self.campaign_id not in res.windows:
+            return self.window[0]
+        return pd.Timestamp(res.windows[self.campaign_id][0])
+
+    @property
     def last_day(self) -> pd.Timestamp:
         """The last day the evaluation window covers, as a page dates it.
 
@@ -1084,6 +1138,7 @@ class CampaignAnalysis:
         if res is None or res.freq == "D":
             return (end - start).days + 1
         index = res.y.index
+        start = period_start(index, start)  # from the week or month that holds it
         return int(((index >= start) & (index <= end)).sum())
 
     def _joint_fit(self, metric: str, *, start=None, extra=(), **overrides):
@@ -1388,6 +1443,11 @@ class CampaignAnalysis:
             if applied == "log" and (s.dropna() <= 0).any():
                 # as for a metric (prepare_metric): a log scale cannot hold a zero week
                 options["transform"] = None
+            # other Trends terms are a 0-100 index too
+            of = metric if metric is not None else next(iter(self.results), None)
+            top = METRICS[of].ceiling if of in METRICS else None
+            if top is not None and float(s.max()) <= top:
+                options["ceiling"] = top
             res = its.fit(s, ivs, alpha=self.alpha, seed=self.seed, **options)
             # mostly zeros before launch, as sparse_metrics: a percentage of a level near
             # zero means nothing ("moved too (-100%, -100% to -100%)"), so the change, and
@@ -1609,7 +1669,7 @@ class CampaignAnalysis:
             ),
             # the last day the data cover, as the page dates it (a weekly window ends on its
             # last week's Sunday: the index read "to 2 Aug" where the page read "to 8 Aug")
-            "window": [self.window[0].date().isoformat(), self.last_day.date().isoformat()],
+            "window": [self.first_day.date().isoformat(), self.last_day.date().isoformat()],
             "alpha": self.alpha,
             "metrics": metrics,
         }
@@ -1869,11 +1929,11 @@ def analyze_campaign(
     results, options, skipped = fit_each(
         sources, metrics, alpha=alpha, seed=seed, campaign_id=campaign_id, **fit_options
     )
-    outside = [m for m, why in skipped.items() if _OUTSIDE in why]
+    outside = [m for m, why in skipped.items() if OUTSIDE_DATA in why]
     if not results and outside and len(outside) == len(skipped):
         raise InterventionDateError(
             f"campaign {campaign_id!r} launches outside every series it could be measured on ("
-            + "; ".join(skipped[m].split(_OUTSIDE)[0].removeprefix("the ") for m in outside)
+            + "; ".join(skipped[m].split(OUTSIDE_DATA)[0] for m in outside)
             + "); check its launch date in the calendar or export a range that covers it"
         )
     return campaign_analysis(
@@ -1968,7 +2028,10 @@ def fit_each(
     return results, options, skipped
 
 
-_OUTSIDE = " do not cover the launch on "
+#: What :func:`check_covers` says of a metric whose data do not reach the launch: the
+#: campaign report's page says so ("not measured"); ``darksocial report --campaign ID``
+#: and a calendar none of whose launches the data reach stop with it (exit 2).
+OUTSIDE_DATA = " and do not cover the launch on "
 
 
 def _check_metrics(metrics) -> list[str]:
@@ -1995,14 +2058,15 @@ def check_covers(sources, metric: str, campaign_id: str) -> None:
     row = _campaign_row(sources.campaigns, campaign_id)
     launch = pd.Timestamp(row["launch"])
     label = METRICS[metric].label
-    if observed.empty or launch > observed.index[-1] or launch <= observed.index[0]:
+    first = period_start(observed.index, launch)  # the week or month that holds it
+    if observed.empty or first > observed.index[-1] or first <= observed.index[0]:
         span = (
-            f"{observed.index[0]:%d %b %Y} to {observed.index[-1]:%d %b %Y}"
+            f"run from {observed.index[0]:%d %b %Y} to {observed.index[-1]:%d %b %Y}"
             if len(observed)
-            else "no data"
+            else "hold no date"
         )
         raise InterventionDateError(
-            f"the {label} data ({span}){_OUTSIDE}{launch:%d %b %Y}; "
+            f"the data of {label} {span}{OUTSIDE_DATA}{launch:%d %b %Y}; "
             "export a range that starts well before launch and runs past it"
         )
     start, end = evaluation_window(sources.campaigns, campaign_id, data_end=observed.index[-1])
@@ -2013,7 +2077,7 @@ def check_covers(sources, metric: str, campaign_id: str) -> None:
             "campaign's window (it falls between two exports, or in a gap); export that "
             "period"
         )
-    pre = int((observed.index < launch).sum())
+    pre = int((observed.index < first).sum())
     need = MIN_PRE_PERIODS[period_code(y.index)]
     if pre < need:
         unit = period_word(y.index)
@@ -2122,6 +2186,9 @@ def prepare_metric(
             "log scale cannot hold zero: this model works on the original scale, where "
             "effects add up instead of multiplying."
         )
+    top = METRICS[metric].ceiling
+    if top is not None and float(y.max()) <= top:  # a Trends index: never expected above 100
+        options.setdefault("ceiling", top)
     if "holidays" not in options:
         settings = getattr(sources, "settings", None)
         country = getattr(settings, "country", None)

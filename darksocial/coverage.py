@@ -22,6 +22,8 @@ from darksocial.campaign import (
     frequency_word,
     metric_series,
     missing_reason,
+    period_code,
+    period_last_day,
     period_word,
 )
 from darksocial.cleaning import find_gaps
@@ -263,7 +265,7 @@ def assess(sources) -> Coverage:
             )
             continue
         full, controls = metric_series(sources, m)
-        shown = ", ".join(controls.columns) if controls is not None else ""
+        shown = ", ".join(_control_names(sources, controls)) if controls is not None else ""
         launches = pd.to_datetime(sources.campaigns["launch"])
         launches = launches[(launches > y.index[0]) & (launches <= y.index[-1])]
         if controls is not None and len(launches):
@@ -283,7 +285,7 @@ def assess(sources) -> Coverage:
                 "available": True,
                 "source": SOURCE_LABELS.get(_y_source(sources, m), ""),
                 "from": f"{y.index[0]:%Y-%m-%d}",
-                "to": f"{y.index[-1]:%Y-%m-%d}",
+                "to": f"{_last(y.index):%Y-%m-%d}",
                 "frequency": frequency_word(y.index),
                 "gaps": _gaps(full),
                 "controls": shown,
@@ -306,6 +308,18 @@ def assess(sources) -> Coverage:
         sources=pd.DataFrame(src_rows).set_index("source"),
         settings=sources.settings.frame(),
     )
+
+
+def _control_names(sources, controls: pd.DataFrame) -> list[str]:
+    """Each control as the data name it: a Trends term as downloaded, not its column."""
+    from darksocial.io.trends import term_names
+
+    frame = getattr(sources, "trends", None)
+    names = {}
+    if frame is not None:
+        cols = [c for c in frame.columns if c != "missing"]
+        names = dict(zip(cols, term_names(frame), strict=True))
+    return [names.get(c, c) for c in controls.columns]
 
 
 def _why(sources, metric: str) -> str:
@@ -331,12 +345,18 @@ def _campaign_status(sources, metric: str, campaign_id) -> str:
     return "measured"
 
 
+def _last(index: pd.DatetimeIndex) -> pd.Timestamp:
+    """The last day the dates cover: a weekly or monthly series' last period's last day (as
+    the pages date it; `check` said "to 2022-07-01" where the pages said 31 Jul 2022)."""
+    return period_last_day(index[-1], period_code(index))
+
+
 def _span(df: pd.DataFrame) -> str:
     n = len(df.attrs.get("paths") or [1])
     files = f", {plural(n, 'file')}" if n > 1 else ""
     if isinstance(df.index, pd.DatetimeIndex) and len(df.index):
         freq = frequency_word(df.index)
-        return f"{df.index[0]:%Y-%m-%d} to {df.index[-1]:%Y-%m-%d}, {freq}{_gaps(df)}{files}"
+        return f"{df.index[0]:%Y-%m-%d} to {_last(df.index):%Y-%m-%d}, {freq}{_gaps(df)}{files}"
     for col in ("submitted_at", "launch"):
         if col in df.columns and df[col].notna().any():
             return (

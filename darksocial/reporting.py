@@ -760,6 +760,12 @@ def _verdicts(summary: Mapping[str, Any] | None) -> str:
     if not lines and isinstance(skipped, Mapping) and skipped:
         # a campaign no series could measure: its cell was blank in the index
         lines = [html.escape(f"Not measured: {why}.") for why in dict.fromkeys(skipped.values())]
+    elif not lines and not metrics and summary.get("campaign") is not None:
+        # a folder without any series (only ads files and a calendar): blank as well
+        lines = [
+            "Not measured: this data folder holds no series to measure it on (Search "
+            "Console, Google Trends or GA4)."
+        ]
     if summary.get("placebo_intervals_too_narrow"):
         p = summary.get("placebo_in_time_p")
         lines.append(
@@ -1111,6 +1117,35 @@ def plan_jobs(
     return jobs
 
 
+def _check_launches(statuses: Any, asked: Sequence[str] | None) -> None:
+    """Stop (exit 2) on a launch no series reaches, when that is a mistake.
+
+    A campaign asked for by id (``--campaign``) whose launch lies outside every series, or
+    a calendar none of whose launches the data reach (a wrong year, the wrong folder),
+    stops the run with one line. In a folder's run with other campaigns to measure, such a
+    campaign (next month's, say) gets a page that says why it was not measured.
+    """
+    from darksocial.campaign import OUTSIDE_DATA
+
+    if not len(statuses.columns):
+        return
+    outside = {
+        str(cid): str(row.iloc[0]).split("; export")[0]
+        for cid, row in statuses.iterrows()
+        if all(OUTSIDE_DATA in str(v) for v in row)
+    }
+    fix = "check the launch date in the calendar or export a range that covers it"
+    for cid in asked or ():
+        if cid in outside:
+            raise InterventionDateError(f"campaign {cid!r}: {outside[cid]}; {fix}")
+    if not asked and outside and len(outside) == len(statuses):
+        raise InterventionDateError(
+            "no campaign in the calendar launches inside the data ("
+            + "; ".join(f"{cid!r}: {why}" for cid, why in outside.items())
+            + f"); {fix}"
+        )
+
+
 def run_reports(
     *,
     campaigns: Sequence[str] | None = None,
@@ -1153,15 +1188,7 @@ def run_reports(
     coverage = assess(sources)
     print(f"data folder {folder}:")
     print("\n".join(coverage.lines()))
-    for job in jobs:
-        cid = job.parameters.get("campaign_id")
-        row = coverage.campaigns.loc[cid] if cid in coverage.campaigns.index else None
-        if row is not None and len(row) and all(str(v).startswith("launch") for v in row):
-            raise InterventionDateError(
-                f"campaign {cid!r}: {row.iloc[0]} for every series it could be measured on "
-                "(search, direct traffic); check "
-                "its launch date in the calendar or export a range that covers it"
-            )
+    _check_launches(coverage.campaigns, campaigns)
     print(f"running {len(jobs)} report(s) into {reports_dir} ...", flush=True)
     with tempfile.TemporaryDirectory(prefix="darksocial-") as tmp:
         cache = write_data_cache(sources, folder, tmp, skip=[reports_dir])

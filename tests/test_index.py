@@ -125,6 +125,9 @@ def test_a_campaign_no_series_measured_says_why_in_the_index():
     cell = reporting._verdicts({"metrics": {}, "skipped_metrics": {"search_clicks": why}})
     assert cell == f"Not measured: {why}."
     assert reporting._verdicts({"metrics": {}, "skipped_metrics": {}}) == ""
+    # a real folder of Google Ads files and a calendar: no series at all, blank as well
+    cell = reporting._verdicts({"campaign": "rsa", "metrics": {}, "skipped_metrics": {}})
+    assert cell.startswith("Not measured: this data folder holds no series to measure it on")
 
 
 def test_the_index_line_says_when_series_that_should_not_move_moved_too():

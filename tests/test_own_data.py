@@ -578,8 +578,135 @@ def test_an_interval_that_just_reaches_zero_beside_a_passing_test_is_a_weak_sign
 def test_a_source_of_many_files_fits_its_cell():
     # twenty weekly Trends downloads: the data table's File cell listed all twenty, and the
     # row was taller than a phone's screen
-    from darksocial.pages.campaign import _files_cell
+    from darksocial.pages.sections import _files_cell
 
     many = ", ".join(f"multiTimeline ({i}).csv" for i in range(20))
     assert _files_cell(many) == "multiTimeline (0).csv, multiTimeline (1).csv and 18 more"
     assert _files_cell("Chart.csv, Dates.csv") == "Chart.csv, Dates.csv"
+
+
+def _hcidirect(tmp_path, calendar: str) -> Path:
+    """A real 34-day Search Console export (17 Mar to 19 Apr 2025) and CALENDAR."""
+    folder = tmp_path / "d"
+    shutil.copytree(Path(__file__).parent / "data/search_console/hcidirect_34_days", folder)
+    (folder / "campaigns.yml").write_text(calendar)
+    return folder
+
+
+#: A campaign that launches three days after the export ends.
+_AFTER = "- {id: posts, name: LinkedIn posts, content_type: paid_social, launch: 2025-04-22}\n"
+
+
+def test_a_launch_after_the_data_gets_a_page_and_the_run_goes_on(tmp_path, capsys):
+    # a real calendar with next week's campaign beside a measurable one: that campaign's
+    # report FAILED with "InterventionDateError: ..." on the index and the run exited 1
+    from darksocial.pages.campaign import campaign_report
+
+    folder = _hcidirect(
+        tmp_path,
+        "campaigns:\n- {id: show, name: Trade show, content_type: event, launch: 2025-04-16, "
+        "end: 2025-04-19}\n" + _AFTER,
+    )
+    page = campaign_report(campaign_id="posts", data_dir=folder)
+    assert not page.analysis.results
+    assert (
+        "the data of search clicks, branded and non-branded together run from 17 Mar 2025 to "
+        "19 Apr 2025 and do not cover the launch on 22 Apr 2025" in page.analysis.bottom_line()
+    )
+    assert "Window (not measured)" in page.header_html()
+    out = tmp_path / "out"
+    code = cli.main(
+        [
+            "report",
+            "--data",
+            str(folder),
+            "--reports-dir",
+            str(out),
+            "--notebook",
+            "campaign-impact",
+        ]
+    )
+    assert code == 0
+    index = (out / "index.html").read_text()
+    assert "Not measured: the data of search clicks" in index and "Error" not in index
+    # asked for by id, it stops before any notebook with that one line
+    capsys.readouterr()
+    code = cli.main(
+        ["report", "--data", str(folder), "--reports-dir", str(out), "--campaign", "posts"]
+    )
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1
+    assert err[0].startswith("darksocial report: error: campaign 'posts': the data of search")
+    assert err[0].endswith(
+        "check the launch date in the calendar or export a range that covers it"
+    )
+
+
+def test_a_calendar_whose_launches_the_data_never_reach_stops_with_one_line(tmp_path, capsys):
+    folder = _hcidirect(tmp_path, "campaigns:\n" + _AFTER)
+    code = cli.main(["report", "--data", str(folder), "--reports-dir", str(tmp_path / "o")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1
+    assert "no campaign in the calendar launches inside the data ('posts': the data of" in err[0]
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_weekly_series_measures_the_week_that_holds_the_launch(tmp_path):
+    # a real weekly Trends download and a launch on Tuesday 29 June 2021: the week dated
+    # Sunday 27 June (the download's peak, 100) was the last week "before launch", only
+    # the week of 4 July was measured, and the page read "1 week from 29 Jun 2021"
+    from darksocial.campaign import check_covers
+    from darksocial.errors import DataValidationError
+    from darksocial.pages.campaign import campaign_report
+
+    src = Path(__file__).parent / "data/trends/kr_weekly_two_terms/multiTimeline.csv"
+    shutil.copy(src, tmp_path / "multiTimeline.csv")
+    (tmp_path / "darksocial.yml").write_text("brand: [윤석열]\n", encoding="utf-8")
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: bid, name: The bid, content_type: event, launch: 2021-06-29, "
+        "end: 2021-07-10}\n"
+    )
+    page = campaign_report(campaign_id="bid", data_dir=tmp_path)
+    a = page.analysis
+    res = a.results["brand_interest"]
+    assert res.windows["bid"][0] == pd.Timestamp("2021-06-27")
+    assert a.first_day == pd.Timestamp("2021-06-27") and a.periods() == 2
+    assert "Measured over 2 weeks from 27 Jun 2021 to 10 Jul 2021" in a.bottom_line()
+    row = a.effects_frame().loc["brand_interest"]
+    assert row["observed"] == (100 + 55) / 2
+    # no lower than the 0-100 index allows: it read -38, an expected index of 116
+    assert row["average_lower"] == pytest.approx(row["observed"] - 100)
+    from darksocial.its.plotting import campaign_plot_data
+
+    band = campaign_plot_data(res, "bid").query("line == 'counterfactual'")
+    assert band["upper"].max() <= 100
+    # the four weeks before it are those of 30 May to 20 June (25, 20, 19, 74: 34.5)
+    text = re.sub("<[^>]+>", "", page.metric_html("brand_interest"))
+    assert (
+        "In the 4 weeks before launch (as the figure shows them) it averaged an index of 34"
+        in text
+    )
+    assert a.summary()["window"] == ["2021-06-27", "2021-07-10"]
+    assert "27 Jun 2021 to 10 Jul 2021 (2 weeks)" in re.sub("<[^>]+>", " ", page.header_html())
+    # a launch in the first week has no week before it
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: bid, name: The bid, launch: 2020-11-10}\n"
+    )
+    with pytest.raises(DataValidationError, match="do not cover the launch on 10 Nov 2020"):
+        check_covers(load_folder(tmp_path), "brand_interest", "bid")
+
+
+def test_the_country_of_a_trends_place_gives_the_holidays(tmp_path):
+    # a real download for South Korea, without darksocial.yml's country: no holiday terms,
+    # and no word why
+    src = Path(__file__).parent / "data/trends/kr_weekly_two_terms/multiTimeline.csv"
+    shutil.copy(src, tmp_path / "multiTimeline.csv")
+    (tmp_path / "darksocial.yml").write_text("brand: [윤석열]\n", encoding="utf-8")
+    (tmp_path / "campaigns.yml").write_text("campaigns:\n- {id: bid, launch: 2021-06-29}\n")
+    sources = load_folder(tmp_path)
+    assert sources.settings.country == "KR"
+    report = assess(sources).report()
+    assert re.search(r"country +KR +inferred from the Google Trends place \(South Korea\)", report)
+    # a country the settings state wins
+    (tmp_path / "darksocial.yml").write_text("brand: [윤석열]\ncountry: US\n", encoding="utf-8")
+    assert load_folder(tmp_path).settings.country == "US"

@@ -27,7 +27,7 @@ from darksocial import config
 from darksocial.brand import BrandClassifier
 from darksocial.cleaning import find_gaps, regularize
 from darksocial.errors import DarkSocialError, UnusableExportError
-from darksocial.io._text import fail, read_text
+from darksocial.io._text import country_code, fail, read_text
 from darksocial.io.landing import PathRules
 from darksocial.io.trends import term_names
 
@@ -907,6 +907,15 @@ def load_folder(
         frames["trends"], dropped, uses = _join_trends(
             trends_loaded, settings, frames["campaigns"]
         )
+        # the country of the place the brand term was downloaded for ("(South Korea)"): its
+        # public holidays; a folder of Trends alone had none, without a word why
+        places = {pl for pl in _trends_places(frames["trends"]) if pl}
+        place = frames["trends"].attrs.get("brand_place") or (
+            places.pop() if len(places) == 1 else None
+        )
+        settings = settings.infer(
+            "country", country_code(place), f"from the Google Trends place ({place})"
+        )
         unused.update(dropped)
         parts.update({p: ((p, what),) for p, what in uses.items()})
     exports = [
@@ -1354,8 +1363,6 @@ def _one_place(
     listed as not used; other terms in it stay controls. The last item returned says
     how the place was chosen (``"chosen by `country: IN`"``), empty when there was no choice.
     """
-    from darksocial.io._text import country_code
-
     found = []  # (download number, column, term, place) of each brand column
     for k, (_, df) in enumerate(loaded):
         cols = [c for c in df.columns if c != "missing"]

@@ -79,6 +79,7 @@ def fit(
     prior_level_sd: float = PRIOR_LEVEL_SD,
     nseasons: int = 1,
     autoregressive: int | None = None,
+    ceiling: float | None = None,
     notes: Sequence[str] = (),
 ) -> ImpactResult:
     """Estimate the effect of one or several campaigns on a time series.
@@ -209,6 +210,12 @@ def fit(
         days) then decay in the forecast instead of moving the level: without it, a level
         that follows AR(1) noise with coefficient 0.8 gave intervals 3 times as wide and
         25% power at +10% (``benchmarks/calibration_grid.py``).
+    ceiling : float, optional
+        The largest value ``y`` can take (a Google Trends index: 100). The expected totals
+        behind every effect and interval are capped at it, as they are floored at zero for
+        a series never below zero: no campaign took away more than the ceiling allowed
+        (a real Trends week at 78 read "+39 index points (95% interval -38 to +65)": -38
+        needs an expected index of 116).
     notes : sequence of str, optional
         Sentences the caller wants carried on the result (what it changed about the data or
         options, say); they follow the engine's own in ``result.notes``.
@@ -277,6 +284,13 @@ def fit(
             "estimation='gibbs' is for model='structural', method='counterfactual'; "
             "drop it or use estimation='mle'."
         )
+    if ceiling is not None and not (
+        float(ceiling) > 0 and float(np.nanmax(np.asarray(y, dtype=float))) <= float(ceiling)
+    ):
+        raise ParameterError(
+            f"ceiling={ceiling} must be positive and at least the largest value of y; "
+            "leave it out for a series without an upper bound."
+        )
     if not prior_level_sd > 0:
         raise ParameterError(f"prior_level_sd={prior_level_sd} must be > 0, e.g. 0.01.")
     if int(nseasons) < 1 or (int(nseasons) > 1 and estimation != "gibbs"):
@@ -342,6 +356,7 @@ def fit(
         evaluation_end=evaluation_end,
         alpha=alpha,
         seed=seed,
+        ceiling=None if ceiling is None else float(ceiling),
         notes=(*([transform_note] if transform_note else []), *map(str, notes)),
     )
 
@@ -704,7 +719,9 @@ def _estimate(d: _Design, backend, *, seed: int, n_simulations: int) -> _Estimat
 # --- assemble: windows, diagnostics and the result ---------------------------------------
 
 
-def _assemble(d: _Design, e: _Estimate, *, evaluation_end, alpha, seed, notes) -> ImpactResult:
+def _assemble(
+    d: _Design, e: _Estimate, *, evaluation_end, alpha, seed, notes, ceiling=None
+) -> ImpactResult:
     """Put the design and the estimate together into an :class:`ImpactResult`."""
     index = d.y.index
     positions = _windows(d.interventions, index, d.pos0, evaluation_end)
@@ -743,6 +760,7 @@ def _assemble(d: _Design, e: _Estimate, *, evaluation_end, alpha, seed, notes) -
         wald_p=e.wald_p,
         wald_p_by=e.wald_p_by,
         notes=notes,
+        ceiling=ceiling,
     )
 
 

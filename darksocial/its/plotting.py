@@ -242,6 +242,9 @@ def campaign_plot_data(
     floored = bool(np.nanmin(y) >= 0 and np.nanmin(np.r_[cf, cf_lo], initial=0.0) < 0)
     if floored:
         cf, cf_lo, cf_hi = (np.maximum(v, 0.0) for v in (cf, cf_lo, cf_hi))
+    top = getattr(result, "ceiling", None)  # a Trends index cannot be expected above 100
+    if top is not None:
+        cf, cf_lo, cf_hi = (np.minimum(v, top) for v in (cf, cf_lo, cf_hi))
     add("original", "observed", dates, obs)
     add("original", "counterfactual", dates, cf, cf_lo, cf_hi)
     add("pointwise", "effect", dates, obs - cf, obs - cf_hi, obs - cf_lo)
@@ -254,6 +257,9 @@ def campaign_plot_data(
     paths = np.cumsum(np.where(miss[None, :], 0.0, yw[None, :] - draws[:, w]), axis=1)
     if np.nanmin(y) >= 0:  # an expected running total below zero: no more than observed
         cum, paths = np.minimum(cum, seen), np.minimum(paths, seen)
+    if top is not None:  # nor above the ceiling in every period so far
+        most = seen - top * np.cumsum(~miss)
+        cum, paths = np.maximum(cum, most), np.maximum(paths, most)
     cq = np.quantile(paths, q, axis=0)
     add("cumulative", "cumulative_effect", index[w], cum, cq[0], cq[1])
     data = pd.concat(frames, ignore_index=True)

@@ -96,7 +96,7 @@ class Draws:
 
 
 def _effects(
-    y, cf_point, cf_draws, lo, hi, alpha, ratio=False, floor=False
+    y, cf_point, cf_draws, lo, hi, alpha, ratio=False, floor=False, ceiling=None
 ) -> tuple[pd.DataFrame, float]:
     """CausalImpact's summary numbers over positions ``lo..hi`` (relative to the draws).
 
@@ -105,7 +105,9 @@ def _effects(
     observed. A real Trends term at an index of 1.4 read "+1.2 index points (95% interval
     -5.9 to +8.7)", a gain that needed an expected index of -7.3. Only totals are floored,
     never single periods (flooring each period's draw would lift a near-zero forecast's
-    total above the truth), so an interval that held the true total still does.
+    total above the truth), so an interval that held the true total still does. A
+    ``ceiling`` (a Trends index: 100) caps the expected totals at ``ceiling`` a period
+    the same way.
 
     The relative effect is R CausalImpact's (>= 1.3): the mean over the draws of
     ``sum(y) / sum(draw) - 1``, its interval their quantiles. With ``ratio`` (draws of a
@@ -130,6 +132,8 @@ def _effects(
     base = float(cp.sum())
     if floor:
         sims, base = np.maximum(sims, 0.0), max(base, 0.0)
+    if ceiling is not None:
+        sims, base = np.minimum(sims, ceiling * m), min(base, ceiling * m)
     eff_sum = total - sims
     lo_c, hi_c = np.quantile(eff_sum, q)
     cum = total - base
@@ -226,6 +230,9 @@ class ImpactResult:
     notes : tuple of str
         What was changed about the request, in words (a transform a count model ignores,
         and the caller's own notes); empty when nothing was.
+    ceiling : float or None
+        The largest value the series can take (``fit(ceiling=)``): expected totals are
+        capped at it.
 
     Notes
     -----
@@ -254,6 +261,7 @@ class ImpactResult:
     wald_p: float | None = None
     wald_p_by: Mapping[str, float] | None = None
     notes: tuple[str, ...] = ()
+    ceiling: float | None = None
 
     def __post_init__(self):
         # normalise once, at construction: the fields never change afterwards
@@ -292,6 +300,7 @@ class ImpactResult:
             self.alpha if alpha is None else alpha,
             ratio=self.transform == "log" or self.model in ("poisson", "negbin"),
             floor=bool(np.nanmin(d.y) >= 0),
+            ceiling=self.ceiling,
         )
 
     @functools.cached_property

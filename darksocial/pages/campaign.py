@@ -31,7 +31,8 @@ from darksocial.campaign import (
     PERIOD_WORDS,
     PLACEBO_DOUBTS,
     CampaignAnalysis,
-    analyze_campaign,
+    campaign_analysis,
+    fit_each,
     metric_label,
     missing_reason,
     period_last_day,
@@ -58,6 +59,7 @@ from darksocial.pages.sections import (
     Section,
     SectionedPage,
     not_used_sentence,
+    source_table,
     unused_exports,
 )
 from darksocial.safetext import ANSWER_DISPLAY_LIMIT, markdown_text
@@ -114,7 +116,7 @@ class CampaignReport(SectionedPage):
         str
         """
         row = self.analysis.campaign
-        start = self.analysis.window[0]
+        start = self.analysis.first_day
         spend = row.get("spend")
         facts = [
             ("Campaign", escape(_given(row.get("name"), self.analysis.campaign_id))),
@@ -222,34 +224,7 @@ class CampaignReport(SectionedPage):
         -------
         pandas.io.formats.style.Styler
         """
-        summary = self.analysis.sources.summary().reset_index()
-        table = pd.DataFrame(
-            {
-                "Source": summary["source"].str.replace("_", " "),
-                "From": pd.to_datetime(summary["start"]).map(day),
-                "To": pd.to_datetime(summary["end"]).map(day),
-                "Frequency": [
-                    _freq_word(f) + (f" (summed from {h}ly rows)" if isinstance(h, str) else "")
-                    for f, h in zip(summary["freq"], summary["summed_from"], strict=True)
-                ],
-                # rows with data, out of the periods the dates span: a missing day is a gap
-                "With data": [
-                    _with_data(int(n), int(p), f)
-                    for n, p, f in zip(
-                        summary["rows"], summary["periods"], summary["freq"], strict=True
-                    )
-                ],
-                "Gaps": [
-                    "none" if g == 0 else f"{g} ({plural(int(m), _unit(f))} missing)"
-                    for g, m, f in zip(
-                        summary["gaps"], summary["missing_periods"], summary["freq"], strict=True
-                    )
-                ],
-                # twenty Trends downloads made a row a phone's screen tall
-                "File": [_files_cell(f) for f in summary["file"]],
-            }
-        )
-        return styled_table(table.set_index("Source"))
+        return styled_table(source_table(self.analysis.sources).set_index("Source"))
 
     # -- metrics -------------------------------------------------------------------------------
     def metric_figure(self, metric: str, *, weekly: bool | None = None):
@@ -1164,13 +1139,26 @@ def campaign_report(
     options: dict[str, Any] = {"model": model}
     if model == "structural":
         options["method"] = "counterfactual"
-    analysis = analyze_campaign(
+    # not analyze_campaign, which stops on a launch outside every series: in a folder's
+    # run that campaign (next month's, or a typo) gets a page saying why it was not
+    # measured, and the other campaigns' reports run (`darksocial report --campaign ID`
+    # for it alone stops before any notebook, with that line)
+    results, options, skipped = fit_each(
         params.sources,
-        campaign_id,
-        metrics=list(params.metrics) or ["branded_clicks"],
+        list(params.metrics) or ["branded_clicks"],
         alpha=params.alpha,
         seed=params.seed,
+        campaign_id=campaign_id,
         **options,
+    )
+    analysis = campaign_analysis(
+        params.sources,
+        campaign_id,
+        results,
+        options,
+        alpha=params.alpha,
+        seed=params.seed,
+        skipped=skipped,
     )
     if not params.metrics:
         analysis.skipped.clear()
@@ -1182,42 +1170,6 @@ def _bucket_of(analysis: CampaignAnalysis) -> str | None:
     from darksocial.campaign import CONTENT_BUCKETS
 
     return CONTENT_BUCKETS.get(str(analysis.campaign.get("content_type")))
-
-
-def _files_cell(files: str) -> str:
-    """A data table's file cell: up to three names, then how many there are in all."""
-    names = [f for f in str(files).split(", ") if f]
-    if len(names) <= 3:
-        return ", ".join(names)
-    return f"{names[0]}, {names[1]} and {len(names) - 2} more"
-
-
-def _freq_word(freq) -> str:
-    # any weekly anchor (Trends weeks start on Sunday, a Search Console chart's on Monday)
-    code = "W" if str(freq).startswith("W-") else str(freq)
-    return {"D": "daily", "W": "weekly", "MS": "monthly", "records": "one row per record"}.get(
-        code, str(freq)
-    )
-
-
-def _unit(freq) -> str:
-    """The period of a ``Sources.summary`` frequency, for counts: day, week, month, hour."""
-    code = str(freq).split("-")[0].upper()
-    if code == "RECORDS":
-        return "record"
-    return {"D": "day", "W": "week", "MS": "month", "M": "month", "ME": "month", "H": "hour"}.get(
-        code, "period"
-    )
-
-
-def _with_data(rows: int, periods: int, freq) -> str:
-    """``474 of 487 days`` (days with data of those the dates span), ``all 487 days``."""
-    unit = _unit(freq)
-    if unit == "record":
-        return f"{number(rows)} {unit}" + ("" if rows == 1 else "s")
-    if rows < periods:
-        return f"{number(rows)} of {number(periods)} {unit}s"
-    return f"all {number(periods)} {unit}" + ("" if periods == 1 else "s")
 
 
 def _signed_number(value) -> str:

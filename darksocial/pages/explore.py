@@ -37,6 +37,7 @@ from darksocial.pages.sections import (
     SectionedPage,
     missing_sentence,
     not_used_sentence,
+    source_table,
 )
 
 __all__ = ["ExplorePage", "direct_sentence", "display_table", "explore_page"]
@@ -112,10 +113,8 @@ class ExplorePage(SectionedPage):
         Section
         """
         src = self.sources
-        table = src.summary()
-        table.index = [_LABELS.get(i, i) for i in table.index]
-        table.index.name = "source"
-        parts = [PAGE_HEAD, display_table(table).to_html()]
+        table = source_table(src, labels=_LABELS).set_index("Source")
+        parts = [PAGE_HEAD, styled_table(table).to_html()]
         settings = getattr(src, "settings", None)
         if settings is not None:
             frame = settings.frame()

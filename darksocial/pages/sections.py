@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from darksocial.coverage import SOURCE_EXPORTS
-from darksocial.formatting import escape, join_words
+from darksocial.formatting import day, escape, join_words, number, plural
 from darksocial.theme import PAGE_STYLE
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "SectionedPage",
     "missing_sentence",
     "not_used_sentence",
+    "source_table",
     "unused_exports",
 ]
 
@@ -232,3 +233,89 @@ class SectionedPage:
     def section_records(self) -> dict[str, dict[str, Any]]:
         """Each section's ``summary.json`` entry (``status``, ``why``), by name."""
         return {s.name: s.record() for s in self.all_sections()}
+
+
+def source_table(sources, *, labels=None):
+    """Each source present with its dates, frequency and gaps, in a reader's words.
+
+    The one data table of the campaign and explore pages (the explore page showed
+    ``ui_export_csv_chart`` and ``D`` where the campaign page said "daily").
+
+    Parameters
+    ----------
+    sources : darksocial.io.Sources
+    labels : mapping, optional
+        A name for each source (``search_console`` -> ``Search Console``); by default
+        the source's own name in words.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``Source, From, To, Frequency, With data, Gaps, File``.
+    """
+    import pandas as pd
+
+    summary = sources.summary().reset_index()
+    labels = dict(labels or {})
+    return pd.DataFrame(
+        {
+            "Source": [labels.get(n, n.replace("_", " ")) for n in summary["source"]],
+            "From": pd.to_datetime(summary["start"]).map(day),
+            "To": pd.to_datetime(summary["end"]).map(day),
+            "Frequency": [
+                _freq_word(f) + (f" (summed from {h}ly rows)" if isinstance(h, str) else "")
+                for f, h in zip(summary["freq"], summary["summed_from"], strict=True)
+            ],
+            # rows with data, out of the periods the dates span: a missing day is a gap
+            "With data": [
+                _with_data(int(n), int(p), f)
+                for n, p, f in zip(
+                    summary["rows"], summary["periods"], summary["freq"], strict=True
+                )
+            ],
+            "Gaps": [
+                "none" if g == 0 else f"{g} ({plural(int(m), _unit(f))} missing)"
+                for g, m, f in zip(
+                    summary["gaps"], summary["missing_periods"], summary["freq"], strict=True
+                )
+            ],
+            # twenty Trends downloads made a row a phone's screen tall
+            "File": [_files_cell(f) for f in summary["file"]],
+        }
+    )
+
+
+def _files_cell(files: str) -> str:
+    """A data table's file cell: up to three names, then how many there are in all."""
+    names = [f for f in str(files).split(", ") if f]
+    if len(names) <= 3:
+        return ", ".join(names)
+    return f"{names[0]}, {names[1]} and {len(names) - 2} more"
+
+
+def _freq_word(freq) -> str:
+    # any weekly anchor (Trends weeks start on Sunday, a Search Console chart's on Monday)
+    code = "W" if str(freq).startswith("W-") else str(freq)
+    return {"D": "daily", "W": "weekly", "MS": "monthly", "records": "one row per record"}.get(
+        code, str(freq)
+    )
+
+
+def _unit(freq) -> str:
+    """The period of a ``Sources.summary`` frequency, for counts: day, week, month, hour."""
+    code = str(freq).split("-")[0].upper()
+    if code == "RECORDS":
+        return "record"
+    return {"D": "day", "W": "week", "MS": "month", "M": "month", "ME": "month", "H": "hour"}.get(
+        code, "period"
+    )
+
+
+def _with_data(rows: int, periods: int, freq) -> str:
+    """``474 of 487 days`` (days with data of those the dates span), ``all 487 days``."""
+    unit = _unit(freq)
+    if unit == "record":
+        return f"{number(rows)} {unit}" + ("" if rows == 1 else "s")
+    if rows < periods:
+        return f"{number(rows)} of {number(periods)} {unit}s"
+    return f"all {number(periods)} {unit}" + ("" if periods == 1 else "s")

@@ -343,3 +343,37 @@ def test_a_near_zero_fit_adds_no_more_than_observed_and_its_figure_agrees():
         [cum["value"], cum["lower"], cum["upper"]],
         eff.loc["cumulative", ["estimate", "lower", "upper"]].to_numpy(float),
     )
+
+
+def test_a_ceiling_caps_expected_totals_and_keeps_every_true_total_held():
+    # a real Trends week at 78 read "+39 index points (95% interval -38 to +65)": -38 needs
+    # an expected index of 116 on a 0-100 index
+    from darksocial.its.results import _effects
+
+    rng = np.random.default_rng(12)
+    n = 4
+    y = np.array([100.0, 55.0, 90.0, 97.0])
+    truth = 85.0 * n
+    lost = kept = 0
+    for _ in range(300):
+        cf_draws = 85 + rng.normal(0, 20, (1000, n)) + rng.normal(0, 15, (1000, 1))
+        raw, _ = _effects(y, cf_draws.mean(axis=0), cf_draws, 0, n - 1, 0.05, floor=True)
+        out, _ = _effects(
+            y, cf_draws.mean(axis=0), cf_draws, 0, n - 1, 0.05, floor=True, ceiling=100.0
+        )
+        cum, cum_raw = out.loc["cumulative"], raw.loc["cumulative"]
+        assert cum["lower"] >= y.sum() - 100 * n - 1e-9  # no more taken than 100 allowed
+        assert cum["upper"] == cum_raw["upper"] and cum["lower"] >= cum_raw["lower"]
+        was = cum_raw["lower"] <= y.sum() - truth <= cum_raw["upper"]
+        now = cum["lower"] <= y.sum() - truth <= cum["upper"]
+        kept += was and now
+        lost += was and not now
+    assert lost == 0 and kept > 250
+    assert (cf_draws.sum(axis=1) > 100 * n).any()  # the cap was tested, not idle
+
+
+def test_a_ceiling_below_the_data_is_refused():
+    idx = pd.date_range("2024-01-01", periods=120, freq="D")
+    y = pd.Series(np.linspace(20, 120, 120), idx)
+    with pytest.raises(ParameterError, match="ceiling=100 must be positive and at least"):
+        fit(y, [Intervention("a", idx[100])], ceiling=100)
