@@ -913,9 +913,10 @@ class CampaignAnalysis:
         """
         out = {}
         for metric, res in self.results.items():
-            zeros = _mostly_zero_before(res.y, self.window[0])
+            launch = self._first_of(res)
+            zeros = _mostly_zero_before(res.y, launch)
             if zeros is None and _unbounded(res, self.campaign_id):
-                pre = res.y.loc[: self.window[0] - pd.Timedelta(days=1)].dropna()
+                pre = res.y.loc[: launch - pd.Timedelta(days=1)].dropna()
                 zeros = (int((pre == 0).sum()), len(pre))
             if zeros is not None:
                 out[metric] = zeros
@@ -986,9 +987,9 @@ class CampaignAnalysis:
                 "intervals; the split between overlapping campaigns is the least certain part."
             )
         if self.data_start is not None:
-            pre_days = (self.window[0] - self.data_start).days
+            pre_days = (self.first_day - self.data_start).days
             if pre_days < 365:
-                before = self.periods(self.data_start, self.window[0] - pd.Timedelta(days=1))
+                before = self.periods(self.data_start, self.first_day - pd.Timedelta(days=1))
                 pre = plural(before, self.period)
                 notes.append(
                     f"Only {pre} of history before launch: with less than a "
@@ -1072,7 +1073,11 @@ class CampaignAnalysis:
         Daily data: the launch day.
         """
         res = self._period_result()
-        if res is None or res.freq == "D" or self.campaign_id not in res.windows:
+        return self.window[0] if res is None else self._first_of(res)
+
+    def _first_of(self, res) -> pd.Timestamp:
+        """The first date of this campaign's window in one fit (its launch's week or month)."""
+        if self.campaign_id not in res.windows:
             return self.window[0]
         return pd.Timestamp(res.windows[self.campaign_id][0])
 
@@ -1223,34 +1228,39 @@ class CampaignAnalysis:
         from darksocial.its import Intervention
 
         sparse = metric in self.sparse_metrics()
-        real = self._effect_row(self.results[metric], self.campaign_id, sparse=sparse)
-        y = self.results[metric].y
+        result = self.results[metric]
+        real = self._effect_row(result, self.campaign_id, sparse=sparse)
+        y = result.y
+        # the campaign's own window as the fit counts it: on weekly data from the week that
+        # holds the launch (a fake window ending in that week overlapped the real one)
+        first, last = (pd.Timestamp(d) for d in result.windows[self.campaign_id])
         busy = pd.Series(False, index=y.index)
         for cid in self.sources.campaigns.index:
             a, b = evaluation_window(self.sources.campaigns, cid)
-            busy |= (y.index >= a) & (y.index <= b + pd.Timedelta(days=14))
-        length = self.duration
+            busy |= (y.index >= period_start(y.index, a)) & (y.index <= b + pd.Timedelta(days=14))
+        # as many periods as the real window (a 14-day window from a Tuesday is 3 weeks)
+        length = int(((y.index >= first) & (y.index <= last)).sum())
         candidates = []
         first_ok = y.first_valid_index() + pd.Timedelta(days=90)
         # a fake window inside a long gap of the export measures nothing: each needs data
         # on as many of its periods as the campaign's own window has (at most 80%)
         seen = y.notna()
-        need = min(0.8, float(seen.loc[self.window[0] : self.window[1]].mean()))
-        for fake_start in y.index[y.index < self.window[0]]:
-            end = fake_start + pd.Timedelta(days=length - 1)
+        need = min(0.8, float(seen.loc[first:last].mean()))
+        for i in range(len(y.index) - length + 1):
+            fake_start, end = y.index[i], y.index[i + length - 1]
+            if end >= first:
+                break
             if (
                 fake_start >= first_ok
-                and end < self.window[0]
                 and not busy.loc[fake_start:end].any()
                 and seen.loc[fake_start:end].mean() >= need
             ):
-                candidates.append(fake_start)
+                candidates.append((fake_start, end))
         if len(candidates) > n_placebos:
             picks = np.linspace(0, len(candidates) - 1, n_placebos).round().astype(int)
             candidates = [candidates[i] for i in picks]
         rows, failed = [], 0
-        for fake_start in candidates:
-            end = fake_start + pd.Timedelta(days=length - 1)
+        for fake_start, end in candidates:
             fake = Intervention("placebo", fake_start, end=end, evaluation_end=end)
             try:
                 res = self._joint_fit(metric, extra=[fake])
@@ -1453,7 +1463,7 @@ class CampaignAnalysis:
             # zero means nothing ("moved too (-100%, -100% to -100%)"), so the change, and
             # whether its interval excludes zero, is in the series' own units
             # (likewise where the relative change has no bound: see sparse_metrics)
-            sparse = _mostly_zero_before(s, self.window[0]) is not None or _unbounded(
+            sparse = _mostly_zero_before(s, self._first_of(res)) is not None or _unbounded(
                 res, self.campaign_id
             )
             row = self._effect_row(res, self.campaign_id, sparse=sparse)
@@ -2059,21 +2069,24 @@ def check_covers(sources, metric: str, campaign_id: str) -> None:
     launch = pd.Timestamp(row["launch"])
     label = METRICS[metric].label
     first = period_start(observed.index, launch)  # the week or month that holds it
-    if observed.empty or first > observed.index[-1] or first <= observed.index[0]:
+    if observed.empty or first > observed.index[-1] or first < observed.index[0]:
         span = (
-            f"run from {observed.index[0]:%d %b %Y} to {observed.index[-1]:%d %b %Y}"
-            if len(observed)
+            f"run from {day(observed.index[0])} to "
+            f"{day(period_last_day(observed.index[-1], period_code(observed.index)))}"
+            if len(observed) > 1
             else "hold no date"
+            if observed.empty
+            else f"hold one date, {day(observed.index[0])}"
         )
         raise InterventionDateError(
-            f"the data of {label} {span}{OUTSIDE_DATA}{launch:%d %b %Y}; "
+            f"the data of {label} {span}{OUTSIDE_DATA}{day(launch)}; "
             "export a range that starts well before launch and runs past it"
         )
     start, end = evaluation_window(sources.campaigns, campaign_id, data_end=observed.index[-1])
-    if observed.loc[start:end].empty:
+    if observed.loc[first:end].empty:
         # between two exports: every date of the window is missing
         raise InterventionDateError(
-            f"the data of {label} have no date from {start:%d %b %Y} to {end:%d %b %Y}, the "
+            f"the data of {label} have no date from {day(start)} to {day(end)}, the "
             "campaign's window (it falls between two exports, or in a gap); export that "
             "period"
         )
@@ -2417,14 +2430,6 @@ def campaign_analysis(
         sources=sources,
         seed=seed,
         skipped=dict(skipped or {}),
-    )
-
-
-def _outside(cid, start, data_start, data_end) -> Exception:
-    return InterventionDateError(
-        f"campaign {cid!r} launches on {start.date()}, outside the data "
-        f"({data_start.date()} to {data_end.date()}); export a range that covers the launch "
-        "and at least a year before it"
     )
 
 

@@ -337,7 +337,7 @@ def campaign_effects(analyses: dict[str, CampaignAnalysis]) -> pd.DataFrame:
         eff.insert(2, "content_type", str(row.get("content_type", "unknown")))
         eff.insert(3, "channel", str(row.get("channel", "unknown")))
         eff.insert(4, "spend", spend)
-        eff.insert(5, "window_start", a.window[0])
+        eff.insert(5, "window_start", a.first_day)
         eff.insert(6, "window_end", a.window[1])
         # a metric zero in most periods before launch has an expected level near zero, so
         # its relative lift swings without meaning (+152%, -525% to +867% for 0.1 click a

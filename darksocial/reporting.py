@@ -1118,26 +1118,29 @@ def plan_jobs(
 
 
 def _check_launches(statuses: Any, asked: Sequence[str] | None) -> None:
-    """Stop (exit 2) on a launch no series reaches, when that is a mistake.
+    """Stop (exit 2) on a campaign the data cannot measure, when that is a mistake.
 
-    A campaign asked for by id (``--campaign``) whose launch lies outside every series, or
-    a calendar none of whose launches the data reach (a wrong year, the wrong folder),
-    stops the run with one line. In a folder's run with other campaigns to measure, such a
-    campaign (next month's, say) gets a page that says why it was not measured.
+    A campaign asked for by id (``--campaign``) that no series can measure (its launch
+    outside the data, too little history, a gap), or a calendar none of whose launches the
+    data reach (a wrong year, the wrong folder), stops the run with one line. In a
+    folder's run with other campaigns to measure, such a campaign (next month's, say) gets
+    a page that says why it was not measured.
     """
     from darksocial.campaign import OUTSIDE_DATA
 
     if not len(statuses.columns):
         return
+    for cid in asked or ():
+        row = statuses.loc[cid] if cid in statuses.index else None
+        if row is not None and not (row == "measured").any():
+            # check_covers' own line, which ends with the fix
+            raise InterventionDateError(f"campaign {cid!r} cannot be measured: {row.iloc[0]}")
     outside = {
         str(cid): str(row.iloc[0]).split("; export")[0]
         for cid, row in statuses.iterrows()
         if all(OUTSIDE_DATA in str(v) for v in row)
     }
     fix = "check the launch date in the calendar or export a range that covers it"
-    for cid in asked or ():
-        if cid in outside:
-            raise InterventionDateError(f"campaign {cid!r}: {outside[cid]}; {fix}")
     if not asked and outside and len(outside) == len(statuses):
         raise InterventionDateError(
             "no campaign in the calendar launches inside the data ("

@@ -372,13 +372,16 @@ def test_the_data_table_counts_days_with_data_not_calendar_days(tmp_path):
     summary = load_folder(folder).summary().loc["search_console"]
     assert (summary["rows"], summary["periods"], summary["gaps"]) == (474, 487, 5)
     table = ds.campaign_report(campaign_id="podcast-s1", data_dir=folder).sources_table().data
-    assert table.loc["search console", "With data"] == "474 of 487 days"
-    assert table.loc["search console", "Gaps"] == "5 (13 days missing)"
-    assert table.loc["campaigns", "With data"] == f"{len(load_folder(SAMPLE).campaigns)} records"
+    assert table.loc["Search Console", "With data"] == "474 of 487 days"
+    assert table.loc["Search Console", "Gaps"] == "5 (13 days missing)"
+    assert (
+        table.loc["campaign calendar", "With data"]
+        == f"{len(load_folder(SAMPLE).campaigns)} records"
+    )
     whole = ds.campaign_report(
         campaign_id="podcast-s1", data_dir=_folder(tmp_path, "whole", "search_console/ui_export")
     )
-    assert whole.sources_table().data.loc["search console", "With data"] == "all 487 days"
+    assert whole.sources_table().data.loc["Search Console", "With data"] == "all 487 days"
 
 
 def test_check_says_how_many_days_are_missing(tmp_path, capsys):
@@ -636,10 +639,10 @@ def test_a_launch_after_the_data_gets_a_page_and_the_run_goes_on(tmp_path, capsy
     )
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1
-    assert err[0].startswith("darksocial report: error: campaign 'posts': the data of search")
-    assert err[0].endswith(
-        "check the launch date in the calendar or export a range that covers it"
+    assert err[0].startswith(
+        "darksocial report: error: campaign 'posts' cannot be measured: the data of search"
     )
+    assert err[0].endswith("export a range that starts well before launch and runs past it")
 
 
 def test_a_calendar_whose_launches_the_data_never_reach_stops_with_one_line(tmp_path, capsys):
@@ -692,7 +695,7 @@ def test_a_weekly_series_measures_the_week_that_holds_the_launch(tmp_path):
     (tmp_path / "campaigns.yml").write_text(
         "campaigns:\n- {id: bid, name: The bid, launch: 2020-11-10}\n"
     )
-    with pytest.raises(DataValidationError, match="do not cover the launch on 10 Nov 2020"):
+    with pytest.raises(DataValidationError, match="hold 0 weeks before launch"):
         check_covers(load_folder(tmp_path), "brand_interest", "bid")
 
 

@@ -1038,8 +1038,10 @@ def _join(name: str, loaded: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
         new = pd.DataFrame(str(path), index=values.index, columns=values.columns)
         origin = origin.reindex(index=out.index, columns=out.columns).combine_first(new)
         for key, value in df.attrs.items():
-            if attrs.get(key) is None:  # the first export's blank (no query filter) is no answer
-                attrs[key] = value
+            if key in _FILLED and attrs.get(key) is None:
+                attrs[key] = value  # the first export's blank (no query filter) is no answer
+            else:
+                attrs.setdefault(key, value)
     numeric = out.select_dtypes("number").columns
     out = out.sort_index()
     joined = regularize(out[list(numeric)], freq)
@@ -1070,6 +1072,13 @@ def _join(name: str, loaded: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
             term_of.get(c, c.replace("_", " ")) for c in joined.columns if c != "missing"
         ]
     return joined
+
+
+#: What a joined export takes from a later export when the first has none: who the brand
+#: is and where the audience is (a branded export's query filter names the brand). A
+#: scope filter (pages, country, device) is not filled so: one /blog/ export joined to a
+#: whole-site one would label every series "/blog/ pages only".
+_FILLED = frozenset({"brand_terms", "query_filter", "top_country", "brand_share"})
 
 
 def _uncovered(index: pd.DatetimeIndex, frames: list[pd.DataFrame]) -> list[tuple]:

@@ -1418,7 +1418,9 @@ def refine_brand(guess: BrandClassifier, queries: Sequence[str]) -> BrandClassif
         ),
         None,
     )
-    return guess if spaced is None else BrandClassifier((spaced, *guess.terms))
+    if spaced is None:
+        return guess
+    return BrandClassifier((spaced, *(t for t in guess.terms if t != spaced)))
 
 
 #: What each table of a UI export is, in the list of files ``darksocial check`` shows.

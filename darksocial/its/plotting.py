@@ -174,10 +174,13 @@ def campaign_plot_data(
         ``result.effects_by_intervention``). For a series never below zero the expected
         values and their band are floored at zero (the effect per period is observed minus
         the floored value), and so is each running total of the expected values (the
-        cumulative effect is at most what was observed); ``data.attrs["floored"]`` says
-        whether any period's band was.
+        cumulative effect is at most what was observed); with ``result.ceiling`` (a Trends
+        index) both are capped at it too. ``data.attrs["floored"]`` says whether any
+        period's band was floored.
     """
     import numpy as np
+
+    from darksocial.its.results import bound_running_totals
 
     if name not in result.windows:
         raise KeyError(f"{name!r} is not a campaign of this result")
@@ -252,14 +255,13 @@ def campaign_plot_data(
     w = np.arange(lo, hi + 1)
     yw = y[w]
     miss = np.isnan(yw)
-    seen = np.cumsum(np.where(miss, 0.0, yw))
-    cum = np.cumsum(np.where(miss, 0.0, yw - point[w]))
-    paths = np.cumsum(np.where(miss[None, :], 0.0, yw[None, :] - draws[:, w]), axis=1)
-    if np.nanmin(y) >= 0:  # an expected running total below zero: no more than observed
-        cum, paths = np.minimum(cum, seen), np.minimum(paths, seen)
-    if top is not None:  # nor above the ceiling in every period so far
-        most = seen - top * np.cumsum(~miss)
-        cum, paths = np.maximum(cum, most), np.maximum(paths, most)
+    cum, paths = bound_running_totals(
+        yw,
+        np.cumsum(np.where(miss, 0.0, yw - point[w])),
+        np.cumsum(np.where(miss[None, :], 0.0, yw[None, :] - draws[:, w]), axis=1),
+        floor=bool(np.nanmin(y) >= 0),
+        ceiling=top,
+    )
     cq = np.quantile(paths, q, axis=0)
     add("cumulative", "cumulative_effect", index[w], cum, cq[0], cq[1])
     data = pd.concat(frames, ignore_index=True)

@@ -15,7 +15,7 @@ from darksocial.errors import ParameterError
 from darksocial.its.design import Intervention
 from darksocial.its.diagnostics import Diagnostics
 
-__all__ = ["Draws", "ImpactResult", "ImpactSummary"]
+__all__ = ["Draws", "ImpactResult", "ImpactSummary", "bound_running_totals"]
 
 _METRICS = ["average", "cumulative", "relative"]
 
@@ -151,6 +151,39 @@ def _effects(
     both = np.append(sims, total)
     p = min(np.sum(both >= total), np.sum(both <= total)) / (len(sims) + 1)
     return frame, float(p)
+
+
+def bound_running_totals(observed, running, paths, *, floor: bool, ceiling: float | None):
+    """Running effect totals (point and per path) that no expected level could give, capped.
+
+    The running form of :func:`_effects`' bound: with ``floor`` (a series never below zero)
+    an expected running total is at least zero, so the effect so far is at most what was
+    observed so far; with a ``ceiling`` the expected running total is at most the ceiling
+    times the periods with data so far.
+
+    Parameters
+    ----------
+    observed : numpy.ndarray
+        Observed values over the window (NaN where missing).
+    running : numpy.ndarray
+        The point estimate's running effect total, one per period.
+    paths : numpy.ndarray
+        Each simulated path's running effect total, ``(draws, periods)``.
+    floor : bool
+    ceiling : float or None
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``running`` and ``paths``, bounded.
+    """
+    seen = np.cumsum(np.where(np.isnan(observed), 0.0, observed))
+    if floor:
+        running, paths = np.minimum(running, seen), np.minimum(paths, seen)
+    if ceiling is not None:
+        most = seen - ceiling * np.cumsum(~np.isnan(observed))
+        running, paths = np.maximum(running, most), np.maximum(paths, most)
+    return running, paths
 
 
 def _relative(total: float, base: float, sims: np.ndarray, q, ratio: bool):
@@ -458,7 +491,8 @@ class ImpactResult:
     def pointwise(self) -> pd.DataFrame:
         """Observed, fitted, counterfactual and effect (with intervals) for every date.
 
-        Before the first campaign the cumulative effect is zero (as in CausalImpact).
+        Before the first campaign the cumulative effect is zero (as in CausalImpact); its
+        running total is bounded as :attr:`effects` are (:func:`bound_running_totals`).
         With the counterfactual method, pre-period counterfactual = in-sample fit with a
         normal band of the residual spread; after it, the forecast and the quantiles of
         simulated paths (observation noise included).
@@ -488,9 +522,16 @@ class ImpactResult:
         cum_lo = np.zeros(n)
         cum_hi = np.zeros(n)
         post_eff = np.where(np.isnan(y[s:]), 0.0, y[s:] - d.cf_point)
-        cum[s:] = np.cumsum(post_eff)
         path = np.where(np.isnan(y[s:])[None, :], 0.0, y[s:][None, :] - d.cf_draws)
-        cq = np.quantile(np.cumsum(path, axis=1), q, axis=0)
+        # as effects: no expected running total below zero (or above the ceiling)
+        cum[s:], paths = bound_running_totals(
+            y[s:],
+            np.cumsum(post_eff),
+            np.cumsum(path, axis=1),
+            floor=bool(np.nanmin(y) >= 0),
+            ceiling=self.ceiling,
+        )
+        cq = np.quantile(paths, q, axis=0)
         cum_lo[s:], cum_hi[s:] = cq[0], cq[1]
         return pd.DataFrame(
             {

@@ -113,7 +113,7 @@ class ExplorePage(SectionedPage):
         Section
         """
         src = self.sources
-        table = source_table(src, labels=_LABELS).set_index("Source")
+        table = source_table(src).set_index("Source")
         parts = [PAGE_HEAD, styled_table(table).to_html()]
         settings = getattr(src, "settings", None)
         if settings is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from darksocial.coverage import SOURCE_EXPORTS
+from darksocial.coverage import SOURCE_EXPORTS, SOURCE_LABELS
 from darksocial.formatting import day, escape, join_words, number, plural
 from darksocial.theme import PAGE_STYLE
 
@@ -235,7 +235,7 @@ class SectionedPage:
         return {s.name: s.record() for s in self.all_sections()}
 
 
-def source_table(sources, *, labels=None):
+def source_table(sources):
     """Each source present with its dates, frequency and gaps, in a reader's words.
 
     The one data table of the campaign and explore pages (the explore page showed
@@ -244,9 +244,8 @@ def source_table(sources, *, labels=None):
     Parameters
     ----------
     sources : darksocial.io.Sources
-    labels : mapping, optional
-        A name for each source (``search_console`` -> ``Search Console``); by default
-        the source's own name in words.
+        Each source is named as ``darksocial check`` names it
+        (:data:`darksocial.coverage.SOURCE_LABELS`).
 
     Returns
     -------
@@ -256,10 +255,9 @@ def source_table(sources, *, labels=None):
     import pandas as pd
 
     summary = sources.summary().reset_index()
-    labels = dict(labels or {})
     return pd.DataFrame(
         {
-            "Source": [labels.get(n, n.replace("_", " ")) for n in summary["source"]],
+            "Source": [SOURCE_LABELS.get(n, n.replace("_", " ")) for n in summary["source"]],
             "From": pd.to_datetime(summary["start"]).map(day),
             "To": pd.to_datetime(summary["end"]).map(day),
             "Frequency": [

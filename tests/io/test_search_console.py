@@ -110,3 +110,6 @@ def test_brand_from_the_site_is_refined_by_what_people_search():
     panda = brand_from_site("https://pandapatches.com/")
     queries = ["panda patches", "pandapatches", "panda patches official", "panda patch"]
     assert tuple(refine_brand(panda, queries).terms) == ("panda patches", "pandapatches")
+    # a hyphenated address already spells it in words: not twice
+    hyphen = brand_from_site("https://panda-patches.com/")
+    assert tuple(refine_brand(hyphen, queries).terms) == ("panda patches", "pandapatches")

@@ -343,6 +343,16 @@ def test_a_near_zero_fit_adds_no_more_than_observed_and_its_figure_agrees():
         [cum["value"], cum["lower"], cum["upper"]],
         eff.loc["cumulative", ["estimate", "lower", "upper"]].to_numpy(float),
     )
+    # and the result's own table and plot (pointwise's upper read 10.1 beside effects' 5.0)
+    last = res.pointwise.iloc[-1]
+    np.testing.assert_allclose(
+        [
+            last["cumulative_effect"],
+            last["cumulative_effect_lower"],
+            last["cumulative_effect_upper"],
+        ],
+        eff.loc["cumulative", ["estimate", "lower", "upper"]].to_numpy(float),
+    )
 
 
 def test_a_ceiling_caps_expected_totals_and_keeps_every_true_total_held():
