@@ -220,9 +220,8 @@ class _Diverged(ArithmeticError):
 #: Why a campaign's change on a metric is given in its units, not as a percentage
 #: (:meth:`CampaignAnalysis.sparse_metrics`), for sentences.
 NO_PERCENT = (
-    "without a percentage that means anything (zero in most periods before launch, or an "
-    "expected level so uncertain it could be none at all, or is unknown to within a factor "
-    "of four)"
+    "without a percentage that means anything (its expected level is near zero, or too "
+    "uncertain to divide by)"
 )
 
 
@@ -747,6 +746,8 @@ class CampaignAnalysis:
                             ("_upper", "upper"),
                         )
                     },
+                    # observed over expected, as the sentence reads them (_relative_point)
+                    "relative": _relative_point(res, self.campaign_id),
                     "p_value": p,
                     "significant": significant,
                     # the interval (quantiles of simulated paths) and the model's p (a Wald
@@ -804,7 +805,7 @@ class CampaignAnalysis:
                 for m, r in self.skipped.items()
             )
             return (
-                f"**We could not measure {name} yet: no series in this data folder covers "
+                f"**We could not measure {name}: no series in this data folder covers "
                 f"its launch with enough history.** {why}"
             )
         reconciled = {
@@ -921,6 +922,22 @@ class CampaignAnalysis:
             if zeros is not None:
                 out[metric] = zeros
         return out
+
+    def no_percent_reason(self, metric: str) -> str:
+        """Why one metric's change is read in its units, in words (:meth:`sparse_metrics`).
+
+        The reason that applies, not all three (a page read "zero in most periods before
+        launch, or an expected level so uncertain it could be none at all, or is unknown to
+        within a factor of four" for a metric that had one of them).
+        """
+        zeros, periods = self.sparse_metrics().get(metric, (0, 0))
+        res = self.results[metric]
+        unit = period_word(res.y.index)
+        if periods and zeros > periods / 2:
+            return f"zero in {zeros} of the {plural(periods, unit)} before launch"
+        if res.effects_for(self.campaign_id).loc["relative"].isna().all():
+            return "an expected level so uncertain it could be none at all"
+        return f"an expected level unknown to within a factor of {PERCENT_SPAN}"
 
     def caveats(self) -> list[str]:
         """List what a reader should keep in mind, in plain words.
@@ -1174,7 +1191,7 @@ class CampaignAnalysis:
         a, b = _deciding_interval(eff, sparse=sparse)
         excludes = a > 0 or b < 0
         return {
-            "estimate": float(eff.loc["relative", "estimate"]),
+            "estimate": _relative_point(res, name),
             "lower": lo,
             "upper": hi,
             "average": float(eff.loc["average", "estimate"]),
@@ -1546,6 +1563,14 @@ class CampaignAnalysis:
             }
             try:
                 res = self._joint_fit(metric, start=start, model=model, method=method)
+                seen = res.y.loc[slice(*res.windows[self.campaign_id])].dropna()
+                if model in ("poisson", "negbin") and len(seen) and not seen.any():
+                    # a log link's step toward nothing has no finite estimate: a real
+                    # 12-day window without a click read "0 | n/a | p = 1.00" as a result
+                    raise _Diverged(
+                        "every period of the window is zero, and a count model's change "
+                        "toward zero has no finite size"
+                    )
                 effect = self._effect_row(res, self.campaign_id, sparse=sparse)
                 top = float(np.nanmax(np.abs(res.y.to_numpy(dtype=float))))
                 lo, hi = effect["average_lower"], effect["average_upper"]
@@ -1574,7 +1599,8 @@ class CampaignAnalysis:
                         f"at the edge: its test gives {p_value(p)} while its interval {holds} zero"
                     )
                 row.update(effect, note=edge)
-                row["n_pre"] = int(res.y.loc[: self.window[0]].notna().sum()) - 1
+                before = res.y.loc[: self._first_of(res) - pd.Timedelta(days=1)]
+                row["n_pre"] = int(before.notna().sum())
             except DarkSocialError as exc:
                 row.update(note=f"failed: {exc}")
             except _Diverged as exc:
@@ -1746,6 +1772,24 @@ def _deciding_interval(eff: pd.DataFrame, *, sparse: bool = False) -> tuple[floa
 #: -41% to +1,481%" (expected total from 0.2 to 4.6 a day, a factor of 27), beside "-1.9 to
 #: +2.5 clicks a day", and "only a change of more than about +-761% would stand out".
 PERCENT_SPAN = 4.0
+
+
+def _relative_point(res, name: str) -> float:
+    """A campaign's relative change as the pages read it: observed over expected, minus 1.
+
+    The engine's relative estimate on the original scale is R CausalImpact's mean of the
+    per-path ratios, which paths with small expected totals pull away from the point: a
+    real export read "-0.3 clicks a day (+25%)" against 11 expected. The pages say "X
+    against Y expected", so their percentage is ``X / Y - 1``, inside the same interval
+    (its ends are quantiles of the per-path ratios; the ratio falls as a path's total rises,
+    so the point's ratio lies between them). NaN where the engine's is (no bound).
+    """
+    eff = res.effects_for(name)
+    rel = float(eff.loc["relative", "estimate"])
+    a, b = res.windows[name]
+    total = float(res.y.loc[a:b].sum())
+    base = total - float(eff.loc["cumulative", "estimate"])
+    return total / base - 1 if np.isfinite(rel) and base > 0 else rel
 
 
 def _unbounded(res, name: str) -> bool:
@@ -2096,8 +2140,34 @@ def check_covers(sources, metric: str, campaign_id: str) -> None:
         unit = period_word(y.index)
         raise InterventionDateError(
             f"the data of {label} hold {plural(pre, unit)} before launch; the estimate needs "
-            f"at least {plural(need, unit)} (export a longer history)"
+            f"at least {plural(need, unit)} "
+            + (_nothing_earlier(sources, metric, observed.index[0]) or "(export a longer history)")
         )
+
+
+def _nothing_earlier(sources, metric: str, first: pd.Timestamp) -> str | None:
+    """Say so when the export already asked for more history than the data hold.
+
+    "Export a longer history" was impossible advice for a real site whose Search Console
+    export asked for the last 12 months and held 34 days: the site had no earlier data.
+    """
+    for source, _ in METRICS[metric].sources:
+        frame = getattr(sources, source, None)
+        asked = None if frame is None else frame.attrs.get("date_filter")
+        m = re.fullmatch(r"\s*last\s+(\d+)\s+(day|month)s?\s*", str(asked or ""), re.I)
+        if m is None or not len(frame.index):
+            continue
+        n = int(m.group(1))
+        start = frame.index[-1] - (
+            pd.DateOffset(months=n) if m.group(2).lower() == "month" else pd.Timedelta(days=n)
+        )
+        if start < first - pd.Timedelta(days=7):
+            return (
+                f"and Search Console has no earlier data for this site (the export asked "
+                f"for the {str(asked).strip().lower()}; its data start {day(first)}): the "
+                "campaign cannot be measured on it"
+            )
+    return None
 
 
 def period_code(index: pd.DatetimeIndex) -> str:

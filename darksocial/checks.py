@@ -678,7 +678,16 @@ class PlaceboInSpace:
         ok = t.dropna(subset=["estimate"])
         if ok.empty:
             return " ".join(lines) or "No series could be checked."
-        if ok["moved"].any():
+        if ok["moved"].any() and lift is False:
+            # no lift to explain away: "moved too: the lift may not be the campaign" read
+            # beside a campaign whose own change was -1.5%, no clear change
+            names = ", ".join(ok.loc[ok["moved"], "series"])
+            lines.append(
+                f"{names} moved during the campaign's window while the campaign's own "
+                "metric showed no clear change: the comparison series may not be a clean "
+                "baseline (a site-wide change or seasonality the model missed)."
+            )
+        elif ok["moved"].any():
             names = ", ".join(ok.loc[ok["moved"], "series"])
             lines.append(
                 f"{names} moved too: the lift may not be the campaign (a site-wide change, "
@@ -963,6 +972,16 @@ class Triangulation:
             "none": "No model finds an effect whose interval excludes zero: the conclusion (no "
             "detectable lift) does not depend on the modelling choice.",
         }.get(self.agreement)
+        p = ok["p_value"] if "p_value" in ok else pd.Series(dtype=float)
+        edge = int((p < self.alpha).sum())
+        if self.agreement == "none" and edge:
+            # a row at p = 0.03 beside "does not depend on the modelling choice" overstated
+            # the agreement
+            verdict = (
+                f"No model's interval excludes zero, but {edge} of them "
+                f"{'comes' if edge == 1 else 'come'} close (a test p below "
+                f"{self.alpha:g}): no clear change, with a weak sign of one in some models."
+            )
         if verdict is None:
             sig = ok["significant"].astype(bool)
             k, n = int(sig.sum()), len(ok)

@@ -244,7 +244,8 @@ def assess(sources) -> Coverage:
             detail = (
                 f"in the folder but not used: {unused[0].note}"
                 if len(unused) == 1
-                else f"in the folder but not used: {len(unused)} files, each listed above with why"
+                else f"in the folder but not used: {len(unused)} files, each named, with why, "
+                "by darksocial check"
             )
         src_rows.append(
             {

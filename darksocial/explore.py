@@ -140,18 +140,23 @@ def summary(sources) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``sources`` (count of those present), ``gaps`` (missing runs outside ads exports,
+        ``sources`` (count of the data sources present, the calendar not counted), ``gaps``
+        (missing runs outside ads exports,
         where a gap is just a day without delivery), ``missing_periods`` (the periods in
         those runs), ``flagged_days`` (days with a value flagged as an outlier or outage
         in the main series; a day with no value is a missing period, not a flagged day)
-        and ``headline`` (one line for the reports index, e.g. ``"2 sources; 1 gap of 283
-        missing days outside ad exports; no day flagged in the main series"``).
+        and ``headline`` (one line for the reports index, e.g. ``"1 data source; 1 gap of
+        283 missing days; no day flagged in the main series"``; "outside ad exports" where
+        the folder has some).
     """
     gaps = gap_table(sources)
     real = gaps[~gaps["source"].isin(list(_GAP_MEANING))]
     main = main_series(sources)
     flagged = anomaly_table(main) if main.shape[1] else pd.DataFrame({"date": []})
-    n_sources = len(_frames(sources))
+    # the calendar is not a data source; "outside ad exports" only where there are some
+    frames = _frames(sources)
+    n_sources = len([n for n in frames if n != "campaigns"])
+    ads = any(n in _GAP_MEANING for n in frames)
     n_days = int(flagged["date"].nunique())
     n_missing = int(real["periods"].sum())
     if real.empty:
@@ -161,7 +166,7 @@ def summary(sources) -> dict[str, Any]:
         gap_text = f"{plural(len(real), 'gap')} of {plural(n_missing, unit)}"
     flag_text = f"{plural(n_days, 'day')} flagged" if n_days else "no day flagged"
     headline = (
-        f"{plural(n_sources, 'source')}; {gap_text} outside ad exports; "
+        f"{plural(n_sources, 'data source')}; {gap_text}{' outside ad exports' if ads else ''}; "
         f"{flag_text} in the main series"
     )
     return {

@@ -568,6 +568,8 @@ def plot_placebo_in_time(result, *, bins: int | None = None, ax=None):
         ax.set_xlabel("Relative effect (change against expected)")
     from matplotlib.ticker import MaxNLocator
 
+    # at most five ticks: "-15.0%-12.5%-10.0%..." ran into each other on a real page
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
     ax.set_ylabel("Fake launches")
     ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))  # not "2.5 fake launches"
     ax.set_title("Effects found where no campaign ran", fontsize="medium")

@@ -155,6 +155,11 @@ def test_placebo_in_space_says_which_series_moved():
     text = res.report()
     assert text.startswith("non-branded search did not move (")
     assert "paid search moved too: the lift may not be the campaign" in text
+    # with no lift of the campaign's own there is none to explain away (a real page read
+    # "moved too: the lift may not be the campaign" beside -1.5%, no clear change)
+    text = res.report(lift=False)
+    assert "the lift may not be the campaign" not in text
+    assert "paid search moved during the campaign's window while the campaign's own" in text
     ax = res.plot()
     assert len(ax.collections) >= 2
     with pytest.raises(DataValidationError, match="empty"):

@@ -87,11 +87,10 @@ def test_sample_ga4_outage_is_a_gap_not_a_flagged_day(sources, truth):
     [
         # alba's one outlier was 6 clicks at a local mean of 1.7 (one day in 130 reaches
         # that by chance): counts are outliers only when also rare as counts
-        ("alba", "2 sources; no gaps outside ad exports; no day flagged in the main series", 74),
+        ("alba", "1 data source; no gaps; no day flagged in the main series", 74),
         (
             "niheating_gap",
-            "2 sources; 1 gap of 283 missing days outside ad exports; 2 days flagged in the "
-            "main series",
+            "1 data source; 1 gap of 283 missing days; 2 days flagged in the main series",
             39,
         ),
     ],
@@ -131,9 +130,7 @@ def test_headline_says_no_gaps_and_no_flagged_day_instead_of_zero_counts(rng):
     summary = explore.summary(
         SimpleNamespace(search_console=sc, available=lambda: ["search_console"])
     )
-    assert summary["headline"] == (
-        "1 source; no gaps outside ad exports; no day flagged in the main series"
-    )
+    assert summary["headline"] == ("1 data source; no gaps; no day flagged in the main series")
 
 
 def test_weekday_profile_recovers_a_known_weekly_pattern(rng):
@@ -295,7 +292,7 @@ def test_explore_page_of_a_partial_folder(tmp_path, name):
         assert page.sections[n].html.count("<p>") == 1
     if name == "sample":
         # 11 outliers; the GA4 outage's 4 days without rows are gaps, not flagged days
-        assert summary["sources"] == 8 and summary["flagged_days"] == 11
+        assert summary["sources"] == 7 and summary["flagged_days"] == 11
         assert summary["missing_periods"] == 4 * 2  # 4 days, 2 GA4 exports
     if name == "weekly-trends-only":
         # Trends alone: the download over time with the launches, not "no daily series"

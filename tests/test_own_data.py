@@ -713,3 +713,77 @@ def test_the_country_of_a_trends_place_gives_the_holidays(tmp_path):
     # a country the settings state wins
     (tmp_path / "darksocial.yml").write_text("brand: [윤석열]\ncountry: US\n", encoding="utf-8")
     assert load_folder(tmp_path).settings.country == "US"
+
+
+def test_the_percentage_has_the_sign_of_the_change(tmp_path):
+    # five real overlapping exports of one site: "-0.3 clicks a day (+25%, 95% interval
+    # -26% to +50%)", "10 clicks a day against 11 expected": R's mean of per-path ratios,
+    # pulled up by paths with small expected totals; the pages read observed over expected
+    from darksocial.campaign import analyze_campaign
+
+    shutil.copytree(
+        Path(__file__).parent / "data/search_console/fsidigital_five_exports", tmp_path / "d"
+    )
+    (tmp_path / "d" / "campaigns.yml").write_text(
+        "campaigns:\n- {id: push, name: Grants guide push, launch: 2026-07-01, end: 2026-07-21}\n"
+    )
+    a = analyze_campaign(load_folder(tmp_path / "d"), "push")
+    row = a.effects_frame().loc["search_clicks"]
+    assert row["average"] < 0 and row["relative"] < 0
+    assert row["relative"] == pytest.approx(row["observed"] / row["counterfactual"] - 1)
+    assert row["relative_lower"] <= row["relative"] <= row["relative_upper"]
+    # the engine keeps R CausalImpact's definition, and its report says they differ
+    res = a.results["search_clicks"]
+    assert res.effects_for("push").loc["relative", "estimate"] > 0
+    assert "(−3.0%, 95% interval" in a.bottom_line()
+
+
+def test_a_second_download_of_one_trends_query_is_listed_not_joined(tmp_path, capsys):
+    # two real downloads of one query, which Google sampled differently: exit 2, "download
+    # the whole period once" (both were)
+    for src in (Path(__file__).parent / "data/trends/repeat_downloads").glob("*.csv"):
+        shutil.copy(src, tmp_path / src.name)
+    (tmp_path / "campaigns.yml").write_text("campaigns:\n- {id: a, launch: 2024-06-02}\n")
+    (tmp_path / "darksocial.yml").write_text("brand: [Project Preserve Destiny]\n")
+    sources = load_folder(tmp_path)
+    assert sources.trends.attrs["paths"] == [str(tmp_path / "multiTimeline.csv")]
+    why = next(e.note for e in sources.exports if e.path.name.startswith("multiTimeline_web"))
+    assert why.startswith("a second download of the query of multiTimeline.csv")
+    assert cli.main(["check", "--data", str(tmp_path)]) == 0
+    assert "Keep one download of each query" in capsys.readouterr().out
+
+
+def test_a_count_model_on_a_window_without_a_click_is_not_a_result(tmp_path):
+    # a real new site: 12 days without a click; the negative binomial row read
+    # "0 | n/a | p = 1.00", an effect of zero that no model found
+    from darksocial.campaign import analyze_campaign
+
+    shutil.copytree(Path(__file__).parent / "data/search_console/myrecoverypal", tmp_path / "d")
+    (tmp_path / "d" / "campaigns.yml").write_text(
+        "campaigns:\n- {id: post, launch: 2025-12-20, end: 2025-12-31}\n"
+    )
+    a = analyze_campaign(load_folder(tmp_path / "d"), "post")
+    table = a.triangulate("search_clicks").table
+    row = table[(table["model"] == "negbin") & (table["method"] == "intervention")].iloc[0]
+    assert row["note"].startswith("could not be estimated on this series: every period")
+    assert not np.isfinite(row.get("average", np.nan))
+
+
+def test_no_longer_history_is_asked_of_a_site_that_has_none(tmp_path):
+    # a real export asked for the last 12 months and holds 34 days: "export a longer
+    # history" was advice nobody could follow
+    from darksocial.campaign import check_covers
+    from darksocial.errors import DataValidationError
+
+    folder = _hcidirect(
+        tmp_path, "campaigns:\n- {id: show, launch: 2025-04-10, end: 2025-04-13}\n"
+    )
+    with pytest.raises(DataValidationError) as err:
+        check_covers(load_folder(folder), "search_clicks", "show")
+    assert "hold 24 days before launch; the estimate needs at least 28 days and Search " in str(
+        err.value
+    )
+    assert "(the export asked for the last 12 months; its data start 17 Mar 2025)" in str(
+        err.value
+    )
+    assert "export a longer history" not in str(err.value)

@@ -135,6 +135,32 @@ def test_triangulation_sentence_names_the_direction_of_significant_rows(podcast)
     assert "the direction does not depend on the modelling choice" in text
 
 
+def test_triangulation_does_not_vouch_for_agreement_beside_a_row_at_the_edge():
+    # a real Trends page: "+0.5% to +12%", one row p = 0.03 with "0% to +27%", under "the
+    # conclusion (no detectable lift) does not depend on the modelling choice"
+    import pandas as pd
+
+    from darksocial.checks import Triangulation
+
+    table = pd.DataFrame(
+        {
+            "model": ["segmented", "arima", "negbin"],
+            "method": ["intervention"] * 3,
+            "pre_period": ["all"] * 3,
+            "estimate": [0.005, 0.11, 0.12],
+            "lower": [-0.08, -0.02, -0.001],
+            "upper": [0.09, 0.25, 0.27],
+            "significant": [False, False, False],
+            "p_value": [0.9, 0.08, 0.03],
+        }
+    )
+    text = Triangulation(table=table, alpha=0.05).report()
+    assert "does not depend on the modelling choice" not in text
+    assert "but 1 of them comes close (a test p below 0.05)" in text
+    text = Triangulation(table=table.assign(p_value=0.5), alpha=0.05).report()
+    assert "the conclusion (no detectable lift) does not depend on the modelling" in text
+
+
 def test_triangulation_with_one_fitted_row_compares_nothing():
     # a real merged Trends file: one of seven rows could be fitted, and the sentence read
     # "the lift ranges from +1,309% to +1,309%. All of them find a significant increase"

@@ -425,8 +425,12 @@ def strip_accents(text: str) -> str:
 
 
 def header_key(name: str) -> str:
-    """Normalise a header for synonym lookup (case, accents, punctuation, spacing)."""
-    return re.sub(r"[^a-z0-9]+", " ", strip_accents(str(name)).lower()).strip()
+    """Normalise a header for synonym lookup (case, accents, punctuation, spacing).
+
+    Letters of every script are kept: a Chinese or Japanese header ("日期", "クリック数")
+    was reduced to nothing, so no synonym could match it.
+    """
+    return re.sub(r"[\W_]+", " ", strip_accents(str(name)).lower()).strip()
 
 
 def map_columns(

@@ -1227,7 +1227,9 @@ def _join_trends(
     if len(places) > 1:
         loaded = [(p, _with_geo(df)) for p, df in loaded]
     classifier = settings.classifier()
+    loaded, repeats = _one_download(loaded)
     loaded, unused = _one_granularity(loaded, classifier, campaigns)
+    unused = {**repeats, **unused}
     loaded, dropped, uses, how = _one_place(loaded, classifier, settings.country)
     measured = {}  # brand term -> its place, in the downloads kept
     for p, df in loaded:
@@ -1295,6 +1297,41 @@ def _brand_columns(df: pd.DataFrame, classifier: BrandClassifier | None) -> list
 
 def _files(paths: Iterable[Path]) -> str:
     return ", ".join(p.name for p in paths)
+
+
+def _one_download(
+    loaded: list[tuple[Path, pd.DataFrame]],
+) -> tuple[list[tuple[Path, pd.DataFrame]], dict[Path, str]]:
+    """Keep one of several downloads of the same query (same terms, places and dates).
+
+    Google Trends samples its data anew for each download, so two downloads of one query
+    disagree (a real pair read 100 against 0 on one week) and cannot be joined; the run
+    stopped with "download the whole period once", which both already were. The first by
+    file name is used; each other is listed as not used, with why.
+    """
+    kept: list[tuple[Path, pd.DataFrame]] = []
+    unused: dict[Path, str] = {}
+    for p, df in sorted(loaded, key=lambda x: str(x[0])):
+        key = (tuple(term_names(df)), tuple(_trends_places(df)), df.index.freqstr)
+        same = next(
+            (
+                q
+                for q, other in kept
+                if (tuple(term_names(other)), tuple(_trends_places(other)), other.index.freqstr)
+                == key
+                and other.index.equals(df.index)
+            ),
+            None,
+        )
+        if same is None:
+            kept.append((p, df))
+        else:
+            unused[p] = (
+                f"a second download of the query of {same.name} (same terms and dates); "
+                "Google Trends samples each download anew, so the two differ and cannot be "
+                f"joined: {same.name} is used. Keep one download of each query"
+            )
+    return kept, unused
 
 
 def _one_granularity(

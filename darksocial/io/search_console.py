@@ -57,7 +57,9 @@ __all__ = [
 ]
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "date": ("Date", "data_date", "Datum", "Fecha", "Data"),
+    # Chinese (simplified), Japanese and Polish UIs too: a real Chinese export was "not a
+    # recognised export" in every table
+    "date": ("Date", "data_date", "Datum", "Fecha", "Data", "日期", "日付"),
     "query": (
         "Top queries",
         "query",
@@ -71,6 +73,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Query più frequenti",
         "Principais consultas",
         "Populairste zoekopdrachten",
+        "热门查询",
+        "上位のクエリ",
+        "Najczęstsze zapytania",
     ),
     "page": (
         "Top pages",
@@ -84,9 +89,33 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Pagine più visitate",
         "Principais páginas",
         "Populairste pagina's",
+        "排名靠前的网页",
+        "上位のページ",
+        "Najpopularniejsze strony",
     ),
-    "country": ("Country", "country", "Pays", "Land", "País", "Paese", "Países"),
-    "device": ("Device", "device", "Appareil", "Gerät", "Dispositivo", "Apparaat"),
+    "country": (
+        "Country",
+        "country",
+        "Pays",
+        "Land",
+        "País",
+        "Paese",
+        "Países",
+        "国家/地区",
+        "国",
+        "Kraj",
+    ),
+    "device": (
+        "Device",
+        "device",
+        "Appareil",
+        "Gerät",
+        "Dispositivo",
+        "Apparaat",
+        "设备",
+        "デバイス",
+        "Urządzenie",
+    ),
     "search_appearance": (
         "Search Appearance",
         "searchAppearance",
@@ -95,8 +124,21 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Aspecto en la búsqueda",
         "Aspetto nella ricerca",
         "Aparência de pesquisa",
+        "搜索结果呈现",
+        "検索での見え方",
     ),
-    "clicks": ("Clicks", "clicks", "Clics", "Klicks", "Clic", "Cliques", "Klikken"),
+    "clicks": (
+        "Clicks",
+        "clicks",
+        "Clics",
+        "Klicks",
+        "Clic",
+        "Cliques",
+        "Klikken",
+        "点击次数",
+        "クリック数",
+        "Kliknięcia",
+    ),
     "impressions": (
         "Impressions",
         "impressions",
@@ -105,16 +147,29 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Impressioni",
         "Impressões",
         "Vertoningen",
+        "展示",
+        "表示回数",
+        "Wyświetlenia",
     ),
-    "ctr": ("CTR", "ctr"),
-    "position": ("Position", "position", "Posición", "Posizione", "Posição", "Positie"),
+    "ctr": ("CTR", "ctr", "点击率"),
+    "position": (
+        "Position",
+        "position",
+        "Posición",
+        "Posizione",
+        "Posição",
+        "Positie",
+        "排名",
+        "掲載順位",
+        "Pozycja",
+    ),
     "site_url": ("site_url",),
     "is_anonymized_query": ("is_anonymized_query",),
     "search_type": ("search_type", "Search type"),
     "sum_top_position": ("sum_top_position",),
 }
 #: The first header cell of a ``Filters.csv`` (``Filter,Value``) in the UI languages.
-_FILTER_HEADER = {"filter", "filtre", "filtro", "filtr"}
+_FILTER_HEADER = {"filter", "filtre", "filtro", "filtr", "过滤器", "フィルタ"}
 #: Filter row names (``Filters.csv`` first column) -> canonical filter.
 FILTER_NAMES: dict[str, tuple[str, ...]] = {
     "search_type": (
@@ -125,12 +180,33 @@ FILTER_NAMES: dict[str, tuple[str, ...]] = {
         "Tipo di ricerca",
         "Tipo de pesquisa",
         "Zoektype",
+        "搜索类型",
+        "検索タイプ",
     ),
-    "date": ("Date", "Datum", "Fecha", "Data", "Time range", "Période", "Plage de dates"),
-    "query": ("Query", "Requête", "Suchanfrage", "Consulta", "Zoekopdracht", "Queries"),
-    "page": ("Page", "Seite", "Página", "Pagina"),
-    "country": ("Country", "Pays", "Land", "País", "Paese"),
-    "device": ("Device", "Appareil", "Gerät", "Dispositivo", "Apparaat"),
+    "date": (
+        "Date",
+        "Datum",
+        "Fecha",
+        "Data",
+        "Time range",
+        "Période",
+        "Plage de dates",
+        "日期",
+        "日付",
+    ),
+    "query": (
+        "Query",
+        "Requête",
+        "Suchanfrage",
+        "Consulta",
+        "Zoekopdracht",
+        "Queries",
+        "查询",
+        "クエリ",
+    ),
+    "page": ("Page", "Seite", "Página", "Pagina", "网页", "ページ"),
+    "country": ("Country", "Pays", "Land", "País", "Paese", "国家/地区", "国"),
+    "device": ("Device", "Appareil", "Gerät", "Dispositivo", "Apparaat", "设备", "デバイス"),
     "search_appearance": ("Search appearance", "Apparence dans les résultats de recherche"),
 }
 #: The kinds of a UI export's chart (its Chart.csv or Dates.csv): by day, by hour, by period.
@@ -290,7 +366,7 @@ class _Table:
 
 
 def _clicky(header: str) -> bool:
-    return bool(re.search(r"cli[cq]|click|klick|klik", header_key(header)))
+    return bool(re.search(r"cli[cq]|click|klick|klik|点击|クリック", header_key(header)))
 
 
 def table_kind(columns: Sequence[object]) -> str | None:
@@ -1281,6 +1357,7 @@ def _ui_export(path: Path, brand: BrandClassifier | None, export: _Export) -> pd
         page_filter=filters.page,
         country_filter=filters.country,
         device_filter=filters.device,
+        date_filter=filters.date,
         top_country=top,
         brand_terms=tuple(brand.terms) if brand is not None else None,
         brand_share=share,

@@ -82,8 +82,11 @@ class Draws:
             yy = y[pos0:]
             cp, cd = c_point[pos0:], c_draws[:, pos0:]
             if log_link:
-                # observed with the campaign's multiplicative contribution removed
-                return yy * np.exp(-cp), yy[None, :] * np.exp(-cd)
+                # observed with the campaign's multiplicative contribution removed; a
+                # window of zeros makes that contribution minus infinity (0 * inf: NaN,
+                # which the campaign report's triangulation names as not estimable)
+                with np.errstate(over="ignore", invalid="ignore"):
+                    return yy * np.exp(-cp), yy[None, :] * np.exp(-cd)
             return yy - cp, yy[None, :] - cd
 
         cf_point, cf_draws = to_cf(contrib_point, contrib_draws)

@@ -27,7 +27,6 @@ import pandas as pd
 from darksocial import config
 from darksocial.campaign import (
     METRICS,
-    NO_PERCENT,
     PERIOD_WORDS,
     PLACEBO_DOUBTS,
     CampaignAnalysis,
@@ -502,9 +501,8 @@ class CampaignReport(SectionedPage):
             parts += self._metric_parts("search_clicks")
         if "brand_interest" in res:
             read = (
-                "Read the change in index points: the index is "
-                + NO_PERCENT.replace("without a percentage", "a level without a percentage")
-                + "."
+                "Read the change in index points: a percentage of this level means little "
+                f"({self.analysis.no_percent_reason('brand_interest')})."
                 if "brand_interest" in self.analysis.sparse_metrics()
                 else "Read the relative change."
             )

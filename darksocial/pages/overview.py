@@ -16,6 +16,7 @@ spend in the data folder's currency.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -489,7 +490,8 @@ class OverviewPage(SectionedPage):
             plotting.plot_forest(portfolio.forest_data(table, pooled=pool, metric=metric), ax=ax)
             percent_ticks(ax.xaxis, signed=True)
             ax.set_xlabel(f"relative lift ({self.level}% interval)")
-            ax.set_title(upper_first(METRICS[metric].label))
+            # wrapped to the panel's width: "Google Trends interest in the brai" was cut
+            ax.set_title(textwrap.fill(upper_first(METRICS[metric].label), width=30))
         fig.tight_layout()
         return fig
 

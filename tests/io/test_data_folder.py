@@ -220,9 +220,16 @@ def test_two_trends_downloads_that_disagree_say_why(tmp_path):
     folder = _copy(tmp_path, keep={"campaigns.yml", "google_trends"})
     src = folder / "google_trends" / "multiTimeline.csv"
     text = src.read_text(encoding="utf-8").replace("2024-01-07,6,", "2024-01-07,60,")
-    (folder / "multiTimeline (1).csv").write_text(text, encoding="utf-8")
+    # over another period (its last weeks left out): Trends scaled each to its own peak
+    lines = text.rstrip("\n").split("\n")
+    (folder / "multiTimeline (1).csv").write_text("\n".join(lines[:-5]) + "\n", encoding="utf-8")
     with pytest.raises(DataFormatError, match="scales each download to its own peak"):
         load_folder(folder)
+    # over the same period: a second download of one query, listed as not used
+    (folder / "multiTimeline (1).csv").write_text(text, encoding="utf-8")
+    sources = load_folder(folder)
+    second = next(e for e in sources.exports if e.path.name == "multiTimeline (1).csv")
+    assert second.source is None and second.note.startswith("a second download of the query")
 
 
 def test_trends_downloads_for_other_places_are_other_series(tmp_path):

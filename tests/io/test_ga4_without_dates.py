@@ -33,7 +33,7 @@ def test_the_sources_summary_does_not_let_one_file_stand_for_several(tmp_path):
     shutil.copy(HERE / "channels_no_date.csv", tmp_path / "more.csv")
     text = assess(_folder(tmp_path)).report()
     line = next(ln for ln in text.splitlines() if "GA4 traffic acquisition" in ln)
-    assert "2 files, each listed above with why" in line
+    assert "2 files, each named, with why, by darksocial check" in line
     line = next(ln for ln in text.splitlines() if "GA4 landing pages" in ln)
     assert "Landing page without a Date column" in line
 

@@ -381,3 +381,21 @@ def test_excel_download_loads_without_a_python_warning(data_dir):
         assert detect(path).source == "search_console"
         df = load_search_console(path)
     assert len(df) == 365 and df.attrs["brand_terms"] == ("matter of form", "matterofform")
+
+
+def test_a_chinese_ui_export_is_read(tmp_path, data_dir):
+    # a real Simplified-Chinese export (Excel and CSV): "not a recognised export" in every
+    # table, and "this data folder has no Search Console export"
+    from darksocial.coverage import assess
+    from darksocial.io import load_folder
+
+    shutil.copytree(data_dir / "search_console" / "xgrok_zh", tmp_path / "d")
+    (tmp_path / "d" / "campaigns.yml").write_text("campaigns:\n- {id: a, launch: 2026-02-01}\n")
+    sources = load_folder(tmp_path / "d")
+    sc = sources.search_console
+    assert (sc.index[0], sc.index[-1]) == (pd.Timestamp("2025-12-15"), pd.Timestamp("2026-02-19"))
+    assert sc.loc["2025-12-16", "clicks"] == 1 and sc.loc["2025-12-16", "impressions"] == 4
+    report = assess(sources).report()
+    assert "图表.csv" in report and "not a recognised export" not in report.split("SOURCE")[0]
+    assert "the export's filters (搜索类型 网络; 日期 过去 3 个月)" in report
+    assert "a: measured on search_clicks" in report
