@@ -73,8 +73,13 @@ figure.ds-figure { margin: 0.5em 0 1.2em 0; max-width: 100%; overflow-x: auto; }
 figure.ds-figure img { max-width: 100%; height: auto; }
 
 figure.ds-figure figcaption { font-size: 0.9em; color: #444; max-width: 46em; }
+figure.ds-wide::before { display: none; }
 @media (max-width: 600px) {
   figure.ds-wide img { max-width: none; width: calc(var(--natural-width) * 0.7); }
+  /* a figure wider than the phone scrolls sideways: say so above it (an opaque image
+     hides the tables' edge shadow; a reader took the cut figure for the whole) */
+  figure.ds-wide::before { display: block; content: "Wider than the screen: swipe sideways →";
+    font-size: 0.8em; color: #666; margin-bottom: 2px; position: sticky; left: 0; }
   body, .jp-Notebook { padding: 0 !important; }
   .jp-Cell, .jp-OutputArea-output { padding-left: 4px !important; padding-right: 4px !important; }
   .jp-RenderedHTMLCommon { font-size: 15px; }

@@ -53,3 +53,13 @@ def test_a_table_wider_than_the_screen_shows_that_it_scrolls():
         "tbody tr:nth-child(odd), .rendered_html tbody tr:nth-child(odd) {\n  background: transparent"
         in PAGE_STYLE
     )
+
+
+def test_a_figure_wider_than_a_phone_says_that_it_scrolls():
+    # a phone showed the overview's lift chart cut at the right, its intervals out of
+    # sight, and nothing said the rest was a swipe away
+    from darksocial.theme import PAGE_STYLE
+
+    phone = PAGE_STYLE.split("@media (max-width: 600px) {")[1]
+    assert 'figure.ds-wide::before { display: block; content: "Wider than the screen' in phone
+    assert "figure.ds-wide::before { display: none; }" in PAGE_STYLE.split("@media")[0]
