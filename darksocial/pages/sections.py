@@ -163,10 +163,12 @@ def unused_exports(exports, *, limit: int = 12) -> list[str]:
         more = f"<li>and {len(unused) - limit} more</li>" if len(unused) > limit else ""
         parts.append(f"<p>Exports in the folder that are not used:</p><ul>{items}{more}</ul>")
     if others:
+        # counted here; the explore page names them (this said "darksocial check lists
+        # them", a command a reader of the page does not run)
         what = "other file" if others == 1 else "other files"
         parts.append(
-            f"<p>{others} {what} in the folder (notes, files of other tools) not read; "
-            "<code>darksocial check</code> lists them.</p>"
+            f"<p>{others} {what} in the folder (notes, files of other tools) not read; the "
+            "page <i>The data, source by source</i> names them.</p>"
         )
     return parts
 
