@@ -768,10 +768,12 @@ def _verdicts(summary: Mapping[str, Any] | None) -> str:
         ]
     if summary.get("placebo_intervals_too_narrow"):
         p = summary.get("placebo_in_time_p")
+        # in words: "intervals too narrow; calibrated p" read as jargon on the index
         lines.append(
-            "<i>The model's intervals are too narrow here; calibrated p = "
+            "<i>Fake launches before the campaign often looked like lifts too, so read this "
+            "with care (placebo check: p = "
             + (f"{p:.2f}" if isinstance(p, float) else "n/a")
-            + "</i>"
+            + ")</i>"
         )
     return "<br>".join(lines)
 
