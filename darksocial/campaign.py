@@ -804,9 +804,11 @@ class CampaignAnalysis:
                 f"{markdown_text(upper_first(METRICS[m].label))}: {markdown_text(r)}."
                 for m, r in self.skipped.items()
             )
+            plain = [self._plain_levels(m) for m in self.skipped]
             return (
                 f"**We could not measure {name}: no series in this data folder covers "
                 f"its launch with enough history.** {why}"
+                + "".join(f" {markdown_text(p)}" for p in plain if p)
             )
         reconciled = {
             m: placebo_verdict(bool(eff.loc[m, "significant"]), placebos.get(m)) for m in eff.index
@@ -922,6 +924,33 @@ class CampaignAnalysis:
             if zeros is not None:
                 out[metric] = zeros
         return out
+
+    def _plain_levels(self, metric: str) -> str | None:
+        """The metric's plain averages before and during the window, where the data hold both.
+
+        For a campaign no model could measure (too little history): a €4,000 trade show's
+        page gave no number at all, though the data covered it. Said to be a plain
+        comparison, which takes trends and seasons for effects.
+        """
+        try:
+            y, _ = metric_series(self.sources, metric)
+        except DataValidationError:
+            return None
+        y = y.dropna()
+        if y.empty or not isinstance(y.index, pd.DatetimeIndex):
+            return None
+        first = period_start(y.index, self.window[0])
+        before, during = y[y.index < first], y.loc[first : self.window[1]]
+        if before.empty or during.empty:
+            return None
+        unit = period_word(y.index)
+        per = f" a {unit}" if METRICS[metric].count else ""
+        return (
+            f"For reference, without a model: {METRICS[metric].label} averaged "
+            f"{number(before.mean())}{per} in the {plural(len(before), unit)} before launch "
+            f"and {number(during.mean())}{per} during the campaign (a plain before-and-after "
+            "comparison, which takes trends and seasons for effects)."
+        )
 
     def no_percent_reason(self, metric: str) -> str:
         """Why one metric's change is read in its units, in words (:meth:`sparse_metrics`).

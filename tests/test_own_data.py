@@ -787,3 +787,11 @@ def test_no_longer_history_is_asked_of_a_site_that_has_none(tmp_path):
         err.value
     )
     assert "export a longer history" not in str(err.value)
+    # the page gave no number at all for a campaign the data covered: the plain averages
+    from darksocial.campaign import analyze_campaign
+
+    line = analyze_campaign(load_folder(folder), "show").bottom_line().replace("\\", "")
+    assert (
+        "For reference, without a model: search clicks, branded and non-branded together "
+        "averaged 4.4 a day in the 24 days before launch and 0.2 a day during" in line
+    )
