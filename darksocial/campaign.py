@@ -966,7 +966,7 @@ class CampaignAnalysis:
             return f"zero in {zeros} of the {plural(periods, unit)} before launch"
         if res.effects_for(self.campaign_id).loc["relative"].isna().all():
             return "an expected level so uncertain it could be none at all"
-        return f"an expected level unknown to within a factor of {PERCENT_SPAN}"
+        return f"an expected level unknown to within a factor of {PERCENT_SPAN:g}"
 
     def caveats(self) -> list[str]:
         """List what a reader should keep in mind, in plain words.
@@ -1592,14 +1592,8 @@ class CampaignAnalysis:
             }
             try:
                 res = self._joint_fit(metric, start=start, model=model, method=method)
-                seen = res.y.loc[slice(*res.windows[self.campaign_id])].dropna()
-                if model in ("poisson", "negbin") and len(seen) and not seen.any():
-                    # a log link's step toward nothing has no finite estimate: a real
-                    # 12-day window without a click read "0 | n/a | p = 1.00" as a result
-                    raise _Diverged(
-                        "every period of the window is zero, and a count model's change "
-                        "toward zero has no finite size"
-                    )
+                if _zero_window(res, self.campaign_id):
+                    raise _Diverged(_ZERO_WINDOW)
                 effect = self._effect_row(res, self.campaign_id, sparse=sparse)
                 top = float(np.nanmax(np.abs(res.y.to_numpy(dtype=float))))
                 lo, hi = effect["average_lower"], effect["average_upper"]
@@ -1801,6 +1795,27 @@ def _deciding_interval(eff: pd.DataFrame, *, sparse: bool = False) -> tuple[floa
 #: -41% to +1,481%" (expected total from 0.2 to 4.6 a day, a factor of 27), beside "-1.9 to
 #: +2.5 clicks a day", and "only a change of more than about +-761% would stand out".
 PERCENT_SPAN = 4.0
+
+
+#: Why a count model's intervention estimate on a window of zeros is no result.
+_ZERO_WINDOW = (
+    "every period of the window is zero, and a count model's change toward zero has no "
+    "finite size (the counterfactual method, which forecasts from the history before "
+    "launch, can measure it)"
+)
+
+
+def _zero_window(res, name: str) -> bool:
+    """A count model's intervention step over a window of zeros: no finite estimate.
+
+    A log link's step toward nothing runs to minus infinity: a real 12-day window without a
+    click read "0 | n/a | p = 1.00" as a result, and the headline "0 clicks a day (95%
+    interval n/a to n/a)".
+    """
+    if res.model not in ("poisson", "negbin") or res.method != "intervention":
+        return False
+    seen = res.y.loc[slice(*res.windows[name])].dropna()
+    return bool(len(seen)) and not seen.any()
 
 
 def _relative_point(res, name: str) -> float:
@@ -2105,9 +2120,14 @@ def fit_each(
         try:
             if campaign_id is not None:
                 check_covers(sources, m, campaign_id)
-            results[m] = fit_joint(sources, m, options, alpha=alpha, seed=seed)
+            res = fit_joint(sources, m, options, alpha=alpha, seed=seed)
         except DataValidationError as exc:
             skipped[m] = str(exc)
+            continue
+        if campaign_id is not None and _zero_window(res, campaign_id):
+            skipped[m] = _ZERO_WINDOW
+        else:
+            results[m] = res
     return results, options, skipped
 
 
@@ -2185,6 +2205,10 @@ def _nothing_earlier(sources, metric: str, first: pd.Timestamp) -> str | None:
         asked = None if frame is None else frame.attrs.get("date_filter")
         m = re.fullmatch(r"\s*last\s+(\d+)\s+(day|month)s?\s*", str(asked or ""), re.I)
         if m is None or not len(frame.index):
+            continue
+        if frame.dropna(how="all").index[0] < first - pd.Timedelta(days=7):
+            # the export holds earlier dates in other columns (an unfiltered export joined
+            # with a short branded one): the metric's own export is what was short
             continue
         n = int(m.group(1))
         start = frame.index[-1] - (

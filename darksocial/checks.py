@@ -685,7 +685,8 @@ class PlaceboInSpace:
             lines.append(
                 f"{names} moved during the campaign's window while the campaign's own "
                 "metric showed no clear change: the comparison series may not be a clean "
-                "baseline (a site-wide change or seasonality the model missed)."
+                "baseline (a site-wide change, seasonality the model missed, or the campaign "
+                "spilling into them, which the model would then take for the market)."
             )
         elif ok["moved"].any():
             names = ", ".join(ok.loc[ok["moved"], "series"])

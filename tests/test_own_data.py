@@ -751,6 +751,12 @@ def test_a_second_download_of_one_trends_query_is_listed_not_joined(tmp_path, ca
     assert why.startswith("a second download of the query of multiTimeline.csv")
     assert cli.main(["check", "--data", str(tmp_path)]) == 0
     assert "Keep one download of each query" in capsys.readouterr().out
+    # the browser's later copy "multiTimeline (1).csv" sorted before the original
+    shutil.copy(
+        tmp_path / "multiTimeline_web_Project_Preserve_Destiny.csv",
+        tmp_path / "multiTimeline (1).csv",
+    )
+    assert load_folder(tmp_path).trends.attrs["paths"] == [str(tmp_path / "multiTimeline.csv")]
 
 
 def test_a_count_model_on_a_window_without_a_click_is_not_a_result(tmp_path):
@@ -767,6 +773,10 @@ def test_a_count_model_on_a_window_without_a_click_is_not_a_result(tmp_path):
     row = table[(table["model"] == "negbin") & (table["method"] == "intervention")].iloc[0]
     assert row["note"].startswith("could not be estimated on this series: every period")
     assert not np.isfinite(row.get("average", np.nan))
+    # as the headline model it read "0 clicks a day (95% interval n/a to n/a)"
+    a = analyze_campaign(load_folder(tmp_path / "d"), "post", model="negbin")
+    assert not a.results
+    assert a.skipped["search_clicks"].startswith("every period of the window is zero")
 
 
 def test_no_longer_history_is_asked_of_a_site_that_has_none(tmp_path):
@@ -795,3 +805,29 @@ def test_no_longer_history_is_asked_of_a_site_that_has_none(tmp_path):
         "For reference, without a model: search clicks, branded and non-branded together "
         "averaged 4.4 a day in the 24 days before launch and 0.2 a day during" in line
     )
+
+
+def test_a_short_branded_export_beside_a_long_one_is_told_to_export_more(tmp_path):
+    # an unfiltered export of 16 months beside a branded one of 28 days: "Search Console
+    # has no earlier data for this site", of a site with 16 months of it
+    from darksocial.campaign import check_covers
+    from darksocial.errors import DataValidationError
+
+    rng = np.random.default_rng(1)
+    for name, start, filters in (
+        ("all", "2024-01-01", "Date,Last 16 months"),
+        ("brand", "2025-04-03", 'Query,"+acme"\nDate,Last 28 days'),
+    ):
+        days = pd.date_range(start, "2025-04-30")
+        clicks = rng.poisson(20, len(days))
+        (tmp_path / name).mkdir()
+        pd.DataFrame(
+            {"Date": days.strftime("%Y-%m-%d"), "Clicks": clicks, "Impressions": clicks * 10}
+        ).to_csv(tmp_path / name / "Chart.csv", index=False)
+        (tmp_path / name / "Filters.csv").write_text(
+            "Filter,Value\nSearch type,Web\n" + filters + "\n"
+        )
+    (tmp_path / "campaigns.yml").write_text("campaigns:\n- {id: c, launch: 2025-04-20}\n")
+    (tmp_path / "darksocial.yml").write_text("brand: [acme]\n")
+    with pytest.raises(DataValidationError, match=r"\(export a longer history\)"):
+        check_covers(load_folder(tmp_path), "branded_clicks", "c")

@@ -1306,30 +1306,37 @@ def _one_download(
 
     Google Trends samples its data anew for each download, so two downloads of one query
     disagree (a real pair read 100 against 0 on one week) and cannot be joined; the run
-    stopped with "download the whole period once", which both already were. The first by
-    file name is used; each other is listed as not used, with why.
+    stopped with "download the whole period once", which both already were. The original
+    (``multiTimeline.csv`` before the browser's ``multiTimeline (1).csv``) is used; each other
+    is listed as not used, with why.
     """
+
+    def query(df: pd.DataFrame) -> tuple:
+        return (
+            tuple(term_names(df)),
+            tuple(_trends_places(df)),
+            df.attrs.get("category"),
+            df.index.freqstr,
+        )
+
+    def first_copy(item) -> tuple:
+        # the browser's later copy is "multiTimeline (1).csv": the original comes first
+        name = re.sub(r"\s*\(\d+\)(?=\.[^.]+$)", "", item[0].name)
+        return (name, name != item[0].name, item[0].name, str(item[0]))
+
     kept: list[tuple[Path, pd.DataFrame]] = []
     unused: dict[Path, str] = {}
-    for p, df in sorted(loaded, key=lambda x: str(x[0])):
-        key = (tuple(term_names(df)), tuple(_trends_places(df)), df.index.freqstr)
+    for p, df in sorted(loaded, key=first_copy):
         same = next(
-            (
-                q
-                for q, other in kept
-                if (tuple(term_names(other)), tuple(_trends_places(other)), other.index.freqstr)
-                == key
-                and other.index.equals(df.index)
-            ),
-            None,
+            (q for q, o in kept if query(o) == query(df) and o.index.equals(df.index)), None
         )
         if same is None:
             kept.append((p, df))
         else:
             unused[p] = (
-                f"a second download of the query of {same.name} (same terms and dates); "
-                "Google Trends samples each download anew, so the two differ and cannot be "
-                f"joined: {same.name} is used. Keep one download of each query"
+                f"a second download of the query of {same.name} (same terms, category and "
+                "dates); Google Trends samples each download anew, so two may differ and "
+                f"cannot be joined: {same.name} is used. Keep one download of each query"
             )
     return kept, unused
 

@@ -83,8 +83,8 @@ class Draws:
             cp, cd = c_point[pos0:], c_draws[:, pos0:]
             if log_link:
                 # observed with the campaign's multiplicative contribution removed; a
-                # window of zeros makes that contribution minus infinity (0 * inf: NaN,
-                # which the campaign report's triangulation names as not estimable)
+                # window of zeros makes that contribution minus infinity (0 * inf: NaN;
+                # the campaign report names such a fit as not estimable before reading it)
                 with np.errstate(over="ignore", invalid="ignore"):
                     return yy * np.exp(-cp), yy[None, :] * np.exp(-cd)
             return yy - cp, yy[None, :] - cd
