@@ -794,14 +794,24 @@ class CampaignAnalysis:
         n, period = self.periods(), self.period
         span = plural(n // 7, "week") if period == "day" and n % 7 == 0 else plural(n, period)
         if eff.empty and not self.skipped:
+            if getattr(self.sources, "trends", None) is not None:
+                # a Trends download without a brand term: say so here, not "no series"
+                return (
+                    f"**We could not measure {name}: the data folder's Google Trends "
+                    "download is not read as your brand.** "
+                    + markdown_text(upper_first(missing_reason(self.sources, "brand_interest")))
+                    + "."
+                )
             return (
                 f"**This data folder holds no series {name} can be measured on.** Branded "
                 "search comes from Search Console or Google Trends, direct traffic from GA4: "
                 "*The data used* below says which export adds each."
             )
         if eff.empty:
+            # "Search clicks, ...: the data of search clicks, ... run from" said it twice
             why = " ".join(
-                f"{markdown_text(upper_first(METRICS[m].label))}: {markdown_text(r)}."
+                f"{markdown_text(upper_first(METRICS[m].label))}: "
+                f"{markdown_text(r.replace(f'the data of {METRICS[m].label}', 'its data', 1))}."
                 for m, r in self.skipped.items()
             )
             plain = [self._plain_levels(m) for m in self.skipped]
@@ -1597,12 +1607,23 @@ class CampaignAnalysis:
                 effect = self._effect_row(res, self.campaign_id, sparse=sparse)
                 top = float(np.nanmax(np.abs(res.y.to_numpy(dtype=float))))
                 lo, hi = effect["average_lower"], effect["average_upper"]
-                if METRICS[metric].unit == "index points" and max(abs(lo), abs(hi)) > 100:
-                    # a 0-100 index cannot change by more than 100 points: a count model
-                    # on a sparse Trends term read "-12 (-330 to +1.4)"
+                stray = res.share_above_ceiling(self.campaign_id)
+                if stray > 2 * self.alpha:
+                    # its interval is bounded to the 0-100 index, but a model whose paths
+                    # leave the index this often is not one to compare (a count model on a
+                    # sparse Trends term read "-12 (-330 to +1.4)"; after the bound "-41% to
+                    # over +10,000%")
+                    n = len(res.draws.cf_draws)
                     raise _Diverged(
-                        f"its interval ({number(lo, signed=True)} to "
-                        f"{number(hi, signed=True)} index points) runs beyond the 0–100 index"
+                        f"{number(round(stray * n))} of its {number(n)} simulated paths leave "
+                        "the top of the 0–100 index over the window"
+                    )
+                if np.isclose(lo, hi) and np.isfinite(lo):
+                    # no variation to learn from (a count model on a term that is zero
+                    # before launch read "0 | 0 to 0 | p = 1.00")
+                    raise _Diverged(
+                        "its interval has no width: the series gave the model "
+                        "no variation to learn from"
                     )
                 if max(abs(lo), abs(hi)) > 100 * max(top, 1.0):
                     # paths that ran away from the data (a count counterfactual forecast
@@ -1799,9 +1820,7 @@ PERCENT_SPAN = 4.0
 
 #: Why a count model's intervention estimate on a window of zeros is no result.
 _ZERO_WINDOW = (
-    "every period of the window is zero, and a count model's change toward zero has no "
-    "finite size (the counterfactual method, which forecasts from the history before "
-    "launch, can measure it)"
+    "every period of the window is zero, and a count model's change toward zero has no finite size"
 )
 
 

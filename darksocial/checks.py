@@ -981,7 +981,8 @@ class Triangulation:
             verdict = (
                 f"No model's interval excludes zero, but {edge} of them "
                 f"{'comes' if edge == 1 else 'come'} close (a test p below "
-                f"{self.alpha:g}): no clear change, with a weak sign of one in some models."
+                f"{self.alpha:g}): no clear change, with a weak sign of one in "
+                f"{'that model' if edge == 1 else 'those models'}."
             )
         if verdict is None:
             sig = ok["significant"].astype(bool)

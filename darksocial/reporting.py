@@ -761,19 +761,24 @@ def _verdicts(summary: Mapping[str, Any] | None) -> str:
         # a campaign no series could measure: its cell was blank in the index
         lines = [html.escape(f"Not measured: {why}.") for why in dict.fromkeys(skipped.values())]
     elif not lines and not metrics and summary.get("campaign") is not None:
-        # a folder without any series (only ads files and a calendar): blank as well
+        # a folder without any series (only ads files and a calendar): blank as well; one
+        # with a Trends download not read as the brand says why (its search section does)
+        search = (summary.get("sections") or {}).get("search") or {}
+        why = str(search.get("why") or "")
         lines = [
-            "Not measured: this data folder holds no series to measure it on (Search "
+            html.escape(why)
+            if "Google Trends download" in why
+            else "Not measured: this data folder holds no series to measure it on (Search "
             "Console, Google Trends or GA4)."
         ]
     if summary.get("placebo_intervals_too_narrow"):
         p = summary.get("placebo_in_time_p")
         # in words: "intervals too narrow; calibrated p" read as jargon on the index
         lines.append(
-            "<i>Fake launches before the campaign often looked like lifts too, so read this "
-            "with care (placebo check: p = "
+            "<i>The model also finds lifts at fake launches before the campaign, so its own "
+            "p-value overstates how sure we are; the placebo check gives p = "
             + (f"{p:.2f}" if isinstance(p, float) else "n/a")
-            + ")</i>"
+            + "</i>"
         )
     return "<br>".join(lines)
 

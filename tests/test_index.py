@@ -69,8 +69,8 @@ def test_index_names_campaigns_gives_verdicts_and_human_dates(tmp_path):
     assert "The Tool Crib podcast" in page and "3 Feb 2025 to 30 Mar 2025" in page
     assert "Branded search clicks: rose, +14% (+5.6% to +22%)" in page
     assert "Direct sessions: no clear change, +3.6% (−2.9% to +10%)" in page
-    assert "Fake launches before the campaign often looked like lifts too" in page
-    assert "(placebo check: p = 0.45)" in page
+    assert "The model also finds lifts at fake launches before the campaign" in page
+    assert "the placebo check gives p = 0.45" in page
     assert "30 Nov 2026, 14:08" in page and ">20261130-140809" not in page
     assert "Overview of every campaign" in page and "2 of 6 campaigns lifted" in page
     assert 'name="viewport"' in page

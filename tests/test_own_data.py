@@ -612,8 +612,9 @@ def test_a_launch_after_the_data_gets_a_page_and_the_run_goes_on(tmp_path, capsy
     )
     page = campaign_report(campaign_id="posts", data_dir=folder)
     assert not page.analysis.results
+    # (the label once: "Search clicks, ...: the data of search clicks, ... run" said it twice)
     assert (
-        "the data of search clicks, branded and non-branded together run from 17 Mar 2025 to "
+        "Search clicks, branded and non-branded together: its data run from 17 Mar 2025 to "
         "19 Apr 2025 and do not cover the launch on 22 Apr 2025" in page.analysis.bottom_line()
     )
     assert "Window (not measured)" in page.header_html()
@@ -683,6 +684,11 @@ def test_a_weekly_series_measures_the_week_that_holds_the_launch(tmp_path):
 
     band = campaign_plot_data(res, "bid").query("line == 'counterfactual'")
     assert band["upper"].max() <= 100
+    # a model whose paths often run past 100 is no row to compare: bounded, they came back
+    # as "-41% to over +10,000%" where they had been "could not be estimated"
+    notes = a.triangulate("brand_interest").table["note"]
+    assert notes.str.contains("simulated paths leave the top of the 0–100 index").any()
+    assert res.share_above_ceiling("bid") <= 0.1  # the headline's own fit stands
     # the four weeks before it are those of 30 May to 20 June (25, 20, 19, 74: 34.5)
     text = re.sub("<[^>]+>", "", page.metric_html("brand_interest"))
     assert (
@@ -831,3 +837,45 @@ def test_a_short_branded_export_beside_a_long_one_is_told_to_export_more(tmp_pat
     (tmp_path / "darksocial.yml").write_text("brand: [acme]\n")
     with pytest.raises(DataValidationError, match=r"\(export a longer history\)"):
         check_covers(load_folder(tmp_path), "branded_clicks", "c")
+
+
+def test_a_model_row_with_an_interval_of_no_width_is_not_a_result(tmp_path):
+    # a real Trends term at 0 for months before a campaign: the negative binomial
+    # counterfactual read "0 | 0 to 0 | p = 1.00", a result no data supported
+    from darksocial.campaign import analyze_campaign
+
+    shutil.copy(Path(__file__).parent / "data/trends/repeat_downloads/multiTimeline.csv", tmp_path)
+    (tmp_path / "campaigns.yml").write_text(
+        "campaigns:\n- {id: tour, launch: 2025-02-03, end: 2025-02-28}\n"
+    )
+    (tmp_path / "darksocial.yml").write_text("brand: [Project Preserve Destiny]\n")
+    import warnings
+
+    with warnings.catch_warnings():
+        # the degenerate fits warn (statsmodels, on a series of zeros); the row is the point
+        warnings.simplefilter("ignore", RuntimeWarning)
+        table = analyze_campaign(load_folder(tmp_path), "tour").triangulate("brand_interest")
+    table = table.table
+    row = table[(table["model"] == "negbin") & (table["method"] == "counterfactual")].iloc[0]
+    assert row["note"] == (
+        "could not be estimated on this series: its interval has no width: the series gave "
+        "the model no variation to learn from"
+    )
+
+
+def test_a_trends_download_without_a_brand_says_so_in_the_bottom_line_and_index(tmp_path):
+    # a real download and no brand set: the bottom line and the index read "this data
+    # folder holds no series to measure it on" beside "1 data source"
+    from darksocial import reporting
+    from darksocial.pages.campaign import campaign_report
+
+    shutil.copy(Path(__file__).parent / "data/trends/repeat_downloads/multiTimeline.csv", tmp_path)
+    (tmp_path / "campaigns.yml").write_text("campaigns:\n- {id: tour, launch: 2025-02-03}\n")
+    page = campaign_report(campaign_id="tour", data_dir=tmp_path)
+    line = page.analysis.bottom_line()
+    assert "Google Trends download is not read as your brand" in line
+    assert "no series" not in line
+    summary = page.analysis.summary()
+    summary["sections"] = {"search": {"status": "skipped", "why": page.search_section().why}}
+    cell = reporting._verdicts(summary)
+    assert "holds Project Preserve Destiny, but no brand is set" in cell

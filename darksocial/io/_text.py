@@ -649,13 +649,30 @@ _COUNTRY_ALIASES = {
     "st martin": "MF",
 }
 #: UI languages whose country names are recognised (ISO names translated by pycountry).
-_COUNTRY_LANGUAGES = ("fr", "de", "es", "it", "pt", "pt_BR", "nl", "pl", "sv", "da", "fi")
+_COUNTRY_LANGUAGES = (
+    "fr",
+    "de",
+    "es",
+    "it",
+    "pt",
+    "pt_BR",
+    "nl",
+    "pl",
+    "sv",
+    "da",
+    "fi",
+    "zh_CN",
+    "zh_TW",
+    "ja",
+    "ko",
+)
 
 
 def _country_key(name: str) -> str:
     text = strip_accents(str(name)).lower().replace("&", " and ")
     text = re.sub(r"\bst\b\.?", "saint", text)
-    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    # letters of every script: a Chinese export's top country is 中国
+    text = re.sub(r"[\W_]+", " ", text).strip()
     return re.sub(r"^the ", "", text)
 
 

@@ -320,6 +320,37 @@ class ImpactResult:
         lo, hi = self.window if name is None else self.windows[name]
         return self.y.index.get_loc(lo), self.y.index.get_loc(hi)
 
+    def share_above_ceiling(self, name: str | None = None) -> float:
+        """Share of simulated paths whose expected total exceeds what the ceiling allows.
+
+        The effects are bounded to what is possible (:func:`_effects`: an expected total of
+        at most ``ceiling`` a period); this says how often the model's own paths went past
+        it. A model that does so often forecasts what the series cannot do (a real Trends
+        term's row read "−15,661 to +59 index points" before the bound, "−41% to over
+        +10,000%" after it). 0 without a ceiling.
+
+        Parameters
+        ----------
+        name : str, optional
+            A campaign; the overall window by default.
+
+        Returns
+        -------
+        float
+            Between 0 and 1.
+        """
+        if self.ceiling is None:
+            return 0.0
+        lo, hi = self._positions(name)
+        d = self.draws
+        cf_draws = d.per[name][1] if name is not None and d.per is not None else d.cf_draws
+        a, b = lo - d.start, hi - d.start + 1
+        ok = ~np.isnan(np.asarray(d.y[d.start :], dtype=float)[a:b])
+        if not ok.any():
+            return 0.0
+        sims = cf_draws[:, a:b][:, ok].sum(axis=1)
+        return float(np.mean(sims > self.ceiling * int(ok.sum())))
+
     def _window_effects(self, name, alpha=None):
         lo, hi = self._positions(name)
         d = self.draws

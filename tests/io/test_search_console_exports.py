@@ -399,3 +399,5 @@ def test_a_chinese_ui_export_is_read(tmp_path, data_dir):
     assert "图表.csv" in report and "not a recognised export" not in report.split("SOURCE")[0]
     assert "the export's filters (搜索类型 网络; 日期 过去 3 个月)" in report
     assert "a: measured on search_clicks" in report
+    # its top country, 中国, read as China: its public holidays
+    assert sources.settings.country == "CN"

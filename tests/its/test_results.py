@@ -387,3 +387,18 @@ def test_a_ceiling_below_the_data_is_refused():
     y = pd.Series(np.linspace(20, 120, 120), idx)
     with pytest.raises(ParameterError, match="ceiling=100 must be positive and at least"):
         fit(y, [Intervention("a", idx[100])], ceiling=100)
+
+
+def test_share_above_ceiling_counts_paths_past_what_the_series_can_do():
+    rng = np.random.default_rng(8)
+    idx = pd.date_range("2024-01-01", periods=60, freq="W-SUN")
+    y = pd.Series(np.clip(85 + rng.normal(0, 8, 60), 0, 100), idx)
+    launch = idx[50]
+    res = fit(y, [Intervention("c", launch)], method="counterfactual", ceiling=100)
+    share = res.share_above_ceiling("c")
+    assert 0 < share < 1
+    # the cumulative interval's lower end is then the bound itself: observed - 100 a period
+    eff = res.effects_for("c")
+    assert eff.loc["average", "lower"] >= y.loc[launch:].mean() - 100 - 1e-9
+    unbounded = fit(y, [Intervention("c", launch)], method="counterfactual")
+    assert unbounded.share_above_ceiling("c") == 0.0
