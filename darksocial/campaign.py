@@ -970,13 +970,22 @@ class CampaignAnalysis:
         within a factor of four" for a metric that had one of them).
         """
         zeros, periods = self.sparse_metrics().get(metric, (0, 0))
-        res = self.results[metric]
-        unit = period_word(res.y.index)
-        if periods and zeros > periods / 2:
+        kind = self._no_percent_kind(metric)
+        if kind == "zeros":
+            unit = period_word(self.results[metric].y.index)
             return f"zero in {zeros} of the {plural(periods, unit)} before launch"
-        if res.effects_for(self.campaign_id).loc["relative"].isna().all():
+        if kind == "unbounded":
             return "an expected level so uncertain it could be none at all"
         return f"an expected level unknown to within a factor of {PERCENT_SPAN:g}"
+
+    def _no_percent_kind(self, metric: str) -> str:
+        """Which of :meth:`sparse_metrics`' reasons holds: zeros, unbounded or span."""
+        zeros, periods = self.sparse_metrics().get(metric, (0, 0))
+        if periods and zeros > periods / 2:
+            return "zeros"
+        if self.results[metric].effects_for(self.campaign_id).loc["relative"].isna().all():
+            return "unbounded"
+        return "span"
 
     def caveats(self) -> list[str]:
         """List what a reader should keep in mind, in plain words.
@@ -1069,15 +1078,16 @@ class CampaignAnalysis:
             res = self.results[metric]
             label = upper_first(METRICS[metric].label)
             units = "counts" if METRICS[metric].count else "index points"
+            kind = self._no_percent_kind(metric)
             notes.append(
                 f"{label} was zero on {zeros} of the {plural(n, PERIOD_WORDS[res.freq])} "
                 "before launch: a percentage change of so small a level swings without "
                 f"meaning, so read the change in {units}, not the relative lift."
-                if zeros > n / 2
+                if kind == "zeros"
                 else f"{label}: what the model expects without the campaign is so uncertain "
                 "that it could be none at all, and a percentage of none has no bound, so read "
                 f"the change in {units}, not the relative lift."
-                if res.effects_for(self.campaign_id).loc["relative"].isna().all()
+                if kind == "unbounded"
                 else f"{label}: what the model expects without the campaign is uncertain by "
                 f"more than a factor of {PERCENT_SPAN:g}, so a "
                 f"percentage of it says little: read the change in {units}, not the relative "
@@ -1511,9 +1521,7 @@ class CampaignAnalysis:
                 options["transform"] = None
             # other Trends terms are a 0-100 index too
             of = metric if metric is not None else next(iter(self.results), None)
-            top = METRICS[of].ceiling if of in METRICS else None
-            if top is not None and float(s.max()) <= top:
-                options["ceiling"] = top
+            options = _with_ceiling(options, of, s)
             res = its.fit(s, ivs, alpha=self.alpha, seed=self.seed, **options)
             # mostly zeros before launch, as sparse_metrics: a percentage of a level near
             # zero means nothing ("moved too (-100%, -100% to -100%)"), so the change, and
@@ -1816,6 +1824,14 @@ def _deciding_interval(eff: pd.DataFrame, *, sparse: bool = False) -> tuple[floa
 #: -41% to +1,481%" (expected total from 0.2 to 4.6 a day, a factor of 27), beside "-1.9 to
 #: +2.5 clicks a day", and "only a change of more than about +-761% would stand out".
 PERCENT_SPAN = 4.0
+
+
+def _with_ceiling(options: dict[str, Any], metric: str | None, y: pd.Series) -> dict:
+    """``options`` with the metric's ``ceiling`` (a Trends index: 100) where ``y`` keeps to it."""
+    top = METRICS[metric].ceiling if metric in METRICS else None
+    if top is None or float(y.max()) > top:  # a hand-merged file can run past 100
+        return options
+    return {"ceiling": top, **options}
 
 
 #: Why a count model's intervention estimate on a window of zeros is no result.
@@ -2341,9 +2357,7 @@ def prepare_metric(
             "log scale cannot hold zero: this model works on the original scale, where "
             "effects add up instead of multiplying."
         )
-    top = METRICS[metric].ceiling
-    if top is not None and float(y.max()) <= top:  # a Trends index: never expected above 100
-        options.setdefault("ceiling", top)
+    options = _with_ceiling(options, metric, y)
     if "holidays" not in options:
         settings = getattr(sources, "settings", None)
         country = getattr(settings, "country", None)

@@ -343,7 +343,7 @@ class ImpactResult:
             return 0.0
         lo, hi = self._positions(name)
         d = self.draws
-        cf_draws = d.per[name][1] if name is not None and d.per is not None else d.cf_draws
+        _, cf_draws = self._draws_of(name)
         a, b = lo - d.start, hi - d.start + 1
         ok = ~np.isnan(np.asarray(d.y[d.start :], dtype=float)[a:b])
         if not ok.any():
@@ -351,13 +351,17 @@ class ImpactResult:
         sims = cf_draws[:, a:b][:, ok].sum(axis=1)
         return float(np.mean(sims > self.ceiling * int(ok.sum())))
 
+    def _draws_of(self, name):
+        """``(point, draws)`` of the counterfactual with ``name`` off (all off: ``None``)."""
+        d = self.draws
+        if name is not None and d.per is not None:
+            return d.per[name]
+        return d.cf_point, d.cf_draws
+
     def _window_effects(self, name, alpha=None):
         lo, hi = self._positions(name)
         d = self.draws
-        if name is not None and d.per is not None:
-            cf_point, cf_draws = d.per[name]
-        else:
-            cf_point, cf_draws = d.cf_point, d.cf_draws
+        cf_point, cf_draws = self._draws_of(name)
         return _effects(
             d.y[d.start :],
             cf_point,
