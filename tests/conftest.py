@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -82,3 +84,26 @@ def beer_fr(tmp_path):
     )
     (tmp_path / "darksocial.yml").write_text("brand: [corona]\n")
     return tmp_path
+
+
+@pytest.fixture
+def real_folder(tmp_path):
+    """Make a data folder of real fixture files (paths under tests/data) and a calendar.
+
+    ``real_folder("trends/x/multiTimeline.csv", calendar, settings="brand: doge\\n")``
+    copies each file into ``tmp_path`` as downloaded, writes ``campaigns.yml`` (and
+    ``darksocial.yml`` when given) and returns the folder.
+    """
+    import shutil
+
+    data = Path(__file__).parent / "data"
+
+    def make(*files: str, calendar: str, settings: str | None = None) -> Path:
+        for name in files:
+            shutil.copy(data / name, tmp_path / Path(name).name)
+        (tmp_path / "campaigns.yml").write_text(calendar)
+        if settings is not None:
+            (tmp_path / "darksocial.yml").write_text(settings, encoding="utf-8")
+        return tmp_path
+
+    return make

@@ -522,21 +522,17 @@ def test_each_metric_says_what_it_is_compared_with(tmp_path, podcast_two):
     assert "<p>No control series for search clicks" in page.search_section().html
 
 
-def test_a_mostly_zero_metric_is_reported_in_counts_not_percentages(tmp_path):
+def test_a_mostly_zero_metric_is_reported_in_counts_not_percentages(real_folder):
     # a real Search Console export with no click on 55 of the 64 days before launch: its
     # bottom line said "+0.1 clicks a day (+37%, 95% interval -1,569% to +1,570%)"
-    import shutil
-    from pathlib import Path
-
     from darksocial.pages.campaign import campaign_report
 
-    src = Path(__file__).parent / "data/search_console/abudhabi_dates/Dates.csv"
-    shutil.copy(src, tmp_path / "Dates.csv")
-    (tmp_path / "campaigns.yml").write_text(
-        "campaigns:\n- {id: nad, name: Newsletter, content_type: newsletter, "
-        "launch: 2025-10-19, end: 2025-11-09}\n"
+    folder = real_folder(
+        "search_console/abudhabi_dates/Dates.csv",
+        calendar="campaigns:\n- {id: nad, name: Newsletter, content_type: newsletter, "
+        "launch: 2025-10-19, end: 2025-11-09}\n",
     )
-    page = campaign_report(campaign_id="nad", data_dir=tmp_path)
+    page = campaign_report(campaign_id="nad", data_dir=folder)
     a = page.analysis
     assert a.sparse_metrics() == {"search_clicks": (55, 64)}
     # its figure drew -0.1 clicks a day expected (band to -0.5) in a week without a click
@@ -1134,22 +1130,18 @@ def test_a_metric_without_a_control_says_so_among_the_caveats(tmp_path, sources)
     assert "no comparison series" not in " ".join(a.caveats())
 
 
-def test_summary_json_dates_a_weekly_window_as_the_page_does(tmp_path):
+def test_summary_json_dates_a_weekly_window_as_the_page_does(real_folder):
     # a weekly Trends window: the reports index read "5 Jul 2020 to 2 Aug 2020" (the last
     # week's first day) where the campaign page read "to 8 Aug 2020"
-    import shutil
-    from pathlib import Path
-
     from darksocial.pages.campaign import campaign_report
 
-    src = Path(__file__).parent / "data/trends/memecoins_weekly/multiTimeline.csv"
-    shutil.copy(src, tmp_path / "multiTimeline.csv")
-    (tmp_path / "campaigns.yml").write_text(
-        "campaigns:\n- {id: c, name: C, content_type: podcast, launch: 2024-03-03, "
-        "end: 2024-03-20}\n"
+    folder = real_folder(
+        "trends/memecoins_weekly/multiTimeline.csv",
+        calendar="campaigns:\n- {id: c, name: C, content_type: podcast, launch: 2024-03-03, "
+        "end: 2024-03-20}\n",
+        settings="brand: doge\n",
     )
-    (tmp_path / "darksocial.yml").write_text("brand: doge\n")
-    analysis = campaign_report(campaign_id="c", data_dir=tmp_path).analysis
+    analysis = campaign_report(campaign_id="c", data_dir=folder).analysis
     window = analysis.summary()["window"]
     assert window == ["2024-03-03", "2024-03-23"]  # the week of 17-23 March
     assert pd.Timestamp(window[1]) == analysis.last_day

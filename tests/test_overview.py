@@ -588,23 +588,19 @@ def test_overview_with_a_signal_mostly_zero_for_some_campaigns(tmp_path):
     _assert_clean(_page_text(page))
 
 
-def test_a_type_counts_its_campaigns_left_out_of_the_pooled_lift(tmp_path):
+def test_a_type_counts_its_campaigns_left_out_of_the_pooled_lift(real_folder):
     # a real export (niheating): one video without a percentage, one podcast; the note read
     # "Few campaigns per content type (podcast: 1, video: 0)"
-    import shutil
-    from pathlib import Path
-
     from darksocial.pages.overview import overview_page
 
-    src = Path(__file__).parent / "data/search_console/niheating_gap/Chart.csv"
-    shutil.copy(src, tmp_path / "Chart.csv")
-    (tmp_path / "campaigns.yml").write_text(
-        "campaigns:\n"
+    folder = real_folder(
+        "search_console/niheating_gap/Chart.csv",
+        calendar="campaigns:\n"
         "- {id: spring, name: Spring launch, content_type: video, launch: 2025-10-14, "
         "end: 2025-11-09}\n"
-        "- {id: autumn, name: Autumn push, content_type: podcast, launch: 2026-09-20}\n"
+        "- {id: autumn, name: Autumn push, content_type: podcast, launch: 2026-09-20}\n",
     )
-    page = overview_page(data_dir=str(tmp_path))
+    page = overview_page(data_dir=str(folder))
     text = _page_text(page)
     assert "(podcast: 1, video: 1)" in text and "video: 0" not in text
     # the autumn push's expected level (a week after the gap) is unknown to within a factor

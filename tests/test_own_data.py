@@ -655,7 +655,7 @@ def test_a_calendar_whose_launches_the_data_never_reach_stops_with_one_line(tmp_
     assert not (tmp_path / "o").exists()
 
 
-def test_a_weekly_series_measures_the_week_that_holds_the_launch(tmp_path):
+def test_a_weekly_series_measures_the_week_that_holds_the_launch(tmp_path, real_folder):
     # a real weekly Trends download and a launch on Tuesday 29 June 2021: the week dated
     # Sunday 27 June (the download's peak, 100) was the last week "before launch", only
     # the week of 4 July was measured, and the page read "1 week from 29 Jun 2021"
@@ -663,12 +663,11 @@ def test_a_weekly_series_measures_the_week_that_holds_the_launch(tmp_path):
     from darksocial.errors import DataValidationError
     from darksocial.pages.campaign import campaign_report
 
-    src = Path(__file__).parent / "data/trends/kr_weekly_two_terms/multiTimeline.csv"
-    shutil.copy(src, tmp_path / "multiTimeline.csv")
-    (tmp_path / "darksocial.yml").write_text("brand: [윤석열]\n", encoding="utf-8")
-    (tmp_path / "campaigns.yml").write_text(
-        "campaigns:\n- {id: bid, name: The bid, content_type: event, launch: 2021-06-29, "
-        "end: 2021-07-10}\n"
+    real_folder(
+        "trends/kr_weekly_two_terms/multiTimeline.csv",
+        calendar="campaigns:\n- {id: bid, name: The bid, content_type: event, "
+        "launch: 2021-06-29, end: 2021-07-10}\n",
+        settings="brand: [윤석열]\n",
     )
     page = campaign_report(campaign_id="bid", data_dir=tmp_path)
     a = page.analysis
@@ -705,13 +704,14 @@ def test_a_weekly_series_measures_the_week_that_holds_the_launch(tmp_path):
         check_covers(load_folder(tmp_path), "brand_interest", "bid")
 
 
-def test_the_country_of_a_trends_place_gives_the_holidays(tmp_path):
+def test_the_country_of_a_trends_place_gives_the_holidays(tmp_path, real_folder):
     # a real download for South Korea, without darksocial.yml's country: no holiday terms,
     # and no word why
-    src = Path(__file__).parent / "data/trends/kr_weekly_two_terms/multiTimeline.csv"
-    shutil.copy(src, tmp_path / "multiTimeline.csv")
-    (tmp_path / "darksocial.yml").write_text("brand: [윤석열]\n", encoding="utf-8")
-    (tmp_path / "campaigns.yml").write_text("campaigns:\n- {id: bid, launch: 2021-06-29}\n")
+    real_folder(
+        "trends/kr_weekly_two_terms/multiTimeline.csv",
+        calendar="campaigns:\n- {id: bid, launch: 2021-06-29}\n",
+        settings="brand: [윤석열]\n",
+    )
     sources = load_folder(tmp_path)
     assert sources.settings.country == "KR"
     report = assess(sources).report()
@@ -839,16 +839,16 @@ def test_a_short_branded_export_beside_a_long_one_is_told_to_export_more(tmp_pat
         check_covers(load_folder(tmp_path), "branded_clicks", "c")
 
 
-def test_a_model_row_with_an_interval_of_no_width_is_not_a_result(tmp_path):
+def test_a_model_row_with_an_interval_of_no_width_is_not_a_result(tmp_path, real_folder):
     # a real Trends term at 0 for months before a campaign: the negative binomial
     # counterfactual read "0 | 0 to 0 | p = 1.00", a result no data supported
     from darksocial.campaign import analyze_campaign
 
-    shutil.copy(Path(__file__).parent / "data/trends/repeat_downloads/multiTimeline.csv", tmp_path)
-    (tmp_path / "campaigns.yml").write_text(
-        "campaigns:\n- {id: tour, launch: 2025-02-03, end: 2025-02-28}\n"
+    real_folder(
+        "trends/repeat_downloads/multiTimeline.csv",
+        calendar="campaigns:\n- {id: tour, launch: 2025-02-03, end: 2025-02-28}\n",
+        settings="brand: [Project Preserve Destiny]\n",
     )
-    (tmp_path / "darksocial.yml").write_text("brand: [Project Preserve Destiny]\n")
     import warnings
 
     with warnings.catch_warnings():
@@ -863,14 +863,18 @@ def test_a_model_row_with_an_interval_of_no_width_is_not_a_result(tmp_path):
     )
 
 
-def test_a_trends_download_without_a_brand_says_so_in_the_bottom_line_and_index(tmp_path):
+def test_a_trends_download_without_a_brand_says_so_in_the_bottom_line_and_index(
+    tmp_path, real_folder
+):
     # a real download and no brand set: the bottom line and the index read "this data
     # folder holds no series to measure it on" beside "1 data source"
     from darksocial import reporting
     from darksocial.pages.campaign import campaign_report
 
-    shutil.copy(Path(__file__).parent / "data/trends/repeat_downloads/multiTimeline.csv", tmp_path)
-    (tmp_path / "campaigns.yml").write_text("campaigns:\n- {id: tour, launch: 2025-02-03}\n")
+    real_folder(
+        "trends/repeat_downloads/multiTimeline.csv",
+        calendar="campaigns:\n- {id: tour, launch: 2025-02-03}\n",
+    )
     page = campaign_report(campaign_id="tour", data_dir=tmp_path)
     line = page.analysis.bottom_line()
     assert "Google Trends download is not read as your brand" in line
