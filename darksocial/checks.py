@@ -853,11 +853,28 @@ def _effect_size(value: float, statistic: str, unit: str) -> str:
 
 
 # -- triangulation ---------------------------------------------------------------------------
+#: Each model in a reader's words (the pages say these; code and API keep the names).
+MODEL_WORDS = {
+    "segmented": "trend and season regression",
+    "arima": "ARIMA",
+    "structural": "Bayesian structural model (R CausalImpact's)",
+    "poisson": "Poisson count model",
+    "negbin": "negative binomial count model",
+}
+#: Each method in a reader's words: one fit with a step at launch, or a forecast.
+METHOD_WORDS = {
+    "intervention": "step at launch",
+    "counterfactual": "forecast from before launch",
+}
+
+
 def _choice(row, size=percent, column: str = "estimate") -> str:
-    """One triangulation row in words: 'negbin/intervention −34%'."""
+    """One triangulation row in words: 'negative binomial count model, step at launch: −34%'."""
     pre = row.get("pre_period")
-    pre = "" if pre in (None, "all") or pd.isna(pre) else f"/last {pre}"
-    return f"{row['model']}/{row['method']}{pre} {size(row[column])}"
+    pre = "" if pre in (None, "all") or pd.isna(pre) else f", last {pre}"
+    model = MODEL_WORDS.get(row["model"], row["model"])
+    method = METHOD_WORDS.get(row["method"], row["method"])
+    return f"{model}, {method}{pre}: {size(row[column])}"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -37,6 +37,7 @@ from darksocial.campaign import (
     period_last_day,
     placebo_verdict,
 )
+from darksocial.checks import METHOD_WORDS, MODEL_WORDS
 from darksocial.coverage import MIN_SURVEY_ANSWERS, SOURCE_EXPORTS
 from darksocial.errors import ParameterError
 from darksocial.formatting import (
@@ -609,8 +610,8 @@ class CampaignReport(SectionedPage):
             head, size, kind = "Relative lift", percent, "percent"
         table = pd.DataFrame(
             {
-                "Model": tri["model"],
-                "Method": tri["method"],
+                "Model": tri["model"].map(lambda m: upper_first(MODEL_WORDS.get(m, m))),
+                "Method": tri["method"].map(lambda m: upper_first(METHOD_WORDS.get(m, m))),
                 "History used": tri["pre_period"].map(
                     lambda p: "all" if p in (None, "all") or pd.isna(p) else f"last {p}"
                 ),
@@ -654,6 +655,10 @@ class CampaignReport(SectionedPage):
         parts = [
             f"<p>On {escape(label)}. {escape(tri.report())}</p>",
             self.triangulation_table(metric).to_html(),
+            "<p><i>A step at launch fits one model to every date, with a term for the "
+            "campaign's window; a forecast fits only the history before launch and projects "
+            "it over the window (R CausalImpact's method). The first row is the model of the "
+            "rest of this report.</i></p>",
         ]
         # the table's Note cells are cut at 80 characters; the notes in full below it (a
         # real export's row read "failed: The series is zero on every Wednesday and
@@ -661,7 +666,8 @@ class CampaignReport(SectionedPage):
         long = [r for r in tri.frame().itertuples() if len(str(r.note or "")) > 80]
         if long:
             items = "".join(
-                f"<li>{escape(r.model)} / {escape(r.method)}: {escape(str(r.note))}</li>"
+                f"<li>{escape(upper_first(MODEL_WORDS.get(r.model, r.model)))}, "
+                f"{escape(METHOD_WORDS.get(r.method, r.method))}: {escape(str(r.note))}</li>"
                 for r in long
             )
             parts.append(f"<p>Notes:</p><ul>{items}</ul>")
