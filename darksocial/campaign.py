@@ -2056,7 +2056,7 @@ def analyze_campaign(
     ParameterError
         Unknown campaign or metric.
     """
-    _campaign_row(sources.campaigns, campaign_id)
+    _campaign_row(sources.calendar(), campaign_id)
     if metrics is None:
         metrics = available_metrics(sources) or list(DEFAULT_METRICS)
     results, options, skipped = fit_each(
@@ -2193,7 +2193,7 @@ def check_covers(sources, metric: str, campaign_id: str) -> None:
     """
     y, _ = metric_series(sources, metric)
     observed = y.dropna()
-    row = _campaign_row(sources.campaigns, campaign_id)
+    row = _campaign_row(sources.calendar(), campaign_id)
     launch = pd.Timestamp(row["launch"])
     label = METRICS[metric].label
     first = period_start(observed.index, launch)  # the week or month that holds it
@@ -2420,7 +2420,7 @@ def _joint_inputs(sources, metric: str, options: dict[str, Any], *, start=None) 
     """What :func:`fit_joint` fits: ``y, controls, options, notes`` and the calendar terms."""
     y, controls, options, notes = prepare_metric(sources, metric, options, start=start)
     ivs = calendar_interventions(
-        sources.campaigns,
+        sources.calendar(),
         data_start=y.index[0],
         data_end=y.index[-1],
         observed=y.index[y.notna().to_numpy()],
@@ -2564,7 +2564,7 @@ def campaign_analysis(
     -------
     CampaignAnalysis
     """
-    campaigns = sources.campaigns
+    campaigns = sources.calendar()
     ends = [res.y.index[-1] for res in results.values()]
     starts = [res.y.first_valid_index() for res in results.values()]
     window = evaluation_window(campaigns, campaign_id, data_end=max(ends) if ends else None)

@@ -34,9 +34,17 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from darksocial.coverage import assess
     from darksocial.io import load_folder
+    from darksocial.io.calendar import NO_CALENDAR
     from darksocial.pages.params import data_folder
 
-    print(assess(load_folder(data_folder(args.data))).report())
+    folder = data_folder(args.data)
+    coverage = assess(load_folder(folder))
+    print(coverage.report())
+    if coverage.campaigns is None:
+        # the listing above is what a new folder needs first; the exit code still says
+        # that no report can run on it yet
+        print(f"darksocial check: error: {folder.name}: {NO_CALENDAR}", file=sys.stderr)
+        return 2
     return 0
 
 

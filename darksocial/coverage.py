@@ -16,6 +16,7 @@ import pandas as pd
 from darksocial.attribution import MIN_MENTION_ANSWERS
 from darksocial.campaign import (
     METRICS,
+    MIN_PRE_PERIODS,
     available_metrics,
     check_covers,
     controls_allowed,
@@ -110,10 +111,12 @@ class Coverage:
         (why it is not used).
     metrics : pandas.DataFrame
         One row per metric: ``available``, ``source``, ``from``, ``to``, ``frequency``,
-        ``gaps`` (``", 16 days missing in 1 gap"`` or empty), ``controls`` and, when unavailable, ``needs`` (the export that would add it) and
+        ``gaps`` (``", 16 days missing in 1 gap"`` or empty), ``launches`` (the launch dates
+        it can measure, ``"2025-02-02 to 2026-04-04"``), ``controls`` and, when unavailable,
+        ``needs`` (the export that would add it) and
         ``why`` (what to change when that export is already there, else empty).
-    campaigns : pandas.DataFrame
-        Campaign x metric: ``"measured"`` or why not.
+    campaigns : pandas.DataFrame or None
+        Campaign x metric: ``"measured"`` or why not; None without a campaign calendar.
     sources : pandas.DataFrame
         One row per source: present or not, and what it adds.
     settings : pandas.DataFrame
@@ -122,7 +125,7 @@ class Coverage:
 
     files: pd.DataFrame
     metrics: pd.DataFrame
-    campaigns: pd.DataFrame
+    campaigns: pd.DataFrame | None
     sources: pd.DataFrame
     settings: pd.DataFrame
 
@@ -169,6 +172,19 @@ class Coverage:
                 needs = str(row["needs"]).split(" (")[0]
                 lines.append(f"  {name:<22} not available: needs {needs}")
         lines += ["", "Campaigns"]
+        if self.campaigns is None:
+            spans = [
+                f"      {name:<22} {row['launches']}"
+                for name, row in self.metrics.iterrows()
+                if row["available"] and row.get("launches")
+            ]
+            lines.append(
+                "  no campaign calendar in the folder: add campaigns.yml (a `campaigns:` list "
+                "of id, name, launch, end...; see the README)"
+                + (". The launch dates each metric can measure:" if spans else "")
+            )
+            lines += spans
+            return "\n".join(lines)
         if not len(self.campaigns.columns):
             lines.append("  no metric is available, so no campaign can be measured")
         for cid, row in self.campaigns.iterrows() if len(self.campaigns.columns) else ():
@@ -267,7 +283,8 @@ def assess(sources) -> Coverage:
             continue
         full, controls = metric_series(sources, m)
         shown = ", ".join(_control_names(sources, controls)) if controls is not None else ""
-        launches = pd.to_datetime(sources.campaigns["launch"])
+        calendar = sources.campaigns if sources.campaigns is not None else {"launch": []}
+        launches = pd.Series(pd.to_datetime(calendar["launch"]))
         launches = launches[(launches > y.index[0]) & (launches <= y.index[-1])]
         if controls is not None and len(launches):
             # as the model will take them (campaign.select_controls): not 24 names when
@@ -289,6 +306,7 @@ def assess(sources) -> Coverage:
                 "to": f"{_last(y.index):%Y-%m-%d}",
                 "frequency": frequency_word(y.index),
                 "gaps": _gaps(full),
+                "launches": _launch_span(y),
                 "controls": shown,
                 "needs": "",
                 "why": "",
@@ -297,10 +315,14 @@ def assess(sources) -> Coverage:
     metrics = pd.DataFrame(metric_rows).set_index("metric")
     chosen = available_metrics(sources)
     camp = {}
-    for cid in sources.campaigns.index:
+    for cid in sources.campaigns.index if sources.campaigns is not None else ():
         camp[str(cid)] = {m: _campaign_status(sources, m, cid) for m in chosen}
-    campaigns = pd.DataFrame(
-        [[camp[c][m] for m in chosen] for c in camp], index=list(camp), columns=chosen
+    campaigns = (
+        pd.DataFrame(
+            [[camp[c][m] for m in chosen] for c in camp], index=list(camp), columns=chosen
+        )
+        if sources.campaigns is not None
+        else None
     )
     return Coverage(
         files=files,
@@ -309,6 +331,20 @@ def assess(sources) -> Coverage:
         sources=pd.DataFrame(src_rows).set_index("source"),
         settings=sources.settings.frame(),
     )
+
+
+def _launch_span(y: pd.Series) -> str:
+    """The launch dates a series can measure: after its first 28 days (12 weeks, 12 months).
+
+    ``"2025-02-02 to 2026-04-04"``, or empty when the series is too short for any.
+    """
+    try:
+        need = MIN_PRE_PERIODS[period_code(y.index)]
+    except DataValidationError:
+        return ""
+    if len(y) <= need:
+        return ""
+    return f"{y.index[need]:%Y-%m-%d} to {y.index[-1]:%Y-%m-%d}"
 
 
 def _control_names(sources, controls: pd.DataFrame) -> list[str]:

@@ -246,7 +246,7 @@ def analyze_available(
     fitted = {m: {iv.name for iv in r.interventions} for m, r in results.items()}
     analyses: dict[str, CampaignAnalysis] = {}
     left_out: dict[str, str] = {}
-    for cid in sources.campaigns.sort_values("launch", kind="stable").index:
+    for cid in sources.calendar().sort_values("launch", kind="stable").index:
         cid = str(cid)
         mine = {m: r for m, r in results.items() if cid in fitted[m]}
         # the campaign report's rule: enough periods before launch (9 weeks of a weekly
@@ -575,7 +575,7 @@ def ads_to_search(
     sc = sources.search_console
     search = sc["branded_clicks"].astype(float)
     controls = sc[["nonbranded_clicks"]].astype(float).copy()
-    cal = sources.campaigns
+    cal = sources.calendar()
     for cid, row in cal.iterrows():
         if str(row.get("channel")) == paid_channel:
             continue

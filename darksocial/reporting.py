@@ -1023,7 +1023,9 @@ def parse_parameters(
 #: The campaign report notebook, run once per campaign.
 CAMPAIGN_NOTEBOOK = "campaign-impact"
 #: Notebooks of the main job besides the campaign reports, in the order they run.
-MAIN_NOTEBOOKS = ("dark-social-overview", "explore-sources")
+#: The one notebook that needs no campaign calendar: a first look at a folder's exports.
+EXPLORE_NOTEBOOK = "explore-sources"
+MAIN_NOTEBOOKS = ("dark-social-overview", EXPLORE_NOTEBOOK)
 
 
 def _for_notebook(notebook: str, parameters: Mapping[str, Any]) -> dict[str, Any]:
@@ -1032,18 +1034,23 @@ def _for_notebook(notebook: str, parameters: Mapping[str, Any]) -> dict[str, Any
     return {k: v for k, v in parameters.items() if k in declared}
 
 
-def _calendar_ids(data_dir: str | os.PathLike | None) -> list[str]:
+def _calendar_ids(data_dir: str | os.PathLike | None, selected: Sequence[str]) -> list[str]:
+    """The calendar's campaign ids; an error when the selected notebooks need one and it lacks."""
     from darksocial.io import load_campaigns, scan_folder
+    from darksocial.io.calendar import NO_CALENDAR
     from darksocial.pages.params import data_folder
 
     folder = data_folder(data_dir)
     calendars = [e.path for e in scan_folder(folder) if e.source == "campaigns"]
-    if not calendars:
+    if calendars:
+        return [str(i) for i in load_campaigns(calendars[0]).index]
+    if any(Path(n).stem != EXPLORE_NOTEBOOK for n in selected):
         raise ParameterError(
-            f"data folder {folder} has no campaign calendar; add campaigns.yml (a "
-            "`campaigns:` list of id, name, launch, end...) or a CSV with id and launch columns"
+            f"data folder {folder} {NO_CALENDAR}; `darksocial check --data {folder}` lists "
+            "what the exports hold and the launch dates they can measure, and "
+            f"`--notebook {EXPLORE_NOTEBOOK}` explores them without a calendar"
         )
-    return [str(i) for i in load_campaigns(calendars[0]).index]
+    return []
 
 
 def plan_jobs(
@@ -1086,16 +1093,8 @@ def plan_jobs(
     if params.get("data_dir"):
         # notebooks run from notebooks/: a relative folder must not be read from there
         params["data_dir"] = str(data_folder(params["data_dir"]))
-    known = _calendar_ids(params.get("data_dir"))
     if "campaign_id" in params:
         campaigns = [*(campaigns or []), str(params.pop("campaign_id"))]
-    if campaigns:
-        unknown = [c for c in campaigns if c not in known]
-        if unknown:
-            raise ParameterError(
-                f"campaign {', '.join(map(repr, unknown))} is not in the calendar; "
-                f"known: {', '.join(known)}"
-            )
     if notebooks:
         selected = list(notebooks)
     elif campaigns:
@@ -1104,6 +1103,14 @@ def plan_jobs(
         selected = [CAMPAIGN_NOTEBOOK] + [
             n for n in MAIN_NOTEBOOKS if (config.NOTEBOOKS_DIR / f"{n}.ipynb").exists()
         ]
+    known = _calendar_ids(params.get("data_dir"), [CAMPAIGN_NOTEBOOK] if campaigns else selected)
+    if campaigns:
+        unknown = [c for c in campaigns if c not in known]
+        if unknown:
+            raise ParameterError(
+                f"campaign {', '.join(map(repr, unknown))} is not in the calendar; "
+                f"known: {', '.join(known)}"
+            )
     declared: set[str] = set()
     for name in selected:
         declared |= set(notebook_parameters(Job(name).path))
@@ -1135,8 +1142,8 @@ def _check_launches(statuses: Any, asked: Sequence[str] | None) -> None:
     """
     from darksocial.campaign import OUTSIDE_DATA
 
-    if not len(statuses.columns):
-        return
+    if statuses is None or not len(statuses.columns):
+        return  # no calendar (an exploration of the exports alone) or no measurable series
     for cid in asked or ():
         row = statuses.loc[cid] if cid in statuses.index else None
         if row is not None and not (row == "measured").any():

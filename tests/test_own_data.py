@@ -883,3 +883,29 @@ def test_a_trends_download_without_a_brand_says_so_in_the_bottom_line_and_index(
     summary["sections"] = {"search": {"status": "skipped", "why": page.search_section().why}}
     cell = reporting._verdicts(summary)
     assert "holds Project Preserve Destiny, but no brand is set" in cell
+
+
+def test_a_folder_without_a_calendar_is_checked_and_explored(tmp_path, capsys):
+    # a new user's first run is on the exports alone: check stopped at "has no campaign
+    # calendar" without a word on what the exports hold or which launch dates they reach
+    folder = _folder(tmp_path, "exports", "search_console/ui_export")
+    (folder / "campaigns.yml").unlink()
+    assert cli.main(["check", "--data", str(folder)]) == 2
+    out, err = capsys.readouterr()
+    assert "Search Console: clicks and impressions by day" in out
+    assert "no campaign calendar in the folder" in out
+    first = load_folder(folder).search_console.index[0]
+    assert f"{first + pd.Timedelta(days=28):%Y-%m-%d} to " in out
+    assert err.strip().endswith("or a CSV with id and launch columns")
+    assert err.count("\n") == 1
+
+    reports = tmp_path / "out"
+    assert cli.main(["report", "--data", str(folder), "--reports-dir", str(reports)]) == 2
+    err = capsys.readouterr().err
+    assert "has no campaign calendar" in err and "--notebook explore-sources" in err
+    assert err.count("\n") == 1 and not reports.exists()
+
+    args = ["report", "--data", str(folder), "--reports-dir", str(reports)]
+    assert cli.main([*args, "--notebook", "explore-sources"]) == 0
+    (page,) = reports.glob("explore-sources/*/explore-sources.html")
+    assert "campaign calendar: adds the campaign reports" in page.read_text(encoding="utf-8")

@@ -122,7 +122,10 @@ def test_triangulation_sentence_names_the_direction_of_significant_rows(podcast)
         }
     )
     text = Triangulation(table=table, alpha=0.05).report()
-    assert "1 of 3 finds a significant effect, a fall (negative binomial count model, step at launch: −34%)" in text
+    assert (
+        "1 of 3 finds a significant effect, a fall (negative binomial count model, step at launch: −34%)"
+        in text
+    )
     assert "−34%" in text and "+2.0%" in text  # the range, rounded as the table
     assert "the conclusion depends on the modelling choice" in text  # the others rise
     # every estimate a rise, some without an interval clear of zero (a real weekly Trends
@@ -185,7 +188,10 @@ def test_triangulation_with_one_fitted_row_compares_nothing():
     assert text.startswith(
         "Only one of the 2 model, method and pre-period choices could be fitted"
     )
-    assert "negative binomial count model, forecast from before launch: +1,309%; it finds an effect whose interval excludes zero" in text
+    assert (
+        "negative binomial count model, forecast from before launch: +1,309%; it finds an effect whose interval excludes zero"
+        in text
+    )
 
 
 def test_the_placebo_histogram_counts_whole_launches_and_keeps_its_legend_off_the_data(podcast):

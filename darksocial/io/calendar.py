@@ -12,7 +12,13 @@ from darksocial.errors import DataFormatError, DataValidationError
 from darksocial.io._text import fail, provenance, read_table, read_text, to_number
 from darksocial.safetext import clean, mask_pii, safe_message
 
-__all__ = ["ID_MAX_LENGTH", "ID_PATTERN", "load_campaigns"]
+__all__ = ["ID_MAX_LENGTH", "ID_PATTERN", "NO_CALENDAR", "load_campaigns"]
+
+#: What a data folder without a calendar lacks, and the fix (after the folder's name).
+NO_CALENDAR = (
+    "has no campaign calendar; add campaigns.yml (a `campaigns:` list of id, name, launch, "
+    "end...) or a CSV with id and launch columns"
+)
 
 COLUMNS = ("name", "channel", "content_type", "launch", "end", "spend", "notes", "evaluation_end")
 #: Longest campaign id: it names report folders and ``latest-<id>.html`` links.

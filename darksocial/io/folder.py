@@ -704,8 +704,9 @@ class Sources:
 
     Attributes
     ----------
-    campaigns : pandas.DataFrame
-        Campaign calendar indexed by ``id`` (the one required file).
+    campaigns : pandas.DataFrame or None
+        Campaign calendar indexed by ``id``; None when the folder has none (what the
+        exports hold can still be checked and explored; :meth:`calendar` requires it).
     ga4_channels : pandas.DataFrame or None
         GA4 sessions per channel by period, ``total``, ``missing``.
     direct_landing : pandas.DataFrame or None
@@ -731,7 +732,7 @@ class Sources:
         The data folder.
     """
 
-    campaigns: pd.DataFrame
+    campaigns: pd.DataFrame | None
     ga4_channels: pd.DataFrame | None = None
     direct_landing: pd.DataFrame | None = None
     ga4_events: pd.DataFrame | None = None
@@ -743,6 +744,25 @@ class Sources:
     settings: Settings = field(default_factory=Settings)
     exports: tuple[Export, ...] = ()
     directory: str | None = None
+
+    def calendar(self) -> pd.DataFrame:
+        """The campaign calendar, which every campaign analysis needs.
+
+        Returns
+        -------
+        pandas.DataFrame
+            :attr:`campaigns`.
+
+        Raises
+        ------
+        DataFormatError
+            If the data folder has no calendar, with the fix.
+        """
+        if self.campaigns is None:
+            from darksocial.io.calendar import NO_CALENDAR
+
+            raise fail(Path(self.directory or "the data folder"), NO_CALENDAR)
+        return self.campaigns
 
     def available(self) -> list[str]:
         """Names of the sources the folder provides."""
@@ -837,7 +857,7 @@ def load_folder(
     Raises
     ------
     DataFormatError
-        If the folder is missing, has no campaign calendar or several, an export cannot be
+        If the folder is missing, has several campaign calendars, an export cannot be
         read, or two exports of one source disagree on a day they share.
     """
     from darksocial.io import ads, calendar, ga4, ga4_bigquery, search_console, survey, trends
@@ -852,12 +872,6 @@ def load_folder(
         if e.source:
             by_source.setdefault(e.source, []).append(e.path)
     calendars = by_source.get("campaigns", [])
-    if not calendars:
-        raise fail(
-            directory,
-            "has no campaign calendar; add campaigns.yml (a `campaigns:` list of id, name, "
-            "launch, end...) or a CSV with id and launch columns",
-        )
     if len(calendars) > 1:
         raise fail(
             directory,
@@ -880,7 +894,11 @@ def load_folder(
         "linkedin_ads": ads.load_linkedin_ads,
         "survey": survey.load_survey,
     }
-    frames: dict[str, Any] = {"campaigns": calendar.load_campaigns(calendars[0])}
+    # without a calendar the exports are still read, checked and explored; a campaign's
+    # analysis asks for it (Sources.calendar)
+    frames: dict[str, Any] = {
+        "campaigns": calendar.load_campaigns(calendars[0]) if calendars else None
+    }
     unused: dict[Path, str] = {}
     parts: dict[Path, tuple[tuple[Path, str], ...]] = {}
     trends_loaded: list[tuple[Path, pd.DataFrame]] = []
@@ -1204,7 +1222,7 @@ _TRENDS_STEPS = {"D": "day", "W-SUN": "week", "MS": "month"}
 
 
 def _join_trends(
-    loaded: list[tuple[Path, pd.DataFrame]], settings: Settings, campaigns: pd.DataFrame
+    loaded: list[tuple[Path, pd.DataFrame]], settings: Settings, campaigns: pd.DataFrame | None
 ) -> tuple[pd.DataFrame, dict[Path, str], dict[Path, str]]:
     """Join a folder's Google Trends downloads, with one granularity and the brand in one place.
 
@@ -1344,7 +1362,7 @@ def _one_download(
 def _one_granularity(
     loaded: list[tuple[Path, pd.DataFrame]],
     classifier: BrandClassifier | None,
-    campaigns: pd.DataFrame,
+    campaigns: pd.DataFrame | None,
 ) -> tuple[list[tuple[Path, pd.DataFrame]], dict[Path, str]]:
     """Keep the Trends downloads of one granularity; say why each other one is not used.
 
@@ -1365,7 +1383,7 @@ def _one_granularity(
     def measurable(freq: str) -> int:
         index = pd.DatetimeIndex(sorted(set().union(*(df.index for _, df in groups[freq]))))
         need = MIN_PRE_PERIODS.get(freq[0], 12)
-        launches = pd.to_datetime(campaigns.get("launch", pd.Series(dtype=object)))
+        launches = pd.to_datetime((campaigns if campaigns is not None else {}).get("launch", []))
         return sum(
             1
             for launch in launches.dropna()

@@ -123,16 +123,23 @@ class ExplorePage(SectionedPage):
         # with why, never as missing
         kinds = {e.kind for e in getattr(src, "exports", ()) or () if e.kind}
         absent = [n for n in SOURCE_EXPORTS if getattr(src, n, None) is None and n not in kinds]
-        if absent:
-            parts.append(
-                "<p>Not in this folder:</p><ul>"
-                + "".join(
-                    f"<li>{escape(_LABELS[n])}: adds {escape(SOURCE_EXPORTS[n][0])}; "
-                    f"{escape(SOURCE_EXPORTS[n][1])}.</li>"
-                    for n in absent
-                )
-                + "</ul>"
+        items = [
+            f"<li>{escape(_LABELS[n])}: adds {escape(SOURCE_EXPORTS[n][0])}; "
+            f"{escape(SOURCE_EXPORTS[n][1])}.</li>"
+            for n in absent
+        ]
+        if getattr(src, "campaigns", None) is None:
+            # a first look at a folder's exports, before anyone wrote the calendar
+            items.insert(
+                0,
+                "<li>campaign calendar: adds the campaign reports and the overview (what each "
+                "campaign did to these series); campaigns.yml in the data folder, a "
+                "<code>campaigns:</code> list of id, name, launch and end dates "
+                "(<code>darksocial check</code> lists the launch dates each series can "
+                "measure).</li>",
             )
+        if items:
+            parts.append("<p>Not in this folder:</p><ul>" + "".join(items) + "</ul>")
         unused = [e for e in getattr(src, "exports", ()) if not e.source]
         if unused:
             parts.append(

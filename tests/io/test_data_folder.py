@@ -55,14 +55,25 @@ def test_files_are_recognised_by_content_whatever_their_name(tmp_path, sample):
     )
 
 
-def test_only_the_calendar_is_required(tmp_path):
+def test_the_calendar_is_the_one_file_an_analysis_requires(tmp_path):
     folder = _copy(tmp_path, keep={"campaigns.yml"})
     sources = load_folder(folder)
     assert sources.available() == ["campaigns"]
     assert sources.search_console is None and sources.survey is None
     (folder / "campaigns.yml").unlink()
+    # the exports are still read (check and the exploration need no calendar); a campaign's
+    # analysis asks for it
+    sources = load_folder(folder)
+    assert sources.campaigns is None and sources.available() == []
     with pytest.raises(DataFormatError, match="has no campaign calendar; add campaigns.yml"):
-        load_folder(folder)
+        sources.calendar()
+    from darksocial.campaign import analyze_campaign
+    from darksocial.overview import analyze_campaigns
+
+    with pytest.raises(DataFormatError, match="has no campaign calendar"):
+        analyze_campaign(sources, "podcast-s1")
+    with pytest.raises(DataFormatError, match="has no campaign calendar"):
+        analyze_campaigns(sources)
     with pytest.raises(DataFormatError, match="data folder not found"):
         load_folder(tmp_path / "nowhere")
 
