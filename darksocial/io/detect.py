@@ -32,6 +32,10 @@ _GOOGLE_ADS = frozenset(
     | {"optimization score", "optimisation score"}
     | {"ad group", "bid strategy type", "target cpa"}
 )
+#: Bing Webmaster Tools columns that no Search Console export writes ("Date","Clicks",
+#: "Impressions","Avg. CTR" by day, dates like "12/27/2025 12:00:00 AM"; "Keyword",...,
+#: "Avg. Position" by query).
+_BING = frozenset({"avg ctr", "avg position"})
 #: A plain ``Cost`` beside these is a Google Ads report too: GA4 says "Google Ads cost",
 #: Meta and LinkedIn "Amount spent" and "Total Spent", Search Console has no cost.
 _BESIDE_COST = frozenset({"conversions", "clicks", "clics", "impressions"})
@@ -169,6 +173,16 @@ def detect(path: str | Path) -> Detection:
             path,
             f"a Google Ads report ({shown}, ...): the reports do not read Google Ads; ads "
             "to branded search reads Meta or LinkedIn ads broken down by day",
+        )
+    if low & _BING and low & {"clicks", "impressions"}:
+        # before Search Console: a Bing daily export was taken for a Search Console chart and
+        # stopped its folder on its dates ("12/27/2025 12:00:00 AM"); with other dates its
+        # Bing clicks would have been joined to Google's
+        shown = ", ".join(h for h in header[:4] if h) + (", ..." if len(header) > 4 else "")
+        raise fail(
+            path,
+            f"a Bing Webmaster Tools export ({shown}): Bing's clicks, not Google's; the "
+            "reports read Google Search Console (Performance → Search results → Export)",
         )
     kind = search_console.table_kind(header)
     if kind in search_console.CHART_KINDS:

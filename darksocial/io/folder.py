@@ -101,6 +101,9 @@ class Settings:
     inferred : dict
         Setting name -> where its value was inferred from, for the settings the folder's
         ``darksocial.yml`` did not state.
+    unknown : dict
+        Setting name -> why the data could not tell it (``"Search Console's top countries
+        are close (Philippines 10 clicks, United States 8)"``).
     path : str or None
         The settings file read, if any.
     overridden : tuple of str
@@ -116,6 +119,7 @@ class Settings:
     currency: str | None = None
     time_zone: str | None = None
     inferred: Mapping[str, str] = field(default_factory=dict)
+    unknown: Mapping[str, str] = field(default_factory=dict)
     path: str | None = None
     overridden: tuple[str, ...] = ()
     fetch: Mapping[str, Any] = field(default_factory=dict)
@@ -165,7 +169,14 @@ class Settings:
         if not changes:
             return self
         inferred = {k: v for k, v in self.inferred.items() if k not in changes}
-        return replace(self, **changes, inferred=inferred, overridden=(*self.overridden, *changes))
+        unknown = {k: v for k, v in self.unknown.items() if k not in changes}
+        return replace(
+            self,
+            **changes,
+            inferred=inferred,
+            unknown=unknown,
+            overridden=(*self.overridden, *changes),
+        )
 
     def frame(self) -> pd.DataFrame:
         """One row per setting: value and where it came from."""
@@ -180,7 +191,7 @@ class Settings:
             elif value:
                 origin = Path(self.path).name if self.path else "given"
             else:
-                origin = "unknown"
+                origin = f"unknown: {self.unknown[name]}" if name in self.unknown else "unknown"
             rows.append({"setting": name, "value": shown or "", "from": origin})
         return pd.DataFrame(rows).set_index("setting")
 
@@ -1006,6 +1017,15 @@ def _infer(settings: Settings, frames: dict[str, Any]) -> Settings:
         settings = settings.infer(
             "country", sc.attrs.get("top_country"), "from the top country in Search Console"
         )
+        close = sc.attrs.get("countries_close")
+        if close and not settings.country:
+            settings = replace(
+                settings,
+                unknown={
+                    **settings.unknown,
+                    "country": f"Search Console's top countries are close ({close})",
+                },
+            )
     for name in ("meta_ads", "linkedin_ads"):
         df = frames.get(name)
         if df is not None:
@@ -1096,7 +1116,9 @@ def _join(name: str, loaded: list[tuple[Path, pd.DataFrame]]) -> pd.DataFrame:
 #: is and where the audience is (a branded export's query filter names the brand). A
 #: scope filter (pages, country, device) is not filled so: one /blog/ export joined to a
 #: whole-site one would label every series "/blog/ pages only".
-_FILLED = frozenset({"brand_terms", "query_filter", "top_country", "brand_share"})
+_FILLED = frozenset(
+    {"brand_terms", "query_filter", "top_country", "countries_close", "brand_share"}
+)
 
 
 def _uncovered(index: pd.DatetimeIndex, frames: list[pd.DataFrame]) -> list[tuple]:

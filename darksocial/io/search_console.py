@@ -27,7 +27,7 @@ import pandas as pd
 from darksocial.brand import BrandClassifier, brand_share
 from darksocial.cleaning import regularize
 from darksocial.errors import DataFormatError, ParameterError, UnusableExportError
-from darksocial.formatting import join_words
+from darksocial.formatting import join_words, number
 from darksocial.io._text import (
     country_code,
     decimal_mark,
@@ -858,16 +858,41 @@ def _prefix_of(term: str, brand: BrandClassifier) -> bool:
     )
 
 
-def _top_country(table: pd.DataFrame | None, column: str = "country") -> str | None:
-    """ISO alpha-2 code of the recognised country with most clicks (then impressions)."""
+#: How many times the runner-up's clicks the top country needs to be called the site's
+#: country (whose public holidays enter the models): a real export's 10 clicks from the
+#: Philippines against 8 from the United States had put Philippine holidays in the models.
+COUNTRY_LEAD = 1.5
+
+
+def _top_country(table: pd.DataFrame | None, column: str = "country") -> tuple[str | None, str]:
+    """The recognised country with clearly most clicks (then impressions), or why none.
+
+    Returns
+    -------
+    tuple
+        ``("US", "")``; ``(None, "Philippines 10 clicks, United States 8")`` when the top
+        country has less than :data:`COUNTRY_LEAD` times the runner-up's; ``(None, "")``
+        without a country table.
+    """
     if table is None or column not in table.columns or table.empty:
-        return None
+        return None, ""
     sums = table.groupby(column)[["clicks", "impressions"]].sum()
-    for name in sums.sort_values(["clicks", "impressions"], ascending=False).index:
-        code = country_code(name)
-        if code is not None:
-            return code
-    return None
+    sums = sums[[country_code(name) is not None for name in sums.index]]
+    if sums.empty:
+        return None, ""
+    sums = sums.sort_values(["clicks", "impressions"], ascending=False)
+    if len(sums) > 1:
+        by = "clicks" if sums["clicks"].iloc[0] > 0 else "impressions"
+        (a, first), (b, second) = sums[by].iloc[:2].items()
+        if first < COUNTRY_LEAD * second:
+            return None, f"{a} {number(first)} {by}, {b} {number(second)}"
+    return country_code(sums.index[0]), ""
+
+
+def _country_attrs(table: pd.DataFrame | None) -> dict[str, str | None]:
+    """``top_country`` and ``countries_close`` (why there is none) of a country table."""
+    top, close = _top_country(table)
+    return {"top_country": top, "countries_close": close or None}
 
 
 # --- loaders ----------------------------------------------------------------------------------
@@ -1026,7 +1051,7 @@ def _query_rows(
         raw_headers=raw_headers,
         brand_terms=tuple(brand.terms) if brand is not None else None,
         brand_share=share,
-        **_no_filters(search_type=kept_type, top_country=_top_country(df)),
+        **_no_filters(search_type=kept_type, **_country_attrs(df)),
     )
 
 
@@ -1152,7 +1177,7 @@ def read_search_console_table(path: str | Path, table: str | None = None) -> pd.
         df = _metrics(found, where)
         if found.kind == "country":
             df["country_code"] = [country_code(c) for c in df["country"]]
-            attrs["top_country"] = _top_country(df)
+            attrs.update(_country_attrs(df))
         elif _base(found.kind) == "date":
             df["date"] = _parse_times(df["date"], found, where)
     return provenance(
@@ -1310,9 +1335,11 @@ def _ui_export(path: Path, brand: BrandClassifier | None, export: _Export) -> pd
     if queries is not None and brand is not None and filters.query is None:
         share = _ui_share(export.where(queries), queries, brand, dates)
     countries = export.get("country")
-    top = _top_country(_metrics(countries, export.where(countries))) if countries else None
+    top, close = (
+        _top_country(_metrics(countries, export.where(countries))) if countries else (None, "")
+    )
     if top is None and filters.country:
-        top = country_code(filters.country.lstrip("+-!= "))
+        top, close = country_code(filters.country.lstrip("+-!= ")), ""
     start = end = None
     span = None if hourly or period is not None else _date_range(filters.date)
     if span is not None and span[0] <= dates.index.min() and span[1] >= dates.index.max():
@@ -1345,6 +1372,7 @@ def _ui_export(path: Path, brand: BrandClassifier | None, export: _Export) -> pd
             filters,
             role=role,
             top=top,
+            close=close,
             brand=brand if brand_from == "page" else None,
             partial=(
                 "month" if freq == "MS" else "week",
@@ -1359,6 +1387,7 @@ def _ui_export(path: Path, brand: BrandClassifier | None, export: _Export) -> pd
         device_filter=filters.device,
         date_filter=filters.date,
         top_country=top,
+        countries_close=close or None,
         brand_terms=tuple(brand.terms) if brand is not None else None,
         brand_share=share,
         **extra,
@@ -1519,6 +1548,7 @@ def _parts(
     *,
     role: str | None,
     top: str | None,
+    close: str = "",
     brand: BrandClassifier | None,
     partial: tuple[str, list[str]] = ("period", []),
 ) -> list[tuple[str, str]]:
@@ -1540,6 +1570,8 @@ def _parts(
                 what += f", read as {'non-branded' if role == 'nonbranded' else role} search"
         elif table.kind == "country" and top:
             what += f", for the top country ({top})"
+        elif table.kind == "country" and close:
+            what += f", no clear top country ({close})"
         elif table.kind == "page" and brand is not None:
             what += f", for the brand from the site address ({', '.join(brand.terms)})"
         elif table.kind == "period":

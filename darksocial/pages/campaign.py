@@ -157,8 +157,11 @@ class CampaignReport(SectionedPage):
         if settings.country:
             facts.append(f"public holidays of {escape(settings.country)}")
         else:
+            why = settings.unknown.get("country")
             facts.append(
-                "no public holidays (set <code>country</code> in darksocial.yml to add them)"
+                "no public holidays ("
+                + (f"{escape(why)}; " if why else "")
+                + "set <code>country</code> in darksocial.yml to add them)"
             )
         if settings.currency:
             facts.append(f"spend in {escape(settings.currency)}")

@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from darksocial.cli import main
@@ -373,3 +374,20 @@ def test_a_quoted_trends_download_without_places_is_named_not_unrecognised(tmp_p
     with pytest.raises(UnusableExportError) as exc:
         load_trends(path)
     assert "lost their ': (place)' suffix (AI, Machine Learning, Big Data);" in str(exc.value)
+
+
+def test_a_bing_export_beside_search_console_is_named_not_read_as_google(
+    tmp_path, data_dir, capsys
+):
+    # it was read as a Search Console chart: its dates stopped the folder (exit 2), and with
+    # other dates its Bing clicks would have been joined to Google's
+    bing = data_dir / "bing" / "lazytimer.com_SearchPerformanceOverview_All_1_12_2026.csv"
+    folder = _folder(tmp_path, bing, data_dir / "search_console" / "lazytimer")
+    sources = load_folder(folder)
+    assert _unused(sources)[bing.name][1] == (
+        "a Bing Webmaster Tools export (Date, Clicks, Impressions, Avg. CTR): Bing's clicks, "
+        "not Google's; the reports read Google Search Console (Performance → Search results → "
+        "Export)"
+    )
+    assert sources.search_console.index[-1] == pd.Timestamp("2025-12-28")
+    assert "Bing Webmaster Tools export" in _check(folder, capsys)

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from darksocial.errors import DataFormatError
-from darksocial.io import detect
+from darksocial.io import detect, load_folder
 from darksocial.io.search_console import (
     brand_from_site,
     load_search_console,
@@ -305,7 +305,7 @@ def test_top_country_from_bulk_alpha3(tmp_path):
         "data_date,site_url,query,is_anonymized_query,country,search_type,device,impressions,"
         "clicks,sum_top_position\n"
         "2025-01-01,sc-domain:acme.com,acme,false,usa,WEB,DESKTOP,10,3,5\n"
-        "2025-01-01,sc-domain:acme.com,acme,false,gbr,WEB,MOBILE,10,5,5\n"
+        "2025-01-01,sc-domain:acme.com,acme,false,gbr,WEB,MOBILE,10,2,5\n"
         "2025-01-02,sc-domain:acme.com,,true,usa,WEB,MOBILE,10,4,5\n"
     )
     df = load_search_console(path)
@@ -401,3 +401,20 @@ def test_a_chinese_ui_export_is_read(tmp_path, data_dir):
     assert "a: measured on search_clicks" in report
     # its top country, 中国, read as China: its public holidays
     assert sources.settings.country == "CN"
+
+
+def test_no_country_is_taken_from_a_close_race(data_dir):
+    # 10 clicks from the Philippines against 8 from the United States had put Philippine
+    # holidays in the models of a US site's report
+    df = load_search_console(data_dir / "search_console" / "lazytimer")
+    assert df.attrs["top_country"] is None
+    assert df.attrs["countries_close"] == "Philippines 10 clicks, United States 8"
+    folder = load_folder(data_dir / "search_console" / "lazytimer")
+    assert folder.settings.country is None
+    assert folder.settings.frame().loc["country", "from"] == (
+        "unknown: Search Console's top countries are close (Philippines 10 clicks, "
+        "United States 8)"
+    )
+    assert folder.settings.override(country="US").frame().loc["country", "from"] == (
+        "report parameter"
+    )
