@@ -231,6 +231,8 @@ _DATE_LIKE = re.compile(r"\(?\d{1,4}([./-])\d{1,2}\1\d{1,4}(?:[ T]\d{1,2})?\)?")
 
 
 _RANGE_SPLIT = re.compile(r"\.\.|[–—]|\s+")
+#: The copy number a browser adds to a download saved twice: "... 2026-07-11 (1).xlsx".
+_COPY_NUMBER = re.compile(r"\(\d{1,2}\)")
 
 
 def _digits_sub(match: re.Match) -> str:
@@ -238,8 +240,11 @@ def _digits_sub(match: re.Match) -> str:
     if _DATE_LIKE.fullmatch(text):
         return text
     parts = [p for p in _RANGE_SPLIT.split(text) if p]
-    if len(parts) > 1 and all(_DATE_LIKE.fullmatch(p) for p in parts):
-        return text  # a date range, "2032-01-01..2032-01-03", is not a card or a phone
+    dates = [p for p in parts if _DATE_LIKE.fullmatch(p)]
+    if len(parts) > 1 and dates and all(p in dates or _COPY_NUMBER.fullmatch(p) for p in parts):
+        # a date range, "2032-01-01..2032-01-03", or a file name's date and copy number,
+        # "2026-07-11 (1)" (read as [phone] in a real report's data table), is not a phone
+        return text
     digits = "".join(ch for ch in text if ch.isdigit())
     n = len(digits)
     if 13 <= n <= 19 and digits.isascii() and _luhn_ok(digits):

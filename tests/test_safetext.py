@@ -202,3 +202,12 @@ def test_date_ranges_in_messages_are_not_taken_for_cards_or_phones():
 
     msg = str(fail("x.csv", "dates run 2032-01-01..2032-01-03; call 0612345678"))
     assert "2032-01-01..2032-01-03" in msg and "[phone]" in msg and "0612345678" not in msg
+
+
+def test_a_file_name_with_a_date_and_a_copy_number_is_not_a_phone():
+    # a real data table read "impulse-english.es-Performance-on-Search-[phone].xlsx" for
+    # the browser's second copy of a download
+    name = "impulse-english.es-Performance-on-Search-2026-07-11 (1).xlsx"
+    assert mask_pii(name) == name
+    assert mask_pii("2026-07-11 (1) 06 12 34 56 78") == "[phone]"
+    assert mask_pii("call (1) 06 12 34 56 78") == "call [phone]"
