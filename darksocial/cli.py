@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -238,11 +239,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "func", None) is None:
         parser.print_help()
         return 0
-    try:
-        return args.func(args)
-    except DarkSocialError as exc:
-        print(f"darksocial {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+
+    def one_line(message, category, filename, lineno, file=None, line=None):
+        # a warning about the input (dates beyond today in a GA4 file) is for the user, not
+        # a Python trace: it printed the package's file, line number and source line
+        print(f"darksocial {args.command}: warning: {message}", file=file or sys.stderr)
+
+    with warnings.catch_warnings():
+        warnings.showwarning = one_line
+        warnings.filterwarnings("default", category=UserWarning, module=r"darksocial\.")
+        try:
+            return args.func(args)
+        except DarkSocialError as exc:
+            print(f"darksocial {args.command}: error: {exc}", file=sys.stderr)
+            return 2
 
 
 if __name__ == "__main__":  # ``python -m darksocial.cli``, the same as ``python -m darksocial``

@@ -109,3 +109,21 @@ def test_the_sources_summary_says_hourly_rows_were_summed(data_dir, tmp_path):
     summary = load_folder(tmp_path).summary()
     assert summary.loc["ga4_channels", "summed_from"] == "hour"
     assert summary.loc["campaigns", "summed_from"] is None
+
+
+def test_a_warning_about_the_input_is_one_line_on_the_command_line(tmp_path, capsys):
+    # darksocial check printed "/…/darksocial/io/ga4.py:458: UserWarning: …" and the
+    # source line under it, for a real GA4 table dated to 2032
+    from darksocial.cli import main
+
+    (tmp_path / "data-export.csv").write_text(
+        "Session default channel group,Date,Sessions\n"
+        + "".join(f"Direct,2099{m:02d}{d:02d},5\n" for m in (1, 2) for d in range(1, 29))
+    )
+    (tmp_path / "campaigns.yml").write_text("campaigns:\n- {id: a, launch: 2099-02-10}\n")
+    assert main(["check", "--data", str(tmp_path)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith(
+        "darksocial check: warning: data-export.csv: dates run 2099-01-01..2099-02-28, "
+        "beyond today"
+    )
