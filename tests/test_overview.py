@@ -660,3 +660,27 @@ def test_ads_needs_names_a_meta_export_it_cannot_use(tmp_path):
     (tmp_path / "campaigns.yml").write_text("campaigns:\n- {id: a, launch: 2025-04-01}\n")
     why = overview.ads_needs(load_folder(tmp_path))
     assert why.startswith("meta-ads-2025.csv is not used (not broken down by day")
+
+
+def test_no_measurable_campaign_is_said_once_with_its_own_fix(real_folder):
+    # a real site whose export asked for the last 12 months holds 34 days: the overview read
+    # "...Search Console has no earlier data for this site ...); export a range that starts
+    # well before the first launch." in three sections, advice the first half ruled out
+    from darksocial.pages.overview import overview_page
+
+    folder = real_folder(
+        *(f"search_console/hcidirect_34_days/{n}.csv" for n in ("Dates", "Filters")),
+        calendar="campaigns:\n- {id: show, launch: 2025-04-10, end: 2025-04-13}\n"
+        "- {id: post, launch: 2025-04-01}\n",
+    )
+    page = overview_page(data_dir=str(folder))
+    why = page.bottom_line().why
+    assert why.startswith(
+        "No campaign of the calendar can be measured: each launches outside the data or with "
+        "too little history before it. post: the data of search clicks"
+    )
+    assert "Search Console has no earlier data for this site" in why
+    assert why.endswith("1 other campaign cannot be measured either; each report says why.")
+    assert "export a range that starts well before" not in why and "))" not in why
+    for other in (page.campaigns(), page.content_types()):
+        assert other.why == "Not run: no campaign could be measured (the bottom line says why)."

@@ -184,6 +184,12 @@ class OverviewPage(SectionedPage):
         rep = self.report
         if rep.analyses:
             return None
+        if name != "bottom_line":
+            # the reason and its fix once, in the bottom line: a real overview repeated the
+            # same long sentence in three sections
+            return Section.skip(
+                name, "Not run: no campaign could be measured (the bottom line says why)."
+            )
         trends = getattr(rep.sources, "trends", None)
         if not rep.requested and trends is not None:
             terms = join_words([str(c) for c in trends.columns if c != "missing"])
@@ -202,10 +208,18 @@ class OverviewPage(SectionedPage):
             )
         elif rep.skipped_campaigns and not all(m in rep.skipped_metrics for m in rep.requested):
             cid, first = next(iter(rep.skipped_campaigns.items()))
+            # each reason ends with its own fix ("export a longer history"; or that Search
+            # Console has no earlier data, where "export a range that starts well before the
+            # first launch" contradicted it)
+            more = len(rep.skipped_campaigns) - 1
             why = (
                 "No campaign of the calendar can be measured: each launches outside the data "
-                f"or with too little history before it ({rep.name(cid)}: {first}); export a "
-                "range that starts well before the first launch."
+                f"or with too little history before it. {rep.name(cid)}: {first.rstrip('.')}"
+                + (
+                    f". {plural(more, 'other campaign')} cannot be measured either; each report says why."
+                    if more
+                    else "."
+                )
             )
         else:
             why = "No campaign can be measured: " + "; ".join(rep.skipped_metrics.values())
