@@ -804,7 +804,7 @@ class CampaignAnalysis:
                 )
             return (
                 f"**This data folder holds no series {name} can be measured on.** Branded "
-                "search comes from Search Console or Google Trends, direct traffic from GA4: "
+                "search comes from Search Console or Google Trends, direct traffic from GA4. "
                 "*The data used* below says which export adds each."
             )
         if eff.empty:
@@ -1079,10 +1079,14 @@ class CampaignAnalysis:
             label = upper_first(METRICS[metric].label)
             units = "counts" if METRICS[metric].count else "index points"
             kind = self._no_percent_kind(metric)
+            # "with data" where the export has gaps: "zero on 55 of the 92 days before
+            # launch" beside "Only 98 days of history" read as a contradiction
+            span = self.periods(res.y.first_valid_index(), self.first_day - pd.Timedelta(days=1))
+            seen = plural(n, PERIOD_WORDS[res.freq]) + (" with data" if n < span else "")
             notes.append(
-                f"{label} was zero on {zeros} of the {plural(n, PERIOD_WORDS[res.freq])} "
-                "before launch: a percentage change of so small a level swings without "
-                f"meaning, so read the change in {units}, not the relative lift."
+                f"{label} was zero on {zeros} of the {seen} before launch: a percentage "
+                f"change of so small a level swings without meaning, so read the change in "
+                f"{units}, not the relative lift."
                 if kind == "zeros"
                 else f"{label}: what the model expects without the campaign is so uncertain "
                 "that it could be none at all, and a percentage of none has no bound, so read "
@@ -1895,7 +1899,9 @@ def _to_units(table: pd.DataFrame) -> bool:
     """
     if not (table["estimate"].isna() & table["average"].notna()).any():
         return False
-    table["significant"] = (table["average_lower"] > 0) | (table["average_upper"] < 0)
+    lo, hi = table["average_lower"], table["average_upper"]
+    # a row without an interval stays without a verdict ("n/a", not "no")
+    table["significant"] = ((lo > 0) | (hi < 0)).astype(object).where(lo.notna() & hi.notna())
     return True
 
 

@@ -168,6 +168,9 @@ def summary(sources) -> dict[str, Any]:
     headline = (
         f"{plural(n_sources, 'data source')}; {gap_text}{' outside ad exports' if ads else ''}; "
         f"{flag_text} in the main series"
+        if n_sources
+        # "0 data sources; no gaps; no day flagged in the main series" said nothing
+        else "no data source the reports can read (the page lists the files and why)"
     )
     return {
         "sources": n_sources,

@@ -327,7 +327,7 @@ def join_words(items) -> str:
 
 
 def plural(n: int, word: str) -> str:
-    """Count a word: ``1 week``, ``3 weeks``.
+    """Count a word: ``1 week``, ``3 weeks``, ``2,510 days`` (thousands separated).
 
     Parameters
     ----------
@@ -339,7 +339,7 @@ def plural(n: int, word: str) -> str:
     -------
     str
     """
-    return f"{n} {word}" + ("" if n == 1 else "s")
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def day(ts) -> str:

@@ -767,7 +767,9 @@ def _verdicts(summary: Mapping[str, Any] | None) -> str:
         why = str(search.get("why") or "")
         lines = [
             html.escape(why)
-            if "Google Trends download" in why
+            # the folder's own download ("the Google Trends download ... holds ..."), not the
+            # advice to make one, which a folder of one unusable GA4 file got as its reason
+            if "the Google Trends download" in why
             else "Not measured: this data folder holds no series to measure it on (Search "
             "Console, Google Trends or GA4)."
         ]

@@ -962,7 +962,10 @@ def test_placebo_launches_without_a_bounded_percentage_are_compared_in_counts(tm
     assert np.isnan(row.average) and "far outside anything the series has seen" in row.note
     # the table cuts notes at 80 characters: they are in full under it
     section = page.triangulation_section().html
-    assert "Notes:</p><ul><li>negbin / counterfactual: could not be estimated" in section
+    assert (
+        "Notes:</p><ul><li>Negative binomial count model, forecast from before launch: "
+        "could not be estimated" in section
+    )
     assert "(at most 18)</li>" in section
 
 
@@ -1180,3 +1183,21 @@ def test_twenty_real_trends_downloads_use_summary_trends_and_no_impossible_row(t
     table = page.triangulation().table
     assert np.isfinite(table["average_lower"]).all()
     assert (table["average_lower"] >= -100).all() and (table["average_upper"] <= 100).all()
+
+
+def test_a_row_without_an_interval_has_no_verdict_when_rows_are_compared_in_units():
+    # on a real monthly Trends page, rows that could not be estimated read "Interval
+    # excludes zero: no" (on another campaign's page the same rows read "n/a")
+    from darksocial.campaign import _to_units
+
+    table = pd.DataFrame(
+        {
+            "estimate": [np.nan, 0.1, np.nan],
+            "average": [1.0, 2.0, np.nan],
+            "average_lower": [0.5, -1.0, np.nan],
+            "average_upper": [2.0, 3.0, np.nan],
+        }
+    )
+    assert _to_units(table)
+    assert table["significant"].iloc[:2].tolist() == [True, False]
+    assert pd.isna(table["significant"].iloc[2])

@@ -455,3 +455,16 @@ def test_a_zero_click_day_with_impressions_is_not_an_outage(tmp_path):
     flagged = anomaly_table(main_series(load_folder(tmp_path / "d")))
     outages = flagged.loc[flagged["kind"] == "outage", "date"]
     assert list(outages.dt.strftime("%d %b")) == ["11 Apr", "12 Apr", "13 Apr", "14 Apr"]
+
+
+def test_a_folder_without_any_series_says_so_in_its_headline(tmp_path):
+    # a real GA4 dashboard export without dates was the folder's one file: the index read
+    # "0 data sources; no gaps; no day flagged in the main series"
+    from darksocial.io import load_folder
+
+    (tmp_path / "data-export.csv").write_text("Page path,Views\n/,10\n/about,3\n")
+    summary = explore.summary(load_folder(tmp_path))
+    assert summary["sources"] == 0
+    assert summary["headline"] == (
+        "no data source the reports can read (the page lists the files and why)"
+    )

@@ -118,3 +118,10 @@ def test_a_named_index_is_kept_beside_a_named_column_axis():
     frame.columns.name = "Effect"
     head = fmt.styled_table(frame).to_html().split("<thead>")[1].split("</thead>")[0]
     assert "Model" in head and "Effect" in head and "Lift" in head
+
+
+def test_a_count_of_thousands_is_separated_as_other_numbers_are():
+    # "zero on 2510 days" beside "all 3,182 days" on a real page
+    from darksocial.formatting import plural
+
+    assert plural(2510, "day") == "2,510 days" and plural(1, "week") == "1 week"

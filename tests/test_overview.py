@@ -359,8 +359,9 @@ def test_a_calendar_outside_the_data_is_one_sentence_not_a_failure(tmp_path):
         "  content_type: podcast\n  launch: 2019-03-01\n  spend: 100\n"
     )
     page = overview_page(data_dir=str(folder))
-    s = page.campaigns()
+    s = page.bottom_line()
     assert s.status == "skipped" and "check the launch dates" in s.why
+    assert page.campaigns().why.endswith("(the bottom line says why).")
     assert "Old launch: not measured" in page.data().html
     _assert_clean(_page_text(page))
 

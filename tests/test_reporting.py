@@ -311,3 +311,17 @@ def test_a_kernel_that_dies_while_starting_gets_one_more_try(tmp_path, monkeypat
     monkeypatch.setattr(papermill, "execute_notebook", lambda *a, **k: calls.append(1) or 1 / 0)
     record = reporting.run_notebook(job, reports_dir=tmp_path / "reports")
     assert record.status == "failed" and len(calls) == 1
+
+
+def test_a_folder_without_series_is_not_told_only_about_branded_search_in_the_index():
+    # a real folder of one unusable GA4 dashboard export: the index cell gave the branded
+    # search advice alone ("... a Google Trends download of your brand term ...")
+    why = (
+        "Branded search not measured: this data folder has no Search Console or Google Trends "
+        "export. Add ...; or a Google Trends download of your brand term (trends.google.com)."
+    )
+    summary = {"campaign": "c", "metrics": {}, "sections": {"search": {"why": why}}}
+    assert reporting._verdicts(summary) == (
+        "Not measured: this data folder holds no series to measure it on (Search Console, "
+        "Google Trends or GA4)."
+    )

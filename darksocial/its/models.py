@@ -781,8 +781,8 @@ class GLMBackend(_Backend):
             raise DataValidationError(
                 f"The series is zero on every {days} before launch, so a count model "
                 f"cannot tell how many to expect there: its counterfactual has no upper "
-                "bound. A Gaussian model (model='segmented') still fits it; or use more "
-                "history, with counts on those periods."
+                "bound. The trend and season regression (model='segmented') still fits it; "
+                "or use more history, with counts on those periods."
             )
         k = len(self.beta)
         betas = mvn_draws(self.beta, self.cov[:k, :k], size, rng, df=self.draw_df)

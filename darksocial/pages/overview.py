@@ -325,7 +325,7 @@ class OverviewPage(SectionedPage):
             lines.append(f"<b>Ads:</b> {text}")
         head = (
             f"<p><b>{number(n)} campaign{'s' if n != 1 else ''}</b> measured against what "
-            "the models expect without them.</p>"
+            f"the models expect without {'them' if n != 1 else 'it'}.</p>"
         )
         body = "<ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>"
         return self._keep(Section("bottom_line", parts=[head + body]))
