@@ -16,7 +16,7 @@ import json
 import re
 import warnings
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -1463,31 +1463,51 @@ def _brand_guess(
     path: Path, export: _Export, filters: _Filters
 ) -> tuple[BrandClassifier | None, str | None]:
     """Brand terms from the site: a page URL, the page filter, or the zip's name; and which."""
-    queries = export.get("query")
-    queries = [] if queries is None else [str(q) for q in queries.frame.iloc[:, 0]]
+    table = export.get("query")
+    queries = [] if table is None else [str(q) for q in table.frame.iloc[:, 0]]
+    positions = None
+    with contextlib.suppress(DataFormatError):
+        ranked = _metrics(table, export.where(table)) if table is not None else None
+        if ranked is not None and "position" in ranked:
+            positions = dict(zip(ranked["query"], ranked["position"], strict=True))
     pages = export.get("page")
     if pages is not None and len(pages.frame):
         for url in pages.frame.iloc[:5, 0]:
             guess = brand_from_site(url)
             if guess is not None:
-                return refine_brand(guess, queries), "page"
+                return refine_brand(guess, queries, positions=positions), "page"
     if filters.page and "://" in filters.page:
         guess = brand_from_site(filters.page.lstrip("+-!= "))
         if guess is not None:
-            return refine_brand(guess, queries), "filter"
+            return refine_brand(guess, queries, positions=positions), "filter"
     site = _site_from_export_name(path.name)
     guess = brand_from_site(site) if site else None
-    return (refine_brand(guess, queries) if guess else None), "name" if guess is not None else None
+    refined = refine_brand(guess, queries, positions=positions) if guess else None
+    return refined, "name" if guess is not None else None
 
 
-def refine_brand(guess: BrandClassifier, queries: Sequence[str]) -> BrandClassifier:
+#: Median Search Console position at or above which a word's queries look for the site
+#: itself: people who search a brand find it first; "invoice vs receipt" found
+#: invoicekits.com at 75.
+NAVIGATIONAL_POSITION = 5.0
+
+
+def refine_brand(
+    guess: BrandClassifier,
+    queries: Sequence[str],
+    *,
+    positions: Mapping[str, float] | None = None,
+) -> BrandClassifier:
     """The site's name, or the word of it that people search for.
 
     A site address often adds to the brand (``michelinman.com``: people search "michelin
     tires", rarely "michelin man"). When at least 5% of the top queries, and three times
     as many as mention the site-derived terms, contain a word of four letters or more
-    that the name starts with, that word leads the terms (the site's name stays as a
-    second spelling). Otherwise the name as the top queries spell it, in words, leads
+    that the name starts with, and (where the export gives positions) the site ranks at
+    :data:`NAVIGATIONAL_POSITION` or better in the median of those queries, that word leads
+    the terms (the site's name stays as a second spelling): a generic word the name starts
+    with ("invoice" of invoicekits.com, whose "invoice" queries found it at 38-80) is not
+    the brand. Otherwise the name as the top queries spell it, in words, leads
     (``panda patches`` for pandapatches.com; the classifier matched it already, the pages
     named the brand "pandapatches").
 
@@ -1497,6 +1517,8 @@ def refine_brand(guess: BrandClassifier, queries: Sequence[str]) -> BrandClassif
         Terms from :func:`brand_from_site`.
     queries : sequence of str
         Top queries of the same export (may be empty).
+    positions : mapping, optional
+        Each query's average position in the export.
 
     Returns
     -------
@@ -1513,7 +1535,13 @@ def refine_brand(guess: BrandClassifier, queries: Sequence[str]) -> BrandClassif
     n_site = sum(guess.is_brand(q) for q in queries)
     if counts:
         word, n = max(counts.items(), key=lambda kv: (kv[1], len(kv[0])))
-        if n >= max(2, len(queries) // 20) and n >= 3 * n_site:
+        ranks = [
+            positions[q]
+            for q in queries
+            if positions and word in re.findall(r"\w+", q.lower()) and q in positions
+        ]
+        navigational = not ranks or float(np.median(ranks)) <= NAVIGATIONAL_POSITION
+        if n >= max(2, len(queries) // 20) and n >= 3 * n_site and navigational:
             return BrandClassifier((word, *guess.terms))
     # the name as people write it: "panda patches" (986 clicks) for pandapatches.com
     spaced = next(

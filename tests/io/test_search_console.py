@@ -113,3 +113,19 @@ def test_brand_from_the_site_is_refined_by_what_people_search():
     # a hyphenated address already spells it in words: not twice
     hyphen = brand_from_site("https://panda-patches.com/")
     assert tuple(refine_brand(hyphen, queries).terms) == ("panda patches", "pandapatches")
+
+
+def test_a_generic_word_the_site_name_starts_with_is_not_the_brand(data_dir):
+    # invoicekits.com: its top queries say "invoice vs receipt", "how to calculate an
+    # invoice", where the site ranks 38 to 80; "invoice" became a brand term
+    df = load_search_console(data_dir / "search_console" / "invoicekits")
+    assert df.attrs["brand_terms"] == ("invoicekits",)
+    # the same words where the site ranks first are people looking for it
+    from darksocial.io.search_console import brand_from_site, refine_brand
+
+    site = brand_from_site("https://www.michelinman.com/")
+    queries = ["michelin tires", "michelin", "michelin crossclimate 2", "tire pressure"]
+    top = dict.fromkeys(queries, 1.4)
+    assert refine_brand(site, queries, positions=top).terms[0] == "michelin"
+    low = dict.fromkeys(queries, 40.0)
+    assert refine_brand(site, queries, positions=low).terms == ("michelinman",)
