@@ -695,7 +695,11 @@ def test_a_weekly_series_measures_the_week_that_holds_the_launch(tmp_path, real_
         in text
     )
     assert a.summary()["window"] == ["2021-06-27", "2021-07-10"]
-    assert "27 Jun 2021 to 10 Jul 2021 (2 weeks)" in re.sub("<[^>]+>", " ", page.header_html())
+    header = re.sub(r"<[^>]+>", " ", page.header_html())
+    assert "27 Jun 2021 to 10 Jul 2021 (2 weeks)" in header
+    # the calendar's own dates beside the weeks measured (a real folder's 1 to 28 March read
+    # "28 Feb 2021 to 3 Apr 2021 (5 weeks)" alone)
+    assert "In the calendar  29 Jun 2021 to 10 Jul 2021" in header
     # a launch in the first week has no week before it
     (tmp_path / "campaigns.yml").write_text(
         "campaigns:\n- {id: bid, name: The bid, launch: 2020-11-10}\n"

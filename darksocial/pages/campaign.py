@@ -130,6 +130,13 @@ class CampaignReport(SectionedPage):
             ),
             ("Spend", money(spend, self._settings().currency)),
         ]
+        launch, end = row.get("launch"), row.get("end")
+        end = end if isinstance(end, pd.Timestamp) and not pd.isna(end) else None
+        if pd.Timestamp(launch) != start or (end is not None and end != self.analysis.last_day):
+            # weekly data measure whole weeks: "28 Feb 2021 to 3 Apr 2021 (5 weeks)" for a
+            # campaign of 1 to 28 March read as the wrong dates without the calendar's own
+            shown = day(launch) + (f" to {day(end)}" if end is not None else "")
+            facts.insert(4, ("In the calendar", shown))
         notes = row.get("notes")
         if isinstance(notes, str) and notes.strip():
             facts.append(("Notes", escape(notes)))
