@@ -206,3 +206,13 @@ def test_the_placebo_histogram_counts_whole_launches_and_keeps_its_legend_off_th
     legend = ax.get_legend().get_window_extent()
     assert legend.y1 < ax.get_window_extent().y0  # below the axes
     plt.close(fig)
+
+
+def test_a_lopsided_relative_interval_is_explained_and_a_balanced_one_is_not():
+    # a real page read "-0.2 a day (-1.5 to +1.1)" beside "-8.7% (-39% to +90%)": the
+    # ratio's interval reaches further up, which read as a mistake without a word
+    from darksocial.pages.campaign import _lopsided
+
+    assert _lopsided(-0.087, -0.39, 0.90)
+    assert not _lopsided(0.13, 0.047, 0.23)  # the sample podcast's
+    assert not _lopsided(0.1, float("nan"), 0.5) and not _lopsided(0.1, 0.1, 0.5)

@@ -18,6 +18,7 @@ go through :mod:`darksocial.formatting`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -418,9 +419,17 @@ class CampaignReport(SectionedPage):
         )
         if not METRICS[metric].count:  # a total of index points means nothing
             table = table.drop(index=f"Total ({row.unit})")
+        note = ""
         if sparse:
             table = table.drop(index="Relative lift")
-        return sentence + styled_table(table).to_html()
+        elif _lopsided(row.relative, row.relative_lower, row.relative_upper):
+            # "-0.2 a day (-1.5 to +1.1)" beside "-8.7% (-39% to +90%)" read as a mistake
+            note = (
+                "<p><i>The relative lift is observed over expected, so where the expected "
+                "level is uncertain its interval reaches further up than down; the interval "
+                f"per {escape(row.period)} does not.</i></p>"
+            )
+        return sentence + styled_table(table).to_html() + note
 
     def _metric_parts(self, metric: str) -> list[Any]:
         """One metric's figure and numbers, or why it was not measured."""
@@ -1218,6 +1227,12 @@ def _no_control(metric: str) -> str:
         "campaign should not move. Add a Search Console export filtered to "
         "queries not containing the brand, or the bulk export."
     )
+
+
+def _lopsided(estimate: float, lower: float, upper: float) -> bool:
+    """Whether a relative interval reaches over twice as far above its estimate as below."""
+    up, down = upper - estimate, estimate - lower
+    return math.isfinite(up) and math.isfinite(down) and 0 < down < up / 2
 
 
 def _given(value, default: str = "not given in the calendar") -> str:
