@@ -257,11 +257,20 @@ def source_table(sources):
     import pandas as pd
 
     summary = sources.summary().reset_index()
+    ends = pd.to_datetime(summary["end"])
+    # data dated after today (a real GA4 table re-dated to 2032) were said only on the
+    # command line; a calendar may well hold next month's campaign
+    late = (ends > pd.Timestamp.today().normalize() + pd.Timedelta(days=1)) & (
+        summary["source"] != "campaigns"
+    )
     return pd.DataFrame(
         {
             "Source": [SOURCE_LABELS.get(n, n.replace("_", " ")) for n in summary["source"]],
             "From": pd.to_datetime(summary["start"]).map(day),
-            "To": pd.to_datetime(summary["end"]).map(day),
+            "To": [
+                day(e) + (" (after today: check the file's dates)" if x else "")
+                for e, x in zip(ends, late, strict=True)
+            ],
             "Frequency": [
                 _freq_word(f) + (f" (summed from {h}ly rows)" if isinstance(h, str) else "")
                 for f, h in zip(summary["freq"], summary["summed_from"], strict=True)

@@ -127,3 +127,13 @@ def test_a_warning_about_the_input_is_one_line_on_the_command_line(tmp_path, cap
         "darksocial check: warning: data-export.csv: dates run 2099-01-01..2099-02-28, "
         "beyond today"
     )
+    # and on the pages' data table (the calendar may hold next month's campaign: no word)
+    from darksocial.io import load_folder
+    from darksocial.pages.sections import source_table
+
+    with pytest.warns(UserWarning, match="beyond today"):
+        table = source_table(load_folder(tmp_path)).set_index("Source")
+    assert table.loc["GA4 traffic acquisition", "To"] == (
+        "28 Feb 2099 (after today: check the file's dates)"
+    )
+    assert table.loc["campaign calendar", "To"] == "10 Feb 2099"
