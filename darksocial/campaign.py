@@ -794,11 +794,14 @@ class CampaignAnalysis:
         n, period = self.periods(), self.period
         span = plural(n // 7, "week") if period == "day" and n % 7 == 0 else plural(n, period)
         if eff.empty and not self.skipped:
-            if getattr(self.sources, "trends", None) is not None:
+            trends = getattr(self.sources, "trends", None)
+            if trends is not None:
                 # a Trends download without a brand term: say so here, not "no series"
+                several = len([p for p in trends.attrs.get("paths") or [] if p]) > 1
                 return (
                     f"**We could not measure {name}: the data folder's Google Trends "
-                    "download is not read as your brand.** "
+                    + ("downloads are" if several else "download is")
+                    + " not read as your brand.** "
                     + markdown_text(upper_first(missing_reason(self.sources, "brand_interest")))
                     + "."
                 )

@@ -913,3 +913,16 @@ def test_a_folder_without_a_calendar_is_checked_and_explored(tmp_path, capsys):
     assert cli.main([*args, "--notebook", "explore-sources"]) == 0
     (page,) = reports.glob("explore-sources/*/explore-sources.html")
     assert "campaign calendar: adds the campaign reports" in page.read_text(encoding="utf-8")
+
+
+def test_several_trends_downloads_not_read_as_the_brand_are_plural(tmp_path, real_folder):
+    # "the data folder's Google Trends download is not read ... The Google Trends downloads
+    # ... hold" on a real folder of three downloads
+    from darksocial.pages.campaign import campaign_report
+
+    real_folder(
+        *(f"trends/toiletpaper_places/multiTimeline{n}.csv" for n in ("", " (1)", " (2)")),
+        calendar="campaigns:\n- {id: tour, launch: 2021-03-01, end: 2021-03-28}\n",
+    )
+    line = campaign_report(campaign_id="tour", data_dir=tmp_path).analysis.bottom_line()
+    assert "Google Trends downloads are not read as your brand" in line
