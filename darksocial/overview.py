@@ -1009,6 +1009,12 @@ class OverviewReport:
             part = eff[eff["metric"] == metric]
             up = int((part["direction"] == "up").sum())
             text = f"{up} of {len(part)} campaigns lifted {METRICS[metric].label}"
+            if len(part) == 1:
+                # "0 of 1 campaigns lifted" on the index of a one-campaign calendar
+                text = (
+                    f"The campaign {'lifted' if up else 'did not measurably lift'} "
+                    f"{METRICS[metric].label}"
+                )
             if self.skipped_campaigns:
                 # "0 of 1 campaigns lifted" in a calendar of two: the other was not measured
                 n = len(self.skipped_campaigns)

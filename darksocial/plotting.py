@@ -495,7 +495,8 @@ def plot_scorecard(card: Any, *, ax: Any = None) -> Any:
                 if kind in ("relative", "share")
                 else f"±{half * 100:.0f} pts"
                 if kind == "points"
-                else f"±{half:,.3g} {first['unit']}".rstrip()
+                # two significant digits below one, as the cells ("±1.48" read as precision)
+                else f"±{number(half) if half >= 1 else f'{half:.2g}'} {first['unit']}".rstrip()
             )
         # wrapped: "self-reported mentions" ran into "ads-to-search share" beside it
         label = textwrap.fill(str(part["label"].iloc[0]), 16)

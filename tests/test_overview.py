@@ -685,3 +685,17 @@ def test_no_measurable_campaign_is_said_once_with_its_own_fix(real_folder):
     assert "export a range that starts well before" not in why and "))" not in why
     for other in (page.campaigns(), page.content_types()):
         assert other.why == "Not run: no campaign could be measured (the bottom line says why)."
+
+
+def test_a_one_campaign_calendar_reads_as_one_on_the_index(tmp_path):
+    # "0 of 1 campaigns lifted search clicks" on the index of five real one-campaign folders
+    from darksocial.pages.overview import overview_page
+
+    folder = _folder(tmp_path, "one", ["search_console"])
+    (folder / "campaigns.yml").write_text(
+        "campaigns:\n- {id: pod, name: Podcast, content_type: podcast, launch: 2025-02-03, "
+        "end: 2025-03-30}\n"
+    )
+    headline = overview_page(data_dir=str(folder)).report.headline()
+    assert headline.startswith(("The campaign lifted ", "The campaign did not measurably lift "))
+    assert "of 1 campaigns" not in headline

@@ -926,3 +926,19 @@ def test_several_trends_downloads_not_read_as_the_brand_are_plural(tmp_path, rea
     )
     line = campaign_report(campaign_id="tour", data_dir=tmp_path).analysis.bottom_line()
     assert "Google Trends downloads are not read as your brand" in line
+
+
+def test_an_unusable_ga4_file_gives_its_fix_once(tmp_path, real_folder):
+    # a real GA4 "Reports snapshot" beside Search Console: "Direct traffic not measured:
+    # Reports_snapshot.csv ... (in GA4 open Reports → Acquisition → Traffic acquisition ...).
+    # Add a GA4 traffic acquisition export by date (GA4 → Reports → Acquisition → Traffic
+    # acquisition ...)" gave the same menu path twice
+    from darksocial.pages.campaign import campaign_report
+
+    real_folder(
+        "ga4/Reports_snapshot.csv",
+        *(f"search_console/lazytimer/{n}.csv" for n in ("Chart", "Filters")),
+        calendar="campaigns:\n- {id: p, launch: 2025-12-01, end: 2025-12-14}\n",
+    )
+    why = campaign_report(campaign_id="p", data_dir=tmp_path).direct_section().why
+    assert why.count("Traffic acquisition") == 1 and "For deep pages, add" in why

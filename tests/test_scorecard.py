@@ -425,3 +425,9 @@ def test_a_signal_relative_for_one_campaign_and_in_units_for_another():
     plot_scorecard(card, ax=ax)
     assert ax.get_xticklabels()[0].get_text().endswith("(±26%; ±0.63 clicks a day)")
     plt.close(fig)
+    # a range above one is rounded as the cells are: "±1.48 clicks a day" on a real overview
+    est.loc[1, ["lower", "upper"]] = [-0.5, 1.41]
+    fig, ax = plt.subplots()
+    plot_scorecard(scorecard(est), ax=ax)
+    assert ax.get_xticklabels()[0].get_text().endswith("(±26%; ±1.5 clicks a day)")
+    plt.close(fig)

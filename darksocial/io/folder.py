@@ -103,7 +103,7 @@ class Settings:
         ``darksocial.yml`` did not state.
     unknown : dict
         Setting name -> why the data could not tell it (``"Search Console's top countries
-        are close (Philippines 10 clicks, United States 8)"``).
+        are close: Philippines 10 clicks, United States 8"``).
     path : str or None
         The settings file read, if any.
     overridden : tuple of str
@@ -191,7 +191,7 @@ class Settings:
             elif value:
                 origin = Path(self.path).name if self.path else "given"
             else:
-                origin = f"unknown: {self.unknown[name]}" if name in self.unknown else "unknown"
+                origin = f"unknown ({self.unknown[name]})" if name in self.unknown else "unknown"
             rows.append({"setting": name, "value": shown or "", "from": origin})
         return pd.DataFrame(rows).set_index("setting")
 
@@ -1023,7 +1023,7 @@ def _infer(settings: Settings, frames: dict[str, Any]) -> Settings:
                 settings,
                 unknown={
                     **settings.unknown,
-                    "country": f"Search Console's top countries are close ({close})",
+                    "country": f"Search Console's top countries are close: {close}",
                 },
             )
     for name in ("meta_ads", "linkedin_ads"):

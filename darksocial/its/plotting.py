@@ -227,7 +227,9 @@ def campaign_plot_data(
     for g in groups:
         ok = g[~np.isnan(y[g])]
         dates.append(index[g[0]])
-        if not len(ok):
+        if 2 * len(ok) < len(g):
+            # a week with data on one day of seven (an export's gap) was drawn as that day,
+            # a spike just before launch that nothing marked: less than half is no average
             obs.append(np.nan), cf.append(np.nan), cf_lo.append(np.nan), cf_hi.append(np.nan)
             continue
         obs.append(y[ok].mean())
@@ -327,6 +329,15 @@ def plot_campaign(
 
     data = campaign_plot_data(result, name, before=before, weekly=weekly)
     start, end = result.windows[name]
+    # the window drawn to its last period's end: a one-month window on monthly data (launch
+    # and last period the same date) had no orange at all, and a weekly one stopped at its
+    # last week's first day
+    last = {
+        "W": end + pd.Timedelta(days=6),
+        "M": end + pd.offsets.MonthEnd(0),
+        "Q": end + pd.offsets.QuarterEnd(0),
+        "Y": end + pd.offsets.YearEnd(0),
+    }.get(result.freq, end)
     ratios = [1, 2.6, 1.7] + ([1.7] if count else [])
     fig, axes = plt.subplots(
         len(ratios), 1, figsize=figsize, gridspec_kw={"height_ratios": ratios}
@@ -340,8 +351,8 @@ def plot_campaign(
 
     c = part("context", "observed")
     ctx.plot(c["date"], c["value"], color=OBSERVED_COLOUR[0], lw=0.8)
-    ctx.axvspan(z0, z1, color="0.85", lw=0, label="zoom below")
-    ctx.axvspan(start, end, color=WINDOW_COLOUR[0], alpha=0.5, lw=0)
+    ctx.axvspan(z0, max(z1, last), color="0.85", lw=0, label="zoom below")
+    ctx.axvspan(start, last, color=WINDOW_COLOUR[0], alpha=0.5, lw=0)
     ctx.set_title(
         "Whole history" + (" (weekly averages)" if result.freq == "D" else ""),
         fontsize="small",
@@ -413,11 +424,11 @@ def plot_campaign(
     for ax in zoomed:
         # the window as a bar along the top and dotted edges: a full-height fill would
         # mix with the interval band into a third colour the caption cannot name
-        ax.axvspan(start, end, ymin=0.94, ymax=1, color=WINDOW_COLOUR[0], lw=0)
-        for edge in (start, end):
+        ax.axvspan(start, last, ymin=0.94, ymax=1, color=WINDOW_COLOUR[0], lw=0)
+        for edge in (start, last):
             ax.axvline(edge, color=WINDOW_COLOUR[0], ls=":", lw=1.2)
         ax.tick_params(labelsize="small")
-        ax.set_xlim(z0 - pd.Timedelta(days=1), z1 + pd.Timedelta(days=1))
+        ax.set_xlim(z0 - pd.Timedelta(days=1), max(z1, last) + pd.Timedelta(days=1))
         if result.freq in ("D", "W"):
             # ticks on the launch weekday, about five of them: launch is always a tick
             # (counted from launch: a WeekdayLocator with an interval counts from the axis

@@ -165,7 +165,7 @@ class CampaignReport(SectionedPage):
         if settings.country:
             facts.append(f"public holidays of {escape(settings.country)}")
         else:
-            why = settings.unknown.get("country")
+            why = settings.unknown.get("country")  # "...are close: Philippines 10 clicks, ..."
             facts.append(
                 "no public holidays ("
                 + (f"{escape(why)}; " if why else "")
@@ -427,7 +427,8 @@ class CampaignReport(SectionedPage):
             note = (
                 "<p><i>The relative lift is observed over expected, so where the expected "
                 "level is uncertain its interval reaches further up than down; the interval "
-                f"per {escape(row.period)} does not.</i></p>"
+                + (f"per {escape(row.period)}" if METRICS[metric].count else "in index points")
+                + " does not.</i></p>"
             )
         return sentence + styled_table(table).to_html() + note
 
@@ -575,12 +576,19 @@ class CampaignReport(SectionedPage):
         has = not_used_sentence(
             self.analysis.sources, ("ga4_channels", "direct_landing", "ga4_events")
         )
+        # a GA4 file that is not used names its own fix (the traffic acquisition menu path):
+        # the same path again after it read twice in one paragraph
+        add = (
+            f"For deep pages, add {METRICS['deep_direct_sessions'].needs}."
+            if has and "Traffic acquisition" in has
+            else f"Add {METRICS['direct_sessions'].needs}; and for deep pages, "
+            f"{METRICS['deep_direct_sessions'].needs}."
+        )
         return self._keep(
             Section.skip(
                 "direct",
                 f"Direct traffic not measured: {has or 'this data folder has no GA4 export'}. "
-                f"Add {METRICS['direct_sessions'].needs}; and for deep pages, "
-                f"{METRICS['deep_direct_sessions'].needs}.",
+                + add,
             )
         )
 
@@ -639,7 +647,10 @@ class CampaignReport(SectionedPage):
                     interval(lo, hi, kind=kind) if pd.notna(lo) else "n/a"
                     for lo, hi in zip(tri[lower], tri[upper], strict=True)
                 ],
-                "p-value": tri["p_value"].map(lambda p: p_value(p).replace("p ", "", 1)),
+                # "= 0.008" wrapped after "=" in a narrow column
+                "p-value": tri["p_value"].map(
+                    lambda p: p_value(p).replace("p ", "", 1).replace(" ", "\u00a0")
+                ),
                 "Interval excludes zero": [
                     "n/a" if pd.isna(s) else ("yes" if s else "no") for s in tri["significant"]
                 ],

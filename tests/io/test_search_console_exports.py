@@ -412,7 +412,7 @@ def test_no_country_is_taken_from_a_close_race(data_dir):
     folder = load_folder(data_dir / "search_console" / "lazytimer")
     assert folder.settings.country is None
     assert folder.settings.frame().loc["country", "from"] == (
-        "unknown: Search Console's top countries are close (Philippines 10 clicks, "
+        "unknown (Search Console's top countries are close: Philippines 10 clicks, "
         "United States 8)"
     )
     assert folder.settings.override(country="US").frame().loc["country", "from"] == (

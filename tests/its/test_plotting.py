@@ -183,3 +183,41 @@ def test_a_series_that_goes_negative_is_not_floored(rng):
     data = campaign_plot_data(res, "a")
     assert not data.attrs["floored"]
     assert data.loc[data["panel"] == "original", "lower"].min() < 0
+
+
+@pytest.mark.parametrize(
+    ("freq", "launch", "end", "drawn_to"),
+    [
+        ("MS", "2021-11-01", "2021-11-15", "2021-11-30"),  # one month: launch == last period
+        ("W-SUN", "2023-04-02", "2023-04-12", "2023-04-15"),  # last week is 9 to 15 April
+    ],
+)
+def test_the_window_is_drawn_to_its_last_periods_end(rng, freq, launch, end, drawn_to):
+    # a real monthly Trends campaign of one month drew no orange at all (its window's first
+    # and last period are one date) while the caption described the orange bar
+    index = pd.date_range(end="2024-06-01", periods=120 if freq == "MS" else 160, freq=freq)
+    y = pd.Series(50 + rng.normal(0, 3, len(index)), index=index)
+    res = fit(y, [Intervention("a", launch, end=end)], n_simulations=100)
+    fig = plot_campaign(res, "a", count=False)
+    for ax in fig.axes[1:]:
+        edges = sorted(
+            pd.Timestamp(mdates.num2date(mdates.date2num(ln.get_xdata()[0]))).tz_localize(None)
+            for ln in ax.get_lines()
+            if ln.get_linestyle() == ":"
+        )
+        assert edges == [pd.Timestamp(launch), pd.Timestamp(drawn_to)]
+        assert ax.get_xlim()[1] > mdates.date2num(pd.Timestamp(drawn_to))
+
+
+def test_a_week_with_data_on_less_than_half_its_days_is_not_averaged(series):
+    # a real export's gap left one day of the week before launch: its weekly point was that
+    # day alone, drawn as a spike nothing marked
+    gappy = series.copy()
+    week = gappy.index.get_loc(START) - 7
+    gappy.iloc[week : week + 6] = np.nan  # one day of that week left
+    gappy.iloc[week - 7 : week - 4] = np.nan  # four days of the week before left
+    res = fit(gappy, [Intervention("a", START, end=START + pd.Timedelta(days=41))])
+    data = campaign_plot_data(res, "a", weekly=True)
+    obs = data[(data["panel"] == "original") & (data["line"] == "observed")].set_index("date")
+    assert np.isnan(obs.loc[START - pd.Timedelta(days=7), "value"])
+    assert np.isfinite(obs.loc[START - pd.Timedelta(days=14), "value"])
