@@ -814,7 +814,7 @@ class CampaignAnalysis:
             # "Search clicks, ...: the data of search clicks, ... run from" said it twice
             why = " ".join(
                 f"{markdown_text(upper_first(METRICS[m].label))}: "
-                f"{markdown_text(r.replace(f'the data of {METRICS[m].label}', 'its data', 1))}."
+                f"{markdown_text(r.replace(_data_of(METRICS[m].label), 'its data', 1))}."
                 for m, r in self.skipped.items()
             )
             plain = [self._plain_levels(m) for m in self.skipped]
@@ -2216,14 +2216,14 @@ def check_covers(sources, metric: str, campaign_id: str) -> None:
             else f"hold one date, {day(observed.index[0])}"
         )
         raise InterventionDateError(
-            f"the data of {label} {span}{OUTSIDE_DATA}{day(launch)}; "
+            f"{_data_of(label)} {span}{OUTSIDE_DATA}{day(launch)}; "
             "export a range that starts well before launch and runs past it"
         )
     start, end = evaluation_window(sources.campaigns, campaign_id, data_end=observed.index[-1])
     if observed.loc[first:end].empty:
         # between two exports: every date of the window is missing
         raise InterventionDateError(
-            f"the data of {label} have no date from {day(start)} to {day(end)}, the "
+            f"{_data_of(label)} have no date from {day(start)} to {day(end)}, the "
             "campaign's window (it falls between two exports, or in a gap); export that "
             "period"
         )
@@ -2232,10 +2232,18 @@ def check_covers(sources, metric: str, campaign_id: str) -> None:
     if pre < need:
         unit = period_word(y.index)
         raise InterventionDateError(
-            f"the data of {label} hold {plural(pre, unit)} before launch; the estimate needs "
+            f"{_data_of(label)} hold {plural(pre, unit)} before launch; the estimate needs "
             f"at least {plural(need, unit)} "
             + (_nothing_earlier(sources, metric, observed.index[0]) or "(export a longer history)")
         )
+
+
+def _data_of(label: str) -> str:
+    """``the data of <label>``, closed by a comma when the label holds one.
+
+    "the data of search clicks, branded and non-branded together hold 17 days" read as a list.
+    """
+    return f"the data of {label}" + ("," if "," in label else "")
 
 
 def _nothing_earlier(sources, metric: str, first: pd.Timestamp) -> str | None:

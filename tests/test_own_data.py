@@ -506,6 +506,9 @@ def test_a_campaign_between_two_exports_is_not_measured_and_harms_no_other(tmp_p
     # the overview gave "its launch ... falls outside the data or has too little history"
     why = overview.report.skipped_campaigns["gap"]
     assert why.startswith("the data of search clicks") and "have no date from 20 Mar" in why
+    # a label with a comma is closed by one: "... non-branded together have no date" read as
+    # a list
+    assert "the data of search clicks, branded and non-branded together, have no date" in why
     # the index read "0 of 1 campaigns lifted" for a calendar of two
     assert re.search(
         r"^\d of 1 measured campaigns lifted .* \(1 not measured\)", overview.report.headline()

@@ -706,8 +706,8 @@ class CampaignReport(SectionedPage):
         if first >= self.analysis.window[0] - pd.DateOffset(months=12):
             parts.append(
                 "<p><i>The row fitted on only the last 12 months before launch needs more "
-                f"than 12 months of history; the {escape(label)} data start "
-                f"{plural(months, 'month')} before launch.</i></p>"
+                f"than 12 months of history; these data start {plural(months, 'month')} "
+                "before launch.</i></p>"
             )
         return self._keep(Section("triangulation", parts=parts))
 
