@@ -699,3 +699,14 @@ def test_a_one_campaign_calendar_reads_as_one_on_the_index(tmp_path):
     headline = overview_page(data_dir=str(folder)).report.headline()
     assert headline.startswith(("The campaign lifted ", "The campaign did not measurably lift "))
     assert "of 1 campaigns" not in headline
+
+
+def test_the_scorecard_figure_scrolls_on_a_phone_rather_than_shrinking(tmp_path):
+    # one signal made it 550 px wide: a phone showed its 8.5-point labels at about 7 px
+    from darksocial.pages.overview import overview_page
+    from darksocial.theme import FIGURE_DPI, WIDE_FIGURE_PX, figure_html
+
+    page = overview_page(data_dir=str(_folder(tmp_path, "ui", ["search_console/ui_export"])))
+    fig = page.scorecard_figure()
+    assert fig.get_figwidth() * FIGURE_DPI > WIDE_FIGURE_PX
+    assert 'class="ds-figure ds-wide"' in figure_html(fig, alt="scorecard")

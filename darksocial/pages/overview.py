@@ -427,10 +427,13 @@ class OverviewPage(SectionedPage):
         """
         import matplotlib.pyplot as plt
 
+        from darksocial.theme import FIGURE_DPI, WIDE_FIGURE_PX
+
         card = self.report.scorecard()
-        fig, ax = plt.subplots(
-            figsize=(2.0 * len(card.signals) + 3.5, 0.55 * len(card.campaigns) + 1.6)
-        )
+        # at least a wide figure's width: its 8.5-point cell labels shrank to about 7 px on
+        # a phone, where a wide figure scrolls sideways at 70% of its size instead
+        width = max(2.0 * len(card.signals) + 3.5, (WIDE_FIGURE_PX + 1) / FIGURE_DPI)
+        fig, ax = plt.subplots(figsize=(width, 0.55 * len(card.campaigns) + 1.6))
         card.plot(ax=ax)
         # two lines: on one, a card of one or two signals cut the title at both ends
         ax.set_title("Dark-social signals per campaign\n(dot: estimate, line: interval)")
