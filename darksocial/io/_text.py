@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from darksocial.errors import DataFormatError
+from darksocial.errors import DataFormatError, UnusableExportError
+from darksocial.safetext import safe_message
 
 #: Bytes that cp1252 leaves undefined: a file holding them is not a Windows-1252 text.
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
@@ -586,6 +587,86 @@ def to_dates(
         path,
         f"column '{column}' row {first + 1}: cannot read date '{value}'; expected YYYYMMDD, "
         "YYYY-MM-DD or DD-MM-YYYY",
+    )
+
+
+_NUMERIC_DATE = re.compile(
+    r"^(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
+    r"(?:,?[ T]+(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2}))?\s*(?P<p>[AaPp]\.?[Mm]\.?)?)?$"
+)
+
+
+def local_dates(values: pd.Series, *, path: str | Path, column: str, what: str) -> pd.Series:
+    """Parse a column of dates: ISO, or numbers in one order for all rows.
+
+    Form tools write the date as the account's locale does: ``11/29/24 22:28`` (Eventbrite,
+    US), ``11/29/2024 22:28:00`` (Google Forms, US), ``29/11/2024 22:28:00`` (UK, Spain),
+    ``29.11.2024 22:28:00`` (Germany), ``29/11/2024 22.28.00`` (Italy). Which of day and
+    month comes first is read from the column as a whole: a first number above 12 means
+    day first, a second one above 12 month first; dotted dates are day first. A column
+    whose dates read both ways (every day 12 or less) is refused, with the fix, rather
+    than guessed: the wrong guess moves answers by months without a warning.
+    """
+    when = values.astype(str).str.strip()
+    parsed = pd.to_datetime(when, errors="coerce", format="ISO8601")
+    if parsed.notna().all():
+        return parsed
+    parts = when.str.extract(_NUMERIC_DATE)
+    numeric = parts["a"].notna()
+    if not numeric.all():
+        # a row no format reads; else the column mixes ISO and numeric dates, and the row
+        # named is the first the more common of the two cannot read
+        bad = ~numeric & parsed.isna()
+        if not bad.any():
+            bad = parsed.isna() if parsed.notna().sum() >= numeric.sum() else ~numeric
+        _unreadable(when, bad, path=path, column=column)
+    a, b = parts["a"].astype(int), parts["b"].astype(int)
+    year = parts["y"].astype(int)
+    # Python's %y: 69-99 are the 1900s, 00-68 the 2000s
+    year = year.where(parts["y"].str.len() == 4, year + np.where(year < 69, 2000, 1900))
+    hour = parts["H"].fillna("0").astype(int)
+    pm = parts["p"].fillna("").str.lower().str.startswith("p")
+    twelve = parts["p"].notna()
+    hour = hour.where(~twelve, hour % 12 + np.where(pm, 12, 0))
+    minute = parts["M"].fillna("0").astype(int)
+    second = parts["S"].fillna("0").astype(int)
+
+    def build(day: pd.Series, month: pd.Series) -> pd.Series:
+        fields = {"year": year, "month": month, "day": day}
+        fields |= {"hour": hour, "minute": minute, "second": second}
+        # an impossible date (31 November, month 13) becomes NaT
+        return pd.to_datetime(pd.DataFrame(fields), errors="coerce")
+
+    day_first, month_first = build(a, b), build(b, a)
+    if (parts["sep"] == ".").all():
+        # 29.11.2024: no locale writes the month first with dots
+        month_first = pd.Series(pd.NaT, index=when.index)
+    both = day_first.notna().all() and month_first.notna().all()
+    if both and not day_first.equals(month_first):
+        example = when.iloc[int(np.flatnonzero((a != b).to_numpy())[0])]
+        why = (
+            f"column '{column}': every date reads both day first and month first (every "
+            f"day is 12 or less, e.g. '{safe_message(example, limit=40)}'), so {what} "
+            "cannot be placed in time without a guess; write the dates as YYYY-MM-DD (in a "
+            "spreadsheet, format the column as yyyy-mm-dd) and save the file again"
+        )
+        # read fine, but in no shape to use: in a data folder it is listed as not used
+        raise UnusableExportError(*fail(path, why).args)
+    best = day_first if day_first.notna().sum() >= month_first.notna().sum() else month_first
+    if best.isna().any():
+        _unreadable(when, best.isna(), path=path, column=column)
+    return best
+
+
+def _unreadable(when: pd.Series, bad: pd.Series, *, path: Path, column: str) -> None:
+    row = int(np.flatnonzero(bad.to_numpy())[0])
+    raise fail(
+        path,
+        # the cell may hold anything, an answer's e-mail or phone included
+        f"column '{column}' row {row + 1}: cannot read date "
+        f"'{safe_message(when.iloc[row], limit=60)}'; expected one format for every row: "
+        "YYYY-MM-DD hh:mm, or day and month as numbers (29/11/2024 22:28, 11/29/24 22:28, "
+        "29.11.2024)",
     )
 
 

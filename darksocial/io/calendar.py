@@ -9,7 +9,14 @@ import pandas as pd
 import yaml
 
 from darksocial.errors import DataFormatError, DataValidationError
-from darksocial.io._text import fail, provenance, read_table, read_text, to_number
+from darksocial.io._text import (
+    fail,
+    local_dates,
+    provenance,
+    read_table,
+    read_text,
+    to_number,
+)
 from darksocial.safetext import clean, mask_pii, safe_message
 
 __all__ = ["ID_MAX_LENGTH", "ID_PATTERN", "NO_CALENDAR", "load_campaigns"]
@@ -85,6 +92,28 @@ _DatesAsText.yaml_implicit_resolvers = {
 }
 
 
+#: A date written as numbers: day and month in an order the column as a whole decides.
+_NUMBERS = re.compile(r"^\s*\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\s*$")
+
+
+def _numeric_dates(df: pd.DataFrame, path: Path) -> dict[str, pd.Series]:
+    """The calendar's dates written as numbers (01/12/2025), read in one order for all.
+
+    Each value was read on its own: "01/12/2025" (1 December in the spreadsheet that wrote
+    it) became 12 January beside "14/12/2025", 14 December, and the campaign was "not
+    covered" by data that held it. Day first or month first is decided over every launch,
+    end and evaluation end together (:func:`darksocial.io._text.local_dates`); dates that
+    read both ways are refused with the fix.
+    """
+    cols = [c for c in ("launch", "end", "evaluation_end") if c in df.columns]
+    stacked = pd.concat([df[c].astype("string").rename(c) for c in cols], keys=cols)
+    numbers = stacked[stacked.fillna("").str.match(_NUMBERS)]
+    if numbers.empty:
+        return {}
+    read = local_dates(numbers, path=path, column="launch/end", what="the campaigns")
+    return {c: read.xs(c) for c in cols if c in read.index.get_level_values(0)}
+
+
 def load_campaigns(path: str | Path) -> pd.DataFrame:
     """Load and validate a campaign calendar.
 
@@ -142,12 +171,15 @@ def load_campaigns(path: str | Path) -> pd.DataFrame:
             raise fail(path, f"{who} has no '{col}'; every campaign needs one")
     df["id"] = df["id"].astype(str).str.strip()
     _check_ids(df["id"], path)
+    numeric = _numeric_dates(df, path)
     for col in ("launch", "end", "evaluation_end"):
         if col not in df.columns:
             df[col] = pd.NaT
             continue
         values = df[col]
         parsed = pd.to_datetime(values.astype("string"), errors="coerce", format="mixed")
+        if col in numeric:
+            parsed.loc[numeric[col].index] = numeric[col]
         bad = parsed.isna() & values.notna()
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])

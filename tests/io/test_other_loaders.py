@@ -294,3 +294,31 @@ def test_linkedin_currency_column(tmp_path):
     p.write_text(head + "1/1/2024,Demo,USD,20,800,10\n1/2/2024,Brand,EUR,25,900,12\n")
     with pytest.raises(DataFormatError, match=r"several currencies \(EUR, USD\)"):
         load_linkedin_ads(p)
+
+
+@pytest.mark.parametrize(
+    ("rows", "launch", "end"),
+    [
+        # a spreadsheet's day-first dates: "01/12/2025" was read as 12 January beside
+        # "14/12/2025", 14 December, and the campaign was "not covered" by data that held it
+        ("pod;01/12/2025;14/12/2025", "2025-12-01", "2025-12-14"),
+        ("pod;12/01/2025;12/24/2025", "2025-12-01", "2025-12-24"),  # month first
+        ("pod;01.12.2025;02.12.2025", "2025-12-01", "2025-12-02"),  # dotted: day first
+        ("pod;2025-12-01;2025-12-14", "2025-12-01", "2025-12-14"),
+    ],
+)
+def test_calendar_dates_as_numbers_are_read_in_one_order(tmp_path, rows, launch, end):
+    p = tmp_path / "campaigns.csv"
+    p.write_text("id;launch;end\r\n" + rows + "\r\n")
+    cal = load_campaigns(p)
+    assert cal.loc["pod", "launch"] == pd.Timestamp(launch)
+    assert cal.loc["pod", "end"] == pd.Timestamp(end)
+
+
+def test_calendar_dates_that_read_both_ways_are_refused_with_the_fix(tmp_path):
+    p = tmp_path / "campaigns.csv"
+    p.write_text("id;launch;end\r\npod;01/12/2025;02/12/2025\r\n")
+    with pytest.raises(DataFormatError, match="every date reads both day first and month first"):
+        load_campaigns(p)
+    with pytest.raises(DataFormatError, match=r"write the dates as YYYY-MM-DD"):
+        load_campaigns(p)
