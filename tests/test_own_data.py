@@ -903,7 +903,7 @@ def test_a_folder_without_a_calendar_is_checked_and_explored(tmp_path, capsys):
     assert "no campaign calendar in the folder" in out
     first = load_folder(folder).search_console.index[0]
     assert f"{first + pd.Timedelta(days=28):%Y-%m-%d} to " in out
-    assert err.strip().endswith("or a CSV with id and launch columns")
+    assert err.strip().endswith("with a campaign and a start date column")
     assert err.count("\n") == 1
 
     reports = tmp_path / "out"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,7 @@ import yaml
 from darksocial.errors import DataFormatError, DataValidationError
 from darksocial.io._text import (
     fail,
+    header_key,
     local_dates,
     provenance,
     read_table,
@@ -24,10 +26,36 @@ __all__ = ["ID_MAX_LENGTH", "ID_PATTERN", "NO_CALENDAR", "load_campaigns"]
 #: What a data folder without a calendar lacks, and the fix (after the folder's name).
 NO_CALENDAR = (
     "has no campaign calendar; add campaigns.yml (a `campaigns:` list of id, name, launch, "
-    "end...) or a CSV with id and launch columns"
+    "end...) or a spreadsheet saved as CSV with a campaign and a start date column"
 )
 
 COLUMNS = ("name", "channel", "content_type", "launch", "end", "spend", "notes", "evaluation_end")
+#: The calendar's fields as a marketing team's own spreadsheet heads them ("Campaign, Start
+#: date, End date, Budget" was "not a recognised export", and the folder had no calendar).
+#: A bare "Date" is not a launch: ads and analytics tables are by date.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "id": ("campaign id", "key", "slug"),
+    "name": ("campaign", "campaign name", "title"),
+    "launch": (
+        "launch date",
+        "start",
+        "start date",
+        "starts",
+        "go live",
+        "go-live date",
+        "live date",
+        "release date",
+        "publish date",
+        "published",
+    ),
+    "end": ("end date", "ends", "finish", "stop", "stop date"),
+    "spend": ("budget", "cost", "amount"),
+    "channel": ("platform", "medium"),
+    "content_type": ("content type", "type", "format"),
+    "notes": ("note", "description", "comment", "comments"),
+    "evaluation_end": ("evaluation end",),
+    "keywords": ("keyword",),
+}
 #: Longest campaign id: it names report folders and ``latest-<id>.html`` links.
 ID_MAX_LENGTH = 64
 #: What a campaign id may hold: letters, digits, ``-``, ``_`` and ``.``, starting with a
@@ -114,6 +142,37 @@ def _numeric_dates(df: pd.DataFrame, path: Path) -> dict[str, pd.Series]:
     return {c: read.xs(c) for c in cols if c in read.index.get_level_values(0)}
 
 
+def _canonical(df: pd.DataFrame) -> pd.DataFrame:
+    """Fields under their calendar names; an id made from the name where there is none.
+
+    A spreadsheet's "Reddit AMA" becomes the id ``reddit-ama`` (a second "Reddit AMA"
+    ``reddit-ama-2``): ids name the report files, so they keep to :data:`ID_PATTERN`.
+    """
+    lookup = {header_key(n): canon for canon, names in SYNONYMS.items() for n in (canon, *names)}
+    renamed = {}
+    for col in df.columns:
+        canon = lookup.get(header_key(str(col)))
+        if canon is not None and canon not in renamed.values() and canon not in df.columns:
+            renamed[col] = canon
+    df = df.rename(columns=renamed)
+    if "id" not in df.columns and "name" in df.columns and df["name"].notna().all():
+        ascii_names = (
+            unicodedata.normalize("NFKD", str(n)).encode("ascii", "ignore").decode()
+            for n in df["name"]
+        )
+        slugs = [
+            (re.sub(r"[^a-z0-9]+", "-", n.lower()).strip("-") or "campaign")[:56]
+            for n in ascii_names
+        ]
+        seen: dict[str, int] = {}
+        ids = []
+        for slug in slugs:
+            seen[slug] = seen.get(slug, 0) + 1
+            ids.append(slug if seen[slug] == 1 else f"{slug}-{seen[slug]}")
+        df.insert(0, "id", ids)
+    return df
+
+
 def load_campaigns(path: str | Path) -> pd.DataFrame:
     """Load and validate a campaign calendar.
 
@@ -159,6 +218,7 @@ def load_campaigns(path: str | Path) -> pd.DataFrame:
         variant = "csv"
     if df.empty:
         raise fail(path, "no campaigns listed")
+    df = _canonical(df)
     for col in ("id", "launch"):
         if col not in df.columns:
             if variant == "csv":

@@ -218,7 +218,12 @@ def detect(path: str | Path) -> Detection:
     # is meant to be: its loader then names the column that is missing.
     if "answer" in _keys(header, survey.SYNONYMS):
         return Detection("survey", survey.load_survey)
-    if "id" in low and low & {"launch", "end", "start", "launch date"}:
+    cal = _keys(header, calendar.SYNONYMS)
+    if ("id" in cal and cal & {"launch", "end"}) or (
+        # a team's own spreadsheet: "Campaign, Start date, End date, Budget" (a performance
+        # table by campaign has counts beside its dates)
+        {"name", "launch"} <= cal and not low & {"clicks", "impressions", "sessions", "users"}
+    ):
         return Detection("campaigns", calendar.load_campaigns)
     if gkeys - {"date", "date_hour", "channel", "landing_page", "nth_day"} or "nth_day" in gkeys:
         # "Nth day" is GA4's own dimension: a home-page download of tables by Nth day with

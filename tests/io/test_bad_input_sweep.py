@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 
+import pandas as pd
 import pytest
 
 from darksocial import cli
@@ -172,11 +173,14 @@ def test_survey_without_its_date_column_names_the_column(tmp_path):
 
 def test_calendar_csv_problems_name_the_column_or_campaign(tmp_path):
     p = tmp_path / "cal.csv"
-    p.write_text("id,name,start,end\na,A,2025-02-03,2025-03-01\n")
+    p.write_text("id,name,begins,end\na,A,2025-02-03,2025-03-01\n")
     with pytest.raises(
-        DataFormatError, match=r"no 'launch' column \(found id, name, start, end\)"
+        DataFormatError, match=r"no 'launch' column \(found id, name, begins, end\)"
     ):
         inspect(p)
+    # a team's own heading of it is read ("Start date", "start": the launch)
+    p.write_text("id,name,start,end\na,A,2025-02-03,2025-03-01\n")
+    assert load_campaigns(p).loc["a", "launch"] == pd.Timestamp("2025-02-03")
     p.write_text("id,launch\na,2025-01-01\nb,\n")
     with pytest.raises(DataFormatError, match="campaign 'b' has no 'launch'"):
         load_campaigns(p)

@@ -322,3 +322,29 @@ def test_calendar_dates_that_read_both_ways_are_refused_with_the_fix(tmp_path):
         load_campaigns(p)
     with pytest.raises(DataFormatError, match=r"write the dates as YYYY-MM-DD"):
         load_campaigns(p)
+
+
+def test_a_teams_own_calendar_spreadsheet_is_read(tmp_path):
+    # "Campaign, Start date, End date, Budget" was "not a recognised export", and the folder
+    # "has no campaign calendar"
+    from darksocial.io import detect
+
+    p = tmp_path / "Marketing calendar 2025.csv"
+    p.write_text(
+        "Campaign,Start date,End date,Budget,Platform\n"
+        'Reddit AMA,2025-12-01,2025-12-14,"$1,200",reddit\n'
+        "Lançamento no YouTube,2025-12-10,,500,youtube\n"
+        "Reddit AMA,2026-01-05,2026-01-10,,reddit\n"
+    )
+    assert detect(p).source == "campaigns"
+    cal = load_campaigns(p)
+    assert list(cal.index) == ["reddit-ama", "lancamento-no-youtube", "reddit-ama-2"]
+    assert cal.loc["reddit-ama", "launch"] == pd.Timestamp("2025-12-01")
+    assert cal.loc["reddit-ama", "end"] == pd.Timestamp("2025-12-14")
+    assert cal.loc["reddit-ama", "spend"] == 1200.0
+    assert cal.loc["lancamento-no-youtube", "channel"] == "youtube"
+    # a performance table by campaign, with its dates, is not a calendar
+    q = tmp_path / "campaign-performance.csv"
+    q.write_text("Campaign,Start date,Clicks,Impressions\nReddit AMA,2025-12-01,10,300\n")
+    with pytest.raises(DataFormatError, match="not a recognised export"):
+        detect(q)
