@@ -276,6 +276,11 @@ def load_campaigns(path: str | Path) -> pd.DataFrame:
     # text is shown in reports: no bidirectional controls anywhere, no personal data in notes
     for col in ("name", "channel", "content_type", "notes"):
         df[col] = df[col].map(clean)
+    # "Podcast", "Short video": the types the reports pool and the survey buckets know are
+    # written podcast, short_video (a spreadsheet's capitals matched none of them)
+    df["content_type"] = df["content_type"].map(
+        lambda v: re.sub(r"[\s-]+", "_", v.strip().lower()) if isinstance(v, str) else v
+    )
     df["notes"] = df["notes"].map(mask_pii)
     out = df.set_index("id")[[*COLUMNS, "keywords"]].sort_values("launch", kind="stable")
     return provenance(out, source="campaigns", variant=variant, path=path)

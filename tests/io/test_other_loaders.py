@@ -331,10 +331,10 @@ def test_a_teams_own_calendar_spreadsheet_is_read(tmp_path):
 
     p = tmp_path / "Marketing calendar 2025.csv"
     p.write_text(
-        "Campaign,Start date,End date,Budget,Platform\n"
-        'Reddit AMA,2025-12-01,2025-12-14,"$1,200",reddit\n'
-        "Lançamento no YouTube,2025-12-10,,500,youtube\n"
-        "Reddit AMA,2026-01-05,2026-01-10,,reddit\n"
+        "Campaign,Start date,End date,Budget,Platform,Type\n"
+        'Reddit AMA,2025-12-01,2025-12-14,"$1,200",reddit,Community\n'
+        "Lançamento no YouTube,2025-12-10,,500,youtube,Short video\n"
+        "Reddit AMA,2026-01-05,2026-01-10,,reddit,Community\n"
     )
     assert detect(p).source == "campaigns"
     cal = load_campaigns(p)
@@ -343,6 +343,8 @@ def test_a_teams_own_calendar_spreadsheet_is_read(tmp_path):
     assert cal.loc["reddit-ama", "end"] == pd.Timestamp("2025-12-14")
     assert cal.loc["reddit-ama", "spend"] == 1200.0
     assert cal.loc["lancamento-no-youtube", "channel"] == "youtube"
+    # the types the reports pool and the survey buckets know
+    assert cal.loc["lancamento-no-youtube", "content_type"] == "short_video"
     # a performance table by campaign, with its dates, is not a calendar
     q = tmp_path / "campaign-performance.csv"
     q.write_text("Campaign,Start date,Clicks,Impressions\nReddit AMA,2025-12-01,10,300\n")
