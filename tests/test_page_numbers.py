@@ -216,3 +216,18 @@ def test_a_lopsided_relative_interval_is_explained_and_a_balanced_one_is_not():
     assert _lopsided(-0.087, -0.39, 0.90)
     assert not _lopsided(0.13, 0.047, 0.23)  # the sample podcast's
     assert not _lopsided(0.1, float("nan"), 0.5) and not _lopsided(0.1, 0.1, 0.5)
+
+
+def test_the_bottom_line_says_when_other_models_do_not_find_the_change(podcast):
+    # a real page's bottom line read "lifted" while its model comparison, far below, said
+    # "the conclusion depends on the modelling choice; report it with caution"
+    from darksocial.pages.campaign import campaign_report
+
+    assert "Not every model agrees" not in podcast.bottom_line_markdown()  # all 7 agree
+    page = campaign_report(campaign_id="shorts-summer")
+    tri = page.triangulation().table.dropna(subset=["estimate"])
+    k, n = int(tri["significant"].eq(True).sum()), len(tri)
+    assert page.analysis.effects_frame().loc["branded_clicks", "significant"] and 0 < k < n
+    text = page.bottom_line_markdown()
+    assert f"**Not every model agrees**: {k} of the {n} model, method and history" in text
+    assert "Not every model agrees" not in page.bottom_line_markdown(triangulate=False)

@@ -919,7 +919,7 @@ class CampaignReport(SectionedPage):
         return self._keep(Section("survey", parts=["\n".join(parts)]))
 
     # -- bottom line ---------------------------------------------------------------------------
-    def bottom_line_markdown(self, *, n_placebos: int = 30) -> str:
+    def bottom_line_markdown(self, *, n_placebos: int = 30, triangulate: bool = True) -> str:
         """The analysis's bottom line, reconciled with the placebo check in time.
 
         The placebo check in time runs first (its result is kept for the placebo section).
@@ -932,6 +932,9 @@ class CampaignReport(SectionedPage):
         Parameters
         ----------
         n_placebos : int, default 30
+        triangulate : bool, default True
+            Whether the other models' verdict joins the bottom line (False in a run with
+            the model comparison switched off, which it would otherwise run).
 
         Returns
         -------
@@ -939,7 +942,34 @@ class CampaignReport(SectionedPage):
             Markdown.
         """
         text = self.analysis.bottom_line(placebos=self._placebo_checks(n_placebos))
-        return text + self._moved_too()
+        return text + self._moved_too() + (self._models_disagree() if triangulate else "")
+
+    def _models_disagree(self) -> str:
+        """A bullet when the headline's change is not found by every other model.
+
+        A real monthly Trends page read "Arcane series release lifted Google Trends interest"
+        in its bottom line while its model comparison, far below, said "the conclusion
+        depends on the modelling choice; report it with caution". The other way round (no
+        clear change, a few other choices finding one) is left to the model comparison:
+        with seven choices some find a change by chance alone, and a bullet would claim
+        more than the headline's own test.
+        """
+        metric = self.headline_metric
+        if metric is None:
+            return ""
+        tri = self.triangulation(metric)
+        ok = tri.table.dropna(subset=[tri.columns[0]])
+        sig = ok["significant"].eq(True)
+        k, n = int(sig.sum()), len(ok)
+        if n < 2 or k in (0, n):
+            return ""
+        if not bool(self.analysis.effects_frame().loc[metric, "significant"]):
+            return ""
+        return (
+            f"\n- **Not every model agrees**: {k} of the {n} model, method and history "
+            "choices find a clear change, the others none (see *Does the conclusion depend "
+            "on the model?*); report it with caution."
+        )
 
     def _before_words(self, metric: str, per: str) -> str:
         """`` Before launch it averaged 4.9 a day (the 28 days the figure shows).``
