@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -2246,6 +2247,15 @@ def _data_of(label: str) -> str:
     return f"the data of {label}" + ("," if "," in label else "")
 
 
+#: A Search Console date filter that asked for the last N days or months, in the UI
+#: languages seen in real exports' Filters.csv ("Last 12 months", "Últimos 3 meses",
+#: "Afgelopen 3 maanden"), accents stripped and lower case.
+_LAST_PERIODS = re.compile(
+    r"(?:last|ultimos|afgelopen)\s+(?P<n>\d+)\s+"
+    r"(?:(?P<months>months?|meses|maanden)|days?|dias|dagen)"
+)
+
+
 def _nothing_earlier(sources, metric: str, first: pd.Timestamp) -> str | None:
     """Say so when the export already asked for more history than the data hold.
 
@@ -2255,22 +2265,27 @@ def _nothing_earlier(sources, metric: str, first: pd.Timestamp) -> str | None:
     for source, _ in METRICS[metric].sources:
         frame = getattr(sources, source, None)
         asked = None if frame is None else frame.attrs.get("date_filter")
-        m = re.fullmatch(r"\s*last\s+(\d+)\s+(day|month)s?\s*", str(asked or ""), re.I)
+        plain = unicodedata.normalize("NFKD", str(asked or "")).encode("ascii", "ignore")
+        m = _LAST_PERIODS.fullmatch(plain.decode().strip().lower())
         if m is None or not len(frame.index):
             continue
         if frame.dropna(how="all").index[0] < first - pd.Timedelta(days=7):
             # the export holds earlier dates in other columns (an unfiltered export joined
             # with a short branded one): the metric's own export is what was short
             continue
-        n = int(m.group(1))
+        n = int(m.group("n"))
         start = frame.index[-1] - (
-            pd.DateOffset(months=n) if m.group(2).lower() == "month" else pd.Timedelta(days=n)
+            pd.DateOffset(months=n) if m.group("months") else pd.Timedelta(days=n)
         )
         if start < first - pd.Timedelta(days=7):
             return (
-                f"and Search Console has no earlier data for this site (the export asked "
-                f"for the {str(asked).strip().lower()}; its data start {day(first)}): the "
-                "campaign cannot be measured on it"
+                "and Search Console has no earlier data for this site (the export asked "
+                + (  # the filter as written where it is not English: "'Últimos 3 meses'"
+                    f"for the {str(asked).strip().lower()}"
+                    if plain.decode().strip().lower().startswith("last")
+                    else f"for '{str(asked).strip()}'"
+                )
+                + f"; its data start {day(first)}): the campaign cannot be measured on it"
             )
     return None
 

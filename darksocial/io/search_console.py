@@ -58,7 +58,8 @@ __all__ = [
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     # Chinese (simplified), Japanese and Polish UIs too: a real Chinese export was "not a
-    # recognised export" in every table
+    # recognised export" in every table; Dutch "Aantal klikken" stopped a real folder (exit 2),
+    # Spanish "Filtrar" and Portuguese "Top consultas" lost a filter and the brand
     "date": ("Date", "data_date", "Datum", "Fecha", "Data", "日期", "日付"),
     "query": (
         "Top queries",
@@ -72,6 +73,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Consulta",
         "Query più frequenti",
         "Principais consultas",
+        "Top consultas",
         "Populairste zoekopdrachten",
         "热门查询",
         "上位のクエリ",
@@ -88,6 +90,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Páginas principales",
         "Pagine più visitate",
         "Principais páginas",
+        "Páginas principais",
         "Populairste pagina's",
         "排名靠前的网页",
         "上位のページ",
@@ -122,8 +125,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Apparence dans les résultats de recherche",
         "Darstellung in der Suche",
         "Aspecto en la búsqueda",
+        "Aparición en búsquedas",
+        "Zoekopmaak",
         "Aspetto nella ricerca",
         "Aparência de pesquisa",
+        "Aspecto da pesquisa",
         "搜索结果呈现",
         "検索での見え方",
     ),
@@ -135,6 +141,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "Clic",
         "Cliques",
         "Klikken",
+        "Aantal klikken",
         "点击次数",
         "クリック数",
         "Kliknięcia",
@@ -169,7 +176,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "sum_top_position": ("sum_top_position",),
 }
 #: The first header cell of a ``Filters.csv`` (``Filter,Value``) in the UI languages.
-_FILTER_HEADER = {"filter", "filtre", "filtro", "filtr", "过滤器", "フィルタ"}
+_FILTER_HEADER = {"filter", "filtre", "filtro", "filtrar", "filtr", "过滤器", "フィルタ"}
 #: Filter row names (``Filters.csv`` first column) -> canonical filter.
 FILTER_NAMES: dict[str, tuple[str, ...]] = {
     "search_type": (
@@ -250,9 +257,11 @@ EXPORT_PERFORMANCE = (
 #: columns (accents and case aside, in the UI languages): the pattern, whether every column
 #: or any one must match it, the report, and what its chart counts.
 _OTHER_CHARTS = (
-    (re.compile(r"index|indicizz"), any, "page-indexing", "indexed and not indexed pages"),
+    # "valid": the older coverage chart ("Fecha,No válidas,Válidas" in a real Spanish export)
+    (re.compile(r"index|indicizz|valid"), any, "page-indexing", "indexed and not indexed pages"),
     (
-        re.compile(r"^(poor|needs? improvement|good)$"),
+        # Portuguese from a real export: "Data,Ruins,Melhorias necessárias,Bom"
+        re.compile(r"^(poor|needs? improvement|good|ruins|melhorias necessarias|bom)$"),
         all,
         "Core Web Vitals",
         "URLs rated poor, need improvement or good",

@@ -418,3 +418,36 @@ def test_no_country_is_taken_from_a_close_race(data_dir):
     assert folder.settings.override(country="US").frame().loc["country", "from"] == (
         "report parameter"
     )
+
+
+def test_dutch_spanish_and_portuguese_exports_as_downloaded(data_dir, tmp_path):
+    # Dutch "Aantal klikken" stopped a real folder (exit 2, "missing column 'Clicks'");
+    # Spanish "Filtrar,Valor", Portuguese "Top consultas" and "Páginas principais", a Spanish
+    # coverage chart and a Portuguese Core Web Vitals chart were "not a recognised export"
+    from darksocial.campaign import check_covers
+    from darksocial.errors import DataValidationError
+    from darksocial.io.search_console import other_report, table_kind
+
+    nl = load_search_console(data_dir / "search_console" / "superscout_nl")
+    assert nl.index[0] == pd.Timestamp("2026-07-05") and nl["clicks"].sum() > 0
+    assert nl.attrs["top_country"] == "NL" and nl.attrs["date_filter"] == "Afgelopen 3 maanden"
+    es = load_search_console(data_dir / "search_console" / "myenglishspot_es")
+    assert es.attrs["search_type"] == "web" and es.attrs["date_filter"] == "Últimos 7 días"
+    pt = data_dir / "search_console" / "guanabara_pt"
+    for name, kind in (("Consultas.csv", "query"), ("Páginas.csv", "page")):
+        header = (pt / name).read_text(encoding="utf-8").splitlines()[0].split(",")
+        assert table_kind(header) == kind
+    charts = (
+        pt / "cwv" / "Gráfico.csv",
+        data_dir / "search_console" / "myenglishspot_es" / "Gráfico copia.csv",
+    )
+    for path in charts:
+        header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
+        assert "not clicks" in other_report(header)
+    # "the export asked for the last 3 months" in the export's own words: no earlier data
+    folder = tmp_path / "nl"
+    shutil.copytree(data_dir / "search_console" / "superscout_nl", folder)
+    (folder / "campaigns.yml").write_text("campaigns:\n- {id: c, launch: 2026-07-20}\n")
+    with pytest.raises(DataValidationError, match="Search Console has no earlier data") as exc:
+        check_covers(load_folder(folder), "search_clicks", "c")
+    assert "the export asked for 'Afgelopen 3 maanden'" in str(exc.value)
