@@ -710,3 +710,21 @@ def test_the_scorecard_figure_scrolls_on_a_phone_rather_than_shrinking(tmp_path)
     fig = page.scorecard_figure()
     assert fig.get_figwidth() * FIGURE_DPI > WIDE_FIGURE_PX
     assert 'class="ds-figure ds-wide"' in figure_html(fig, alt="scorecard")
+
+
+def test_a_calendar_without_content_types_is_not_pooled_as_one(tmp_path):
+    # a real content calendar (Topic, Slug, PublishDate, Keyword): the overview showed "None"
+    # as every campaign's content type and "Campaigns of the same type are pooled (None)"
+    from darksocial.pages.overview import overview_page
+
+    folder = _folder(tmp_path, "types", ["search_console"])
+    (folder / "campaigns.yml").write_text(
+        "campaigns:\n- {id: pod, name: Podcast, launch: 2025-02-03, end: 2025-03-30}\n"
+        "- {id: expo, name: Expo, launch: 2025-09-16, end: 2025-10-05}\n"
+    )
+    page = overview_page(data_dir=str(folder))
+    text = _page_text(page)
+    assert "None" not in text
+    assert "The calendar gives no content type, so campaigns cannot be compared by type" in text
+    assert page.summary()["campaigns"]["pod"]["content_type"] is None
+    assert "not given" in page.campaigns_table().to_html()

@@ -35,7 +35,8 @@ COLUMNS = ("name", "channel", "content_type", "launch", "end", "spend", "notes",
 #: A bare "Date" is not a launch: ads and analytics tables are by date.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "id": ("campaign id", "key", "slug"),
-    "name": ("campaign", "campaign name", "title"),
+    # content calendars: "Topic", "Title/Topic", "PublishDate" in two real ones
+    "name": ("campaign", "campaign name", "title", "topic", "title topic", "post title"),
     "launch": (
         "launch date",
         "start",
@@ -46,6 +47,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "live date",
         "release date",
         "publish date",
+        "publishdate",
+        "publication date",
         "published",
     ),
     "end": ("end date", "ends", "finish", "stop", "stop date"),

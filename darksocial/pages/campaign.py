@@ -129,7 +129,12 @@ class CampaignReport(SectionedPage):
                 f"{day(start)} to {day(self.analysis.last_day)} "
                 f"({plural(self.analysis.periods(), self.analysis.period)})",
             ),
-            ("Spend", money(spend, self._settings().currency)),
+            (
+                "Spend",
+                money(spend, self._settings().currency)
+                if spend is not None and not pd.isna(spend)
+                else _given(None),  # it read "n/a" where the overview said "none given"
+            ),
         ]
         launch, end = row.get("launch"), row.get("end")
         end = end if isinstance(end, pd.Timestamp) and not pd.isna(end) else None

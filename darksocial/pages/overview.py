@@ -100,7 +100,9 @@ class OverviewPage(SectionedPage):
 
     def _money(self, value, *, digits: int | None = None) -> str:
         if value is None or pd.isna(value):
-            return "none given"
+            return (
+                "not given"  # as the content type (the campaign page: "not given in the calendar")
+            )
         return money(value, self.report.currency, digits=digits)
 
     # -- data ----------------------------------------------------------------------------
@@ -374,7 +376,9 @@ class OverviewPage(SectionedPage):
         eff = rep.effects()
         out = {}
         first = eff.drop_duplicates("campaign").set_index("campaign")
-        out["Content type"] = first["content_type"].str.replace("_", " ").to_numpy()
+        out["Content type"] = (
+            first["content_type"].str.replace("_", " ").fillna("not given").to_numpy()
+        )
         out["Spend"] = [self._money(v) for v in first["spend"]]
         for metric in rep.metrics:
             part = eff[eff["metric"] == metric].set_index("campaign").reindex(first.index)
@@ -486,14 +490,13 @@ class OverviewPage(SectionedPage):
         for ax, metric in zip(axes[0], metrics, strict=True):
             # a metric zero in most periods before launch has no relative lift to draw
             part = eff[(eff["metric"] == metric) & eff["relative"].notna()]
+            kind = part["content_type"].str.replace("_", " ")
             table = pd.DataFrame(
                 {
-                    "campaign": part["name"]
-                    + " ("
-                    + part["content_type"].str.replace("_", " ")
-                    + ")",
+                    # a campaign without a content type is named alone (its "(None)" was NaN)
+                    "campaign": part["name"] + (" (" + kind + ")").fillna(""),
                     "metric": metric,
-                    "content_type": part["content_type"].str.replace("_", " "),
+                    "content_type": kind.fillna("not given"),
                     "estimate": part["relative"],
                     "lower": part["relative_lower"],
                     "upper": part["relative_upper"],
@@ -619,6 +622,16 @@ class OverviewPage(SectionedPage):
         skipped = self._no_campaigns("content_types")
         if skipped:
             return self._keep(skipped)
+        eff = self.report.effects()
+        untyped = list(dict.fromkeys(eff.loc[eff["content_type"].isna(), "name"]))
+        if untyped and eff["content_type"].isna().all():
+            # a content calendar without a type column: "pooled (None)" read as a type
+            words = (
+                "The calendar gives no content type, so campaigns cannot be compared by type: "
+                "add a content_type column (podcast, short_video, event, webinar, newsletter, "
+                "paid_social...)."
+            )
+            return self._keep(Section("content_types", parts=[f"<p>{escape(words)}</p>"]))
         p = self.report.pooled()
         if p.empty or p["estimate"].isna().all():
             words = (
@@ -656,12 +669,15 @@ class OverviewPage(SectionedPage):
                     f" {join_words([t.replace('_', ' ') for t in single]).capitalize()} "
                     f"{'has' if len(single) == 1 else 'have'} a single campaign, shown as it is."
                 )
-        eff = self.report.effects()
         left = list(dict.fromkeys(eff.loc[eff["sparse"], "name"]))
         if left:
             words += (
                 f" Left out of the lifts by content type: {join_words(left)}, {NO_PERCENT}; "
                 "the changes are in the campaigns table, in their own units."
+            )
+        if untyped:
+            words += (
+                f" Without a content type in the calendar, and so left out: {join_words(untyped)}."
             )
         html = f"<p>{escape(words)}</p>" + self.content_type_table().to_html()
         return self._keep(Section("content_types", parts=[html]))

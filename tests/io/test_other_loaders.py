@@ -350,3 +350,17 @@ def test_a_teams_own_calendar_spreadsheet_is_read(tmp_path):
     q.write_text("Campaign,Start date,Clicks,Impressions\nReddit AMA,2025-12-01,10,300\n")
     with pytest.raises(DataFormatError, match="not a recognised export"):
         detect(q)
+
+
+def test_real_content_calendars_are_read(data_dir):
+    from darksocial.io import detect
+
+    elhub = data_dir / "calendar" / "elhub_content_calendar.csv"
+    assert detect(elhub).source == "campaigns"
+    cal = load_campaigns(elhub)
+    assert len(cal) == 24 and cal.index[0] == "best-web-development-agency-nigeria"  # its Slug
+    assert cal["launch"].min() == pd.Timestamp("2026-04-12")
+    assert cal["content_type"].isna().all()
+    fusion = load_campaigns(data_dir / "calendar" / "fusionbars_content_calendar.csv")
+    assert len(fusion) == 13 and set(fusion["content_type"]) == {"article"}
+    assert fusion.loc["how-a-bar-is-eaten-here", "launch"] == pd.Timestamp("2026-09-26")
