@@ -2167,13 +2167,30 @@ def fit_each(
                 check_covers(sources, m, campaign_id)
             res = fit_joint(sources, m, options, alpha=alpha, seed=seed)
         except DataValidationError as exc:
-            skipped[m] = str(exc)
+            skipped[m] = str(exc) if campaign_id is not None else _calendar_reason(sources, m, exc)
             continue
         if campaign_id is not None and _zero_window(res, campaign_id):
             skipped[m] = _ZERO_WINDOW
         else:
             results[m] = res
     return results, options, skipped
+
+
+def _calendar_reason(sources, metric: str, exc: DataValidationError) -> str:
+    """Why a joint fit of every campaign failed, in the calendar's words where they apply.
+
+    An overview read "The pre-period before 2026-06-01 has 7 non-missing periods but
+    model='segmented', method='intervention' needs at least 8; ... (seasonality=None, fewer
+    controls)" where :func:`check_covers` says "the data of direct sessions hold 7 days
+    before launch; the estimate needs at least 28 days": the first campaign, in launch
+    order, whose own check fails gives the reason.
+    """
+    for cid in sources.calendar().index:
+        try:
+            check_covers(sources, metric, cid)
+        except DataValidationError as why:
+            return str(why)
+    return str(exc)
 
 
 #: What :func:`check_covers` says of a metric whose data do not reach the launch: the

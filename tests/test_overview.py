@@ -728,3 +728,19 @@ def test_a_calendar_without_content_types_is_not_pooled_as_one(tmp_path):
     assert "The calendar gives no content type, so campaigns cannot be compared by type" in text
     assert page.summary()["campaigns"]["pod"]["content_type"] is None
     assert "not given" in page.campaigns_table().to_html()
+
+
+def test_a_metric_too_short_for_the_calendar_says_so_in_the_calendars_words(real_folder):
+    # the overview read "The pre-period before 2026-06-01 has 7 non-missing periods but
+    # model='segmented', method='intervention' needs at least 8; ... (seasonality=None, fewer
+    # controls)" on a real folder, where the campaign report said "hold 7 days before launch"
+    from darksocial.io import load_folder
+
+    folder = real_folder(
+        *(f"search_console/hcidirect_34_days/{n}.csv" for n in ("Dates", "Filters")),
+        calendar="campaigns:\n- {id: early, launch: 2025-03-24}\n",
+    )
+    _, skipped, _ = overview.analyze_available(load_folder(folder), metrics=["search_clicks"])
+    why = skipped["search_clicks"]
+    assert "hold 7 days before launch; the estimate needs at least 28 days" in why
+    assert "model=" not in why and "pre-period" not in why
