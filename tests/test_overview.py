@@ -744,3 +744,17 @@ def test_a_metric_too_short_for_the_calendar_says_so_in_the_calendars_words(real
     why = skipped["search_clicks"]
     assert "hold 7 days before launch; the estimate needs at least 28 days" in why
     assert "model=" not in why and "pre-period" not in why
+
+
+def test_a_trends_folder_without_a_brand_names_its_terms_as_downloaded(real_folder):
+    # "the Google Trends terms (صادرات_به_عراق) do not match the brand" on a real folder
+    # with no brand set: the column names, and a mismatch that was not one
+    from darksocial.pages.overview import overview_page
+
+    folder = real_folder(
+        *(f"trends/toiletpaper_places/multiTimeline{n}.csv" for n in ("", " (1)", " (2)")),
+        calendar="campaigns:\n- {id: tv, launch: 2021-03-01, end: 2021-03-28}\n",
+    )
+    why = overview_page(data_dir=str(folder)).bottom_line().why
+    assert "toilet paper" in why and "toilet_paper" not in why
+    assert "no brand is set" in why and "do not match" not in why

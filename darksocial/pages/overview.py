@@ -28,6 +28,7 @@ from darksocial import config, plotting
 from darksocial.campaign import (
     METRICS,
     NO_PERCENT,
+    missing_reason,
     uncovered_periods,
     uncovered_sentence,
 )
@@ -194,12 +195,13 @@ class OverviewPage(SectionedPage):
             )
         trends = getattr(rep.sources, "trends", None)
         if not rep.requested and trends is not None:
-            terms = join_words([str(c) for c in trends.columns if c != "missing"])
+            # the terms as downloaded (it showed the columns' "صادرات_به_عراق"), and "no brand
+            # is set" where none is (it said the terms "do not match the brand")
             why = (
-                f"No campaign can be measured: the Google Trends terms ({terms}) do not match "
-                "the brand, and the folder holds no other series. Name the brand in "
-                "darksocial.yml (`brand: [your brand]`) and download its Trends interest, or "
-                f"add {SOURCE_EXPORTS['search_console'][1]}."
+                "No campaign can be measured: "
+                + missing_reason(rep.sources, "brand_interest")
+                + "; the folder holds no other series (a Search Console Performance export would add "
+                "search clicks)."
             )
         elif not rep.requested:
             why = (
