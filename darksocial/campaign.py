@@ -1134,7 +1134,9 @@ class CampaignAnalysis:
             notes.append(
                 f"Some {what} are missing from the exports ("
                 + ", ".join(f"{label}: {plural(n, p)}" for label, (n, p) in missing.items())
-                + ", a tracking outage); they are left out of the models, not counted as zero."
+                # "a tracking outage" was said of a Search Console export's gap too
+                + "; an outage, or days the export does not hold); they are left out of the "
+                "models, not counted as zero."
             )
         return notes
 

@@ -1076,7 +1076,8 @@ class OverviewPage(SectionedPage):
                             [
                                 f"{upper_first(label)}: {plural(n, period)} "
                                 f"{'is' if n == 1 else 'are'} missing from the export "
-                                "(a tracking outage); they are left out of the model, not "
+                                "(an outage, or days it does not hold); they are left out of "
+                                "the model, not "
                                 "counted as zero."
                             ]
                             if n > 0
