@@ -79,6 +79,18 @@ def _google_ads_header(section: Section) -> list[str] | None:
     return None
 
 
+def _dated(section: Section, header: list[str], names: tuple[str, ...]) -> bool:
+    """Whether the first rows hold a date-like value (digits) under a column of ``names``."""
+    keys = {header_key(n) for n in names}
+    cols = [i for i, h in enumerate(header) if header_key(h) in keys]
+    return any(
+        re.search(r"\d{1,4}\D\d{1,2}\D\d{1,4}", row[i])
+        for row in section.rows[:5]
+        for i in cols
+        if i < len(row)
+    )
+
+
 def _keys(header: list[str], synonyms: dict) -> set[str]:
     lookup = {header_key(s): k for k, names in synonyms.items() for s in (k, *names)}
     return {lookup[header_key(h)] for h in header if header_key(h) in lookup}
@@ -219,10 +231,14 @@ def detect(path: str | Path) -> Detection:
     if "answer" in _keys(header, survey.SYNONYMS):
         return Detection("survey", survey.load_survey)
     cal = _keys(header, calendar.SYNONYMS)
-    if ("id" in cal and cal & {"launch", "end"}) or (
-        # a team's own spreadsheet: "Campaign, Start date, End date, Budget" (a performance
-        # table by campaign has counts beside its dates)
-        {"name", "launch"} <= cal and not low & {"clicks", "impressions", "sessions", "users"}
+    # a team's own spreadsheet: "Campaign, Start date, End date, Budget" (a performance table
+    # by campaign has counts beside its dates); its rows hold dates under the launch or end
+    # column (a notes file whose first line quoted "Topic,Slug,PublishDate" had made a
+    # second calendar of its folder)
+    dated = _dated(sections[0], header, ("launch", "end", *calendar.SYNONYMS["launch"]))
+    if dated and (
+        ("id" in cal and cal & {"launch", "end"})
+        or ({"name", "launch"} <= cal and not low & {"clicks", "impressions", "sessions", "users"})
     ):
         return Detection("campaigns", calendar.load_campaigns)
     if gkeys - {"date", "date_hour", "channel", "landing_page", "nth_day"} or "nth_day" in gkeys:

@@ -364,3 +364,18 @@ def test_real_content_calendars_are_read(data_dir):
     fusion = load_campaigns(data_dir / "calendar" / "fusionbars_content_calendar.csv")
     assert len(fusion) == 13 and set(fusion["content_type"]) == {"article"}
     assert fusion.loc["how-a-bar-is-eaten-here", "launch"] == pd.Timestamp("2026-09-26")
+
+
+def test_a_notes_file_quoting_calendar_headers_is_not_a_calendar(tmp_path):
+    # a folder's notes ("... a real content calendar: Topic,Slug,PublishDate,Keyword ...")
+    # made a second calendar of its folder: "has several campaign calendars; keep one"
+    from darksocial.io import detect
+
+    p = tmp_path / "SOURCE.txt"
+    p.write_text(
+        "content_calendar.csv: from a repository, path content_calendar.csv (a real content "
+        "calendar: Topic,Slug,PublishDate,Keyword; no end dates)\n"
+        "gsc/: an export of another site, paired by hand, dates overlap the launches\n"
+    )
+    with pytest.raises(DataFormatError, match="not a recognised export"):
+        detect(p)
