@@ -1163,7 +1163,10 @@ def _check_agreement(name, out, origin, values, path) -> None:
 
     raise fail(
         path,
-        f"disagrees with {other.name} on {day:%Y-%m-%d} ({col.replace('_', ' ')}: "
+        # with its folder: two exports' charts are both "Gráfico.csv" (a real folder's
+        # "disagrees with Gráfico.csv" did not say which)
+        f"disagrees with {other.parent.name}/{other.name} on {day:%Y-%m-%d} "
+        f"({col.replace('_', ' ')}: "
         f"{b.loc[day, col]:g} against {a.loc[day, col]:g}), and both are "
         f"{SOURCE_LABELS.get(name, name)} exports; {fix}",
     )

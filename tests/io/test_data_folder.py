@@ -444,7 +444,7 @@ def test_search_console_exports_of_two_sites_say_so_in_plain_words(tmp_path, dat
     message = str(info.value)
     assert "search_console" not in message and str(tmp_path) not in message
     assert "disagrees with" in message and "both are Search Console exports" in message
-    assert "Dates.csv" in message and "awningdepot" in message
+    assert "Dates.csv" in message and "agency/https___awningdepot" in message  # with its folder
     assert "exports of two sites, or with other filters, each go in a data folder" in message
 
 
