@@ -937,7 +937,7 @@ class Triangulation:
         ok = self.table.dropna(subset=[col])
         if ok.empty:
             return "none"
-        sig = ok["significant"].astype(bool)
+        sig = ok["significant"].eq(True)
         if sig.all() and (ok[col] > 0).all():
             return "significant up"
         if sig.all() and (ok[col] < 0).all():
@@ -961,7 +961,7 @@ class Triangulation:
         if len(ok) == 1:
             sig = (
                 "an effect whose interval excludes zero"
-                if ok["significant"].iloc[0]
+                if ok["significant"].eq(True).iloc[0]  # a row without an interval is no
                 else ("no effect whose interval excludes zero")
             )
             return (
@@ -1002,7 +1002,7 @@ class Triangulation:
                 f"{'that model' if edge == 1 else 'those models'}."
             )
         if verdict is None:
-            sig = ok["significant"].astype(bool)
+            sig = ok["significant"].eq(True)
             k, n = int(sig.sum()), len(ok)
             rows = ok[sig]
             ups, downs = int((rows[col] > 0).sum()), int((rows[col] < 0).sum())
@@ -1055,7 +1055,7 @@ class Triangulation:
                 "estimate": ok[est],
                 "lower": ok[lower],
                 "upper": ok[upper],
-                "significant": ok["significant"].astype(bool),
+                "significant": ok["significant"].eq(True),
             }
         ).reset_index(drop=True)
 

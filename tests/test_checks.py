@@ -319,3 +319,31 @@ def test_calibration_warning_says_when_intervals_are_too_wide(tmp_path):
     # too wide and too many false positives at once is not "just conservative"
     mixed = checks.calibration_warning("negbin", "counterfactual", path=path)
     assert "8%" in mixed and "caution" in mixed
+
+
+def test_a_row_without_a_verdict_is_not_counted_as_significant():
+    # rows compared in units keep "n/a" (NaN) where they have no interval; astype(bool) made
+    # such a row "a significant effect" in the sentence beside an "n/a" in the table
+    import numpy as np
+    import pandas as pd
+
+    from darksocial.checks import Triangulation
+
+    table = pd.DataFrame(
+        {
+            "model": ["segmented", "arima"],
+            "method": ["intervention", "intervention"],
+            "pre_period": ["all", "all"],
+            "average": [2.0, 1.5],
+            "average_lower": [1.0, 0.2],
+            "average_upper": [3.0, 2.8],
+            "p_value": [0.01, 0.04],
+            "significant": [True, np.nan],
+            "note": ["", ""],
+        }
+    )
+    tri = Triangulation(table, 0.05, "average", "clicks a day")
+    assert tri.agreement == "mixed"
+    assert "1 of 2 finds a significant effect" in tri.report()
+    one = Triangulation(table.iloc[[1]].reset_index(drop=True), 0.05, "average", "clicks a day")
+    assert "it finds no effect whose interval excludes zero" in one.report()

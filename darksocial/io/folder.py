@@ -827,7 +827,10 @@ class Sources:
                     "summed_from": df.attrs.get("summed_from"),
                 }
             )
-        return pd.DataFrame(rows).set_index("source")
+        # a folder without a calendar or a readable export has no row at all
+        columns = ["source", "variant", "rows", "periods", "start", "end", "freq", "gaps"]
+        columns += ["missing_periods", "file", "summed_from"]
+        return pd.DataFrame(rows, columns=columns).set_index("source")
 
     def _repr_html_(self) -> str:
         return self.summary().to_html()

@@ -259,10 +259,15 @@ def source_table(sources):
     summary = sources.summary().reset_index()
     ends = pd.to_datetime(summary["end"])
     # data dated after today (a real GA4 table re-dated to 2032) were said only on the
-    # command line; a calendar may well hold next month's campaign
-    late = (ends > pd.Timestamp.today().normalize() + pd.Timedelta(days=1)) & (
-        summary["source"] != "campaigns"
-    )
+    # command line; a calendar may well hold next month's campaign, and a Trends download's
+    # current week or month runs past today by its nature: the last period's own date counts
+    soon = pd.Timestamp.today().normalize() + pd.Timedelta(days=1)
+    late = [
+        name != "campaigns"
+        and isinstance(getattr(getattr(sources, name, None), "index", None), pd.DatetimeIndex)
+        and getattr(sources, name).index.max() > soon
+        for name in summary["source"]
+    ]
     return pd.DataFrame(
         {
             "Source": [SOURCE_LABELS.get(n, n.replace("_", " ")) for n in summary["source"]],

@@ -470,3 +470,15 @@ def test_the_summary_dates_a_weekly_or_monthly_series_to_its_last_day(tmp_path):
         + "".join(f"2024-{m:02d},{40 + m}\n" for m in range(1, 13))
     )
     assert load_folder(monthly).summary().loc["trends", "end"] == pd.Timestamp("2024-12-31")
+
+
+def test_a_folder_of_nothing_readable_has_an_empty_summary(tmp_path):
+    # no calendar and no readable export: Sources.summary raised KeyError ('source'), and
+    # the exploration page with it
+    from darksocial.pages.sections import source_table
+
+    (tmp_path / "x.csv").write_text("a,b\n1,2\n")
+    sources = load_folder(tmp_path)
+    assert sources.summary().empty and "rows" in sources.summary().columns
+    assert source_table(sources).empty
+    assert "Sources(" in repr(sources)

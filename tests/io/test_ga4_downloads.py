@@ -137,3 +137,19 @@ def test_a_warning_about_the_input_is_one_line_on_the_command_line(tmp_path, cap
         "28 Feb 2099 (after today: check the file's dates)"
     )
     assert table.loc["campaign calendar", "To"] == "10 Feb 2099"
+
+
+def test_a_trends_download_of_this_week_is_not_after_today(tmp_path):
+    # its last row is the current week, which runs past today by its nature: the data table
+    # read "5 Dec 2026 (after today: check the file's dates)" for a normal download
+    from darksocial.io import load_folder
+    from darksocial.pages.sections import source_table
+
+    today = pd.Timestamp.today().normalize()
+    weeks = pd.date_range(end=today, periods=30, freq="W-SUN")  # the last Sunday on or before
+    rows = "".join(f"{w:%Y-%m-%d},{40 + i % 7}\n" for i, w in enumerate(weeks))
+    (tmp_path / "multiTimeline.csv").write_text(
+        "Category: All categories\n\nWeek,acme: (Worldwide)\n" + rows
+    )
+    table = source_table(load_folder(tmp_path)).set_index("Source")
+    assert "after today" not in table.loc["Google Trends", "To"]
