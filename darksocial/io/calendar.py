@@ -34,7 +34,9 @@ COLUMNS = ("name", "channel", "content_type", "launch", "end", "spend", "notes",
 #: date, End date, Budget" was "not a recognised export", and the folder had no calendar).
 #: A bare "Date" is not a launch: ads and analytics tables are by date.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "id": ("campaign id", "key", "slug"),
+    # not a content calendar's "Slug": blank for drafts, or a path ("/blog/x"), it made ids
+    # the calendar never meant; ids are then made from the names
+    "id": ("campaign id", "key"),
     # content calendars: "Topic", "Title/Topic", "PublishDate" in two real ones
     "name": ("campaign", "campaign name", "title", "topic", "title topic", "post title"),
     "launch": (
@@ -167,11 +169,15 @@ def _canonical(df: pd.DataFrame) -> pd.DataFrame:
             (re.sub(r"[^a-z0-9]+", "-", n.lower()).strip("-") or "campaign")[:56]
             for n in ascii_names
         ]
-        seen: dict[str, int] = {}
-        ids = []
+        ids: list[str] = []
         for slug in slugs:
-            seen[slug] = seen.get(slug, 0) + 1
-            ids.append(slug if seen[slug] == 1 else f"{slug}-{seen[slug]}")
+            # unique against every id already made ("Reddit AMA", "reddit-ama-2", "Reddit
+            # AMA" had made reddit-ama-2 twice)
+            k, made = 1, slug
+            while made in ids:
+                k += 1
+                made = f"{slug}-{k}"
+            ids.append(made)
         df.insert(0, "id", ids)
     return df
 

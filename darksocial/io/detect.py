@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -80,15 +81,20 @@ def _google_ads_header(section: Section) -> list[str] | None:
 
 
 def _dated(section: Section, header: list[str], names: tuple[str, ...]) -> bool:
-    """Whether the first rows hold a date-like value (digits) under a column of ``names``."""
+    """Whether the first rows hold a date under a column of ``names`` (any written form).
+
+    "2025-03-03", "03/03/2025", "March 3, 2025" (a Notion export) all count; a notes line
+    does not.
+    """
     keys = {header_key(n) for n in names}
     cols = [i for i, h in enumerate(header) if header_key(h) in keys]
-    return any(
-        re.search(r"\d{1,4}\D\d{1,2}\D\d{1,4}", row[i])
-        for row in section.rows[:5]
-        for i in cols
-        if i < len(row)
-    )
+    cells = [row[i] for row in section.rows[:5] for i in cols if i < len(row) and row[i]]
+    if not cells:
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas' "could not infer format" for prose
+        parsed = pd.to_datetime(pd.Series(cells), errors="coerce", format="mixed")
+    return bool(parsed.notna().any())
 
 
 def _keys(header: list[str], synonyms: dict) -> set[str]:
@@ -235,7 +241,11 @@ def detect(path: str | Path) -> Detection:
     # by campaign has counts beside its dates); its rows hold dates under the launch or end
     # column (a notes file whose first line quoted "Topic,Slug,PublishDate" had made a
     # second calendar of its folder)
-    dated = _dated(sections[0], header, ("launch", "end", *calendar.SYNONYMS["launch"]))
+    dated = _dated(
+        sections[0],
+        header,
+        ("launch", "end", *calendar.SYNONYMS["launch"], *calendar.SYNONYMS["end"]),
+    )
     if dated and (
         ("id" in cal and cal & {"launch", "end"})
         or ({"name", "launch"} <= cal and not low & {"clicks", "impressions", "sessions", "users"})

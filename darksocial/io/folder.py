@@ -886,6 +886,13 @@ def load_folder(
         if e.source:
             by_source.setdefault(e.source, []).append(e.path)
     calendars = by_source.get("campaigns", [])
+    # a campaigns.yml (or campaigns.csv) beside a team's content calendar is the calendar:
+    # the spreadsheet read as one too had stopped the folder ("several campaign calendars")
+    named = [
+        p for p in calendars if p.suffix.lower() in (".yml", ".yaml") or p.stem == "campaigns"
+    ]
+    others = [p for p in calendars if p not in named] if len(named) == 1 else []
+    calendars = named if others else calendars
     if len(calendars) > 1:
         raise fail(
             directory,
@@ -913,7 +920,10 @@ def load_folder(
     frames: dict[str, Any] = {
         "campaigns": calendar.load_campaigns(calendars[0]) if calendars else None
     }
-    unused: dict[Path, str] = {}
+    read = calendars[0].name if calendars else ""
+    unused: dict[Path, str] = dict.fromkeys(
+        others, f"another campaign calendar; {read} is the one read"
+    )
     parts: dict[Path, tuple[tuple[Path, str], ...]] = {}
     trends_loaded: list[tuple[Path, pd.DataFrame]] = []
     for name, loader in loaders.items():

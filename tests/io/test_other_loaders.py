@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -358,7 +360,7 @@ def test_real_content_calendars_are_read(data_dir):
     elhub = data_dir / "calendar" / "elhub_content_calendar.csv"
     assert detect(elhub).source == "campaigns"
     cal = load_campaigns(elhub)
-    assert len(cal) == 24 and cal.index[0] == "best-web-development-agency-nigeria"  # its Slug
+    assert len(cal) == 24 and cal.index[0].startswith("the-best-web-development-agency")
     assert cal["launch"].min() == pd.Timestamp("2026-04-12")
     assert cal["content_type"].isna().all()
     fusion = load_campaigns(data_dir / "calendar" / "fusionbars_content_calendar.csv")
@@ -379,3 +381,26 @@ def test_a_notes_file_quoting_calendar_headers_is_not_a_calendar(tmp_path):
     )
     with pytest.raises(DataFormatError, match="not a recognised export"):
         detect(p)
+
+
+def test_a_content_calendar_beside_campaigns_yml_is_listed_not_a_second_calendar(
+    tmp_path, data_dir
+):
+    # campaigns.yml and the team's content calendar stopped the folder: "has several campaign
+    # calendars ...; keep one"
+    from darksocial.io import load_folder
+
+    shutil.copy(data_dir / "calendar" / "elhub_content_calendar.csv", tmp_path)
+    (tmp_path / "campaigns.yml").write_text("campaigns:\n- {id: p, launch: 2025-12-01}\n")
+    sources = load_folder(tmp_path)
+    assert list(sources.campaigns.index) == ["p"]
+    (other,) = [e for e in sources.exports if e.path.name == "elhub_content_calendar.csv"]
+    assert other.source is None and other.note == (
+        "another campaign calendar; campaigns.yml is the one read"
+    )
+    # dates in words, as a Notion export writes them, are a calendar's dates too
+    from darksocial.io import detect
+
+    words = tmp_path / "notion.csv"
+    words.write_text('Name,Start date\nSpring launch,"March 3, 2025"\n')
+    assert detect(words).source == "campaigns"
