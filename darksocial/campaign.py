@@ -2187,6 +2187,9 @@ def _calendar_reason(sources, metric: str, exc: DataValidationError) -> str:
     before launch; the estimate needs at least 28 days": the first campaign, in launch
     order, whose own check fails gives the reason.
     """
+    if "pre-period" not in str(exc):
+        # another failure (a count model's zero weekday...) is the engine's own to say
+        return str(exc)
     for cid in sources.calendar().index:
         try:
             check_covers(sources, metric, cid)

@@ -241,7 +241,7 @@ def detect(path: str | Path) -> Detection:
     # by campaign has counts beside its dates); its rows hold dates under the launch or end
     # column (a notes file whose first line quoted "Topic,Slug,PublishDate" had made a
     # second calendar of its folder)
-    dated = _dated(
+    dated = bool(sections) and _dated(
         sections[0],
         header,
         ("launch", "end", *calendar.SYNONYMS["launch"], *calendar.SYNONYMS["end"]),
