@@ -1085,7 +1085,9 @@ class CampaignAnalysis:
             kind = self._no_percent_kind(metric)
             # "with data" where the export has gaps: "zero on 55 of the 92 days before
             # launch" beside "Only 98 days of history" read as a contradiction
-            span = self.periods(res.y.first_valid_index(), self.first_day - pd.Timedelta(days=1))
+            span = self.periods(
+                res.y.first_valid_index(), self.first_day - pd.Timedelta(days=1), metric=metric
+            )
             seen = plural(n, PERIOD_WORDS[res.freq]) + (" with data" if n < span else "")
             notes.append(
                 f"{label} was zero on {zeros} of the {seen} before launch: a percentage "

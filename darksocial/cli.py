@@ -240,10 +240,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
 
+    shown = warnings.showwarning
+
     def one_line(message, category, filename, lineno, file=None, line=None):
         # a warning about the input (dates beyond today in a GA4 file) is for the user, not
-        # a Python trace: it printed the package's file, line number and source line
-        print(f"darksocial {args.command}: warning: {message}", file=file or sys.stderr)
+        # a Python trace: it printed the package's file, line number and source line; a
+        # library's own warning (numpy, statsmodels) is shown as Python shows it
+        if issubclass(category, UserWarning) and "darksocial" in str(filename):
+            print(f"darksocial {args.command}: warning: {message}", file=file or sys.stderr)
+        else:
+            shown(message, category, filename, lineno, file, line)
 
     with warnings.catch_warnings():
         warnings.showwarning = one_line

@@ -1028,12 +1028,13 @@ class OverviewReport:
             if self.skipped_campaigns:
                 # "0 of 1 campaigns lifted" in a calendar of two: the other was not measured
                 n = len(self.skipped_campaigns)
+                measured = "measured campaign" if len(part) == 1 else "measured campaigns"
                 text = (
-                    f"{up} of {len(part)} measured campaigns lifted {METRICS[metric].label} "
+                    f"{up} of {len(part)} {measured} lifted {METRICS[metric].label} "
                     f"({n} not measured)"
                 )
             ranked = part[(part["direction"] == "up") & part["relative"].notna()]
-            if up and len(ranked):
+            if up and len(ranked) and len(part) > 1:  # "largest" of one campaign
                 best = ranked.loc[ranked["relative"].idxmax()]
                 text += f"; largest: {best['name']} {lift_text(best)}"
             parts.append(text)

@@ -233,6 +233,8 @@ _DATE_LIKE = re.compile(r"\(?\d{1,4}([./-])\d{1,2}\1\d{1,4}(?:[ T]\d{1,2})?\)?")
 _RANGE_SPLIT = re.compile(r"\.\.|[–—]|\s+")
 #: The copy number a browser adds to a download saved twice: "... 2026-07-11 (1).xlsx".
 _COPY_NUMBER = re.compile(r"\(\d{1,2}\)")
+#: A real ISO date (month 01-12, day 01-31), the form a file name's date takes.
+_ISO_DATE = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])")
 
 
 def _digits_sub(match: re.Match) -> str:
@@ -240,10 +242,11 @@ def _digits_sub(match: re.Match) -> str:
     if _DATE_LIKE.fullmatch(text):
         return text
     parts = [p for p in _RANGE_SPLIT.split(text) if p]
-    dates = [p for p in parts if _DATE_LIKE.fullmatch(p)]
-    if len(parts) > 1 and dates and all(p in dates or _COPY_NUMBER.fullmatch(p) for p in parts):
-        # a date range, "2032-01-01..2032-01-03", or a file name's date and copy number,
-        # "2026-07-11 (1)" (read as [phone] in a real report's data table), is not a phone
+    if len(parts) > 1 and all(_DATE_LIKE.fullmatch(p) for p in parts):
+        return text  # a date range, "2032-01-01..2032-01-03", is not a card or a phone
+    if len(parts) == 2 and _ISO_DATE.fullmatch(parts[0]) and _COPY_NUMBER.fullmatch(parts[1]):
+        # a file name's date and the browser's copy number, "2026-07-11 (1)" (read as
+        # [phone] in a real report's data table); "(06) 12-34-5678" stays a phone
         return text
     digits = "".join(ch for ch in text if ch.isdigit())
     n = len(digits)

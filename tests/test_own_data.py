@@ -511,7 +511,7 @@ def test_a_campaign_between_two_exports_is_not_measured_and_harms_no_other(tmp_p
     assert "the data of search clicks, branded and non-branded together, have no date" in why
     # the index read "0 of 1 campaigns lifted" for a calendar of two
     assert re.search(
-        r"^\d of 1 measured campaigns lifted .* \(1 not measured\)", overview.report.headline()
+        r"^\d of 1 measured campaign lifted .* \(1 not measured\)", overview.report.headline()
     )
     gap_page = campaign_report(campaign_id="gap", data_dir=folder)
     assert gap_page.caveats_markdown().startswith("Nothing was measured for this campaign")

@@ -211,3 +211,6 @@ def test_a_file_name_with_a_date_and_a_copy_number_is_not_a_phone():
     assert mask_pii(name) == name
     assert mask_pii("2026-07-11 (1) 06 12 34 56 78") == "[phone]"
     assert mask_pii("call (1) 06 12 34 56 78") == "call [phone]"
+    # a copy number only after a real date: these stay phones
+    for phone in ("(06) 12-34-5678", "(0) 612-34-5678", "Tel 020-12-1234 (0)"):
+        assert "[phone]" in mask_pii(phone)

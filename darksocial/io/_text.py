@@ -590,6 +590,8 @@ def to_dates(
     )
 
 
+#: A date written with numbers only: day and month in either order, 2- or 4-digit year,
+#: optional time with or without seconds (":" or the Italian "."), optional AM/PM.
 _NUMERIC_DATE = re.compile(
     r"^(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
     r"(?:,?[ T]+(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2}))?\s*(?P<p>[AaPp]\.?[Mm]\.?)?)?$"

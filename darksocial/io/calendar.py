@@ -126,7 +126,9 @@ _DatesAsText.yaml_implicit_resolvers = {
 
 
 #: A date written as numbers: day and month in an order the column as a whole decides.
-_NUMBERS = re.compile(r"^\s*\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\s*$")
+_NUMBERS = re.compile(
+    r"^\s*\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?:[ T]+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?\s*$"
+)
 
 
 def _numeric_dates(df: pd.DataFrame, path: Path) -> dict[str, pd.Series]:

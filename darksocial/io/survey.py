@@ -272,9 +272,6 @@ _NO_DATE = (
     "column that holds it 'Submitted at'"
 )
 
-#: A date written with numbers only: day and month in either order, 2- or 4-digit year,
-#: optional time with or without seconds (":" or the Italian "."), optional AM/PM.
-
 
 def _submission_times(values: pd.Series, *, path: Path, column: str) -> pd.Series:
     """Parse the submission dates of one column (:func:`darksocial.io._text.local_dates`).
