@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from darksocial import config
+from darksocial.cleaning import period_last_day
 from darksocial.errors import DataValidationError, InterventionDateError, ParameterError
 from darksocial.formatting import (
     day,
@@ -245,31 +246,6 @@ DEFAULT_FIT: dict[str, Any] = {
 #: Fewest observed periods before launch for the main estimate, by data frequency: four
 #: weeks of days, twelve weeks, twelve months. Below it the report skips the metric.
 MIN_PRE_PERIODS = {"D": 28, "W": 12, "M": 12}
-
-
-def period_last_day(date, freq: str) -> pd.Timestamp:
-    """The last day of the period dated ``date`` in a series of frequency ``freq``.
-
-    Weekly and monthly series date each period by its first day.
-
-    Parameters
-    ----------
-    date : pandas.Timestamp
-        A period's date.
-    freq : {"D", "W", "M"}
-        The series' frequency family (:func:`darksocial.its.frequency_family`).
-
-    Returns
-    -------
-    pandas.Timestamp
-        ``date`` for daily data, six days later for weekly, the month's end for monthly.
-    """
-    date = pd.Timestamp(date)
-    if freq == "W":
-        return date + pd.Timedelta(days=6)
-    if freq == "M":
-        return date + pd.offsets.MonthEnd(0)
-    return date
 
 
 def period_start(index: pd.DatetimeIndex, day) -> pd.Timestamp:

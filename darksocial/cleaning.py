@@ -13,10 +13,44 @@ import pandas as pd
 
 from darksocial.errors import DataValidationError, ParameterError
 
-__all__ = ["find_gaps", "flag_outages", "flag_outliers", "regularize"]
+__all__ = ["find_gaps", "flag_outages", "flag_outliers", "period_last_day", "regularize"]
 
 Duplicates = Literal["sum", "mean", "first", "last", "error"]
 _DUPLICATE_RULES = ("sum", "mean", "first", "last", "error")
+
+
+def period_last_day(date, freq: str) -> pd.Timestamp:
+    """The last day of the period dated ``date`` in a series of frequency ``freq``.
+
+    Weekly, monthly, quarterly and yearly series date each period by its first day. One
+    rule for the pages' dates, the data table's "To" and the figures' window (each had its
+    own copy).
+
+    Parameters
+    ----------
+    date : pandas.Timestamp
+        A period's date.
+    freq : str
+        The series' frequency family (``"D"``, ``"W"``, ``"M"``, ``"Q"``, ``"Y"``:
+        :func:`darksocial.its.frequency_family`) or a pandas frequency string (``"W-SUN"``,
+        ``"MS"``).
+
+    Returns
+    -------
+    pandas.Timestamp
+        ``date`` for daily data, six days later for weekly, the period's end otherwise.
+    """
+    date = pd.Timestamp(date)
+    code = str(freq).upper()
+    if code.startswith("W"):
+        return date + pd.Timedelta(days=6)
+    if code in ("M", "MS", "ME"):
+        return date + pd.offsets.MonthEnd(0)
+    if code.startswith("Q"):
+        return date + pd.offsets.QuarterEnd(0)
+    if code.startswith(("Y", "A")):
+        return date + pd.offsets.YearEnd(0)
+    return date
 
 
 def regularize(

@@ -592,7 +592,7 @@ def to_dates(
 
 #: A date written with numbers only: day and month in either order, 2- or 4-digit year,
 #: optional time with or without seconds (":" or the Italian "."), optional AM/PM.
-_NUMERIC_DATE = re.compile(
+NUMERIC_DATE = re.compile(
     r"^(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
     r"(?:,?[ T]+(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:[:.](?P<S>\d{2}))?\s*(?P<p>[AaPp]\.?[Mm]\.?)?)?$"
 )
@@ -613,7 +613,7 @@ def local_dates(values: pd.Series, *, path: str | Path, column: str, what: str) 
     parsed = pd.to_datetime(when, errors="coerce", format="ISO8601")
     if parsed.notna().all():
         return parsed
-    parts = when.str.extract(_NUMERIC_DATE)
+    parts = when.str.extract(NUMERIC_DATE)
     numeric = parts["a"].notna()
     if not numeric.all():
         # a row no format reads; else the column mixes ISO and numeric dates, and the row

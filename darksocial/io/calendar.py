@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -11,12 +10,14 @@ import yaml
 
 from darksocial.errors import DataFormatError, DataValidationError
 from darksocial.io._text import (
+    NUMERIC_DATE,
     fail,
     header_key,
     local_dates,
     provenance,
     read_table,
     read_text,
+    strip_accents,
     to_number,
 )
 from darksocial.safetext import clean, mask_pii, safe_message
@@ -125,12 +126,6 @@ _DatesAsText.yaml_implicit_resolvers = {
 }
 
 
-#: A date written as numbers: day and month in an order the column as a whole decides.
-_NUMBERS = re.compile(
-    r"^\s*\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})(?:[ T]+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?\s*$"
-)
-
-
 def _numeric_dates(df: pd.DataFrame, path: Path) -> dict[str, pd.Series]:
     """The calendar's dates written as numbers (01/12/2025), read in one order for all.
 
@@ -142,7 +137,8 @@ def _numeric_dates(df: pd.DataFrame, path: Path) -> dict[str, pd.Series]:
     """
     cols = [c for c in ("launch", "end", "evaluation_end") if c in df.columns]
     stacked = pd.concat([df[c].astype("string").rename(c) for c in cols], keys=cols)
-    numbers = stacked[stacked.fillna("").str.match(_NUMBERS)]
+    # a date written as numbers (the form local_dates reads in one order for all)
+    numbers = stacked[stacked.fillna("").str.strip().str.match(NUMERIC_DATE)]
     if numbers.empty:
         return {}
     read = local_dates(numbers, path=path, column="launch/end", what="the campaigns")
@@ -163,14 +159,8 @@ def _canonical(df: pd.DataFrame) -> pd.DataFrame:
             renamed[col] = canon
     df = df.rename(columns=renamed)
     if "id" not in df.columns and "name" in df.columns and df["name"].notna().all():
-        ascii_names = (
-            unicodedata.normalize("NFKD", str(n)).encode("ascii", "ignore").decode()
-            for n in df["name"]
-        )
-        slugs = [
-            (re.sub(r"[^a-z0-9]+", "-", n.lower()).strip("-") or "campaign")[:56]
-            for n in ascii_names
-        ]
+        words = (re.sub(r"[^a-z0-9]+", "-", strip_accents(str(n)).lower()) for n in df["name"])
+        slugs = [(w.strip("-") or "campaign")[:56] for w in words]
         ids: list[str] = []
         for slug in slugs:
             # unique against every id already made ("Reddit AMA", "reddit-ama-2", "Reddit

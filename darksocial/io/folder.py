@@ -25,7 +25,7 @@ import pandas as pd
 
 from darksocial import config
 from darksocial.brand import BrandClassifier
-from darksocial.cleaning import find_gaps, regularize
+from darksocial.cleaning import find_gaps, period_last_day, regularize
 from darksocial.errors import DarkSocialError, UnusableExportError
 from darksocial.io._text import country_code, fail, read_text
 from darksocial.io.landing import PathRules
@@ -796,10 +796,7 @@ class Sources:
                 freq = df.index.freqstr or "irregular"
                 # a week or month is dated by its first day: the data run to its last
                 # ("To 11 Apr 2021" for the week of 11-17 April)
-                if freq.startswith("W"):
-                    end = end + pd.Timedelta(days=6)
-                elif freq in ("MS", "M", "ME"):
-                    end = end + pd.offsets.MonthEnd(0)
+                end = period_last_day(end, freq)
             else:
                 col = next((c for c in ("submitted_at", "launch") if c in df.columns), None)
                 start = df[col].min() if col else pd.NaT

@@ -325,6 +325,7 @@ def plot_campaign(
     import matplotlib.pyplot as plt
     import numpy as np
 
+    from darksocial.cleaning import period_last_day
     from darksocial.theme import BAND_COLOUR, OBSERVED_COLOUR, WINDOW_COLOUR
 
     data = campaign_plot_data(result, name, before=before, weekly=weekly)
@@ -332,12 +333,7 @@ def plot_campaign(
     # the window drawn to its last period's end: a one-month window on monthly data (launch
     # and last period the same date) had no orange at all, and a weekly one stopped at its
     # last week's first day
-    last = {
-        "W": end + pd.Timedelta(days=6),
-        "M": end + pd.offsets.MonthEnd(0),
-        "Q": end + pd.offsets.QuarterEnd(0),
-        "Y": end + pd.offsets.YearEnd(0),
-    }.get(result.freq, end)
+    last = period_last_day(end, result.freq)
     ratios = [1, 2.6, 1.7] + ([1.7] if count else [])
     fig, axes = plt.subplots(
         len(ratios), 1, figsize=figsize, gridspec_kw={"height_ratios": ratios}
