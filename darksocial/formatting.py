@@ -24,6 +24,7 @@ __all__ = [
     "escape",
     "figures",
     "fixed_percent",
+    "given_text",
     "interval",
     "join_words",
     "number",
@@ -468,6 +469,18 @@ def money(x, currency: str | None, *, digits: int | None = None) -> str:
         sign = "−" if text.startswith(("−", "-")) else ""
         return f"{sign}{_CURRENCY_SYMBOLS[code]}{text.lstrip('−-')}"
     return f"{text} {code}" if code else text
+
+
+def given_text(value: Any) -> str | None:
+    """A calendar field as text, or None where the calendar gives none (None, NaN, blank).
+
+    One rule for the overview and the campaign page (the overview showed "None" as a
+    content type where the campaign page said "not given in the calendar").
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = str(value).strip()
+    return text or None
 
 
 def finite_or_none(value: Any) -> Any:

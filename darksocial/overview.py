@@ -41,7 +41,7 @@ from darksocial.campaign import (
     evaluation_window,
 )
 from darksocial.errors import DataValidationError, ParameterError
-from darksocial.formatting import day, finite_or_none, interval, number, percent
+from darksocial.formatting import day, finite_or_none, given_text, interval, number, percent
 from darksocial.plotting import plot_bucket_mix  # re-exported: its home is plotting
 
 __all__ = [
@@ -335,9 +335,9 @@ def campaign_effects(analyses: dict[str, CampaignAnalysis]) -> pd.DataFrame:
         eff.insert(0, "campaign", cid)
         # a calendar without these columns held None: the overview showed "None" as a
         # content type and pooled such campaigns as one type
-        eff.insert(1, "name", _text(row.get("name")) or str(cid))
-        eff.insert(2, "content_type", _text(row.get("content_type")))
-        eff.insert(3, "channel", _text(row.get("channel")))
+        eff.insert(1, "name", given_text(row.get("name")) or str(cid))
+        eff.insert(2, "content_type", given_text(row.get("content_type")))
+        eff.insert(3, "channel", given_text(row.get("channel")))
         eff.insert(4, "spend", spend)
         eff.insert(5, "window_start", a.first_day)
         eff.insert(6, "window_end", a.window[1])
@@ -387,14 +387,6 @@ def lift_text(row, *, with_interval: bool = True) -> str:
     else:
         return "not measured"
     return f"{text} ({interval(lo, hi, kind=kind)})" if with_interval else text
-
-
-def _text(value) -> str | None:
-    """A calendar field as text, or None where the calendar gives none (None, NaN, blank)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 def pool_content_types(effects: pd.DataFrame, *, alpha: float = config.ALPHA) -> pd.DataFrame:
@@ -1069,7 +1061,7 @@ class OverviewReport:
             s = a.summary()
             campaigns[cid] = {
                 "name": s["name"],
-                "content_type": _text(a.campaign.get("content_type")),
+                "content_type": given_text(a.campaign.get("content_type")),
                 "window": s["window"],
                 "metrics": {m: {k: v.get(k) for k in keys} for m, v in s["metrics"].items()},
             }

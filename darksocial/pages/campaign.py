@@ -45,6 +45,7 @@ from darksocial.formatting import (
     day,
     escape,
     finite_or_none,
+    given_text,
     interval,
     join_words,
     money,
@@ -1282,10 +1283,8 @@ def _lopsided(estimate: float, lower: float, upper: float) -> bool:
 
 
 def _given(value, default: str = "not given in the calendar") -> str:
-    """A calendar field as text; missing (None or NaN) as ``default``."""
-    if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
-        return default
-    return str(value)
+    """A calendar field as text; missing (None, NaN or blank) as ``default``."""
+    return given_text(value) or default
 
 
 def _search_scope(sc: pd.DataFrame) -> str:
